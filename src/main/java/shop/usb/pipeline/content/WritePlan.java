@@ -1,0 +1,27 @@
+package shop.usb.pipeline.content;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a job writes: each file once, in library-relative path order, with its source digest. */
+public record WritePlan(List<PlannedFile> files) {
+
+    /** The checksum file at the top of every order folder, in the format {@code sha256sum -c} reads. */
+    public static final String MANIFEST_NAME = "MANIFEST.sha256";
+
+    public record PlannedFile(String relativePath, Path source, long size, String sha256) {
+    }
+
+    public long totalBytes() {
+        return files.stream().mapToLong(PlannedFile::size).sum();
+    }
+
+    /** One "digest  path" line per file: text mode, the way sha256sum writes it. */
+    public String manifest() {
+        StringBuilder text = new StringBuilder();
+        for (PlannedFile file : files) {
+            text.append(file.sha256()).append("  ").append(file.relativePath()).append('\n');
+        }
+        return text.toString();
+    }
+}

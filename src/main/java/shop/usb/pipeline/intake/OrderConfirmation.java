@@ -1,0 +1,28 @@
+package shop.usb.pipeline.intake;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** A confirmed order that passed schema validation. */
+public record OrderConfirmation(
+        String orderId,
+        OffsetDateTime confirmedAt,
+        Priority priority,
+        String customerName,
+        long capacityBytes,
+        String usbLabel,
+        List<ContentRequest> content) {
+
+    public enum Priority {
+        LOW, NORMAL, HIGH;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One requested entry: a library folder taken recursively, or a single file. */
+    public record ContentRequest(Kind kind, String path, String field) {
+        public enum Kind { COLLECTION, FILE }
+    }
+}

@@ -1,0 +1,189 @@
+package shop.usb.pipeline.intake;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import shop.usb.pipeline.intake.OrderConfirmation.ContentRequest;
+import shop.usb.pipeline.intake.OrderConfirmation.Priority;
+import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.JobFailure;
+
+/**
+ * Checks a confirmation against the message contract (config/order-confirmation.schema.json) and
+ * names every failing field. Whether the content exists is the validate stage's business.
+ */
+public class OrderConfirmationValidator {
+
+    public static final String BEAN_NAME = "orderConfirmationValidator";
+    private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern UNSAFE_PATH_CHARS = Pattern.compile("[\\p{Cntrl}\\\\]");
+
+    private final ObjectMapper mapper;
+
+    public OrderConfirmationValidator(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Parses JSON text; anything else is a NOT_JSON failure. */
+    public JsonNode parse(String text) {
+        try {
+            JsonNode root = mapper.readTree(text);
+            if (root == null || root.isMissingNode()) {
+                throw new JobFailure(ErrorCode.NOT_JSON, "The message body is empty");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new JobFailure(ErrorCode.NOT_JSON, "The message body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The orderId, when the document has one that is safe to key a job and a folder by. */
+    public static Optional<String> usableOrderId(JsonNode root) {
+        JsonNode id = root.path("orderId");
+        return id.isTextual() && isSafeOrderId(id.asText()) ? Optional.of(id.asText()) : Optional.empty();
+    }
+
+    /** The priority to file the job under before validation: the requested one when valid. */
+    public static Priority priorityOrDefault(JsonNode root) {
+        Priority priority = priority(root, new ArrayList<>());
+        return priority == null ? Priority.NORMAL : priority;
+    }
+
+    public OrderConfirmation validate(String json) {
+        return validate(parse(json));
+    }
+
+    public OrderConfirmation validate(JsonNode root) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!root.isObject()) {
+            throw new InvalidOrderException(List.of(new FieldError("$", "must be a JSON object")));
+        }
+        String orderId = orderId(root, errors);
+        OffsetDateTime confirmedAt = confirmedAt(root, errors);
+        Priority priority = priority(root, errors);
+        String customerName = optionalText(root.path("customer"), "name", "customer.name", errors);
+        long capacityBytes = 0;
+        String label = null;
+        JsonNode usb = root.path("usb");
+        if (!usb.isObject()) {
+            errors.add(new FieldError("usb", "is required and must be an object"));
+        } else {
+            capacityBytes = capacityBytes(usb, errors);
+            label = optionalText(usb, "label", "usb.label", errors);
+        }
+        List<ContentRequest> content = content(root.path("content"), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidOrderException(errors);
+        }
+        return new OrderConfirmation(orderId, confirmedAt, priority, customerName, capacityBytes, label, content);
+    }
+
+
+    private static boolean isSafeOrderId(String id) {
+        // "." and ".." match the pattern but would name the mount itself or its parent as the job folder.
+        return ORDER_ID.matcher(id).matches() && !id.equals(".") && !id.equals("..");
+    }
+
+    private static String orderId(JsonNode root, List<FieldError> errors) {
+        JsonNode id = root.path("orderId");
+        if (!id.isTextual()) {
+            errors.add(new FieldError("orderId", "is required and must be a string"));
+            return null;
+        }
+        if (!isSafeOrderId(id.asText())) {
+            errors.add(new FieldError("orderId", "must match [A-Za-z0-9._-]{1,64} and not be '.' or '..'"));
+            return null;
+        }
+        return id.asText();
+    }
+
+    private static OffsetDateTime confirmedAt(JsonNode root, List<FieldError> errors) {
+        JsonNode value = root.path("confirmedAt");
+        if (!value.isTextual()) {
+            errors.add(new FieldError("confirmedAt", "is required and must be an ISO-8601 timestamp string"));
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError("confirmedAt",
+                    "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z"));
+            return null;
+        }
+    }
+
+    private static Priority priority(JsonNode root, List<FieldError> errors) {
+        JsonNode value = root.path("priority");
+        if (value.isMissingNode() || value.isNull()) {
+            return Priority.NORMAL;
+        }
+        if (value.isTextual()) {
+            for (Priority p : Priority.values()) {
+                if (p.label().equals(value.asText())) {
+                    return p;
+                }
+            }
+        }
+        errors.add(new FieldError("priority", "must be one of low, normal, high"));
+        return null;
+    }
+
+    private static long capacityBytes(JsonNode usb, List<FieldError> errors) {
+        JsonNode value = usb.path("capacityBytes");
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() <= 0) {
+            errors.add(new FieldError("usb.capacityBytes", "is required and must be a whole number greater than 0"));
+            return 0;
+        }
+        return value.asLong();
+    }
+
+    private static String optionalText(JsonNode parent, String name, String field, List<FieldError> errors) {
+        JsonNode value = parent.path(name);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            errors.add(new FieldError(field, "must be a string"));
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static List<ContentRequest> content(JsonNode content, List<FieldError> errors) {
+        if (!content.isArray() || content.isEmpty()) {
+            errors.add(new FieldError("content", "is required and must hold at least one entry"));
+            return List.of();
+        }
+        List<ContentRequest> requests = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            String field = "content[" + i + "]";
+            JsonNode entry = content.get(i);
+            boolean hasCollection = entry.has("collection");
+            boolean hasFile = entry.has("file");
+            if (!entry.isObject() || hasCollection == hasFile) {
+                errors.add(new FieldError(field, "must be an object with exactly one of collection or file"));
+                continue;
+            }
+            ContentRequest.Kind kind = hasCollection ? ContentRequest.Kind.COLLECTION : ContentRequest.Kind.FILE;
+            String key = kind.name().toLowerCase(Locale.ROOT);
+            JsonNode path = entry.get(key);
+            if (!path.isTextual() || path.asText().isBlank()) {
+                errors.add(new FieldError(field + "." + key, "must be a non-empty relative path"));
+            } else if (UNSAFE_PATH_CHARS.matcher(path.asText()).find()) {
+                errors.add(new FieldError(field + "." + key, "must not contain control characters or backslashes"));
+            } else {
+                requests.add(new ContentRequest(kind, path.asText(), field + "." + key));
+            }
+        }
+        return requests;
+    }
+
+}

@@ -1,0 +1,119 @@
+package shop.usb.pipeline.intake;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.job.DeadLetter;
+import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.job.Stage;
+
+/**
+ * Makes a job of a confirmation, at most once per orderId. Only the JSON shape needed to key the job
+ * is checked here; the validate stage checks the rest, so a bad order still leaves a job to look at.
+ */
+public class OrderIntake {
+
+    public static final String BEAN_NAME = "orderIntake";
+    /** The raw body, kept so a rejected message can be dead-lettered as it came. */
+    static final String RAW_BODY = "pipelineRawBody";
+    private static final Logger LOG = LoggerFactory.getLogger(OrderIntake.class);
+
+    private final JobRepository jobs;
+    private final OrderConfirmationValidator validator;
+    private final long maxBytes;
+
+    public OrderIntake(JobRepository jobs, OrderConfirmationValidator validator, long maxBytes) {
+        this.jobs = jobs;
+        this.validator = validator;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Records the job for a JMS message. The body becomes the id of the job to run, or null when
+     * the order already has a job that is past waiting (a redelivery or a duplicate).
+     */
+    public void accept(Exchange exchange) throws JMSException {
+        byte[] body = read(exchange.getMessage().getBody(Message.class));
+        exchange.setProperty(RAW_BODY, body);
+        String text = utf8(body);
+        JsonNode root = validator.parse(text);
+        String orderId = OrderConfirmationValidator.usableOrderId(root).orElseThrow(() -> new JobFailure(
+                ErrorCode.MISSING_ORDER_ID, "orderId: missing, or not matching [A-Za-z0-9._-]{1,64}"));
+        String priority = OrderConfirmationValidator.priorityOrDefault(root).label();
+        Optional<String> created = jobs.create(orderId, priority, text);
+        exchange.getMessage().setBody(created.orElseGet(() -> waitingJobOf(orderId)));
+    }
+
+    /** Turns a message that cannot become a job into a dead letter that says why. */
+    public void reject(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        JobFailure failure = cause instanceof JobFailure known ? known
+                : new JobFailure(ErrorCode.INTERNAL_ERROR, String.valueOf(cause), cause);
+        LOG.warn("Confirmation rejected with {}: {}", failure.code(), failure.getMessage());
+        DeadLetter.prepare(exchange.getMessage(), exchange.getProperty(RAW_BODY, byte[].class), failure.code(),
+                failure.getMessage(), Stage.INTAKE, null);
+    }
+
+    /** A redelivered confirmation whose job is still QUEUED gets its job message again; others get none. */
+    private String waitingJobOf(String orderId) {
+        JobView existing = jobs.findByOrderId(orderId).orElseThrow(
+                () -> new IllegalStateException("Order " + orderId + " was a duplicate but has no job"));
+        LOG.info("Order {} already has job {} ({}); no second job created", orderId, existing.id(), existing.status());
+        return JobStatus.QUEUED.name().equals(existing.status()) ? existing.id() : null;
+    }
+
+    private byte[] read(Message message) throws JMSException {
+        if (message instanceof TextMessage text) {
+            String body = text.getText();
+            if (body == null) {
+                throw new JobFailure(ErrorCode.NOT_JSON, "The message body is empty");
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            requireSize(bytes.length);
+            return bytes;
+        }
+        if (message instanceof BytesMessage bytesMessage) {
+            requireSize(bytesMessage.getBodyLength());
+            byte[] bytes = new byte[(int) bytesMessage.getBodyLength()];
+            bytesMessage.readBytes(bytes);
+            return bytes;
+        }
+        // ObjectMessage bodies are never deserialised; Map and Stream messages are not confirmations.
+        String type = message == null ? "none" : message.getClass().getSimpleName();
+        throw new JobFailure(ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
+                "Only TextMessage and BytesMessage carry confirmations, this was " + type);
+    }
+
+    private void requireSize(long length) {
+        if (length > maxBytes) {
+            throw new JobFailure(ErrorCode.MESSAGE_TOO_LARGE,
+                    "The body has " + length + " bytes, pipeline.intake.max-bytes allows " + maxBytes);
+        }
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new JobFailure(ErrorCode.NOT_JSON, "The message body is not UTF-8 text");
+        }
+    }
+}

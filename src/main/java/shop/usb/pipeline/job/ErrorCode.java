@@ -1,0 +1,32 @@
+package shop.usb.pipeline.job;
+
+/** Why a job or a message failed, and whether trying again can help. */
+public enum ErrorCode {
+    // The confirmation itself is wrong: trying again cannot help.
+    INVALID_ORDER(false),
+    CONTENT_NOT_FOUND(false),
+    PATH_OUTSIDE_LIBRARY(false),
+    CAPACITY_EXCEEDED(false),
+    // Messages that never became a job.
+    NOT_JSON(false),
+    MISSING_ORDER_ID(false),
+    MESSAGE_TOO_LARGE(false),
+    UNSUPPORTED_MESSAGE_TYPE(false),
+    // The world around the job failed: trying again later may succeed.
+    IO_ERROR(true),
+    USB_UNAVAILABLE(true),
+    USB_READ_ONLY(true),
+    USB_FULL(true),
+    VERIFICATION_FAILED(true),
+    INTERNAL_ERROR(true);
+
+    private final boolean recoverable;
+
+    ErrorCode(boolean recoverable) {
+        this.recoverable = recoverable;
+    }
+
+    public boolean recoverable() {
+        return recoverable;
+    }
+}

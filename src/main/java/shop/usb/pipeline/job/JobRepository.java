@@ -1,0 +1,237 @@
+package shop.usb.pipeline.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The job table and its log. Every status change is a guarded UPDATE: it applies only from the
+ * statuses {@link JobStatus#enteredFrom()} allows, and is refused otherwise.
+ */
+public class JobRepository {
+
+    public static final String BEAN_NAME = "jobRepository";
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    public JobRepository(DataSource dataSource, Clock clock) {
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.clock = clock;
+    }
+
+    /** Records a QUEUED job for the order; empty when the order already has a job. */
+    public Optional<String> create(String orderId, String priority, String orderJson) {
+        String id = UUID.randomUUID().toString();
+        try {
+            transaction.executeWithoutResult(status -> {
+                jdbc.update(SqlStatements.get("insert-job"), params()
+                        .addValue("id", id)
+                        .addValue("orderId", orderId)
+                        .addValue("stage", Stage.INTAKE.label())
+                        .addValue("priority", priority)
+                        .addValue("orderJson", orderJson));
+                insertLog(id, "INFO", Stage.INTAKE, "Order " + orderId + " received", null);
+            });
+            return Optional.of(id);
+        } catch (DuplicateKeyException alreadyRecorded) {
+            return Optional.empty();
+        }
+    }
+
+    /** Moves a QUEUED or RETRYING job to PROCESSING for this instance; empty when it is not claimable. */
+    public Optional<ClaimedJob> claim(String id, String owner) {
+        return transaction.execute(status -> {
+            int updated = jdbc.update(SqlStatements.get("claim-job"), guarded(id, JobStatus.PROCESSING)
+                    .addValue("owner", owner));
+            if (updated == 0) {
+                return Optional.empty();
+            }
+            JobRow row = jdbc.queryForObject(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
+                    (rs, n) -> new JobRow(rs.getString("order_id"), rs.getString("order_json"),
+                            rs.getInt("attempts"), instant(rs, "started_at")));
+            insertLog(id, "INFO", Stage.INTAKE, "Attempt " + row.attempts() + " started on " + owner, null);
+            return Optional.of(new ClaimedJob(id, row.orderId(), row.orderJson(), row.attempts(), row.startedAt()));
+        });
+    }
+
+    /** Marks the start of a stage: stage, its progress, a heartbeat and a log line. */
+    public void enterStage(String id, Stage stage, String message) {
+        transaction.executeWithoutResult(status -> {
+            requireProcessing(id, jdbc.update(SqlStatements.get("update-job-stage"), params()
+                    .addValue("id", id)
+                    .addValue("stage", stage.label())
+                    .addValue("progress", stage.progress())));
+            insertLog(id, "INFO", stage, message, null);
+        });
+    }
+
+    public void recordPlan(String id, long bytesPlanned, int filesPlanned) {
+        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-plan"), params()
+                .addValue("id", id)
+                .addValue("bytesPlanned", bytesPlanned)
+                .addValue("filesPlanned", filesPlanned)));
+    }
+
+    public void recordMount(String id, String mount) {
+        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-mount"), params()
+                .addValue("id", id)
+                .addValue("mount", mount)));
+    }
+
+    /** Progress within a stage; also the job's heartbeat. */
+    public void recordProgress(String id, int progress, long bytesWritten, int filesWritten) {
+        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-progress"), params()
+                .addValue("id", id)
+                .addValue("progress", progress)
+                .addValue("bytesWritten", bytesWritten)
+                .addValue("filesWritten", filesWritten)));
+    }
+
+    /** Proves the job is alive during long work that changes nothing else. */
+    public void heartbeat(String id) {
+        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-heartbeat"), params().addValue("id", id)));
+    }
+
+    public void complete(String id, Instant startedAt, String message) {
+        transaction.executeWithoutResult(status -> {
+            transition(id, JobStatus.COMPLETED, "complete-job", params()
+                    .addValue("stage", Stage.DONE.label())
+                    .addValue("durationMs", durationSince(startedAt)));
+            insertLog(id, "INFO", Stage.DONE, message, null);
+        });
+    }
+
+    public void fail(String id, Stage stage, Instant startedAt, ErrorCode code, String message) {
+        transaction.executeWithoutResult(status -> {
+            transition(id, JobStatus.FAILED, "fail-job", params()
+                    .addValue("errorCode", code.name())
+                    .addValue("errorMessage", truncate(message, 2000))
+                    .addValue("recoverable", code.recoverable())
+                    .addValue("durationMs", durationSince(startedAt)));
+            insertLog(id, "ERROR", stage, message, code.name());
+        });
+    }
+
+    public void log(String id, String level, Stage stage, String message) {
+        insertLog(id, level, stage, message, null);
+    }
+
+    public Optional<JobView> findById(String id) {
+        return jdbc.query(SqlStatements.get("find-job-by-id"), params().addValue("id", id), JobRepository::view)
+                .stream().findFirst();
+    }
+
+    public Optional<JobView> findByOrderId(String orderId) {
+        return jdbc.query(SqlStatements.get("find-job-by-order-id"), params().addValue("orderId", orderId),
+                JobRepository::view).stream().findFirst();
+    }
+
+    public List<JobView> find(String orderId, JobStatus status, int limit) {
+        return jdbc.query(SqlStatements.get("find-jobs"), params()
+                .addValue("orderId", orderId)
+                .addValue("status", status == null ? null : status.name())
+                .addValue("limit", limit), JobRepository::view);
+    }
+
+    public List<JobLogView> logs(String jobId) {
+        return jdbc.query(SqlStatements.get("find-job-logs"), params().addValue("jobId", jobId),
+                (rs, n) -> new JobLogView(iso(rs, "logged_at"), rs.getString("log_level"), rs.getString("stage"),
+                        rs.getString("message"), rs.getString("error_code")));
+    }
+
+
+    private MapSqlParameterSource params() {
+        return new MapSqlParameterSource("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+    }
+
+    private MapSqlParameterSource guarded(String id, JobStatus target) {
+        return params().addValue("id", id).addValue("from", target.enteredFromNames());
+    }
+
+    private void transition(String id, JobStatus target, String statement, MapSqlParameterSource values) {
+        values.addValue("id", id).addValue("from", target.enteredFromNames());
+        if (jdbc.update(SqlStatements.get(statement), values) == 0) {
+            throw new IllegalTransitionException(id, target);
+        }
+    }
+
+    private static void requireProcessing(String id, int updated) {
+        if (updated == 0) {
+            throw new IllegalTransitionException(id, JobStatus.PROCESSING);
+        }
+    }
+
+    private void insertLog(String jobId, String level, Stage stage, String message, String errorCode) {
+        jdbc.update(SqlStatements.get("insert-job-log"), params()
+                .addValue("jobId", jobId)
+                .addValue("level", level)
+                .addValue("stage", stage.label())
+                .addValue("message", truncate(message, 4000))
+                .addValue("errorCode", errorCode));
+    }
+
+    private long durationSince(Instant startedAt) {
+        return Duration.between(startedAt, clock.instant()).toMillis();
+    }
+
+    private static String truncate(String text, int max) {
+        String value = text == null ? "" : text;
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static JobView view(ResultSet rs, int rowNum) throws SQLException {
+        return new JobView(
+                rs.getString("id"),
+                rs.getString("order_id"),
+                rs.getString("status"),
+                rs.getString("stage"),
+                rs.getInt("progress"),
+                rs.getString("priority"),
+                rs.getInt("attempts"),
+                rs.getString("usb_mount"),
+                rs.getObject("bytes_planned", Long.class),
+                rs.getObject("files_planned", Integer.class),
+                rs.getLong("bytes_written"),
+                rs.getInt("files_written"),
+                rs.getString("error_code"),
+                rs.getString("error_message"),
+                rs.getObject("error_recoverable", Boolean.class),
+                iso(rs, "created_at"),
+                iso(rs, "started_at"),
+                iso(rs, "completed_at"),
+                iso(rs, "updated_at"),
+                rs.getObject("duration_ms", Long.class));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String iso(ResultSet rs, String column) throws SQLException {
+        Instant value = instant(rs, column);
+        return value == null ? null : value.toString();
+    }
+
+    private record JobRow(String orderId, String orderJson, int attempts, Instant startedAt) {
+    }
+}

@@ -1,0 +1,102 @@
+package shop.usb.pipeline.platform;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import shop.usb.pipeline.content.ContentLibrary;
+import shop.usb.pipeline.intake.OrderConfirmationValidator;
+import shop.usb.pipeline.intake.OrderIntake;
+import shop.usb.pipeline.intake.OrderSubmission;
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.ops.ApiErrors;
+import shop.usb.pipeline.ops.JobsApi;
+import shop.usb.pipeline.stage.JobClaimer;
+import shop.usb.pipeline.stage.JobOutcome;
+import shop.usb.pipeline.stage.SelectContentStage;
+import shop.usb.pipeline.stage.ValidateStage;
+import shop.usb.pipeline.stage.VerifyStage;
+import shop.usb.pipeline.stage.WriteUsbStage;
+import shop.usb.pipeline.usb.UsbMountAllocator;
+import shop.usb.pipeline.usb.UsbVerifier;
+import shop.usb.pipeline.usb.UsbWriter;
+
+/**
+ * Wires the product: broker, database, JMS and the beans the routes call by name. Runs before any
+ * route starts, so the schema is migrated and the embedded broker is up when consumers connect.
+ */
+public class PipelineConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PipelineSettings settings = PipelineSettings.from(context);
+        Clock clock = Clock.systemUTC();
+        Registry registry = context.getRegistry();
+        registry.bind(PipelineSettings.BEAN_NAME, settings);
+
+        DemoData.prepare(settings);
+        HikariDataSource dataSource = Database.open(settings);
+        context.addService(new Closer(dataSource), true, true);
+        registry.bind("dataSource", dataSource);
+        if (settings.brokerEmbedded()) {
+            context.addService(new EmbeddedBroker(context, settings), true, true);
+        }
+        registry.bind("jms", JmsComponent.jmsComponent(connectionPool(settings)));
+
+        ObjectMapper mapper = new ObjectMapper();
+        JobRepository jobs = new JobRepository(dataSource, clock);
+        OrderConfirmationValidator validator = new OrderConfirmationValidator(mapper);
+        ContentLibrary library = new ContentLibrary(settings.contentDir());
+        UsbMountAllocator mounts = new UsbMountAllocator(settings.usbMounts(), dataSource,
+                settings.allocationTimeout(), settings.usbReserveBytes(), clock);
+        registry.bind(JobRepository.BEAN_NAME, jobs);
+        registry.bind(OrderConfirmationValidator.BEAN_NAME, validator);
+        registry.bind(ContentLibrary.BEAN_NAME, library);
+        registry.bind(UsbMountAllocator.BEAN_NAME, mounts);
+        registry.bind(OrderIntake.BEAN_NAME, new OrderIntake(jobs, validator, settings.intakeMaxBytes()));
+        registry.bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
+        registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, settings.instanceId()));
+        registry.bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
+        registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs));
+        registry.bind(WriteUsbStage.BEAN_NAME,
+                new WriteUsbStage(jobs, mounts, new UsbWriter(), settings.progressInterval(), clock));
+        registry.bind(VerifyStage.BEAN_NAME,
+                new VerifyStage(jobs, new UsbVerifier(), settings.progressInterval(), clock));
+        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts));
+        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, clock));
+        registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
+    }
+
+    /** One pool of broker connections for all consumers and producers; a bare factory connects per send. */
+    private static JmsPoolConnectionFactory connectionPool(PipelineSettings settings) {
+        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(settings.brokerUrl(),
+                settings.brokerUser(), settings.brokerPassword());
+        // Take one message at a time: a worker that buffered job messages would sit on them while others idle.
+        broker.setConsumerWindowSize(0);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(broker);
+        pool.setMaxConnections(settings.brokerMaxConnections());
+        return pool;
+    }
+
+    /** Closes the connection pool when Camel stops, after the routes. */
+    private static final class Closer extends ServiceSupport {
+        private final HikariDataSource dataSource;
+
+        Closer(HikariDataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        @Override
+        protected void doStop() {
+            dataSource.close();
+        }
+    }
+}

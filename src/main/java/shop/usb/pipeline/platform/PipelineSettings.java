@@ -1,0 +1,84 @@
+package shop.usb.pipeline.platform;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+/** The product's own settings, read once from Camel's properties (files, -D, environment). */
+public record PipelineSettings(
+        String instanceId,
+        Path dataDir,
+        Path contentDir,
+        List<Path> usbMounts,
+        boolean usbMountsConfigured,
+        boolean demoEnabled,
+        boolean brokerEmbedded,
+        String brokerUrl,
+        String brokerUser,
+        String brokerPassword,
+        int brokerMaxConnections,
+        String deadLetterQueue,
+        String jobsQueue,
+        long intakeMaxBytes,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int dbPoolSize,
+        Duration allocationTimeout,
+        long usbReserveBytes,
+        Duration progressInterval) {
+
+    public static final String BEAN_NAME = "pipelineSettings";
+    private static final int DEFAULT_SLOTS = 4;
+
+    public static PipelineSettings from(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Reader read = new Reader(properties);
+        Path dataDir = Path.of(read.required("pipeline.data.dir")).toAbsolutePath().normalize();
+        String mounts = read.optional("pipeline.usb.mounts");
+        boolean mountsConfigured = !mounts.isBlank();
+        List<Path> usbMounts = mountsConfigured
+                ? Arrays.stream(mounts.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .map(s -> Path.of(s).toAbsolutePath().normalize()).toList()
+                : IntStream.rangeClosed(1, DEFAULT_SLOTS).mapToObj(i -> dataDir.resolve("usb/slot-" + i)).toList();
+        return new PipelineSettings(
+                read.required("pipeline.instance.id"),
+                dataDir,
+                Path.of(read.required("pipeline.content.dir")).toAbsolutePath().normalize(),
+                usbMounts,
+                mountsConfigured,
+                Boolean.parseBoolean(read.required("pipeline.demo.enabled")),
+                Boolean.parseBoolean(read.required("pipeline.broker.embedded")),
+                read.required("pipeline.broker.url"),
+                read.optional("pipeline.broker.user"),
+                read.optional("pipeline.broker.password"),
+                Integer.parseInt(read.required("pipeline.broker.max-connections")),
+                read.required("pipeline.queue.dead-letter"),
+                read.required("pipeline.queue.jobs"),
+                Long.parseLong(read.required("pipeline.intake.max-bytes")),
+                read.required("pipeline.db.url"),
+                read.optional("pipeline.db.user"),
+                read.optional("pipeline.db.password"),
+                Integer.parseInt(read.required("pipeline.db.pool-size")),
+                Duration.ofMillis(TimeUtils.toMilliSeconds(read.required("pipeline.usb.allocation-timeout"))),
+                Long.parseLong(read.required("pipeline.usb.reserve-bytes")),
+                Duration.ofMillis(TimeUtils.toMilliSeconds(read.required("pipeline.progress.interval"))));
+    }
+
+    private record Reader(PropertiesComponent properties) {
+        String required(String key) {
+            return properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
+                    .orElseThrow(() -> new IllegalStateException("Missing required property " + key));
+        }
+
+        String optional(String key) {
+            return properties.resolveProperty(key).map(String::trim).orElse("");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package shop.usb.pipeline.stage;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.job.JobRepository;
+
+/**
+ * Turns a job message into a running job. The table decides: a job that is not QUEUED or RETRYING
+ * (already running elsewhere, finished, cancelled) is skipped, which makes a duplicate message harmless.
+ */
+public class JobClaimer {
+
+    public static final String BEAN_NAME = "jobClaimer";
+    private static final Logger LOG = LoggerFactory.getLogger(JobClaimer.class);
+
+    private final JobRepository jobs;
+    private final String instanceId;
+
+    public JobClaimer(JobRepository jobs, String instanceId) {
+        this.jobs = jobs;
+        this.instanceId = instanceId;
+    }
+
+    public void claim(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        String jobId = exchange.getMessage().getMandatoryBody(String.class).trim();
+        jobs.claim(jobId, instanceId).ifPresentOrElse(
+                job -> exchange.setProperty(JobContext.PROPERTY, new JobContext(job)),
+                () -> LOG.info("Job {} is not waiting to run; message ignored", jobId));
+    }
+}

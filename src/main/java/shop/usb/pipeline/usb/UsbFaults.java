@@ -1,0 +1,52 @@
+package shop.usb.pipeline.usb;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.JobFailure;
+
+/** Names what went wrong with a mount, so each fault gets its own recoverable error code. */
+final class UsbFaults {
+
+    private UsbFaults() {
+    }
+
+    static JobFailure classify(Path mount, String action, IOException e) {
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+        String message = action + " on " + mount + " failed: " + reason;
+        if (!Files.isDirectory(mount) || e instanceof NoSuchFileException) {
+            return new JobFailure(ErrorCode.USB_UNAVAILABLE, message, e);
+        }
+        if (reason.contains("No space left on device") || reason.contains("Disk quota exceeded")) {
+            return new JobFailure(ErrorCode.USB_FULL, message, e);
+        }
+        if (reason.contains("Read-only file system") || e instanceof java.nio.file.AccessDeniedException) {
+            return new JobFailure(ErrorCode.USB_READ_ONLY, message, e);
+        }
+        return new JobFailure(ErrorCode.IO_ERROR, message, e);
+    }
+
+    /** Why a mount cannot take a write of this size right now, or null when it can. */
+    static JobFailure unusable(Path mount, long bytesNeeded) {
+        if (!Files.isDirectory(mount)) {
+            return new JobFailure(ErrorCode.USB_UNAVAILABLE, mount + " is not mounted (no such folder)");
+        }
+        try {
+            if (!Files.isWritable(mount) || Files.getFileStore(mount).isReadOnly()) {
+                return new JobFailure(ErrorCode.USB_READ_ONLY, mount + " is read-only");
+            }
+            long usable = Files.getFileStore(mount).getUsableSpace();
+            if (usable < bytesNeeded) {
+                return new JobFailure(ErrorCode.USB_FULL,
+                        mount + " has " + usable + " bytes free, the job needs " + bytesNeeded);
+            }
+            return null;
+        } catch (IOException e) {
+            return classify(mount, "Checking free space", e);
+        }
+    }
+}

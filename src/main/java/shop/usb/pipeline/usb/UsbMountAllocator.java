@@ -1,0 +1,116 @@
+package shop.usb.pipeline.usb;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.job.SqlStatements;
+
+/**
+ * Hands out USB mounts, one job per mount at a time. The lease is a database row, so two
+ * instances sharing the mounts never write to the same one; a job waits for a busy mount, but
+ * fails at once (recoverably) when no mount could take it at all.
+ */
+public class UsbMountAllocator {
+
+    public static final String BEAN_NAME = "usbMountAllocator";
+    /** How often a waiting job looks again when no release has woken it (another instance, a new stick). */
+    private static final long RECHECK_MILLIS = 1000;
+
+    private final List<Path> mounts;
+    private final NamedParameterJdbcTemplate jdbc;
+    private final Duration timeout;
+    private final long reserveBytes;
+    private final Clock clock;
+    private final Object released = new Object();
+
+    public UsbMountAllocator(List<Path> mounts, DataSource dataSource, Duration timeout, long reserveBytes,
+            Clock clock) {
+        this.mounts = List.copyOf(mounts);
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.timeout = timeout;
+        this.reserveBytes = reserveBytes;
+        this.clock = clock;
+    }
+
+    public List<Path> mounts() {
+        return mounts;
+    }
+
+    /** Leases a mount with room for the bytes; waits up to the allocation timeout for a busy one. */
+    public Path acquire(String jobId, long bytes) {
+        long deadline = clock.millis() + timeout.toMillis();
+        synchronized (released) {
+            while (true) {
+                List<JobFailure> unusable = new ArrayList<>();
+                boolean anyBusy = false;
+                for (Path mount : mounts) {
+                    JobFailure problem = UsbFaults.unusable(mount, bytes + reserveBytes);
+                    if (problem != null) {
+                        unusable.add(problem);
+                    } else if (lease(mount, jobId)) {
+                        return mount;
+                    } else {
+                        anyBusy = true;
+                    }
+                }
+                long remaining = deadline - clock.millis();
+                if (!anyBusy) {
+                    throw noMountFits(unusable);
+                }
+                if (remaining <= 0) {
+                    throw new JobFailure(ErrorCode.USB_UNAVAILABLE,
+                            "Every USB mount stayed busy for " + timeout.toSeconds() + " s");
+                }
+                try {
+                    released.wait(Math.min(remaining, RECHECK_MILLIS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new JobFailure(ErrorCode.USB_UNAVAILABLE, "Interrupted while waiting for a USB mount", e);
+                }
+            }
+        }
+    }
+
+    public void release(String jobId) {
+        jdbc.update(SqlStatements.get("delete-mount-lease"), params().addValue("jobId", jobId));
+        synchronized (released) {
+            released.notifyAll();
+        }
+    }
+
+    private boolean lease(Path mount, String jobId) {
+        MapSqlParameterSource params = params().addValue("mount", mount.toString()).addValue("jobId", jobId);
+        jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params);
+        try {
+            jdbc.update(SqlStatements.get("insert-mount-lease"), params);
+            return true;
+        } catch (DuplicateKeyException busy) {
+            return false;
+        }
+    }
+
+    /** When no mount can take the job, the shared cause wins; mixed causes read as unavailable. */
+    private static JobFailure noMountFits(List<JobFailure> unusable) {
+        String reasons = String.join("; ", unusable.stream().map(Throwable::getMessage).toList());
+        ErrorCode code = unusable.stream().map(JobFailure::code).distinct().count() == 1
+                ? unusable.get(0).code()
+                : ErrorCode.USB_UNAVAILABLE;
+        return new JobFailure(code, "No USB mount can take this job: " + reasons);
+    }
+
+    private MapSqlParameterSource params() {
+        return new MapSqlParameterSource("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+    }
+}

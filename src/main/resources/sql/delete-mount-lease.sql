@@ -1,0 +1,1 @@
+DELETE FROM usb_mount_leases WHERE job_id = :jobId

@@ -1,0 +1,1 @@
+SELECT * FROM processing_jobs WHERE order_id = :orderId

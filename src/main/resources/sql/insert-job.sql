@@ -1,0 +1,2 @@
+INSERT INTO processing_jobs (id, order_id, status, stage, progress, priority, attempts, order_json, created_at, updated_at)
+VALUES (:id, :orderId, 'QUEUED', :stage, 0, :priority, 0, :orderJson, :now, :now)

@@ -1,0 +1,1 @@
+UPDATE processing_jobs SET heartbeat_at = :now, updated_at = :now WHERE id = :id AND status = 'PROCESSING'
