@@ -1,0 +1,55 @@
+package shop.usb.pipeline.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Builds order confirmations for tests; starts from a valid one and changes what a test needs. */
+public final class Orders {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final ObjectNode root = MAPPER.createObjectNode();
+    private final ArrayNode content;
+
+    private Orders(String orderId) {
+        root.put("orderId", orderId);
+        root.put("confirmedAt", "2026-11-22T10:00:00Z");
+        root.put("priority", "normal");
+        root.putObject("customer").put("name", "Ana").put("phone", "+570000000");
+        root.putObject("usb").put("capacityBytes", 16_000_000_000L).put("label", "ANA-MIX");
+        content = root.putArray("content");
+    }
+
+    public static Orders order(String orderId) {
+        return new Orders(orderId);
+    }
+
+    public Orders collection(String path) {
+        content.addObject().put("collection", path);
+        return this;
+    }
+
+    public Orders file(String path) {
+        content.addObject().put("file", path);
+        return this;
+    }
+
+    public Orders capacity(long bytes) {
+        ((ObjectNode) root.get("usb")).put("capacityBytes", bytes);
+        return this;
+    }
+
+    public Orders set(String field, String value) {
+        root.put(field, value);
+        return this;
+    }
+
+    public Orders without(String field) {
+        root.remove(field);
+        return this;
+    }
+
+    public String json() {
+        return root.toString();
+    }
+}

@@ -1,0 +1,218 @@
+package shop.usb.pipeline.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.awaitility.Awaitility;
+import shop.usb.pipeline.PipelineApplication;
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobView;
+
+/**
+ * The real product, started in this JVM the way {@code java -jar} starts it: embedded Artemis on a
+ * free port, a real database, real folders as library and USB mounts. Only the properties differ.
+ */
+public final class PipelineRuntime implements AutoCloseable {
+
+    public static final String USER = "pipeline";
+    public static final String PASSWORD = "pipeline";
+
+    private final Main main;
+    private final Path root;
+    private final int brokerPort;
+    private final int httpPort;
+    private final ActiveMQConnectionFactory client;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private PipelineRuntime(Main main, Path root, int brokerPort, int httpPort) {
+        this.main = main;
+        this.root = root;
+        this.brokerPort = brokerPort;
+        this.httpPort = httpPort;
+        this.client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort, USER, PASSWORD);
+    }
+
+    /** Starts the product with two USB mounts and a small library; {@code overrides} win over everything. */
+    public static PipelineRuntime start(Path root, TestDatabase database, Map<String, String> overrides)
+            throws Exception {
+        Files.createDirectories(root.resolve("usb/slot-a"));
+        Files.createDirectories(root.resolve("usb/slot-b"));
+        createLibrary(root.resolve("library"));
+        int brokerPort = freePort();
+        int httpPort = freePort();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("pipeline.data.dir", root.resolve("data").toString());
+        properties.put("pipeline.content.dir", root.resolve("library").toString());
+        properties.put("pipeline.usb.mounts", root.resolve("usb/slot-a") + "," + root.resolve("usb/slot-b"));
+        properties.put("pipeline.demo.enabled", "false");
+        properties.put("pipeline.broker.port", String.valueOf(brokerPort));
+        properties.put("pipeline.db.url", database.url());
+        properties.put("pipeline.db.user", database.user());
+        properties.put("pipeline.db.password", database.password());
+        properties.put("pipeline.usb.allocation-timeout", "5s");
+        properties.put("pipeline.instance.id", "test-instance");
+        properties.put("camel.server.port", String.valueOf(httpPort));
+        properties.putAll(overrides);
+        Main main = PipelineApplication.create();
+        Properties override = new Properties();
+        override.putAll(properties);
+        main.setOverrideProperties(override);
+        main.start();
+        return new PipelineRuntime(main, root, brokerPort, httpPort);
+    }
+
+    /** Library files: music/salsa (3 files), music/jazz (1), movies/coco.mp4; plus a file outside it. */
+    private static void createLibrary(Path library) throws IOException {
+        writeRandom(library.resolve("music/salsa/01-la-rebelion.mp3"), 40_000);
+        writeRandom(library.resolve("music/salsa/02-pedro-navaja.mp3"), 30_000);
+        writeRandom(library.resolve("music/salsa/cover/front.jpg"), 5_000);
+        writeRandom(library.resolve("music/jazz/01-so-what.mp3"), 20_000);
+        writeRandom(library.resolve("movies/coco.mp4"), 300_000);
+        writeRandom(library.resolveSibling("outside/secret.txt"), 1_000);
+        Files.createSymbolicLink(library.resolve("music/leak"), library.resolveSibling("outside/secret.txt"));
+    }
+
+    public static void writeRandom(Path file, int size) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] bytes = new byte[size];
+        new Random(file.toString().hashCode()).nextBytes(bytes);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(bytes);
+        }
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public JobRepository jobs() {
+        return context().getRegistry().lookupByNameAndType(JobRepository.BEAN_NAME, JobRepository.class);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path mountA() {
+        return root.resolve("usb/slot-a");
+    }
+
+    public Path library() {
+        return root.resolve("library");
+    }
+
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    public void sendText(String queue, String body) throws JMSException {
+        send(queue, session -> session.createTextMessage(body));
+    }
+
+    public void sendBytes(String queue, byte[] body) throws JMSException {
+        send(queue, session -> {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(body);
+            return message;
+        });
+    }
+
+    public void sendObject(String queue, Serializable body) throws JMSException {
+        send(queue, session -> session.createObjectMessage(body));
+    }
+
+    public void send(String queue, JmsMessageFactory factory) throws JMSException {
+        send(queue, factory, message -> { });
+    }
+
+    public void send(String queue, JmsMessageFactory factory, JmsCustomizer customize) throws JMSException {
+        try (Connection connection = client.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer producer = session.createProducer(session.createQueue(queue));
+            Message message = factory.create(session);
+            customize.apply(message);
+            producer.send(message);
+        }
+    }
+
+    /** Receives the first dead letter that matches the JMS selector, waiting up to 10 s. */
+    public Message receiveDeadLetter(String selector, Consumer<Message> inspect) throws JMSException {
+        try (Connection connection = client.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageConsumer consumer = session.createConsumer(session.createQueue("orders.confirmed.DLQ"), selector);
+            Message message = consumer.receive(Duration.ofSeconds(10).toMillis());
+            if (message != null) {
+                inspect.accept(message);
+            }
+            return message;
+        }
+    }
+
+    public JobView awaitJob(String orderId, String status) {
+        return Awaitility.await("job of " + orderId + " to be " + status)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> jobs().findByOrderId(orderId).orElse(null),
+                        job -> job != null && job.status().equals(status));
+    }
+
+    public List<JobView> jobsOf(String orderId) {
+        return jobs().find(orderId, null, 10);
+    }
+
+    public HttpResponse<String> http(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @FunctionalInterface
+    public interface JmsMessageFactory {
+        Message create(Session session) throws JMSException;
+    }
+
+    @FunctionalInterface
+    public interface JmsCustomizer {
+        void apply(Message message) throws JMSException;
+    }
+}
