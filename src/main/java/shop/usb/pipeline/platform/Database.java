@@ -26,7 +26,7 @@ public final class Database {
         return dataSource;
     }
 
-    static void migrate(DataSource dataSource) {
+    public static void migrate(DataSource dataSource) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }
 }

@@ -1,0 +1,103 @@
+package shop.usb.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TestDatabase;
+
+/** The embedded broker's one acceptor takes orders over STOMP and AMQP as well as CORE, and only with credentials. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrokerProtocolsTest {
+
+    PipelineRuntime pipeline;
+
+    @BeforeAll
+    void startPipeline(@TempDir Path root) throws Exception {
+        pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of());
+    }
+
+    @AfterAll
+    void stopPipeline() {
+        pipeline.close();
+    }
+
+    @Test
+    void orderSentOverStompWithContentLengthCompletes() throws Exception {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        byte[] body = order(orderId).file("music/jazz/01-so-what.mp3").json().getBytes(StandardCharsets.UTF_8);
+
+        try (Socket socket = new Socket("127.0.0.1", pipeline.brokerPort())) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            frame(out, "CONNECT\naccept-version:1.2\nhost:localhost\nlogin:pipeline\npasscode:pipeline\n\n", new byte[0]);
+            assertThat(readFrame(in)).startsWith("CONNECTED");
+            frame(out, "SEND\ndestination:/queue/orders.confirmed\ncontent-type:application/json\ncontent-length:"
+                    + body.length + "\nreceipt:sent\n\n", body);
+            assertThat(readFrame(in)).startsWith("RECEIPT");
+        }
+
+        pipeline.awaitJob(orderId, "COMPLETED");
+    }
+
+    @Test
+    void orderSentOverAmqpCompletes() throws Exception {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        JmsConnectionFactory amqp = new JmsConnectionFactory(PipelineRuntime.USER, PipelineRuntime.PASSWORD,
+                "amqp://127.0.0.1:" + pipeline.brokerPort());
+
+        try (Connection connection = amqp.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            session.createProducer(session.createQueue("orders.confirmed"))
+                    .send(session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3").json()));
+        }
+
+        pipeline.awaitJob(orderId, "COMPLETED");
+    }
+
+    @Test
+    void anonymousAndWrongPasswordConnectionsAreRefused() {
+        String url = "tcp://127.0.0.1:" + pipeline.brokerPort();
+
+        assertThatThrownBy(() -> new ActiveMQConnectionFactory(url).createConnection().close())
+                .isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> new ActiveMQConnectionFactory(url, "pipeline", "wrong").createConnection().close())
+                .isInstanceOf(JMSSecurityException.class);
+    }
+
+    private static void frame(OutputStream out, String head, byte[] body) throws IOException {
+        out.write(head.getBytes(StandardCharsets.UTF_8));
+        out.write(body);
+        out.write(0);
+        out.flush();
+    }
+
+    private static String readFrame(InputStream in) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) > 0) {
+            frame.write(b);
+        }
+        return frame.toString(StandardCharsets.UTF_8).stripLeading();
+    }
+}

@@ -1,0 +1,71 @@
+package shop.usb.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.stream.Stream;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import shop.usb.pipeline.support.TestDatabase;
+
+/** Status changes are guarded where the data lives, on both databases the product supports. */
+class JobRepositoryTest {
+
+    @TempDir
+    static Path folder;
+
+    static Stream<TestDatabase> databases() {
+        return Stream.of(TestDatabase.h2(folder.resolve("h2")), TestDatabase.postgres());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void secondJobForSameOrderIsRefused(TestDatabase database) {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Clock.systemUTC());
+
+            assertThat(jobs.create("ORD-1", "normal", "{}")).isPresent();
+            assertThat(jobs.create("ORD-1", "high", "{}")).isEmpty();
+            assertThat(jobs.find("ORD-1", null, 10)).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void illegalTransitionsAreRefused(TestDatabase database) {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Clock.systemUTC());
+            String id = jobs.create("ORD-2", "normal", "{}").orElseThrow();
+
+            assertThatThrownBy(() -> jobs.complete(id, Instant.now(), "done"))
+                    .isInstanceOf(IllegalTransitionException.class);
+            assertThat(jobs.claim(id, "me")).isPresent();
+            assertThat(jobs.claim(id, "someone-else")).isEmpty();
+            jobs.complete(id, Instant.now(), "done");
+            assertThatThrownBy(() -> jobs.fail(id, Stage.VERIFY, Instant.now(), ErrorCode.IO_ERROR, "late"))
+                    .isInstanceOf(IllegalTransitionException.class);
+            assertThat(jobs.findById(id)).get().satisfies(job -> {
+                assertThat(job.status()).isEqualTo("COMPLETED");
+                assertThat(job.progress()).isEqualTo(100);
+                assertThat(job.attempts()).isEqualTo(1);
+            });
+        }
+    }
+
+    private static HikariDataSource open(TestDatabase database) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(database.url());
+        if (!database.user().isEmpty()) {
+            dataSource.setUsername(database.user());
+            dataSource.setPassword(database.password());
+        }
+        shop.usb.pipeline.platform.Database.migrate(dataSource);
+        return dataSource;
+    }
+}
