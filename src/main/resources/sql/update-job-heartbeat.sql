@@ -1,1 +1,1 @@
-UPDATE processing_jobs SET heartbeat_at = :now, updated_at = :now WHERE id = :id AND status = 'PROCESSING'
+UPDATE processing_jobs SET heartbeat_at = :now, updated_at = :now WHERE id = :id AND status = 'PROCESSING' AND cancel_requested = FALSE

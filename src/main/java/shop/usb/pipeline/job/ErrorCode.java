@@ -18,6 +18,8 @@ public enum ErrorCode {
     USB_READ_ONLY(true),
     USB_FULL(true),
     VERIFICATION_FAILED(true),
+    // The worker stopped sending heartbeats: the process died or hung mid-job.
+    STALLED(true),
     INTERNAL_ERROR(true);
 
     private final boolean recoverable;

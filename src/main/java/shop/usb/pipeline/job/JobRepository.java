@@ -28,6 +28,9 @@ public class JobRepository {
 
     public static final String BEAN_NAME = "jobRepository";
 
+    /** A scheduled job message may fire this much before next_attempt_at by the broker's clock. */
+    private static final Duration CLAIM_TOLERANCE = Duration.ofSeconds(1);
+
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -61,7 +64,8 @@ public class JobRepository {
     public Optional<ClaimedJob> claim(String id, String owner) {
         return transaction.execute(status -> {
             int updated = jdbc.update(SqlStatements.get("claim-job"), guarded(id, JobStatus.PROCESSING)
-                    .addValue("owner", owner));
+                    .addValue("owner", owner)
+                    .addValue("due", OffsetDateTime.now(clock).plus(CLAIM_TOLERANCE)));
             if (updated == 0) {
                 return Optional.empty();
             }
@@ -131,6 +135,101 @@ public class JobRepository {
         });
     }
 
+    /** PROCESSING to RETRYING after a recoverable failure; the job message for {@code nextAttemptAt} follows. */
+    public void scheduleRetry(String id, Stage stage, ErrorCode code, String message, Instant nextAttemptAt) {
+        transaction.executeWithoutResult(status -> {
+            transition(id, JobStatus.RETRYING, "retry-job", params()
+                    .addValue("errorCode", code.name())
+                    .addValue("errorMessage", truncate(message, 2000))
+                    .addValue("nextAttemptAt", utc(nextAttemptAt)));
+            insertLog(id, "WARN", stage, message + " (retry at " + nextAttemptAt + ")", code.name());
+        });
+    }
+
+    public enum CancelOutcome { CANCELLED, REQUESTED, ALREADY_FINAL, NOT_FOUND }
+
+    /** A waiting job is cancelled at once; a running one is asked to stop at its next checkpoint. */
+    public CancelOutcome cancel(String id) {
+        return transaction.execute(status -> {
+            if (jdbc.update(SqlStatements.get("cancel-waiting-job"), params().addValue("id", id)) == 1) {
+                insertLog(id, "INFO", Stage.INTAKE, "Cancelled by an operator before it ran", null);
+                return CancelOutcome.CANCELLED;
+            }
+            if (jdbc.update(SqlStatements.get("request-job-cancel"), params().addValue("id", id)) == 1) {
+                insertLog(id, "INFO", Stage.INTAKE, "Cancel requested; stopping at the next checkpoint", null);
+                return CancelOutcome.REQUESTED;
+            }
+            return findById(id).isPresent() ? CancelOutcome.ALREADY_FINAL : CancelOutcome.NOT_FOUND;
+        });
+    }
+
+    /** A running job that stopped for a cancel request ends CANCELLED. */
+    public void cancelRunning(String id, Stage stage, String message) {
+        transaction.executeWithoutResult(status -> {
+            if (jdbc.update(SqlStatements.get("cancel-running-job"), params().addValue("id", id)) == 0) {
+                throw new IllegalTransitionException(id, JobStatus.CANCELLED);
+            }
+            insertLog(id, "INFO", stage, message, null);
+        });
+    }
+
+    /** A FAILED or CANCELLED job is queued again with a fresh attempt budget; false when it is in another status. */
+    public boolean requeue(String id) {
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            int attempts = findById(id).map(JobView::attempts).orElse(0);
+            if (jdbc.update(SqlStatements.get("requeue-job"), guarded(id, JobStatus.QUEUED)
+                    .addValue("stage", Stage.INTAKE.label())) == 0) {
+                return false;
+            }
+            insertLog(id, "INFO", Stage.INTAKE, "Queued again by an operator after " + attempts + " attempts", null);
+            return true;
+        }));
+    }
+
+    /** PROCESSING jobs whose heartbeat is older than the threshold. */
+    public List<RunningJob> findStalled(Instant stalledBefore) {
+        return jdbc.query(SqlStatements.get("find-stalled-jobs"),
+                params().addValue("stalledBefore", utc(stalledBefore)), JobRepository::running);
+    }
+
+    /** PROCESSING jobs this instance owned when it last ran: after a restart nobody runs them. */
+    public List<RunningJob> findOwnRunning(String owner) {
+        return jdbc.query(SqlStatements.get("find-own-running-jobs"), params().addValue("owner", owner),
+                JobRepository::running);
+    }
+
+    /**
+     * Ends a run nobody is doing any more: RETRYING with a due time, FAILED, or CANCELLED when a
+     * cancel was asked for. False when another sweeper got there first.
+     */
+    public boolean recover(RunningJob job, JobStatus outcome, ErrorCode code, String message, Instant nextAttemptAt) {
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            Instant now = clock.instant();
+            int updated = jdbc.update(SqlStatements.get("recover-stalled-job"), params()
+                    .addValue("id", job.id())
+                    .addValue("status", outcome.name())
+                    .addValue("errorCode", code == null ? null : code.name())
+                    .addValue("errorMessage", message)
+                    .addValue("nextAttemptAt", nextAttemptAt == null ? null : utc(nextAttemptAt))
+                    .addValue("completedAt", outcome.isFinal() ? utc(now) : null)
+                    .addValue("heartbeatAt", utc(job.heartbeatAt())));
+            if (updated == 1) {
+                insertLog(job.id(), outcome == JobStatus.RETRYING ? "WARN" : "ERROR", job.stage(), message,
+                        code == null ? null : code.name());
+            }
+            return updated == 1;
+        }));
+    }
+
+    /** Waiting jobs that should have run long ago; each is marked so it is re-sent at most once per period. */
+    public List<String> takeOverdue(Instant overdueBefore) {
+        MapSqlParameterSource values = params().addValue("overdueBefore", utc(overdueBefore));
+        return jdbc.queryForList(SqlStatements.get("find-overdue-jobs"), values, String.class).stream()
+                .filter(id -> jdbc.update(SqlStatements.get("touch-overdue-job"),
+                        params().addValue("id", id).addValue("overdueBefore", utc(overdueBefore))) == 1)
+                .toList();
+    }
+
     public void log(String id, String level, Stage stage, String message) {
         insertLog(id, level, stage, message, null);
     }
@@ -174,9 +273,13 @@ public class JobRepository {
         }
     }
 
-    private static void requireProcessing(String id, int updated) {
+    /** A worker's update found nothing to change: an operator cancelled the job, or it is no longer running. */
+    private void requireProcessing(String id, int updated) {
         if (updated == 0) {
-            throw new IllegalTransitionException(id, JobStatus.PROCESSING);
+            boolean cancelled = jdbc.query(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
+                    (rs, n) -> rs.getBoolean("cancel_requested") || "CANCELLED".equals(rs.getString("status")))
+                    .stream().findFirst().orElse(false);
+            throw cancelled ? new JobCancelledException(id) : new IllegalTransitionException(id, JobStatus.PROCESSING);
         }
     }
 
@@ -230,6 +333,21 @@ public class JobRepository {
     private static String iso(ResultSet rs, String column) throws SQLException {
         Instant value = instant(rs, column);
         return value == null ? null : value.toString();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static RunningJob running(ResultSet rs, int rowNum) throws SQLException {
+        return new RunningJob(rs.getString("id"), rs.getString("order_id"), rs.getString("order_json"),
+                rs.getInt("attempts"), Stage.fromLabel(rs.getString("stage")), rs.getBoolean("cancel_requested"),
+                instant(rs, "heartbeat_at"), rs.getString("usb_mount"));
+    }
+
+    /** A PROCESSING job as recovery sees it. */
+    public record RunningJob(String id, String orderId, String orderJson, int attempts, Stage stage,
+            boolean cancelRequested, Instant heartbeatAt, String usbMount) {
     }
 
     private record JobRow(String orderId, String orderJson, int attempts, Instant startedAt) {

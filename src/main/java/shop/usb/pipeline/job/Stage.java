@@ -20,6 +20,15 @@ public enum Stage {
         this.progress = progress;
     }
 
+    public static Stage fromLabel(String label) {
+        for (Stage stage : values()) {
+            if (stage.label.equals(label)) {
+                return stage;
+            }
+        }
+        return INTAKE;
+    }
+
     public String label() {
         return label;
     }

@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import shop.usb.pipeline.job.Cancellations;
+import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
@@ -22,11 +26,15 @@ public class JobsApi {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
+    private static final String JOB_ID = "pipelineJobId";
+
     private final JobRepository jobs;
+    private final Cancellations cancellations;
     private final Clock clock;
 
-    public JobsApi(JobRepository jobs, Clock clock) {
+    public JobsApi(JobRepository jobs, Cancellations cancellations, Clock clock) {
         this.jobs = jobs;
+        this.cancellations = cancellations;
         this.clock = clock;
     }
 
@@ -42,6 +50,39 @@ public class JobsApi {
     public List<JobLogView> logs(@Header("id") String id) {
         get(id);
         return jobs.logs(id);
+    }
+
+    /** POST /api/jobs/{id}/cancel: 200 when cancelled, 202 when a running job was asked to stop, else 409/404. */
+    public JobView cancel(@Header("id") String id, Exchange exchange) {
+        switch (jobs.cancel(id)) {
+            case CANCELLED -> exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            case REQUESTED -> {
+                cancellations.request(id);
+                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+            }
+            case ALREADY_FINAL -> throw new ApiProblem(409, "CONFLICT",
+                    "Job " + id + " is " + get(id).status() + " and cannot be cancelled", List.of());
+            case NOT_FOUND -> throw ApiProblem.notFound("Job " + id);
+        }
+        return get(id);
+    }
+
+    /** POST /api/jobs/{id}/retry: a FAILED or CANCELLED job is queued again; the follow-up sends its job message. */
+    public FollowUp retry(@Header("id") String id, Exchange exchange) {
+        JobView job = get(id);
+        if (!jobs.requeue(id)) {
+            throw new ApiProblem(409, "CONFLICT", "Job " + id + " is " + job.status()
+                    + "; only FAILED or CANCELLED jobs can be retried", List.of());
+        }
+        exchange.setProperty(JOB_ID, id);
+        return FollowUp.run(id, null);
+    }
+
+    /** The job a mutating request acted on, as it is now. */
+    public JobView current(@ExchangeProperty(JOB_ID) String id, Exchange exchange) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        return get(id);
     }
 
     /** Shapes the rows of queue-stats.sql (one per status) into the /api/queue answer. */

@@ -8,13 +8,14 @@ import shop.usb.pipeline.stage.JobContext;
 import shop.usb.pipeline.stage.JobOutcome;
 
 /**
- * The one place that decides what an error does; routes opt in by id. Camel never redelivers
- * here: a failed job is ended (or, later, rescheduled) by the job table, and intake faults that are
- * not the message's own (the database is down) roll back to the broker, which redelivers.
+ * The one place that decides what an error does; routes opt in by id. Camel never redelivers:
+ * a failed job is retried by a job message scheduled on the broker, and intake faults that are not
+ * the message's own (the database is down) roll back to the broker, which redelivers.
  */
 public class ErrorHandling extends RouteConfigurationBuilder {
 
     public static final String DEAD_LETTER = "direct:dead-letter";
+    public static final String FOLLOW_UP = "direct:job-follow-up";
 
     @Override
     public void configuration() {
@@ -26,13 +27,14 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .bean(OrderIntake.BEAN_NAME, "reject")
                 .to(DEAD_LETTER);
 
-        // A failing stage ends its job run; "stop" also ends the calling job route, not only the stage.
+        // A failing stage ends its job run: RETRYING (the job message is scheduled with its backoff),
+        // FAILED (the order is dead-lettered) or CANCELLED. "stop" also ends the calling job route.
         routeConfiguration("job-errors")
                 .onException(Exception.class)
                 .onWhen(exchangeProperty(JobContext.PROPERTY).isNotNull())
                 .handled(true)
                 .bean(JobOutcome.BEAN_NAME, "fail")
-                .to(DEAD_LETTER)
+                .to(FOLLOW_UP)
                 .stop();
 
         routeConfiguration("api-errors")

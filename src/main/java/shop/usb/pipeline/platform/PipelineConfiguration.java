@@ -15,6 +15,9 @@ import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
 import shop.usb.pipeline.intake.OrderIntake;
 import shop.usb.pipeline.intake.OrderSubmission;
+import shop.usb.pipeline.job.Cancellations;
+import shop.usb.pipeline.job.FollowUps;
+import shop.usb.pipeline.job.JobRecovery;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.ops.ApiErrors;
 import shop.usb.pipeline.ops.JobsApi;
@@ -56,7 +59,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         ContentLibrary library = new ContentLibrary(settings.contentDir());
         UsbMountAllocator mounts = new UsbMountAllocator(settings.usbMounts(), dataSource,
                 settings.allocationTimeout(), settings.usbReserveBytes(), clock);
+        Cancellations cancellations = new Cancellations();
         registry.bind(JobRepository.BEAN_NAME, jobs);
+        registry.bind(Cancellations.BEAN_NAME, cancellations);
+        registry.bind(FollowUps.BEAN_NAME, new FollowUps());
+        registry.bind(JobRecovery.BEAN_NAME, new JobRecovery(jobs, settings.retryPolicy(), settings.instanceId(),
+                settings.stalledAfter(), settings.overdueAfter(), clock));
         registry.bind(OrderConfirmationValidator.BEAN_NAME, validator);
         registry.bind(ContentLibrary.BEAN_NAME, library);
         registry.bind(UsbMountAllocator.BEAN_NAME, mounts);
@@ -66,11 +74,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
         registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs));
         registry.bind(WriteUsbStage.BEAN_NAME,
-                new WriteUsbStage(jobs, mounts, new UsbWriter(), settings.progressInterval(), clock));
+                new WriteUsbStage(jobs, mounts, new UsbWriter(), cancellations, settings.progressInterval(), clock));
         registry.bind(VerifyStage.BEAN_NAME,
-                new VerifyStage(jobs, new UsbVerifier(), settings.progressInterval(), clock));
-        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts));
-        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, clock));
+                new VerifyStage(jobs, new UsbVerifier(), cancellations, settings.progressInterval(), clock));
+        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, cancellations, settings.retryPolicy(), clock));
+        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, cancellations, clock));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
     }
 

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
+import shop.usb.pipeline.job.RetryPolicy;
 
 /** The product's own settings, read once from Camel's properties (files, -D, environment). */
 public record PipelineSettings(
@@ -32,7 +33,10 @@ public record PipelineSettings(
         int dbPoolSize,
         Duration allocationTimeout,
         long usbReserveBytes,
-        Duration progressInterval) {
+        Duration progressInterval,
+        RetryPolicy retryPolicy,
+        Duration stalledAfter,
+        Duration overdueAfter) {
 
     public static final String BEAN_NAME = "pipelineSettings";
     private static final int DEFAULT_SLOTS = 4;
@@ -66,15 +70,30 @@ public record PipelineSettings(
                 read.optional("pipeline.db.user"),
                 read.optional("pipeline.db.password"),
                 Integer.parseInt(read.required("pipeline.db.pool-size")),
-                Duration.ofMillis(TimeUtils.toMilliSeconds(read.required("pipeline.usb.allocation-timeout"))),
+                read.duration("pipeline.usb.allocation-timeout"),
                 Long.parseLong(read.required("pipeline.usb.reserve-bytes")),
-                Duration.ofMillis(TimeUtils.toMilliSeconds(read.required("pipeline.progress.interval"))));
+                read.duration("pipeline.progress.interval"),
+                new RetryPolicy(
+                        Integer.parseInt(read.required("pipeline.retry.max-attempts")),
+                        Arrays.stream(read.optional("pipeline.retry.delays").split(",")).map(String::trim)
+                                .filter(d -> !d.isEmpty()).map(d -> Duration.ofMillis(TimeUtils.toMilliSeconds(d)))
+                                .toList(),
+                        read.duration("pipeline.retry.initial-delay"),
+                        Double.parseDouble(read.required("pipeline.retry.multiplier")),
+                        read.duration("pipeline.retry.max-delay"),
+                        Double.parseDouble(read.required("pipeline.retry.jitter"))),
+                read.duration("pipeline.stalled.after"),
+                read.duration("pipeline.dispatch.overdue-after"));
     }
 
     private record Reader(PropertiesComponent properties) {
         String required(String key) {
             return properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
                     .orElseThrow(() -> new IllegalStateException("Missing required property " + key));
+        }
+
+        Duration duration(String key) {
+            return Duration.ofMillis(TimeUtils.toMilliSeconds(required(key)));
         }
 
         String optional(String key) {

@@ -19,6 +19,7 @@ public final class JobContext {
     private OrderConfirmation order;
     private List<LibraryFile> files;
     private WritePlan plan;
+    private Path mount;
     private Path folder;
 
     public JobContext(ClaimedJob job) {
@@ -60,6 +61,15 @@ public final class JobContext {
 
     void planned(WritePlan plan) {
         this.plan = plan;
+    }
+
+    /** The leased mount, once the write stage has one. */
+    public Path mount() {
+        return mount;
+    }
+
+    void leased(Path mount) {
+        this.mount = mount;
     }
 
     public Path folder() {

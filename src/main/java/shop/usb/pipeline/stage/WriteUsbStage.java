@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.apache.camel.ExchangeProperty;
+import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.usb.UsbMountAllocator;
@@ -18,11 +19,13 @@ public class WriteUsbStage {
     private final JobRepository jobs;
     private final UsbMountAllocator mounts;
     private final UsbWriter writer;
+    private final Cancellations cancellations;
     private final Duration progressInterval;
     private final Clock clock;
 
-    public WriteUsbStage(JobRepository jobs, UsbMountAllocator mounts, UsbWriter writer, Duration progressInterval,
-            Clock clock) {
+    public WriteUsbStage(JobRepository jobs, UsbMountAllocator mounts, UsbWriter writer, Cancellations cancellations,
+            Duration progressInterval, Clock clock) {
+        this.cancellations = cancellations;
         this.jobs = jobs;
         this.mounts = mounts;
         this.writer = writer;
@@ -35,10 +38,12 @@ public class WriteUsbStage {
         long bytes = job.plan().totalBytes();
         jobs.enterStage(job.id(), Stage.WRITE_USB, "Waiting for a USB mount with " + bytes + " bytes free");
         Path mount = mounts.acquire(job.id(), bytes);
+        job.leased(mount);
         jobs.recordMount(job.id(), mount.toString());
         jobs.log(job.id(), "INFO", Stage.WRITE_USB,
                 "Writing " + job.plan().files().size() + " files (" + bytes + " bytes) to " + mount);
-        ProgressReporter progress = new ProgressReporter(jobs, job.id(), bytes, progressInterval, clock);
+        ProgressReporter progress = new ProgressReporter(jobs, cancellations, job.id(), bytes, progressInterval,
+                clock);
         job.written(writer.write(job.plan(), mount, job.order().orderId(), progress));
         progress.finish();
     }

@@ -1,0 +1,26 @@
+package shop.usb.pipeline.job;
+
+import org.apache.camel.Message;
+
+/** Turns a {@link FollowUp} into the broker message the job-follow-up route sends. */
+public class FollowUps {
+
+    public static final String BEAN_NAME = "followUps";
+    /** Artemis delivers a message carrying this property (epoch millis) no earlier than that time. */
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+
+    public void toJobMessage(Message message) throws org.apache.camel.InvalidPayloadException {
+        FollowUp followUp = message.getMandatoryBody(FollowUp.class);
+        message.getHeaders().clear();
+        message.setBody(followUp.jobId());
+        if (followUp.runAt() != null) {
+            message.setHeader(SCHEDULED_DELIVERY, followUp.runAt().toEpochMilli());
+        }
+    }
+
+    public void toDeadLetter(Message message) throws org.apache.camel.InvalidPayloadException {
+        FollowUp followUp = message.getMandatoryBody(FollowUp.class);
+        DeadLetter.prepare(message, followUp.orderJson(), followUp.code(), followUp.reason(), followUp.stage(),
+                followUp.orderId());
+    }
+}

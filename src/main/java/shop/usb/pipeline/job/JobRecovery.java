@@ -1,0 +1,82 @@
+package shop.usb.pipeline.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.job.JobRepository.RunningJob;
+
+/**
+ * Finds jobs nobody is running any more and puts them back on track: this instance's own
+ * PROCESSING jobs at startup, anyone's stalled ones (no heartbeat for pipeline.stalled.after)
+ * on every sweep, and waiting jobs whose job message got lost.
+ */
+public class JobRecovery {
+
+    public static final String BEAN_NAME = "jobRecovery";
+    private static final Logger LOG = LoggerFactory.getLogger(JobRecovery.class);
+
+    private final JobRepository jobs;
+    private final RetryPolicy retries;
+    private final String instanceId;
+    private final Duration stalledAfter;
+    private final Duration overdueAfter;
+    private final Clock clock;
+
+    public JobRecovery(JobRepository jobs, RetryPolicy retries, String instanceId, Duration stalledAfter,
+            Duration overdueAfter, Clock clock) {
+        this.jobs = jobs;
+        this.retries = retries;
+        this.instanceId = instanceId;
+        this.stalledAfter = stalledAfter;
+        this.overdueAfter = overdueAfter;
+        this.clock = clock;
+    }
+
+    /** At startup nothing of this instance is running yet, so every job it owns as PROCESSING was interrupted. */
+    public List<FollowUp> recoverOwn() {
+        List<FollowUp> followUps = new ArrayList<>();
+        for (RunningJob job : jobs.findOwnRunning(instanceId)) {
+            recover(job, "was interrupted when instance " + instanceId + " stopped").ifPresent(followUps::add);
+        }
+        return followUps;
+    }
+
+    public List<FollowUp> sweep() {
+        Instant now = clock.instant();
+        List<FollowUp> followUps = new ArrayList<>();
+        for (RunningJob job : jobs.findStalled(now.minus(stalledAfter))) {
+            recover(job, "stalled: no heartbeat since " + job.heartbeatAt()).ifPresent(followUps::add);
+        }
+        for (String id : jobs.takeOverdue(now.minus(overdueAfter))) {
+            LOG.warn("Job {} was due to run more than {} ago; sending its job message again", id, overdueAfter);
+            followUps.add(FollowUp.run(id, null));
+        }
+        return followUps;
+    }
+
+    private Optional<FollowUp> recover(RunningJob job, String why) {
+        String message = "Attempt " + job.attempts() + " " + why;
+        if (job.cancelRequested()) {
+            return jobs.recover(job, JobStatus.CANCELLED, null, message + "; it was being cancelled", null)
+                    ? Optional.of(FollowUp.none(job.id())) : Optional.empty();
+        }
+        Optional<Duration> delay = retries.delayAfter(job.attempts());
+        if (delay.isPresent()) {
+            Instant at = clock.instant().plus(delay.get());
+            LOG.warn("Job {} {}; retrying at {}", job.id(), why, at);
+            return jobs.recover(job, JobStatus.RETRYING, ErrorCode.STALLED, message, at)
+                    ? Optional.of(FollowUp.run(job.id(), at)) : Optional.empty();
+        }
+        LOG.error("Job {} {}; no attempts left", job.id(), why);
+        return jobs.recover(job, JobStatus.FAILED, ErrorCode.STALLED, message + "; no attempts left", null)
+                ? Optional.of(FollowUp.deadLetter(job.id(), job.orderId(), job.orderJson(), ErrorCode.STALLED,
+                        message, job.stage()))
+                : Optional.empty();
+    }
+}
