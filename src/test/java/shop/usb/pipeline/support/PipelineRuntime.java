@@ -62,7 +62,9 @@ public final class PipelineRuntime implements AutoCloseable {
             throws Exception {
         Files.createDirectories(root.resolve("usb/slot-a"));
         Files.createDirectories(root.resolve("usb/slot-b"));
-        createLibrary(root.resolve("library"));
+        if (!Files.exists(root.resolve("library"))) {
+            createLibrary(root.resolve("library"));
+        }
         int brokerPort = freePort();
         int httpPort = freePort();
         Map<String, String> properties = new LinkedHashMap<>();
@@ -116,6 +118,10 @@ public final class PipelineRuntime implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return context().getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
     }
 
     public Path mountA() {
@@ -175,11 +181,14 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     public JobView awaitJob(String orderId, String status) {
-        return Awaitility.await("job of " + orderId + " to be " + status)
+        return awaitJob(orderId, job -> job.status().equals(status), "be " + status);
+    }
+
+    public JobView awaitJob(String orderId, java.util.function.Predicate<JobView> condition, String what) {
+        return Awaitility.await("job of " + orderId + " to " + what)
                 .atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> jobs().findByOrderId(orderId).orElse(null),
-                        job -> job != null && job.status().equals(status));
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> jobs().findByOrderId(orderId).orElse(null), job -> job != null && condition.test(job));
     }
 
     public List<JobView> jobsOf(String orderId) {

@@ -1,0 +1,101 @@
+package shop.usb.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.jms.Message;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobLogView;
+import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TestDatabase;
+import shop.usb.pipeline.usb.UsbWriter;
+
+/**
+ * Recoverable failures are retried with backoff through the broker, exhausted ones are dead-lettered,
+ * and an operator can cancel and retry jobs. The only USB mount starts unplugged (its folder is missing).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FailureSemanticsTest {
+
+    static final String ORDERS = PipelineEndToEndTest.ORDERS;
+    PipelineRuntime pipeline;
+    Path stick;
+
+    abstract TestDatabase database(Path root);
+
+    @BeforeAll
+    void startPipeline(@TempDir Path root) throws Exception {
+        stick = root.resolve("usb/stick");
+        pipeline = PipelineRuntime.start(root, database(root), Map.of(
+                "pipeline.usb.mounts", stick.toString(),
+                "pipeline.retry.max-attempts", "3",
+                "pipeline.retry.delays", "300ms,600ms",
+                "pipeline.retry.jitter", "0",
+                "pipeline.usb.allocation-timeout", "1s"));
+    }
+
+    @AfterAll
+    void stopPipeline() {
+        pipeline.close();
+    }
+
+    @Test
+    void unpluggedMountIsRetriedThenFailsThenRunsOnManualRetry() throws Exception {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+
+        JobView retrying = pipeline.awaitJob(orderId, "RETRYING");
+        assertThat(retrying.errorCode()).isEqualTo("USB_UNAVAILABLE");
+        assertThat(retrying.errorRecoverable()).isTrue();
+        JobView failed = pipeline.awaitJob(orderId, "FAILED");
+        assertThat(failed.attempts()).isEqualTo(3);
+        assertThat(failed.errorCode()).isEqualTo("USB_UNAVAILABLE");
+        assertThat(stick).as("a missing mount is never created").doesNotExist();
+        assertThat(pipeline.jobs().logs(failed.id())).filteredOn(line -> "WARN".equals(line.level()))
+                .extracting(JobLogView::message).hasSize(2).allMatch(m -> m.contains("retry at"));
+        Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> { });
+        assertThat(dead).isNotNull();
+        assertThat(dead.getStringProperty("pipelineErrorCode")).isEqualTo("USB_UNAVAILABLE");
+        assertThat(dead.getStringProperty("pipelineFailedStage")).isEqualTo("write-usb");
+
+        Files.createDirectories(stick);
+        try {
+            assertThat(pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null).statusCode()).isEqualTo(202);
+            JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
+            assertThat(completed.attempts()).isEqualTo(1);
+            assertThat(pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null).statusCode()).isEqualTo(409);
+            assertThat(pipeline.http("POST", "/api/jobs/" + failed.id() + "/cancel", null).statusCode()).isEqualTo(409);
+        } finally {
+            UsbWriter.deleteRecursively(stick);
+        }
+    }
+
+    @Test
+    void retryingJobCanBeCancelledAndStaysCancelled() throws Exception {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+        JobView retrying = pipeline.awaitJob(orderId, "RETRYING");
+
+        var response = pipeline.http("POST", "/api/jobs/" + retrying.id() + "/cancel", null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"CANCELLED\"");
+        // Its scheduled job message still arrives after 300 ms; the job must not run again.
+        Awaitility.await("job to stay cancelled past its retry time").during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> pipeline.jobs().findByOrderId(orderId).orElseThrow(),
+                        job -> job.status().equals("CANCELLED") && job.attempts() == 1);
+        assertThat(pipeline.http("POST", "/api/jobs/unknown/cancel", null).statusCode()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,119 @@
+package shop.usb.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.job.JobLogView;
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TestDatabase;
+
+/** Jobs nobody runs any more are recovered; a running job stops cleanly when cancelled. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JobRecoveryTest {
+
+    static final String ORDERS = PipelineEndToEndTest.ORDERS;
+    static final Map<String, String> SETTINGS = Map.of(
+            "pipeline.stalled.after", "2s",
+            "pipeline.stalled.check-interval", "300ms",
+            "pipeline.retry.delays", "200ms",
+            "pipeline.progress.interval", "100ms",
+            "pipeline.workers", "2");
+    Path root;
+    TestDatabase database;
+    PipelineRuntime pipeline;
+
+    abstract TestDatabase database(Path root);
+
+    @BeforeAll
+    void startPipeline(@TempDir Path root) throws Exception {
+        this.root = root;
+        this.database = database(root);
+        pipeline = PipelineRuntime.start(root, database, SETTINGS);
+        for (int i = 0; i < 400; i++) {
+            PipelineRuntime.writeRandom(pipeline.library().resolve(String.format("many/file-%03d.bin", i)), 16_000);
+        }
+    }
+
+    @AfterAll
+    void stopPipeline() {
+        pipeline.close();
+    }
+
+    @Test
+    void cancelledRunningJobStopsAtCheckpointRemovesItsFolderAndFreesItsMount() throws Exception {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        pipeline.sendText(ORDERS, order(orderId).collection("many").json());
+        JobView writing = pipeline.awaitJob(orderId, job -> "write-usb".equals(job.stage())
+                && job.usbMount() != null, "start writing");
+
+        var response = pipeline.http("POST", "/api/jobs/" + writing.id() + "/cancel", null);
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JobView cancelled = pipeline.awaitJob(orderId, "CANCELLED");
+        assertThat(cancelled.filesWritten()).isLessThan(400);
+        assertThat(Path.of(cancelled.usbMount()).resolve(orderId)).doesNotExist();
+        assertThat(pipeline.jobs().logs(cancelled.id())).extracting(JobLogView::message)
+                .anyMatch(m -> m.startsWith("Cancelled at a checkpoint"));
+        new JdbcTemplate(pipeline.dataSource()).queryForList("SELECT job_id FROM usb_mount_leases", String.class)
+                .forEach(leased -> assertThat(leased).isNotEqualTo(cancelled.id()));
+    }
+
+    @Test
+    void stalledJobOfAnotherInstanceIsRetriedAndCompletes() {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        String id = runningElsewhere(orderId, "dead-instance");
+
+        JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
+
+        assertThat(completed.id()).isEqualTo(id);
+        assertThat(completed.attempts()).isEqualTo(2);
+        assertThat(pipeline.jobs().logs(id)).anySatisfy(line -> {
+            assertThat(line.message()).contains("stalled");
+            assertThat(line.errorCode()).isEqualTo("STALLED");
+        });
+    }
+
+    @Test
+    void restartRecoversOwnProcessingJobsWithoutWaitingForTheSweep() throws Exception {
+        pipeline.close();
+        pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.stalled.after", "1h"));
+        String orderId = PipelineEndToEndTest.newOrderId();
+        runningElsewhere(orderId, "test-instance");
+        pipeline.close();
+
+        pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.stalled.after", "1h",
+                "pipeline.retry.delays", "200ms"));
+
+        JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
+        assertThat(completed.attempts()).isEqualTo(2);
+        assertThat(pipeline.jobs().logs(completed.id())).extracting(JobLogView::message)
+                .anyMatch(m -> m.contains("interrupted when instance test-instance stopped"));
+        pipeline.close();
+        pipeline = PipelineRuntime.start(root, database, SETTINGS);
+    }
+
+    /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
+    private String runningElsewhere(String orderId, String owner) {
+        JobRepository jobs = pipeline.jobs();
+        String id = jobs.create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3").json())
+                .orElseThrow();
+        assertThat(jobs.claim(id, owner)).isPresent();
+        new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET heartbeat_at = ? WHERE id = ?",
+                OffsetDateTime.now(Clock.systemUTC()).minusMinutes(1).withOffsetSameInstant(ZoneOffset.UTC), id);
+        return id;
+    }
+}
