@@ -108,6 +108,24 @@ abstract class PipelineEndToEndTest {
     }
 
     @Test
+    void controlHeadersFromOutsideAreDropped() throws Exception {
+        String orderId = newOrderId();
+        pipeline.send(ORDERS, session -> session.createTextMessage(order(orderId).file("movies/coco.mp4").json()),
+                message -> {
+                    message.setStringProperty("CamelFileName", "../../escaped.mp4");
+                    message.setStringProperty("CAmelFileName", "../../escaped-too.mp4");
+                    message.setStringProperty("CamelJmsDestinationName", "elsewhere");
+                });
+
+        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+
+        assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("movies/coco.mp4")).exists();
+        try (var files = Files.walk(pipeline.root())) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("escaped"));
+        }
+    }
+
+    @Test
     void invalidConfirmationFailsWithInvalidOrder() throws Exception {
         String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("movies/coco.mp4").set("confirmedAt", "yesterday").json());
