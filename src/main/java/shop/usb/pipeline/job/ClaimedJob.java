@@ -2,6 +2,10 @@ package shop.usb.pipeline.job;
 
 import java.time.Instant;
 
-/** A job this instance has just moved to PROCESSING, with the confirmation it was created from. */
-public record ClaimedJob(String id, String orderId, String orderJson, int attempts, Instant startedAt) {
+/**
+ * A job this instance has just moved to PROCESSING, with the confirmation it was created from and
+ * the mount an earlier attempt wrote to, if any.
+ */
+public record ClaimedJob(String id, String orderId, String orderJson, int attempts, Instant startedAt,
+        String previousMount) {
 }

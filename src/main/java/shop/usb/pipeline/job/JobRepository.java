@@ -71,9 +71,10 @@ public class JobRepository {
             }
             JobRow row = jdbc.queryForObject(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
                     (rs, n) -> new JobRow(rs.getString("order_id"), rs.getString("order_json"),
-                            rs.getInt("attempts"), instant(rs, "started_at")));
+                            rs.getInt("attempts"), instant(rs, "started_at"), rs.getString("usb_mount")));
             insertLog(id, "INFO", Stage.INTAKE, "Attempt " + row.attempts() + " started on " + owner, null);
-            return Optional.of(new ClaimedJob(id, row.orderId(), row.orderJson(), row.attempts(), row.startedAt()));
+            return Optional.of(new ClaimedJob(id, row.orderId(), row.orderJson(), row.attempts(), row.startedAt(),
+                    row.usbMount()));
         });
     }
 
@@ -350,6 +351,6 @@ public class JobRepository {
             boolean cancelRequested, Instant heartbeatAt, String usbMount) {
     }
 
-    private record JobRow(String orderId, String orderJson, int attempts, Instant startedAt) {
+    private record JobRow(String orderId, String orderJson, int attempts, Instant startedAt, String usbMount) {
     }
 }

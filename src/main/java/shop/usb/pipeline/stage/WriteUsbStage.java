@@ -1,5 +1,6 @@
 package shop.usb.pipeline.stage;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public class WriteUsbStage {
         jobs.enterStage(job.id(), Stage.WRITE_USB, "Waiting for a USB mount with " + bytes + " bytes free");
         Path mount = mounts.acquire(job.id(), bytes);
         job.leased(mount);
+        removeEarlierAttempt(job, mount);
         jobs.recordMount(job.id(), mount.toString());
         jobs.log(job.id(), "INFO", Stage.WRITE_USB,
                 "Writing " + job.plan().files().size() + " files (" + bytes + " bytes) to " + mount);
@@ -46,5 +48,19 @@ public class WriteUsbStage {
                 clock);
         job.written(writer.write(job.plan(), mount, job.order().orderId(), progress));
         progress.finish();
+    }
+
+    /** An earlier attempt on another mount left a partial folder there; the order lives on one mount only. */
+    private void removeEarlierAttempt(JobContext job, Path mount) {
+        String previous = job.job().previousMount();
+        if (previous == null || Path.of(previous).equals(mount)) {
+            return;
+        }
+        try {
+            UsbWriter.deleteRecursively(UsbWriter.orderFolder(Path.of(previous), job.job().orderId()));
+        } catch (IOException e) {
+            jobs.log(job.id(), "WARN", Stage.WRITE_USB, "Could not remove the earlier partial folder on " + previous
+                    + ": " + e.getMessage());
+        }
     }
 }

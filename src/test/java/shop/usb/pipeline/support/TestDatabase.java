@@ -20,7 +20,7 @@ public interface TestDatabase {
 
     static TestDatabase h2(Path folder) {
         String url = "jdbc:h2:file:" + folder.resolve("pipeline")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         return new Fixed(url, "", "");
     }
 
