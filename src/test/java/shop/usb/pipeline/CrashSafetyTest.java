@@ -89,7 +89,7 @@ class CrashSafetyTest {
             start();
         }
 
-        Awaitility.await("every order to end").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await("every order to end").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> jobs().stream().filter(job -> "COMPLETED".equals(job.path("status").asText())).count()
                         == ORDERS);
         List<JsonNode> jobs = jobs();
@@ -122,17 +122,18 @@ class CrashSafetyTest {
                 .filter(entry -> !entry.isBlank()).collect(Collectors.joining(java.io.File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", classpath));
-        Map.of(
-                "pipeline.data.dir", root.resolve("data").toString(),
-                "pipeline.content.dir", root.resolve("library").toString(),
-                "pipeline.usb.mounts", root.resolve("usb/a") + "," + root.resolve("usb/b"),
-                "pipeline.broker.port", String.valueOf(brokerPort),
-                "camel.server.port", String.valueOf(httpPort),
-                "pipeline.instance.id", "crash-test",
-                "pipeline.retry.max-attempts", "20",
-                "pipeline.retry.delays", "200ms",
-                "pipeline.progress.interval", "100ms")
-                .forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of(
+                "-Dpipeline.data.dir=" + root.resolve("data"),
+                "-Dpipeline.content.dir=" + root.resolve("library"),
+                "-Dpipeline.usb.mounts=" + root.resolve("usb/a") + "," + root.resolve("usb/b"),
+                "-Dpipeline.broker.port=" + brokerPort,
+                "-Dcamel.server.port=" + httpPort,
+                "-Dpipeline.instance.id=crash-test",
+                "-Dpipeline.retry.max-attempts=20",
+                "-Dpipeline.retry.delays=200ms",
+                "-Dpipeline.progress.interval=100ms",
+                "-Dpipeline.stalled.check-interval=1s",
+                "-Dpipeline.dispatch.overdue-after=2s"));
         command.add(PipelineApplication.class.getName());
         product = new ProcessBuilder(command)
                 .redirectErrorStream(true)
