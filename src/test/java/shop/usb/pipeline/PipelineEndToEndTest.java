@@ -224,6 +224,18 @@ abstract class PipelineEndToEndTest {
     }
 
     @Test
+    void bodyOverMaxBytesIsDeadLetteredUnparsed() throws Exception {
+        byte[] body = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(body, (byte) ' ');
+
+        pipeline.sendBytes(ORDERS, body);
+
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'MESSAGE_TOO_LARGE'", m -> { });
+        assertThat(dead).isNotNull();
+        assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("pipeline.intake.max-bytes");
+    }
+
+    @Test
     void objectMessageIsDeadLetteredWithoutDeserialising() throws Exception {
         pipeline.sendObject(ORDERS, new java.util.ArrayList<>(List.of("x")));
 
