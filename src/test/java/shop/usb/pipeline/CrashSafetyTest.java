@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,8 +62,8 @@ class CrashSafetyTest {
         }
         Files.createDirectories(root.resolve("usb/a"));
         Files.createDirectories(root.resolve("usb/b"));
-        brokerPort = freePort();
-        httpPort = freePort();
+        brokerPort = PipelineRuntime.freePort();
+        httpPort = PipelineRuntime.freePort();
         start();
         List<String> orderIds = new ArrayList<>();
         ActiveMQConnectionFactory client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
@@ -104,7 +103,7 @@ class CrashSafetyTest {
         assertThat(jobs).hasSize(ORDERS);
         for (JsonNode job : jobs) {
             Path folder = Path.of(job.path("usbMount").asText()).resolve(job.path("orderId").asText());
-            assertThat(sha256sumCheck(folder)).as("sha256sum -c in " + folder).isZero();
+            assertThat(PipelineRuntime.sha256sumCheck(folder)).as("sha256sum -c in " + folder).isZero();
         }
         for (String mount : List.of("usb/a", "usb/b")) {
             try (var folders = Files.list(root.resolve(mount))) {
@@ -154,16 +153,4 @@ class CrashSafetyTest {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int sha256sumCheck(Path folder) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("sha256sum", "--check", "--strict", "MANIFEST.sha256")
-                .directory(folder.toFile()).redirectErrorStream(true).start();
-        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        return process.waitFor();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,7 +3,6 @@ package shop.usb.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +71,7 @@ abstract class PipelineEndToEndTest {
             assertThat(Sha256.of(folder.resolve(file))).isEqualTo(Sha256.of(pipeline.library().resolve(file)));
         }
         assertThat(Files.readString(folder.resolve("MANIFEST.sha256"))).contains("  movies/coco.mp4\n");
-        assertThat(sha256sumCheck(folder)).isZero();
+        assertThat(PipelineRuntime.sha256sumCheck(folder)).isZero();
         assertThat(pipeline.jobs().logs(job.id())).extracting(JobLogView::stage)
                 .contains("intake", "validate", "select-content", "write-usb", "verify", "done");
     }
@@ -301,12 +300,5 @@ abstract class PipelineEndToEndTest {
         assertThat(job.errorRecoverable()).isFalse();
         assertThat(pipeline.jobs().logs(job.id())).anySatisfy(line -> assertThat(line.errorCode()).isEqualTo(errorCode));
         return job;
-    }
-
-    private static int sha256sumCheck(Path folder) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("sha256sum", "--check", "--strict", "MANIFEST.sha256")
-                .directory(folder.toFile()).redirectErrorStream(true).start();
-        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        return process.waitFor();
     }
 }

@@ -62,8 +62,7 @@ public class OrderIntake {
     /** Turns a message that cannot become a job into a dead letter that says why. */
     public void reject(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        JobFailure failure = cause instanceof JobFailure known ? known
-                : new JobFailure(ErrorCode.INTERNAL_ERROR, String.valueOf(cause), cause);
+        JobFailure failure = JobFailure.of(cause);
         LOG.warn("Confirmation rejected with {}: {}", failure.code(), failure.getMessage());
         DeadLetter.prepare(exchange.getMessage(), exchange.getProperty(RAW_BODY, byte[].class), failure.code(),
                 failure.getMessage(), Stage.INTAKE, null);

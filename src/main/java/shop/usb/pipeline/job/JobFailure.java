@@ -15,6 +15,13 @@ public class JobFailure extends RuntimeException {
         this.code = code;
     }
 
+    /** The failure as classified, or an unexpected exception as a recoverable INTERNAL_ERROR. */
+    public static JobFailure of(Throwable cause) {
+        return cause instanceof JobFailure known
+                ? known
+                : new JobFailure(ErrorCode.INTERNAL_ERROR, String.valueOf(cause), cause);
+    }
+
     public ErrorCode code() {
         return code;
     }

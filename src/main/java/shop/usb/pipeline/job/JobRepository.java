@@ -210,6 +210,7 @@ public class JobRepository {
                     .addValue("id", job.id())
                     .addValue("status", outcome.name())
                     .addValue("errorCode", code == null ? null : code.name())
+                    .addValue("recoverable", code == null ? null : code.recoverable())
                     .addValue("errorMessage", message)
                     .addValue("nextAttemptAt", nextAttemptAt == null ? null : utc(nextAttemptAt))
                     .addValue("completedAt", outcome.isFinal() ? utc(now) : null)

@@ -62,9 +62,7 @@ public class JobOutcome {
             if (cause instanceof JobCancelledException) {
                 return cancel(job, stage);
             }
-            JobFailure failure = cause instanceof JobFailure known
-                    ? known
-                    : new JobFailure(ErrorCode.INTERNAL_ERROR, String.valueOf(cause), cause);
+            JobFailure failure = JobFailure.of(cause);
             LOG.warn("Job {} for order {} failed in {} with {}: {}", job.id(), job.job().orderId(), stage.label(),
                     failure.code(), failure.getMessage(), failure.code() == ErrorCode.INTERNAL_ERROR ? cause : null);
             Optional<Duration> delay = failure.code().recoverable()

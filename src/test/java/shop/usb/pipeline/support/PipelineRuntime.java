@@ -209,7 +209,15 @@ public final class PipelineRuntime implements AutoCloseable {
         main.stop();
     }
 
-    private static int freePort() throws IOException {
+    /** Runs {@code sha256sum -c} on an order folder's manifest; 0 when every file checks out. */
+    public static int sha256sumCheck(Path folder) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("sha256sum", "--check", "--strict", "MANIFEST.sha256")
+                .directory(folder.toFile()).redirectErrorStream(true).start();
+        process.getInputStream().transferTo(OutputStream.nullOutputStream());
+        return process.waitFor();
+    }
+
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
