@@ -72,7 +72,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
         registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, settings.instanceId()));
         registry.bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
-        registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs));
+        registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs, cancellations, settings.progressInterval(), clock));
         registry.bind(WriteUsbStage.BEAN_NAME,
                 new WriteUsbStage(jobs, mounts, new UsbWriter(), cancellations, settings.progressInterval(), clock));
         registry.bind(VerifyStage.BEAN_NAME,

@@ -1,6 +1,8 @@
 package shop.usb.pipeline.stage;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +11,7 @@ import shop.usb.pipeline.content.LibraryFile;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
+import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
@@ -20,16 +23,24 @@ public class SelectContentStage {
     public static final String BEAN_NAME = "selectContentStage";
 
     private final JobRepository jobs;
+    private final Cancellations cancellations;
+    private final Duration progressInterval;
+    private final Clock clock;
 
-    public SelectContentStage(JobRepository jobs) {
+    public SelectContentStage(JobRepository jobs, Cancellations cancellations, Duration progressInterval, Clock clock) {
         this.jobs = jobs;
+        this.cancellations = cancellations;
+        this.progressInterval = progressInterval;
+        this.clock = clock;
     }
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.enter(Stage.SELECT_CONTENT);
         jobs.enterStage(job.id(), Stage.SELECT_CONTENT, "Selecting " + job.files().size() + " files");
         List<PlannedFile> planned = new ArrayList<>(job.files().size());
+        ProgressReporter heartbeat = new ProgressReporter(jobs, cancellations, job.id(), 0, progressInterval, clock);
         for (LibraryFile file : job.files()) {
+            heartbeat.heartbeat();
             try {
                 planned.add(new PlannedFile(file.relativePath(), file.source(), file.size(), Sha256.of(file.source())));
             } catch (IOException e) {
