@@ -88,9 +88,20 @@ class CrashSafetyTest {
             start();
         }
 
-        Awaitility.await("every order to end").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .until(() -> jobs().stream().filter(job -> "COMPLETED".equals(job.path("status").asText())).count()
-                        == ORDERS);
+        try {
+            Awaitility.await("every order to end").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> jobs().stream().filter(job -> "COMPLETED".equals(job.path("status").asText()))
+                            .count() == ORDERS);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder unfinished = new StringBuilder();
+            for (JsonNode job : jobs()) {
+                if (!"COMPLETED".equals(job.path("status").asText())) {
+                    unfinished.append(job).append('\n').append(get("/api/jobs/" + job.path("id").asText() + "/logs")
+                            .body()).append('\n');
+                }
+            }
+            throw new AssertionError("Orders did not all complete; unfinished jobs:\n" + unfinished, e);
+        }
         List<JsonNode> jobs = jobs();
         Map<String, Long> jobsPerOrder = jobs.stream()
                 .collect(Collectors.groupingBy(job -> job.path("orderId").asText(), Collectors.counting()));

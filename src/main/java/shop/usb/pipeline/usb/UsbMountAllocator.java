@@ -51,6 +51,9 @@ public class UsbMountAllocator {
     /** Leases a mount with room for the bytes; waits up to the allocation timeout for a busy one. */
     public Path acquire(String jobId, long bytes) {
         long deadline = clock.millis() + timeout.toMillis();
+        // A lease this job still holds is left from an attempt that died with its process; the job
+        // is PROCESSING again, so that lease would look valid and block the mount against itself.
+        jdbc.update(SqlStatements.get("delete-mount-lease"), params().addValue("jobId", jobId));
         synchronized (released) {
             while (true) {
                 List<JobFailure> unusable = new ArrayList<>();

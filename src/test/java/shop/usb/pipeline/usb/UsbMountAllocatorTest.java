@@ -84,6 +84,16 @@ class UsbMountAllocatorTest {
         assertThat(allocator.acquire(processingJob("ORD-2"), 1000)).isEqualTo(root.resolve("only"));
     }
 
+    @Test
+    void leaseLeftByTheSameJobsEarlierAttemptDoesNotBlockIt() throws IOException {
+        UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
+        String job = processingJob("ORD-1");
+        allocator.acquire(job, 1000);
+        // The process dies here; after recovery the same job runs again and is PROCESSING once more.
+
+        assertThat(allocator.acquire(job, 1000)).isEqualTo(root.resolve("only"));
+    }
+
     private String processingJob(String orderId) {
         JobRepository jobs = new JobRepository(dataSource, Clock.systemUTC());
         String id = jobs.create(orderId, "normal", "{}").orElseThrow();
