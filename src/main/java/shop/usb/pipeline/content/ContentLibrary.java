@@ -29,10 +29,6 @@ public class ContentLibrary {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    public Path root() {
-        return root;
-    }
-
     /**
      * The files the requests name, each once, ordered by library-relative path. A collection is
      * taken recursively; symlinked folders inside it are not followed.

@@ -44,10 +44,6 @@ public class UsbMountAllocator {
         this.clock = clock;
     }
 
-    public List<Path> mounts() {
-        return mounts;
-    }
-
     /** Leases a mount with room for the bytes; waits up to the allocation timeout for a busy one. */
     public Path acquire(String jobId, long bytes) {
         long deadline = clock.millis() + timeout.toMillis();
