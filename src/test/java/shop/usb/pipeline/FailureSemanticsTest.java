@@ -40,7 +40,8 @@ abstract class FailureSemanticsTest {
         pipeline = PipelineRuntime.start(root, database(root), Map.of(
                 "pipeline.usb.mounts", stick.toString(),
                 "pipeline.retry.max-attempts", "3",
-                "pipeline.retry.delays", "300ms,600ms",
+                // The first wait is long enough for a test to act on a RETRYING job before it runs again.
+                "pipeline.retry.delays", "2s,300ms",
                 "pipeline.retry.jitter", "0",
                 "pipeline.usb.allocation-timeout", "1s"));
     }
@@ -91,9 +92,9 @@ abstract class FailureSemanticsTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"CANCELLED\"");
-        // Its scheduled job message still arrives after 300 ms; the job must not run again.
-        Awaitility.await("job to stay cancelled past its retry time").during(Duration.ofSeconds(1))
-                .atMost(Duration.ofSeconds(5))
+        // Its scheduled job message still arrives after 2 s; the job must not run again.
+        Awaitility.await("job to stay cancelled past its retry time").during(Duration.ofMillis(2500))
+                .atMost(Duration.ofSeconds(6))
                 .until(() -> pipeline.jobs().findByOrderId(orderId).orElseThrow(),
                         job -> job.status().equals("CANCELLED") && job.attempts() == 1);
         assertThat(pipeline.http("POST", "/api/jobs/unknown/cancel", null).statusCode()).isEqualTo(404);
