@@ -40,19 +40,19 @@ public class ContentLibrary {
             Path path = locate(request, realRoot);
             if (request.kind() == ContentRequest.Kind.FILE) {
                 if (!Files.isRegularFile(path)) {
-                    throw new JobFailure(ErrorCode.CONTENT_NOT_FOUND,
-                            request.field() + ": '" + request.path() + "' is not a file in the library");
+                    throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                            "'" + request.path() + "' is not a file in the library");
                 }
                 add(files, path, realRoot, request);
             } else {
                 if (!Files.isDirectory(path)) {
-                    throw new JobFailure(ErrorCode.CONTENT_NOT_FOUND,
-                            request.field() + ": '" + request.path() + "' is not a collection in the library");
+                    throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                            "'" + request.path() + "' is not a collection in the library");
                 }
                 List<Path> found = walk(path);
                 if (found.isEmpty()) {
-                    throw new JobFailure(ErrorCode.CONTENT_NOT_FOUND,
-                            request.field() + ": collection '" + request.path() + "' holds no files");
+                    throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                            "collection '" + request.path() + "' holds no files");
                 }
                 for (Path file : found) {
                     add(files, file, realRoot, request);
@@ -60,6 +60,17 @@ public class ContentLibrary {
             }
         }
         return new ArrayList<>(files.values());
+    }
+
+    /**
+     * Checks that each request names a path that exists inside the library, without reading
+     * collections: the cheap part of {@link #resolve}, for intake that sees many orders at once.
+     */
+    public void checkPaths(List<ContentRequest> requests) {
+        Path realRoot = realRoot();
+        for (ContentRequest request : requests) {
+            locate(request, realRoot);
+        }
     }
 
     private Path locate(ContentRequest request, Path realRoot) {
@@ -74,8 +85,8 @@ public class ContentLibrary {
             throw outside(request, "is not a path inside the library");
         }
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new JobFailure(ErrorCode.CONTENT_NOT_FOUND,
-                    request.field() + ": '" + requested + "' does not exist in the library");
+            throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                    "'" + requested + "' does not exist in the library");
         }
         requireInside(path, realRoot, request);
         return path;
@@ -91,7 +102,7 @@ public class ContentLibrary {
         try {
             files.putIfAbsent(relative, new LibraryFile(relative, real, Files.size(real)));
         } catch (IOException e) {
-            throw new JobFailure(ErrorCode.IO_ERROR, request.field() + ": cannot read '" + relative + "': " + e, e);
+            throw JobFailure.ofField(ErrorCode.IO_ERROR, request.field(), "cannot read '" + relative + "': " + e, e);
         }
     }
 
@@ -104,8 +115,8 @@ public class ContentLibrary {
             }
             return real;
         } catch (IOException e) {
-            throw new JobFailure(ErrorCode.CONTENT_NOT_FOUND,
-                    request.field() + ": '" + request.path() + "' cannot be resolved: " + e.getMessage(), e);
+            throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                    "'" + request.path() + "' cannot be resolved: " + e.getMessage(), e);
         }
     }
 
@@ -128,6 +139,6 @@ public class ContentLibrary {
     }
 
     private static JobFailure outside(ContentRequest request, String why) {
-        return new JobFailure(ErrorCode.PATH_OUTSIDE_LIBRARY, request.field() + ": '" + request.path() + "' " + why);
+        return JobFailure.ofField(ErrorCode.PATH_OUTSIDE_LIBRARY, request.field(), "'" + request.path() + "' " + why);
     }
 }

@@ -7,14 +7,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -244,6 +247,15 @@ public class JobRepository {
     public Optional<JobView> findByOrderId(String orderId) {
         return jdbc.query(SqlStatements.get("find-job-by-order-id"), params().addValue("orderId", orderId),
                 JobRepository::view).stream().findFirst();
+    }
+
+    /** The jobs these orders already have, as "ID (STATUS)" by orderId; orders without a job are absent. */
+    public Map<String, String> jobsOfOrders(Collection<String> orderIds) {
+        Map<String, String> jobs = new HashMap<>();
+        jdbc.query(SqlStatements.get("find-jobs-of-orders"), params().addValue("orderIds", orderIds),
+                (RowCallbackHandler) rs -> jobs.put(rs.getString("order_id"),
+                        rs.getString("id") + " (" + rs.getString("status") + ")"));
+        return jobs;
     }
 
     public List<JobView> find(String orderId, JobStatus status, int limit) {

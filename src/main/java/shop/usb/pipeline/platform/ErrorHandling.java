@@ -2,6 +2,8 @@ package shop.usb.pipeline.platform;
 
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import shop.usb.pipeline.intake.OrderIntake;
+import shop.usb.pipeline.intake.manifest.ManifestIntake;
+import shop.usb.pipeline.intake.manifest.ManifestUnreadableException;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.ops.ApiErrors;
 import shop.usb.pipeline.stage.JobContext;
@@ -36,6 +38,13 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .bean(JobOutcome.BEAN_NAME, "fail")
                 .to(FOLLOW_UP)
                 .stop();
+
+        // A manifest that cannot be read on goes to error/ with its report. Any other failure (broker or
+        // database down) leaves the file in the inbox, to be read again at a later poll.
+        routeConfiguration("manifest-errors")
+                .onException(ManifestUnreadableException.class)
+                .handled(true)
+                .bean(ManifestIntake.BEAN_NAME, "unreadable");
 
         routeConfiguration("api-errors")
                 .onException(Exception.class)

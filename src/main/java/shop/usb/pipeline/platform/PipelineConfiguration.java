@@ -8,13 +8,16 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
 import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
 import shop.usb.pipeline.intake.OrderIntake;
 import shop.usb.pipeline.intake.OrderSubmission;
+import shop.usb.pipeline.intake.manifest.ManifestIntake;
 import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.FollowUps;
 import shop.usb.pipeline.job.JobRecovery;
@@ -51,7 +54,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (settings.brokerEmbedded()) {
             context.addService(new EmbeddedBroker(context, settings), true, true);
         }
-        registry.bind("jms", JmsComponent.jmsComponent(connectionPool(settings)));
+        JmsPoolConnectionFactory brokerConnections = connectionPool(settings);
+        registry.bind("jms", JmsComponent.jmsComponent(brokerConnections));
+        // Routes marked "transacted: jmsTransaction" send all their messages in one JMS transaction.
+        registry.bind("jmsTransaction", new SpringTransactionPolicy(new JmsTransactionManager(brokerConnections)));
 
         ObjectMapper mapper = new ObjectMapper();
         JobRepository jobs = new JobRepository(dataSource, clock);
@@ -70,6 +76,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(UsbMountAllocator.BEAN_NAME, mounts);
         registry.bind(OrderIntake.BEAN_NAME, new OrderIntake(jobs, validator, settings.intakeMaxBytes()));
         registry.bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
+        registry.bind(ManifestIntake.BEAN_NAME, new ManifestIntake(settings.manifestDir(), validator, library, jobs,
+                mapper, settings.intakeMaxBytes(), clock));
         registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, settings.instanceId()));
         registry.bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
         registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs, cancellations, settings.progressInterval(), clock));
@@ -88,6 +96,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.brokerUser(), settings.brokerPassword());
         // Take one message at a time: a worker that buffered job messages would sit on them while others idle.
         broker.setConsumerWindowSize(0);
+        // Each send would otherwise ask the broker twice or three times whether its queue exists.
+        broker.setCacheDestinations(true);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(broker);
         pool.setMaxConnections(settings.brokerMaxConnections());

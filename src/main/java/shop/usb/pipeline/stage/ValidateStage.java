@@ -34,7 +34,7 @@ public class ValidateStage {
         List<LibraryFile> files = library.resolve(order.content());
         long bytes = files.stream().mapToLong(LibraryFile::size).sum();
         if (bytes > order.capacityBytes()) {
-            throw new JobFailure(ErrorCode.CAPACITY_EXCEEDED, "usb.capacityBytes: the content needs " + bytes
+            throw JobFailure.ofField(ErrorCode.CAPACITY_EXCEEDED, "usb.capacityBytes", "the content needs " + bytes
                     + " bytes in " + files.size() + " files, the drive holds " + order.capacityBytes());
         }
         job.validated(order, files);
