@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.ProductProcess;
 
 /**
  * The product in its own JVM, killed with SIGKILL in the middle of writes five times and started
@@ -43,15 +41,15 @@ class CrashSafetyTest {
 
     @TempDir
     Path root;
-    Process product;
+    ProductProcess product;
     int brokerPort;
     int httpPort;
-    final HttpClient http = HttpClient.newHttpClient();
+    int managementPort;
 
     @AfterEach
-    void stopProduct() {
+    void stopProduct() throws InterruptedException {
         if (product != null) {
-            product.destroyForcibly();
+            product.kill();
         }
     }
 
@@ -64,6 +62,7 @@ class CrashSafetyTest {
         Files.createDirectories(root.resolve("usb/b"));
         brokerPort = PipelineRuntime.freePort();
         httpPort = PipelineRuntime.freePort();
+        managementPort = PipelineRuntime.freePort();
         start();
         List<String> orderIds = new ArrayList<>();
         ActiveMQConnectionFactory client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
@@ -83,7 +82,7 @@ class CrashSafetyTest {
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> jobs().stream().anyMatch(job -> "PROCESSING".equals(job.path("status").asText())
                             && "write-usb".equals(job.path("stage").asText())));
-            product.destroyForcibly().waitFor();
+            product.kill();
             LOG.info("Kill {} of {} done; starting the product again", kill, KILLS);
             start();
         }
@@ -126,42 +125,30 @@ class CrashSafetyTest {
     }
 
     private void start() throws IOException {
-        // An empty entry would put the working directory (the repository root, with routes/) on the classpath.
-        String classpath = java.util.Arrays.stream(System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")).split(java.io.File.pathSeparator))
-                .filter(entry -> !entry.isBlank()).collect(Collectors.joining(java.io.File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", classpath));
-        command.addAll(List.of(
-                "-Dpipeline.data.dir=" + root.resolve("data"),
-                "-Dpipeline.content.dir=" + root.resolve("library"),
-                "-Dpipeline.usb.mounts=" + root.resolve("usb/a") + "," + root.resolve("usb/b"),
-                "-Dpipeline.broker.port=" + brokerPort,
-                "-Dcamel.server.port=" + httpPort,
-                "-Dpipeline.instance.id=crash-test",
-                "-Dpipeline.retry.max-attempts=20",
-                "-Dpipeline.retry.delays=200ms",
-                "-Dpipeline.progress.interval=100ms",
-                "-Dpipeline.stalled.check-interval=1s",
-                "-Dpipeline.dispatch.overdue-after=2s"));
-        command.add(PipelineApplication.class.getName());
-        product = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "crash-test-product.log").toFile()))
-                .start();
-        Awaitility.await("the product to answer").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions().until(() -> get("/api/queue").statusCode() == 200);
+        product = ProductProcess.start(List.of("-Xmx256m"), Map.ofEntries(
+                Map.entry("pipeline.data.dir", root.resolve("data").toString()),
+                Map.entry("pipeline.content.dir", root.resolve("library").toString()),
+                Map.entry("pipeline.usb.mounts", root.resolve("usb/a") + "," + root.resolve("usb/b")),
+                Map.entry("pipeline.broker.port", String.valueOf(brokerPort)),
+                Map.entry("camel.server.port", String.valueOf(httpPort)),
+                Map.entry("camel.management.port", String.valueOf(managementPort)),
+                Map.entry("pipeline.instance.id", "crash-test"),
+                Map.entry("pipeline.retry.max-attempts", "20"),
+                Map.entry("pipeline.retry.delays", "200ms"),
+                Map.entry("pipeline.progress.interval", "100ms"),
+                Map.entry("pipeline.stalled.check-interval", "1s"),
+                Map.entry("pipeline.dispatch.overdue-after", "2s")),
+                Path.of("target", "crash-test-product.log"));
     }
 
     private List<JsonNode> jobs() throws Exception {
         List<JsonNode> jobs = new ArrayList<>();
-        JSON.readTree(get("/api/jobs?limit=500").body()).forEach(jobs::add);
+        JSON.readTree(get("/api/jobs?limit=500").body()).path("jobs").forEach(jobs::add);
         return jobs;
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return product.get(path);
     }
 
 }

@@ -21,6 +21,7 @@ import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
 /**
  * Makes a job of a confirmation, at most once per orderId. Only the JSON shape needed to key the job
@@ -36,11 +37,14 @@ public class OrderIntake {
     private final JobRepository jobs;
     private final OrderConfirmationValidator validator;
     private final long maxBytes;
+    private final PipelineMetrics metrics;
 
-    public OrderIntake(JobRepository jobs, OrderConfirmationValidator validator, long maxBytes) {
+    public OrderIntake(JobRepository jobs, OrderConfirmationValidator validator, long maxBytes,
+            PipelineMetrics metrics) {
         this.jobs = jobs;
         this.validator = validator;
         this.maxBytes = maxBytes;
+        this.metrics = metrics;
     }
 
     /**
@@ -56,6 +60,7 @@ public class OrderIntake {
                 ErrorCode.MISSING_ORDER_ID, "orderId: missing, or not matching [A-Za-z0-9._-]{1,64}"));
         String priority = OrderConfirmationValidator.priorityOrDefault(root).label();
         Optional<String> created = jobs.create(orderId, priority, text);
+        created.ifPresent(id -> metrics.jobCreated());
         exchange.getMessage().setBody(created.orElseGet(() -> waitingJobOf(orderId)));
     }
 

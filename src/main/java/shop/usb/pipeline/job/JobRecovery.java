@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.job.JobRepository.RunningJob;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
 /**
  * Finds jobs nobody is running any more and puts them back on track: this instance's own
@@ -26,10 +27,12 @@ public class JobRecovery {
     private final String instanceId;
     private final Duration stalledAfter;
     private final Duration overdueAfter;
+    private final PipelineMetrics metrics;
     private final Clock clock;
 
     public JobRecovery(JobRepository jobs, RetryPolicy retries, String instanceId, Duration stalledAfter,
-            Duration overdueAfter, Clock clock) {
+            Duration overdueAfter, PipelineMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.retries = retries;
         this.instanceId = instanceId;
@@ -63,20 +66,28 @@ public class JobRecovery {
     private Optional<FollowUp> recover(RunningJob job, String why) {
         String message = "Attempt " + job.attempts() + " " + why;
         if (job.cancelRequested()) {
-            return jobs.recover(job, JobStatus.CANCELLED, null, message + "; it was being cancelled", null)
-                    ? Optional.of(FollowUp.none(job.id())) : Optional.empty();
+            if (!jobs.recover(job, JobStatus.CANCELLED, null, message + "; it was being cancelled", null)) {
+                return Optional.empty();
+            }
+            metrics.jobCancelled();
+            return Optional.of(FollowUp.none(job.id()));
         }
         Optional<Duration> delay = retries.delayAfter(job.attempts());
         if (delay.isPresent()) {
             Instant at = clock.instant().plus(delay.get());
             LOG.warn("Job {} {}; retrying at {}", job.id(), why, at);
-            return jobs.recover(job, JobStatus.RETRYING, ErrorCode.STALLED, message, at)
-                    ? Optional.of(FollowUp.run(job.id(), at)) : Optional.empty();
+            if (!jobs.recover(job, JobStatus.RETRYING, ErrorCode.STALLED, message, at)) {
+                return Optional.empty();
+            }
+            metrics.jobRetried(ErrorCode.STALLED);
+            return Optional.of(FollowUp.run(job.id(), at));
         }
         LOG.error("Job {} {}; no attempts left", job.id(), why);
-        return jobs.recover(job, JobStatus.FAILED, ErrorCode.STALLED, message + "; no attempts left", null)
-                ? Optional.of(FollowUp.deadLetter(job.id(), job.orderId(), job.orderJson(), ErrorCode.STALLED,
-                        message, job.stage()))
-                : Optional.empty();
+        if (!jobs.recover(job, JobStatus.FAILED, ErrorCode.STALLED, message + "; no attempts left", null)) {
+            return Optional.empty();
+        }
+        metrics.jobFailed(ErrorCode.STALLED);
+        return Optional.of(FollowUp.deadLetter(job.id(), job.orderId(), job.orderJson(), ErrorCode.STALLED, message,
+                job.stage()));
     }
 }

@@ -258,11 +258,72 @@ public class JobRepository {
         return jobs;
     }
 
-    public List<JobView> find(String orderId, JobStatus status, int limit) {
-        return jdbc.query(SqlStatements.get("find-jobs"), params()
-                .addValue("orderId", orderId)
-                .addValue("status", status == null ? null : status.name())
-                .addValue("limit", limit), JobRepository::view);
+    /** A page of jobs, newest first, with the cursor of the next page when there is one. */
+    public JobPage find(JobQuery query) {
+        JobCursor after = query.after();
+        List<JobView> rows = jdbc.query(SqlStatements.get("find-jobs"), params()
+                .addValue("orderId", query.orderId())
+                .addValue("status", query.status() == null ? null : query.status().name())
+                .addValue("priority", query.priority())
+                .addValue("createdFrom", query.createdFrom() == null ? null : utc(query.createdFrom()))
+                .addValue("createdTo", query.createdTo() == null ? null : utc(query.createdTo()))
+                .addValue("cursorAt", after == null ? null : utc(after.createdAt()))
+                .addValue("cursorId", after == null ? "" : after.id())
+                .addValue("limit", query.limit() + 1), JobRepository::view);
+        if (rows.size() <= query.limit()) {
+            return new JobPage(rows, null);
+        }
+        JobView last = rows.get(query.limit() - 1);
+        return new JobPage(rows.subList(0, query.limit()),
+                new JobCursor(Instant.parse(last.createdAt()), last.id()).encode());
+    }
+
+    /** Jobs of one order, newest first. */
+    public List<JobView> findAll(String orderId, int limit) {
+        return find(new JobQuery(orderId, null, null, null, null, null, limit)).jobs();
+    }
+
+    public StatusSummary statusSummary() {
+        Map<JobStatus, Long> counts = new java.util.EnumMap<>(JobStatus.class);
+        Double[] avgCompleted = {null};
+        Instant[] oldestQueued = {null};
+        jdbc.query(SqlStatements.get("queue-stats"), params(), (RowCallbackHandler) rs -> {
+            JobStatus status = JobStatus.valueOf(rs.getString("status"));
+            counts.put(status, rs.getLong("jobs"));
+            if (status == JobStatus.COMPLETED) {
+                avgCompleted[0] = rs.getObject("avg_duration_ms") == null ? null : rs.getDouble("avg_duration_ms");
+            } else if (status == JobStatus.QUEUED) {
+                oldestQueued[0] = instant(rs, "oldest_created_at");
+            }
+        });
+        return new StatusSummary(counts, avgCompleted[0], oldestQueued[0]);
+    }
+
+    public JobFigures figures(Duration stalledAfter) {
+        Instant now = clock.instant();
+        return jdbc.queryForObject(SqlStatements.get("job-figures"), params()
+                .addValue("hourAgo", utc(now.minus(Duration.ofHours(1))))
+                .addValue("dayAgo", utc(now.minus(Duration.ofDays(1))))
+                .addValue("stalledBefore", utc(now.minus(stalledAfter))),
+                (rs, n) -> new JobFigures(rs.getLong("completed_last_hour"), rs.getLong("failed_last_hour"),
+                        rs.getLong("completed_last_day"), rs.getLong("stalled"), instant(rs, "oldest_queued_at")));
+    }
+
+    /** Rows of status, priority, jobs, and sums for average processing and queue time. */
+    public List<Map<String, Object>> statistics() {
+        return jdbc.queryForList(SqlStatements.get("job-stats"), params());
+    }
+
+    /** Rows of error_code, status (FAILED or RETRYING) and jobs. */
+    public List<Map<String, Object>> errorCounts() {
+        return jdbc.queryForList(SqlStatements.get("error-counts"), params());
+    }
+
+    /** Deletes up to {@code batchSize} COMPLETED or CANCELLED jobs that ended before the time, with their logs. */
+    public int deleteEnded(Instant endedBefore, int batchSize) {
+        return jdbc.update(SqlStatements.get("delete-expired-jobs"), params()
+                .addValue("before", utc(endedBefore))
+                .addValue("batchSize", batchSize));
     }
 
     public List<JobLogView> logs(String jobId) {

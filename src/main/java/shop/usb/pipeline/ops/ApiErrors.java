@@ -33,6 +33,9 @@ public class ApiErrors {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (problem.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", problem.code());
         body.put("message", problem.getMessage());

@@ -4,20 +4,29 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.JobCursor;
+import shop.usb.pipeline.job.JobFigures;
 import shop.usb.pipeline.job.JobLogView;
+import shop.usb.pipeline.job.JobPage;
+import shop.usb.pipeline.job.JobQuery;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.job.StatusSummary;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
 /** The read side of the HTTP API. Query values come from outside: each is checked before use. */
 public class JobsApi {
@@ -30,17 +39,25 @@ public class JobsApi {
 
     private final JobRepository jobs;
     private final Cancellations cancellations;
+    private final PipelineMetrics metrics;
+    private final Duration stalledAfter;
     private final Clock clock;
 
-    public JobsApi(JobRepository jobs, Cancellations cancellations, Clock clock) {
+    public JobsApi(JobRepository jobs, Cancellations cancellations, PipelineMetrics metrics, Duration stalledAfter,
+            Clock clock) {
         this.jobs = jobs;
         this.cancellations = cancellations;
+        this.metrics = metrics;
+        this.stalledAfter = stalledAfter;
         this.clock = clock;
     }
 
-    public List<JobView> list(@Header("orderId") String orderId, @Header("status") String status,
-            @Header("limit") String limit) {
-        return jobs.find(blankToNull(orderId), status(status), limit(limit));
+    /** GET /api/jobs: newest first, filtered, a page at a time. */
+    public JobPage list(@Header("orderId") String orderId, @Header("status") String status,
+            @Header("priority") String priority, @Header("from") String from, @Header("to") String to,
+            @Header("cursor") String cursor, @Header("limit") String limit) {
+        return jobs.find(new JobQuery(blankToNull(orderId), status(status), priority(priority), time("from", from),
+                time("to", to), cursor(cursor), limit(limit)));
     }
 
     public JobView get(@Header("id") String id) {
@@ -55,7 +72,10 @@ public class JobsApi {
     /** POST /api/jobs/{id}/cancel: 200 when cancelled, 202 when a running job was asked to stop, else 409/404. */
     public JobView cancel(@Header("id") String id, Exchange exchange) {
         switch (jobs.cancel(id)) {
-            case CANCELLED -> exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            case CANCELLED -> {
+                metrics.jobCancelled();
+                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            }
             case REQUESTED -> {
                 cancellations.request(id);
                 exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
@@ -85,42 +105,109 @@ public class JobsApi {
         return get(id);
     }
 
-    /** Shapes the rows of queue-stats.sql (one per status) into the /api/queue answer. */
-    public Map<String, Object> queue(List<Map<String, Object>> rows) {
+    /** GET /api/queue: counts per status, active jobs, averages, oldest waiting job and throughput. */
+    public Map<String, Object> queue() {
+        StatusSummary summary = jobs.statusSummary();
+        JobFigures figures = jobs.figures(stalledAfter);
         Map<String, Object> answer = new LinkedHashMap<>();
         for (JobStatus status : JobStatus.values()) {
-            answer.put(status.name().toLowerCase(Locale.ROOT), 0L);
+            answer.put(status.name().toLowerCase(Locale.ROOT), summary.count(status));
         }
-        long completedCount = 0;
-        double completedDuration = 0;
-        Instant oldestQueued = null;
-        for (Map<String, Object> row : rows) {
-            String status = String.valueOf(row.get("status"));
-            long count = ((Number) row.get("jobs")).longValue();
-            answer.put(status.toLowerCase(Locale.ROOT), count);
-            if (JobStatus.COMPLETED.name().equals(status) && row.get("avg_duration_ms") instanceof Number avg) {
-                completedCount = count;
-                completedDuration = avg.doubleValue();
-            }
-            if (JobStatus.QUEUED.name().equals(status)) {
-                oldestQueued = instant(row.get("oldest_created_at"));
-            }
-        }
-        answer.put("activeJobs", answer.get("processing"));
-        answer.put("avgDurationMs", completedCount == 0 ? null : Math.round(completedDuration));
-        answer.put("oldestQueuedAgeSeconds",
-                oldestQueued == null ? null : Duration.between(oldestQueued, clock.instant()).toSeconds());
+        answer.put("total", summary.total());
+        answer.put("activeJobs", summary.count(JobStatus.PROCESSING));
+        answer.put("avgDurationMs", summary.avgCompletedDurationMs() == null ? null
+                : Math.round(summary.avgCompletedDurationMs()));
+        answer.put("oldestQueuedAgeSeconds", summary.oldestQueuedAt() == null ? null
+                : Duration.between(summary.oldestQueuedAt(), clock.instant()).toSeconds());
+        answer.put("throughput", Map.of(
+                "lastHour", throughput(figures.completedLastHour(), 60),
+                "last24h", throughput(figures.completedLastDay(), 24 * 60)));
         return answer;
     }
 
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
+    /** GET /api/stats: jobs by status and priority, success rate, average times, errors by code. */
+    public Map<String, Object> stats() {
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (JobStatus status : JobStatus.values()) {
+            byStatus.put(status.name(), 0L);
         }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
+        Map<String, Long> byPriority = new LinkedHashMap<>();
+        for (Priority priority : Priority.values()) {
+            byPriority.put(priority.label(), 0L);
         }
-        return value == null ? null : OffsetDateTime.parse(value.toString()).toInstant();
+        double durationSum = 0;
+        long durationCount = 0;
+        double queueSum = 0;
+        long queueCount = 0;
+        for (Map<String, Object> row : jobs.statistics()) {
+            long count = number(row.get("jobs")).longValue();
+            byStatus.merge(String.valueOf(row.get("status")), count, Long::sum);
+            byPriority.merge(String.valueOf(row.get("priority")), count, Long::sum);
+            if (JobStatus.COMPLETED.name().equals(row.get("status"))) {
+                durationSum += number(row.get("duration_ms_sum")).doubleValue();
+                durationCount += number(row.get("duration_ms_count")).longValue();
+            }
+            queueSum += number(row.get("queue_ms_sum")).doubleValue();
+            queueCount += number(row.get("started_count")).longValue();
+        }
+        Map<String, Map<String, Long>> errors = new TreeMap<>();
+        for (Map<String, Object> row : jobs.errorCounts()) {
+            errors.computeIfAbsent(String.valueOf(row.get("error_code")), code -> new LinkedHashMap<>())
+                    .put(String.valueOf(row.get("status")).toLowerCase(Locale.ROOT), number(row.get("jobs")).longValue());
+        }
+        long completed = byStatus.get(JobStatus.COMPLETED.name());
+        long failed = byStatus.get(JobStatus.FAILED.name());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("byStatus", byStatus);
+        answer.put("byPriority", byPriority);
+        answer.put("successRate", completed + failed == 0 ? null : (double) completed / (completed + failed));
+        answer.put("successRateLastHour", jobs.figures(stalledAfter).successRateLastHour());
+        answer.put("avgProcessingMs", durationCount == 0 ? null : Math.round(durationSum / durationCount));
+        answer.put("avgQueueMs", queueCount == 0 ? null : Math.round(queueSum / queueCount));
+        answer.put("errorsByCode", errors);
+        return answer;
+    }
+
+    private static Map<String, Object> throughput(long completed, int minutes) {
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("completed", completed);
+        window.put("perMinute", Math.round(completed * 100.0 / minutes) / 100.0);
+        return window;
+    }
+
+    private static Number number(Object value) {
+        return value instanceof Number n ? n : 0;
+    }
+
+    private static String priority(String value) {
+        if (blankToNull(value) == null) {
+            return null;
+        }
+        for (Priority priority : Priority.values()) {
+            if (priority.label().equals(value)) {
+                return value;
+            }
+        }
+        throw ApiProblem.badRequest("priority", "must be one of low, normal, high");
+    }
+
+    private static Instant time(String field, String value) {
+        if (blankToNull(value) == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.badRequest(field, "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z");
+        }
+    }
+
+    private static JobCursor cursor(String value) {
+        if (blankToNull(value) == null) {
+            return null;
+        }
+        return JobCursor.decode(value).orElseThrow(
+                () -> ApiProblem.badRequest("cursor", "is not a cursor this API gave out (nextCursor of a page)"));
     }
 
     private static String blankToNull(String value) {

@@ -22,7 +22,19 @@ import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.FollowUps;
 import shop.usb.pipeline.job.JobRecovery;
 import shop.usb.pipeline.job.JobRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import shop.usb.pipeline.job.JobRetention;
 import shop.usb.pipeline.ops.ApiErrors;
+import shop.usb.pipeline.ops.ApiGuard;
+import shop.usb.pipeline.ops.DashboardPages;
+import shop.usb.pipeline.ops.health.PartHealthCheck;
+import shop.usb.pipeline.ops.health.PipelineHealth;
+import shop.usb.pipeline.ops.health.PipelineHealthCheck;
+import shop.usb.pipeline.ops.health.UsbMountsHealthCheck;
+import shop.usb.pipeline.ops.metrics.CachedStatusCounts;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.JobsApi;
 import shop.usb.pipeline.stage.JobClaimer;
 import shop.usb.pipeline.stage.JobOutcome;
@@ -39,6 +51,8 @@ import shop.usb.pipeline.usb.UsbWriter;
  * route starts, so the schema is migrated and the embedded broker is up when consumers connect.
  */
 public class PipelineConfiguration implements CamelConfiguration {
+
+    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -61,6 +75,9 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         ObjectMapper mapper = new ObjectMapper();
         JobRepository jobs = new JobRepository(dataSource, clock);
+        PipelineMetrics metrics = new PipelineMetrics(meterRegistry(registry), new CachedStatusCounts(jobs, clock),
+                settings.usbMounts(), clock);
+        registry.bind(PipelineMetrics.BEAN_NAME, metrics);
         OrderConfirmationValidator validator = new OrderConfirmationValidator(mapper);
         ContentLibrary library = new ContentLibrary(settings.contentDir());
         UsbMountAllocator mounts = new UsbMountAllocator(settings.usbMounts(), dataSource,
@@ -70,24 +87,49 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(Cancellations.BEAN_NAME, cancellations);
         registry.bind(FollowUps.BEAN_NAME, new FollowUps());
         registry.bind(JobRecovery.BEAN_NAME, new JobRecovery(jobs, settings.retryPolicy(), settings.instanceId(),
-                settings.stalledAfter(), settings.overdueAfter(), clock));
+                settings.stalledAfter(), settings.overdueAfter(), metrics, clock));
+        registry.bind(JobRetention.BEAN_NAME, new JobRetention(jobs, settings.retention(),
+                settings.retentionBatchSize(), clock));
         registry.bind(OrderConfirmationValidator.BEAN_NAME, validator);
         registry.bind(ContentLibrary.BEAN_NAME, library);
         registry.bind(UsbMountAllocator.BEAN_NAME, mounts);
-        registry.bind(OrderIntake.BEAN_NAME, new OrderIntake(jobs, validator, settings.intakeMaxBytes()));
+        registry.bind(OrderIntake.BEAN_NAME, new OrderIntake(jobs, validator, settings.intakeMaxBytes(), metrics));
         registry.bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
         registry.bind(ManifestIntake.BEAN_NAME, new ManifestIntake(settings.manifestDir(), validator, library, jobs,
                 mapper, settings.intakeMaxBytes(), clock));
-        registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, settings.instanceId()));
+        registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, settings.instanceId(), metrics));
         registry.bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
         registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs, cancellations, settings.progressInterval(), clock));
         registry.bind(WriteUsbStage.BEAN_NAME,
-                new WriteUsbStage(jobs, mounts, new UsbWriter(), cancellations, settings.progressInterval(), clock));
+                new WriteUsbStage(jobs, mounts, new UsbWriter(), cancellations, settings.progressInterval(), metrics,
+                        clock));
         registry.bind(VerifyStage.BEAN_NAME,
                 new VerifyStage(jobs, new UsbVerifier(), cancellations, settings.progressInterval(), clock));
-        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, cancellations, settings.retryPolicy(), clock));
-        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, cancellations, clock));
+        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, cancellations, settings.retryPolicy(), metrics, clock));
+        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, cancellations, metrics, settings.stalledAfter(), clock));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
+        registry.bind(ApiGuard.BEAN_NAME, new ApiGuard(settings.apiToken()));
+
+        PipelineHealth health = new PipelineHealth(jobs, dataSource, brokerConnections, mounts, settings.health(),
+                clock);
+        registry.bind(PipelineHealth.BEAN_NAME, health);
+        // Readiness checks, found in the registry by camel-health: the parts, then the verdict.
+        registry.bind("databaseHealthCheck", new PartHealthCheck("database", health::databaseProblem));
+        registry.bind("brokerHealthCheck", new PartHealthCheck("broker", health::brokerProblem));
+        registry.bind("usbMountsHealthCheck", new UsbMountsHealthCheck(health));
+        registry.bind("pipelineHealthCheck", new PipelineHealthCheck(health));
+        context.addStartupListener(new DashboardPages());
+    }
+
+    /** The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it early; otherwise it finds this one. */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry existing = registry.lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(METRICS_REGISTRY, created);
+        return created;
     }
 
     /** One pool of broker connections for all consumers and producers; a bare factory connects per send. */

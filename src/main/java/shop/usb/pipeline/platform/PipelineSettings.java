@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 import shop.usb.pipeline.job.RetryPolicy;
+import shop.usb.pipeline.ops.health.HealthThresholds;
 
 /** The product's own settings, read once from Camel's properties (files, -D, environment). */
 public record PipelineSettings(
@@ -35,7 +36,11 @@ public record PipelineSettings(
         Duration progressInterval,
         RetryPolicy retryPolicy,
         Duration stalledAfter,
-        Duration overdueAfter) {
+        Duration overdueAfter,
+        String apiToken,
+        Duration retention,
+        int retentionBatchSize,
+        HealthThresholds health) {
 
     public static final String BEAN_NAME = "pipelineSettings";
     private static final int DEFAULT_SLOTS = 4;
@@ -43,6 +48,17 @@ public record PipelineSettings(
     public static PipelineSettings from(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Reader read = new Reader(properties);
+        if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
+            // Production takes these from the environment only; an empty one is a deployment error.
+            for (String key : List.of("pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
+                    "pipeline.db.password", "pipeline.usb.mounts")) {
+                if (read.optional(key).isEmpty()) {
+                    throw new IllegalStateException("Missing required property " + key + " (set "
+                            + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
+                            + " in the environment)");
+                }
+            }
+        }
         Path dataDir = Path.of(read.required("pipeline.data.dir")).toAbsolutePath().normalize();
         String mounts = read.optional("pipeline.usb.mounts");
         boolean mountsConfigured = !mounts.isBlank();
@@ -81,7 +97,18 @@ public record PipelineSettings(
                         read.duration("pipeline.retry.max-delay"),
                         Double.parseDouble(read.required("pipeline.retry.jitter"))),
                 read.duration("pipeline.stalled.after"),
-                read.duration("pipeline.dispatch.overdue-after"));
+                read.duration("pipeline.dispatch.overdue-after"),
+                read.optional("pipeline.api.token"),
+                read.duration("pipeline.retention"),
+                Integer.parseInt(read.required("pipeline.retention.batch-size")),
+                new HealthThresholds(
+                        Double.parseDouble(read.required("pipeline.health.success-rate.degraded-below")),
+                        Double.parseDouble(read.required("pipeline.health.success-rate.unhealthy-below")),
+                        Long.parseLong(read.required("pipeline.health.stalled.degraded-above")),
+                        Long.parseLong(read.required("pipeline.health.stalled.unhealthy-above")),
+                        Long.parseLong(read.required("pipeline.health.backlog.degraded-above")),
+                        read.duration("pipeline.health.oldest-queued.degraded-after"),
+                        read.duration("pipeline.stalled.after")));
     }
 
     private record Reader(PropertiesComponent properties) {

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
 /**
  * Turns a job message into a running job. The table decides: a job that is not QUEUED or RETRYING
@@ -16,16 +17,21 @@ public class JobClaimer {
 
     private final JobRepository jobs;
     private final String instanceId;
+    private final PipelineMetrics metrics;
 
-    public JobClaimer(JobRepository jobs, String instanceId) {
+    public JobClaimer(JobRepository jobs, String instanceId, PipelineMetrics metrics) {
         this.jobs = jobs;
         this.instanceId = instanceId;
+        this.metrics = metrics;
     }
 
     public void claim(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         String jobId = exchange.getMessage().getMandatoryBody(String.class).trim();
         jobs.claim(jobId, instanceId).ifPresentOrElse(
-                job -> exchange.setProperty(JobContext.PROPERTY, new JobContext(job)),
+                job -> {
+                    metrics.jobStarted();
+                    exchange.setProperty(JobContext.PROPERTY, new JobContext(job, metrics));
+                },
                 () -> LOG.info("Job {} is not waiting to run; message ignored", jobId));
     }
 }

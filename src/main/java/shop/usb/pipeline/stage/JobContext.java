@@ -8,6 +8,8 @@ import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
 
 /** What the stages of one job run hand to each other; lives in the exchange property "job". */
 public final class JobContext {
@@ -15,15 +17,18 @@ public final class JobContext {
     public static final String PROPERTY = "job";
 
     private final ClaimedJob job;
+    private final PipelineMetrics metrics;
     private Stage stage = Stage.INTAKE;
+    private long stageStartedNanos = System.nanoTime();
     private OrderConfirmation order;
     private List<LibraryFile> files;
     private WritePlan plan;
     private Path mount;
     private Path folder;
 
-    public JobContext(ClaimedJob job) {
+    public JobContext(ClaimedJob job, PipelineMetrics metrics) {
         this.job = job;
+        this.metrics = metrics;
     }
 
     public String id() {
@@ -38,8 +43,19 @@ public final class JobContext {
         return stage;
     }
 
+    /** The stage before ends well (its time is measured), the next one begins. */
     void enter(Stage next) {
+        endStage(Outcome.COMPLETED);
         this.stage = next;
+    }
+
+    /** Measures the time of the current stage with how it ended; a job that has not entered one has none. */
+    void endStage(Outcome outcome) {
+        long now = System.nanoTime();
+        if (stage != Stage.INTAKE) {
+            metrics.stageEnded(stage, outcome, now - stageStartedNanos);
+        }
+        stageStartedNanos = now;
     }
 
     public OrderConfirmation order() {

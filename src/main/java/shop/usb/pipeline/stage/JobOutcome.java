@@ -19,6 +19,8 @@ import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbWriter;
 
@@ -35,20 +37,24 @@ public class JobOutcome {
     private final UsbMountAllocator mounts;
     private final Cancellations cancellations;
     private final RetryPolicy retries;
+    private final PipelineMetrics metrics;
     private final Clock clock;
 
     public JobOutcome(JobRepository jobs, UsbMountAllocator mounts, Cancellations cancellations, RetryPolicy retries,
-            Clock clock) {
+            PipelineMetrics metrics, Clock clock) {
         this.jobs = jobs;
         this.mounts = mounts;
         this.cancellations = cancellations;
         this.retries = retries;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     public void complete(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         jobs.complete(job.id(), job.job().startedAt(), "Completed: " + job.plan().files().size() + " files, "
                 + job.plan().totalBytes() + " bytes verified in " + job.folder());
+        job.endStage(Outcome.COMPLETED);
+        metrics.jobCompleted();
         end(job);
         LOG.info("Job {} for order {} completed", job.id(), job.job().orderId());
     }
@@ -72,9 +78,13 @@ public class JobOutcome {
                 Instant at = clock.instant().plus(delay.get());
                 jobs.scheduleRetry(job.id(), stage, failure.code(), "Attempt " + job.job().attempts() + " failed in "
                         + stage.label() + ": " + failure.getMessage(), at);
+                job.endStage(Outcome.RETRYING);
+                metrics.jobRetried(failure.code());
                 return FollowUp.run(job.id(), at);
             }
             jobs.fail(job.id(), stage, job.job().startedAt(), failure.code(), failure.getMessage());
+            job.endStage(Outcome.FAILED);
+            metrics.jobFailed(failure.code());
             return FollowUp.deadLetter(job.id(), job.job().orderId(), job.job().orderJson(), failure.code(),
                     failure.getMessage(), stage);
         } catch (IllegalTransitionException | JobCancelledException e) {
@@ -96,6 +106,8 @@ public class JobOutcome {
         }
         jobs.cancelRunning(job.id(), stage, "Cancelled at a checkpoint in " + stage.label()
                 + (job.mount() == null ? "" : "; partial folder removed from " + job.mount()));
+        job.endStage(Outcome.CANCELLED);
+        metrics.jobCancelled();
         LOG.info("Job {} for order {} cancelled in {}", job.id(), job.job().orderId(), stage.label());
         return FollowUp.none(job.id());
     }
@@ -103,5 +115,6 @@ public class JobOutcome {
     private void end(JobContext job) {
         mounts.release(job.id());
         cancellations.forget(job.id());
+        metrics.jobEnded();
     }
 }

@@ -9,6 +9,7 @@ import org.apache.camel.ExchangeProperty;
 import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbWriter;
 
@@ -22,10 +23,12 @@ public class WriteUsbStage {
     private final UsbWriter writer;
     private final Cancellations cancellations;
     private final Duration progressInterval;
+    private final PipelineMetrics metrics;
     private final Clock clock;
 
     public WriteUsbStage(JobRepository jobs, UsbMountAllocator mounts, UsbWriter writer, Cancellations cancellations,
-            Duration progressInterval, Clock clock) {
+            Duration progressInterval, PipelineMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.cancellations = cancellations;
         this.jobs = jobs;
         this.mounts = mounts;
@@ -48,6 +51,7 @@ public class WriteUsbStage {
                 clock);
         job.written(writer.write(job.plan(), mount, job.order().orderId(), progress));
         progress.finish();
+        metrics.bytesWritten(bytes);
     }
 
     /** An earlier attempt on another mount left a partial folder there; the order lives on one mount only. */

@@ -89,6 +89,27 @@ public class UsbMountAllocator {
         }
     }
 
+    /** Each configured mount with its usable bytes (-1 when unknown) and why it cannot take a job now, if so. */
+    public List<MountState> states() {
+        List<MountState> states = new ArrayList<>();
+        for (Path mount : mounts) {
+            JobFailure problem = UsbFaults.unusable(mount, reserveBytes);
+            long usable;
+            try {
+                usable = java.nio.file.Files.isDirectory(mount) ? java.nio.file.Files.getFileStore(mount).getUsableSpace()
+                        : -1;
+            } catch (java.io.IOException e) {
+                usable = -1;
+            }
+            states.add(new MountState(mount, usable, problem == null ? null : problem.getMessage()));
+        }
+        return states;
+    }
+
+    /** A mount as health checks see it: {@code problem} is null when it can take a job. */
+    public record MountState(Path mount, long usableBytes, String problem) {
+    }
+
     private boolean lease(Path mount, String jobId) {
         MapSqlParameterSource params = params().addValue("mount", mount.toString()).addValue("jobId", jobId);
         jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params);

@@ -32,7 +32,7 @@ class JobRepositoryTest {
 
             assertThat(jobs.create("ORD-1", "normal", "{}")).isPresent();
             assertThat(jobs.create("ORD-1", "high", "{}")).isEmpty();
-            assertThat(jobs.find("ORD-1", null, 10)).hasSize(1);
+            assertThat(jobs.findAll("ORD-1", 10)).hasSize(1);
         }
     }
 

@@ -46,14 +46,16 @@ public final class PipelineRuntime implements AutoCloseable {
     private final Path root;
     private final int brokerPort;
     private final int httpPort;
+    private final int managementPort;
     private final ActiveMQConnectionFactory client;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private PipelineRuntime(Main main, Path root, int brokerPort, int httpPort) {
+    private PipelineRuntime(Main main, Path root, int brokerPort, int httpPort, int managementPort) {
         this.main = main;
         this.root = root;
         this.brokerPort = brokerPort;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         this.client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort, USER, PASSWORD);
     }
 
@@ -67,6 +69,7 @@ public final class PipelineRuntime implements AutoCloseable {
         }
         int brokerPort = freePort();
         int httpPort = freePort();
+        int managementPort = freePort();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("pipeline.data.dir", root.resolve("data").toString());
         properties.put("pipeline.content.dir", root.resolve("library").toString());
@@ -79,13 +82,16 @@ public final class PipelineRuntime implements AutoCloseable {
         properties.put("pipeline.usb.allocation-timeout", "5s");
         properties.put("pipeline.instance.id", "test-instance");
         properties.put("camel.server.port", String.valueOf(httpPort));
+        properties.put("camel.management.port", String.valueOf(managementPort));
         properties.putAll(overrides);
         Main main = PipelineApplication.create();
         Properties override = new Properties();
         override.putAll(properties);
         main.setOverrideProperties(override);
         main.start();
-        return new PipelineRuntime(main, root, brokerPort, httpPort);
+        return new PipelineRuntime(main, root, brokerPort,
+                Integer.parseInt(properties.get("camel.server.port")),
+                Integer.parseInt(properties.get("camel.management.port")));
     }
 
     /** Library files: music/salsa (3 files), music/jazz (1), movies/coco.mp4; plus a file outside it. */
@@ -192,13 +198,35 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     public List<JobView> jobsOf(String orderId) {
-        return jobs().find(orderId, null, 10);
+        return jobs().findAll(orderId, 10);
     }
 
     public HttpResponse<String> http(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        return http(method, path, body, Map.of());
+    }
+
+    /** A request to the API server (port camel.server.port) with extra headers. */
+    public HttpResponse<String> http(String method, String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        return send(httpPort, method, path, body, headers);
+    }
+
+    /** A request to the management server: /observe/health, /observe/metrics, /observe/jolokia. */
+    public HttpResponse<String> management(String method, String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        return send(managementPort, method, path, body, headers);
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    private HttpResponse<String> send(int port, String method, String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json");
+        headers.forEach(request::header);
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

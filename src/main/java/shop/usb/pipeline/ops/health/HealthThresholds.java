@@ -1,0 +1,14 @@
+package shop.usb.pipeline.ops.health;
+
+import java.time.Duration;
+
+/** When the pipeline counts as degraded or unhealthy (pipeline.health.* settings). */
+public record HealthThresholds(
+        double successRateDegradedBelow,
+        double successRateUnhealthyBelow,
+        long stalledDegradedAbove,
+        long stalledUnhealthyAbove,
+        long backlogDegradedAbove,
+        Duration oldestQueuedDegradedAfter,
+        Duration stalledAfter) {
+}

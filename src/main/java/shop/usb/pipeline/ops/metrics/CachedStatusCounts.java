@@ -1,0 +1,44 @@
+package shop.usb.pipeline.ops.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.job.StatusSummary;
+
+/** The job table's status counts for the gauges: one query serves every gauge of a scrape. */
+public final class CachedStatusCounts implements PipelineMetrics.StatusCounts {
+
+    private static final Duration FRESH_FOR = Duration.ofSeconds(1);
+
+    private final JobRepository jobs;
+    private final Clock clock;
+    private StatusSummary summary;
+    private Instant readAt = Instant.MIN;
+
+    public CachedStatusCounts(JobRepository jobs, Clock clock) {
+        this.jobs = jobs;
+        this.clock = clock;
+    }
+
+    @Override
+    public long count(JobStatus status) {
+        return current().count(status);
+    }
+
+    @Override
+    public Instant oldestQueuedAt() {
+        return current().oldestQueuedAt();
+    }
+
+    private synchronized StatusSummary current() {
+        Instant now = clock.instant();
+        if (summary == null || now.isAfter(readAt.plus(FRESH_FOR))) {
+            summary = jobs.statusSummary();
+            readAt = now;
+        }
+        return summary;
+    }
+}

@@ -1,0 +1,138 @@
+package shop.usb.pipeline.ops.metrics;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.camel.Header;
+import shop.usb.pipeline.job.DeadLetter;
+import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.job.Stage;
+
+/**
+ * The product's own meters, in the registry Camel's Prometheus endpoint scrapes (/observe/metrics):
+ * job counters, stage timers by outcome, and gauges read from the job table when scraped.
+ */
+public class PipelineMetrics {
+
+    public static final String BEAN_NAME = "pipelineMetrics";
+
+    /** How a stage ended, as the {@code outcome} tag of the stage timer. */
+    public enum Outcome {
+        COMPLETED, FAILED, RETRYING, CANCELLED;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final Counter created;
+    private final Counter completed;
+    private final Counter cancelled;
+    private final Counter bytesWritten;
+    private final AtomicInteger active = new AtomicInteger();
+
+    public PipelineMetrics(MeterRegistry registry, StatusCounts counts, List<Path> mounts, Clock clock) {
+        this.registry = registry;
+        // Not "created": Prometheus reserves the _created suffix for a counter's creation time.
+        this.created = Counter.builder("pipeline.jobs.received").description("Jobs created from confirmations")
+                .register(registry);
+        this.completed = Counter.builder("pipeline.jobs.completed").description("Jobs verified on a drive")
+                .register(registry);
+        this.cancelled = Counter.builder("pipeline.jobs.cancelled").description("Jobs cancelled by an operator")
+                .register(registry);
+        this.bytesWritten = Counter.builder("pipeline.bytes.written")
+                .description("Bytes written to USB drives by completed write stages").register(registry);
+        for (JobStatus status : JobStatus.values()) {
+            // Gauges hold their object weakly unless told otherwise; nothing else holds these.
+            Gauge.builder("pipeline.jobs", counts, c -> c.count(status)).tag("status", status.name())
+                    .strongReference(true)
+                    .description("Jobs per status, in the job table").register(registry);
+        }
+        Gauge.builder("pipeline.jobs.active", active, AtomicInteger::get).strongReference(true)
+                .description("Jobs this instance is running now").register(registry);
+        Gauge.builder("pipeline.queue.oldest.age", counts, c -> {
+            Instant oldest = c.oldestQueuedAt();
+            return oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
+        }).baseUnit("seconds").strongReference(true).description("Age of the oldest QUEUED job, 0 when none waits").register(registry);
+        for (Path mount : mounts) {
+            Gauge.builder("pipeline.usb.free", mount, PipelineMetrics::freeBytes).baseUnit("bytes")
+                    .strongReference(true)
+                    .tag("mount", mount.toString()).description("Usable bytes on a USB mount, NaN when unplugged")
+                    .register(registry);
+        }
+    }
+
+    public void jobCreated() {
+        created.increment();
+    }
+
+    public void jobStarted() {
+        active.incrementAndGet();
+    }
+
+    public void jobEnded() {
+        active.decrementAndGet();
+    }
+
+    public void jobCompleted() {
+        completed.increment();
+    }
+
+    public void jobFailed(ErrorCode code) {
+        Counter.builder("pipeline.jobs.failed").tag("errorCode", code.name()).register(registry).increment();
+    }
+
+    public void jobRetried(ErrorCode code) {
+        Counter.builder("pipeline.jobs.retried").tag("errorCode", code.name()).register(registry).increment();
+    }
+
+    public void jobCancelled() {
+        cancelled.increment();
+    }
+
+    public void bytesWritten(long bytes) {
+        bytesWritten.increment(bytes);
+    }
+
+    /** Called by the dead-letter route with the reason header every dead letter carries. */
+    public void deadLettered(@Header(DeadLetter.ERROR_CODE) String errorCode) {
+        Counter.builder("pipeline.dead.letters").tag("errorCode", String.valueOf(errorCode))
+                .description("Orders put on the dead-letter queue").register(registry).increment();
+    }
+
+    public void stageEnded(Stage stage, Outcome outcome, long nanos) {
+        Timer.builder("pipeline.stage.duration").tag("stage", stage.label()).tag("outcome", outcome.tag())
+                .publishPercentileHistogram().description("Time a job spent in a stage")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static double freeBytes(Path mount) {
+        try {
+            return Files.isDirectory(mount) ? Files.getFileStore(mount).getUsableSpace() : Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Job counts per status and the oldest queued job, read at most once a second however often they are scraped. */
+    public interface StatusCounts {
+        long count(JobStatus status);
+
+        Instant oldestQueuedAt();
+    }
+
+}

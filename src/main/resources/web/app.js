@@ -1,0 +1,809 @@
+/* Operator dashboard for usb-order-pipeline. Plain script, no dependencies.
+ * Every server string goes into the DOM through textContent or attributes, never innerHTML. */
+'use strict';
+
+(function () {
+  const POLL_MS = 1000;
+  const REQUEST_TIMEOUT_MS = 8000;
+  const PAGE_SIZE = 50;
+  const TOKEN_KEY = 'usbPipeline.apiToken';
+  const STATUSES = ['QUEUED', 'PROCESSING', 'RETRYING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+  const CANCELLABLE = ['QUEUED', 'RETRYING', 'PROCESSING'];
+  const RETRYABLE = ['FAILED', 'CANCELLED'];
+  const RUNNING = ['PROCESSING', 'RETRYING'];
+
+  const state = {
+    filter: '',
+    firstPage: { jobs: [], nextCursor: null },
+    extraPages: [],          // pages appended with "Load more"; never auto-refreshed
+    loadingMore: false,
+    detailJobId: null,
+    detailJob: null,
+    logsSignature: '',
+    lastSuccess: null,
+    pollTimer: null,
+    polling: false,
+    pollAgain: false,
+  };
+
+  const el = {
+    tbody: document.querySelector('[data-testid="jobs-table"] tbody'),
+    empty: document.querySelector('[data-testid="jobs-empty"]'),
+    rowCount: document.querySelector('[data-testid="row-count"]'),
+    filter: document.querySelector('[data-testid="status-filter"]'),
+    loadMore: document.querySelector('[data-testid="load-more"]'),
+    message: document.querySelector('[data-testid="message"]'),
+    messageBar: document.querySelector('.message-bar'),
+    messageClose: document.querySelector('[data-testid="message-close"]'),
+    updatedAt: document.querySelector('[data-testid="updated-at"]'),
+    connection: document.querySelector('[data-testid="connection-status"]'),
+    tokenInput: document.querySelector('[data-testid="token-input"]'),
+    tokenClear: document.querySelector('[data-testid="token-clear"]'),
+    tokenForm: document.querySelector('[data-testid="token-form"]'),
+    layout: document.querySelector('.layout'),
+    detailTemplate: document.getElementById('detail-template'),
+    detail: null,
+  };
+
+  const rowsById = new Map();
+
+  /* ---------- formatting ---------- */
+
+  function pad2(n) {
+    return String(n).padStart(2, '0');
+  }
+
+  function clockTime(date) {
+    return pad2(date.getHours()) + ':' + pad2(date.getMinutes()) + ':' + pad2(date.getSeconds());
+  }
+
+  function parseTime(iso) {
+    if (!iso) return null;
+    const date = new Date(iso);
+    return isNaN(date.getTime()) ? null : date;
+  }
+
+  function dateTime(iso) {
+    const date = parseTime(iso);
+    if (!date) return '–';
+    const day = date.getFullYear() + '-' + pad2(date.getMonth() + 1) + '-' + pad2(date.getDate());
+    return day + ' ' + clockTime(date);
+  }
+
+  /** Today's times show only the clock; older ones the date too. */
+  function shortDateTime(iso) {
+    const date = parseTime(iso);
+    if (!date) return '–';
+    if (date.toDateString() === new Date().toDateString()) return clockTime(date);
+    return pad2(date.getMonth() + 1) + '-' + pad2(date.getDate()) + ' ' + pad2(date.getHours()) + ':' + pad2(date.getMinutes());
+  }
+
+  function formatDuration(ms) {
+    if (ms === null || ms === undefined || !isFinite(ms)) return '–';
+    if (ms < 0) ms = 0;
+    if (ms < 1000) return Math.round(ms) + ' ms';
+    if (ms < 60000) return (Math.floor(ms / 100) / 10).toFixed(1) + ' s';
+    const totalSeconds = Math.floor(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours === 0) return minutes + ' min ' + seconds + ' s';
+    if (hours < 24) return hours + ' h ' + minutes + ' min';
+    return Math.floor(hours / 24) + ' d ' + (hours % 24) + ' h';
+  }
+
+  function formatAge(seconds) {
+    if (!isFinite(seconds)) return '–';
+    return seconds < 60 ? Math.max(0, Math.round(seconds)) + ' s' : formatDuration(seconds * 1000);
+  }
+
+  function formatBytes(bytes) {
+    if (bytes === null || bytes === undefined || !isFinite(bytes)) return '–';
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return (unit === 0 ? String(value) : value.toFixed(1)) + ' ' + units[unit];
+  }
+
+  function formatCount(value) {
+    return value === null || value === undefined ? '–' : String(value);
+  }
+
+  function clampProgress(value) {
+    const n = Math.round(Number(value));
+    if (!isFinite(n)) return 0;
+    return Math.min(100, Math.max(0, n));
+  }
+
+  /** Finished jobs have durationMs; a running job shows the time since it started. */
+  function jobDuration(job) {
+    if (job.durationMs !== null && job.durationMs !== undefined) return { ms: job.durationMs, running: false };
+    const started = parseTime(job.startedAt);
+    if (started && RUNNING.includes(job.status) && !job.completedAt) {
+      return { ms: Date.now() - started.getTime(), running: true };
+    }
+    return { ms: null, running: false };
+  }
+
+  function statusClass(status) {
+    return 'status-' + (STATUSES.includes(status) ? status.toLowerCase() : 'unknown');
+  }
+
+  function orderLabel(job) {
+    return job.orderId || job.id;
+  }
+
+  /* ---------- small DOM helpers ---------- */
+
+  function make(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  /** Writes only when the text changed, so selections and hovering survive the 1 s refresh. */
+  function setText(node, text) {
+    const value = text === null || text === undefined ? '' : String(text);
+    if (node.textContent !== value) node.textContent = value;
+  }
+
+  function setAttr(node, name, value) {
+    const text = value === null || value === undefined ? '' : String(value);
+    if (node.getAttribute(name) !== text) node.setAttribute(name, text);
+  }
+
+  function statusBadge(status) {
+    const badge = make('span', 'badge');
+    updateBadge(badge, status);
+    return badge;
+  }
+
+  function updateBadge(badge, status) {
+    const cls = 'badge ' + statusClass(status);
+    if (badge.className !== cls) badge.className = cls;
+    setText(badge, status || '?');
+  }
+
+  function progressBar() {
+    const wrap = make('div', 'progress');
+    wrap.setAttribute('data-testid', 'progress');
+    wrap.setAttribute('role', 'progressbar');
+    wrap.setAttribute('aria-valuemin', '0');
+    wrap.setAttribute('aria-valuemax', '100');
+    const track = make('div', 'progress-track');
+    const bar = make('div', 'progress-bar');
+    track.appendChild(bar);
+    wrap.appendChild(track);
+    wrap.appendChild(make('span', 'progress-text'));
+    return wrap;
+  }
+
+  function updateProgress(wrap, job) {
+    const pct = clampProgress(job.progress);
+    setAttr(wrap, 'data-progress', pct);
+    setAttr(wrap, 'aria-valuenow', pct);
+    setAttr(wrap, 'data-status', job.status);
+    const bar = wrap.querySelector('.progress-bar');
+    if (bar.style.width !== pct + '%') bar.style.width = pct + '%';
+    setText(wrap.querySelector('.progress-text'), pct + '%');
+  }
+
+  /* ---------- messages and connection state ---------- */
+
+  function showMessage(kind, text) {
+    el.messageBar.setAttribute('data-kind', kind);
+    el.message.setAttribute('data-kind', kind);
+    el.message.textContent = text;
+  }
+
+  function clearMessage() {
+    el.messageBar.setAttribute('data-kind', 'none');
+    el.message.setAttribute('data-kind', 'none');
+    el.message.textContent = '';
+  }
+
+  function markConnected() {
+    state.lastSuccess = new Date();
+    setAttr(el.connection, 'data-state', 'ok');
+    setText(el.connection, 'Live');
+    setText(el.updatedAt, 'updated ' + clockTime(state.lastSuccess));
+    setAttr(el.updatedAt, 'data-timestamp', state.lastSuccess.toISOString());
+    document.body.classList.remove('is-stale');
+  }
+
+  function markConnectionLost(error) {
+    setAttr(el.connection, 'data-state', 'lost');
+    setText(el.connection, error instanceof ApiError ? 'Server error (HTTP ' + error.status + ')' : 'Connection lost');
+    setAttr(el.connection, 'title', error && error.message ? error.message : 'request failed');
+    setText(el.updatedAt, state.lastSuccess ? 'updated ' + clockTime(state.lastSuccess) + ' (stale)' : 'not updated yet');
+    document.body.classList.add('is-stale');
+  }
+
+  /* ---------- HTTP ---------- */
+
+  class ApiError extends Error {
+    constructor(status, body, fallback) {
+      super((body && body.message) || fallback || 'HTTP ' + status);
+      this.status = status;
+      this.code = body && body.error;
+    }
+  }
+
+  function readToken() {
+    try {
+      return localStorage.getItem(TOKEN_KEY) || '';
+    } catch (e) {
+      return el.tokenInput.value.trim();
+    }
+  }
+
+  function saveToken(token) {
+    try {
+      if (token) localStorage.setItem(TOKEN_KEY, token);
+      else localStorage.removeItem(TOKEN_KEY);
+    } catch (e) {
+      // Storage can be blocked (private mode); the input still holds the token for this page.
+    }
+  }
+
+  function apiUrl(path, params) {
+    const url = new URL(path, document.baseURI);
+    Object.keys(params || {}).forEach(function (key) {
+      const value = params[key];
+      if (value !== '' && value !== null && value !== undefined) url.searchParams.set(key, value);
+    });
+    return url.toString();
+  }
+
+  /** Resolves to {status, body}; rejects with ApiError for HTTP errors and TypeError/AbortError when unreachable. */
+  async function request(method, path, params) {
+    const controller = new AbortController();
+    const timer = setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS);
+    const headers = { Accept: 'application/json' };
+    if (method !== 'GET') {
+      const token = el.tokenInput.value.trim() || readToken();
+      if (token) headers.Authorization = 'Bearer ' + token;
+    }
+    try {
+      const response = await fetch(apiUrl(path, params), {
+        method: method,
+        headers: headers,
+        cache: 'no-store',
+        credentials: 'same-origin',
+        signal: controller.signal,
+      });
+      let body = null;
+      const text = await response.text();
+      if (text) {
+        try {
+          body = JSON.parse(text);
+        } catch (e) {
+          body = null;
+        }
+      }
+      if (!response.ok) throw new ApiError(response.status, body, response.statusText);
+      return { status: response.status, body: body };
+    } catch (error) {
+      if (error.name === 'AbortError') throw new Error('the server did not answer within ' + REQUEST_TIMEOUT_MS / 1000 + ' s');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function jobPath(id, suffix) {
+    return 'api/jobs/' + encodeURIComponent(id) + (suffix || '');
+  }
+
+  /** The spec answers {jobs, nextCursor}; older builds answer a bare array. */
+  function normalizePage(body) {
+    if (Array.isArray(body)) return { jobs: body, nextCursor: null };
+    return { jobs: (body && Array.isArray(body.jobs)) ? body.jobs : [], nextCursor: (body && body.nextCursor) || null };
+  }
+
+  /* ---------- statistics ---------- */
+
+  function renderQueue(queue) {
+    const total = queue.total !== undefined && queue.total !== null
+      ? queue.total
+      : STATUSES.reduce(function (sum, s) { return sum + (Number(queue[s.toLowerCase()]) || 0); }, 0);
+    setCard('total', total);
+    STATUSES.forEach(function (s) { setCard(s.toLowerCase(), queue[s.toLowerCase()]); });
+
+    setText(document.querySelector('[data-testid="avg-duration"]'), formatDuration(queue.avgDurationMs));
+    const lastHour = queue.throughput && queue.throughput.lastHour;
+    const perMinute = lastHour && typeof lastHour.perMinute === 'number' ? lastHour.perMinute : null;
+    setText(document.querySelector('[data-testid="throughput"]'), perMinute === null ? '–' : perMinute.toFixed(perMinute < 10 ? 2 : 1) + ' / min');
+    setText(document.querySelector('[data-testid="active-jobs"]'), formatCount(queue.activeJobs));
+    const oldest = queue.oldestQueuedAgeSeconds;
+    setText(document.querySelector('[data-testid="oldest-queued"]'), oldest === null || oldest === undefined ? 'none' : formatAge(oldest));
+  }
+
+  function setCard(name, value) {
+    setText(document.querySelector('[data-testid="card-' + name + '"] .card-value'), formatCount(value));
+  }
+
+  /* ---------- jobs table ---------- */
+
+  function visibleJobs() {
+    const seen = new Set();
+    const result = [];
+    const pages = [state.firstPage].concat(state.extraPages);
+    pages.forEach(function (page) {
+      page.jobs.forEach(function (job) {
+        if (job && job.id !== undefined && !seen.has(String(job.id))) {
+          seen.add(String(job.id));
+          result.push(job);
+        }
+      });
+    });
+    return result;
+  }
+
+  function currentCursor() {
+    const last = state.extraPages.length ? state.extraPages[state.extraPages.length - 1] : state.firstPage;
+    return last.nextCursor;
+  }
+
+  function createRow(job) {
+    const tr = make('tr', 'job-row');
+    tr.setAttribute('data-testid', 'job-row');
+    tr.tabIndex = 0;
+    const cells = ['order', 'status', 'stage', 'progress', 'priority', 'mount', 'attempts', 'duration', 'created', 'actions'];
+    const labels = ['Order', 'Status', 'Stage', 'Progress', 'Priority', 'USB mount', 'Attempts', 'Duration', 'Created', ''];
+    cells.forEach(function (name, i) {
+      const td = make('td', 'col-' + name);
+      td.setAttribute('data-label', labels[i]);
+      tr.appendChild(td);
+    });
+    tr.querySelector('.col-status').appendChild(statusBadge(job.status));
+    tr.querySelector('.col-progress').appendChild(progressBar());
+    tr.querySelector('.col-attempts').classList.add('num');
+    tr.querySelector('.col-created').appendChild(make('time'));
+    return tr;
+  }
+
+  function updateRow(tr, job) {
+    setAttr(tr, 'data-job-id', job.id);
+    setAttr(tr, 'data-order-id', job.orderId);
+    setAttr(tr, 'data-status', job.status);
+    tr.classList.toggle('is-selected', String(job.id) === String(state.detailJobId));
+    setAttr(tr, 'aria-selected', String(job.id) === String(state.detailJobId) ? 'true' : 'false');
+
+    const cell = function (name) { return tr.querySelector('.col-' + name); };
+    setText(cell('order'), orderLabel(job));
+    updateBadge(cell('status').firstChild, job.status);
+    setText(cell('stage'), job.stage || '–');
+    updateProgress(cell('progress').firstChild, job);
+    setText(cell('priority'), job.priority || '–');
+    setAttr(cell('priority'), 'data-priority', job.priority);
+    setText(cell('mount'), job.usbMount || '–');
+    setText(cell('attempts'), formatCount(job.attempts));
+
+    const duration = jobDuration(job);
+    setText(cell('duration'), formatDuration(duration.ms));
+    cell('duration').classList.toggle('is-running', duration.running);
+
+    const time = cell('created').firstChild;
+    setText(time, shortDateTime(job.createdAt));
+    setAttr(time, 'datetime', job.createdAt);
+    setAttr(time, 'title', dateTime(job.createdAt));
+
+    updateActions(cell('actions'), job, '');
+  }
+
+  /** Rebuilds the buttons only when the set of allowed actions changes, so a pending click is not lost. */
+  function updateActions(container, job, testIdPrefix) {
+    const wanted = [];
+    if (CANCELLABLE.includes(job.status)) wanted.push('cancel');
+    if (RETRYABLE.includes(job.status)) wanted.push('retry');
+    const key = wanted.join(',');
+    if (container.getAttribute('data-actions') === key) {
+      container.querySelectorAll('button').forEach(function (b) {
+        setAttr(b, 'data-job-id', job.id);
+        setAttr(b, 'data-order-id', job.orderId);
+      });
+      return;
+    }
+    container.setAttribute('data-actions', key);
+    container.textContent = '';
+    wanted.forEach(function (action) {
+      const button = make('button', 'action action-' + action, action === 'cancel' ? 'Cancel' : 'Retry');
+      button.type = 'button';
+      button.setAttribute('data-testid', testIdPrefix + action + '-button');
+      button.setAttribute('data-action', action);
+      button.setAttribute('data-job-id', job.id);
+      button.setAttribute('data-order-id', job.orderId || '');
+      button.title = (action === 'cancel' ? 'Cancel' : 'Retry') + ' the job for order ' + orderLabel(job);
+      container.appendChild(button);
+    });
+  }
+
+  function renderJobs() {
+    const jobs = visibleJobs();
+    const keep = new Set();
+    let previous = null;
+    jobs.forEach(function (job) {
+      const id = String(job.id);
+      keep.add(id);
+      let tr = rowsById.get(id);
+      if (!tr) {
+        tr = createRow(job);
+        rowsById.set(id, tr);
+      }
+      updateRow(tr, job);
+      const expectedNext = previous ? previous.nextSibling : el.tbody.firstChild;
+      // Only move rows that are out of place: moving a node under the pointer would swallow a click.
+      if (tr !== expectedNext) el.tbody.insertBefore(tr, expectedNext);
+      previous = tr;
+    });
+    rowsById.forEach(function (tr, id) {
+      if (!keep.has(id)) {
+        tr.remove();
+        rowsById.delete(id);
+      }
+    });
+    el.empty.hidden = jobs.length > 0;
+    setText(el.empty, state.filter ? 'No ' + state.filter + ' jobs.' : 'No jobs.');
+    setText(el.rowCount, jobs.length + (jobs.length === 1 ? ' job shown' : ' jobs shown'));
+    el.loadMore.hidden = !currentCursor();
+  }
+
+  function clearJobs() {
+    state.firstPage = { jobs: [], nextCursor: null };
+    state.extraPages = [];
+    rowsById.forEach(function (tr) { tr.remove(); });
+    rowsById.clear();
+    el.loadMore.hidden = true;
+    el.empty.hidden = false;
+    setText(el.empty, 'Loading…');
+    setText(el.rowCount, '');
+  }
+
+  async function refreshQueue() {
+    const result = await request('GET', 'api/queue');
+    renderQueue(result.body || {});
+  }
+
+  async function refreshFirstPage() {
+    const filter = state.filter;
+    const result = await request('GET', 'api/jobs', { status: filter, limit: PAGE_SIZE });
+    if (filter !== state.filter) return; // the filter changed while waiting; a new refresh is queued
+    state.firstPage = normalizePage(result.body);
+    renderJobs();
+  }
+
+  async function loadMore() {
+    const cursor = currentCursor();
+    if (!cursor || state.loadingMore) return;
+    const filter = state.filter;
+    state.loadingMore = true;
+    el.loadMore.disabled = true;
+    setText(el.loadMore, 'Loading…');
+    try {
+      const result = await request('GET', 'api/jobs', { status: filter, limit: PAGE_SIZE, cursor: cursor });
+      if (filter !== state.filter) return;
+      state.extraPages.push(normalizePage(result.body));
+      renderJobs();
+    } catch (error) {
+      showMessage('error', 'Could not load more jobs: ' + describeError(error));
+    } finally {
+      state.loadingMore = false;
+      el.loadMore.disabled = false;
+      setText(el.loadMore, 'Load more');
+    }
+  }
+
+  /* ---------- actions ---------- */
+
+  function describeError(error) {
+    if (error instanceof ApiError) return error.message + ' (HTTP ' + error.status + ')';
+    if (error instanceof TypeError) return 'the server cannot be reached';
+    return error.message || String(error);
+  }
+
+  function successText(action, status, job, order) {
+    if (action === 'retry') return 'Job ' + order + ' queued again';
+    if (status === 202 || (job && job.status !== 'CANCELLED')) return 'Job ' + order + ' will stop at its next checkpoint';
+    return 'Job ' + order + ' cancelled';
+  }
+
+  function failureText(action, error, order) {
+    const verb = action === 'retry' ? 'retry' : 'cancel';
+    if (error instanceof ApiError) {
+      if (error.status === 401) {
+        return (readToken() || el.tokenInput.value.trim())
+          ? 'Could not ' + verb + ' job ' + order + ': the API token was refused (' + error.message + '). Check the token in the header.'
+          : 'Could not ' + verb + ' job ' + order + ': an API token is required. Enter it in the header and try again.';
+      }
+      if (error.status === 403) {
+        return 'Could not ' + verb + ' job ' + order + ': forbidden (' + error.message + '). Without an API token the product accepts actions only from its own machine.';
+      }
+      if (error.status === 404) return 'Job ' + order + ' no longer exists.';
+      if (error.status === 409) return 'Job ' + order + ' cannot be ' + (action === 'retry' ? 'retried' : 'cancelled') + ' now: ' + error.message;
+    }
+    return 'Could not ' + verb + ' job ' + order + ': ' + describeError(error);
+  }
+
+  async function runAction(button) {
+    const action = button.getAttribute('data-action');
+    const id = button.getAttribute('data-job-id');
+    const order = button.getAttribute('data-order-id') || id;
+    button.disabled = true;
+    try {
+      const result = await request('POST', jobPath(id, '/' + action));
+      showMessage('success', successText(action, result.status, result.body, order));
+    } catch (error) {
+      showMessage('error', failureText(action, error, order));
+      if (error instanceof ApiError && error.status === 401) {
+        el.tokenForm.classList.add('needs-token');
+        el.tokenInput.focus();
+      }
+    } finally {
+      button.disabled = false;
+      refreshNow();
+    }
+  }
+
+  /* ---------- detail panel ---------- */
+
+  function openDetail(id) {
+    if (!el.detail) {
+      el.detail = el.detailTemplate.content.firstElementChild.cloneNode(true);
+      el.detail.querySelector('[data-testid="detail-close"]').addEventListener('click', closeDetail);
+      el.detail.addEventListener('click', onActionClick);
+      el.layout.appendChild(el.detail);
+      el.layout.classList.add('has-detail');
+    }
+    const changed = String(state.detailJobId) !== String(id);
+    state.detailJobId = id;
+    el.detail.setAttribute('data-job-id', id);
+    if (changed) {
+      state.detailJob = null;
+      state.logsSignature = '';
+      el.detail.querySelector('.logs').textContent = '';
+      el.detail.querySelector('.fields').textContent = '';
+      el.detail.querySelector('.detail-actions').textContent = '';
+      el.detail.querySelector('.detail-actions').removeAttribute('data-actions');
+      const known = visibleJobs().find(function (j) { return String(j.id) === String(id); });
+      if (known) renderDetailJob(known);
+    }
+    renderJobs();
+    revealDetail();
+    refreshNow();
+  }
+
+  /** In one-column layouts the panel sits above the table; bring it into view without animating,
+   *  so nothing moves under the pointer after the click. */
+  function revealDetail() {
+    const top = el.detail.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) el.detail.scrollIntoView({ block: 'start' });
+  }
+
+  function closeDetail() {
+    if (el.detail) el.detail.remove();
+    el.detail = null;
+    state.detailJobId = null;
+    state.detailJob = null;
+    el.layout.classList.remove('has-detail');
+    renderJobs();
+  }
+
+  function detailFields(job) {
+    const duration = jobDuration(job);
+    return [
+      ['Job id', job.id],
+      ['Order id', job.orderId],
+      ['Status', job.status],
+      ['Stage', job.stage],
+      ['Progress', clampProgress(job.progress) + '%'],
+      ['Priority', job.priority],
+      ['Attempts', formatCount(job.attempts)],
+      ['USB mount', job.usbMount || '–'],
+      ['Bytes', formatBytes(job.bytesWritten) + ' of ' + formatBytes(job.bytesPlanned)],
+      ['Files', formatCount(job.filesWritten) + ' of ' + formatCount(job.filesPlanned)],
+      ['Duration', formatDuration(duration.ms) + (duration.running ? ' (running)' : '')],
+      ['Created', dateTime(job.createdAt)],
+      ['Started', dateTime(job.startedAt)],
+      ['Completed', dateTime(job.completedAt)],
+      ['Updated', dateTime(job.updatedAt)],
+    ];
+  }
+
+  function renderDetailJob(job) {
+    if (!el.detail) return;
+    state.detailJob = job;
+    setAttr(el.detail, 'data-status', job.status);
+    setText(el.detail.querySelector('.detail-order'), orderLabel(job));
+    el.detail.querySelector('[data-testid="detail-notice"]').hidden = true;
+
+    const list = el.detail.querySelector('.fields');
+    const fields = detailFields(job);
+    if (list.children.length !== fields.length * 2) {
+      list.textContent = '';
+      fields.forEach(function (field) {
+        list.appendChild(make('dt', null, field[0]));
+        list.appendChild(make('dd'));
+      });
+    }
+    fields.forEach(function (field, i) {
+      const dd = list.children[i * 2 + 1];
+      setAttr(dd, 'data-field', field[0].toLowerCase().replace(/\s+/g, '-'));
+      setText(dd, field[1] === null || field[1] === undefined || field[1] === '' ? '–' : field[1]);
+    });
+
+    const statusField = list.querySelector('[data-field="status"]');
+    if (statusField) updateBadge(statusField, job.status);
+
+    const error = el.detail.querySelector('[data-testid="job-error"]');
+    const hasError = Boolean(job.errorCode || job.errorMessage);
+    error.hidden = !hasError;
+    setText(error.querySelector('.detail-error-code'), job.errorCode || 'ERROR');
+    setText(error.querySelector('.detail-error-recoverable'),
+      job.errorRecoverable === true ? 'recoverable' : job.errorRecoverable === false ? 'not recoverable' : '');
+    setText(error.querySelector('.detail-error-message'), job.errorMessage || '');
+
+    updateActions(el.detail.querySelector('.detail-actions'), job, 'detail-');
+  }
+
+  function renderDetailMissing() {
+    const notice = el.detail.querySelector('[data-testid="detail-notice"]');
+    notice.hidden = false;
+    setText(notice, 'This job no longer exists.');
+  }
+
+  function logLine(line) {
+    const level = String(line.level || 'INFO');
+    const item = make('li', 'log-line level-' + level.toLowerCase());
+    item.setAttribute('data-testid', 'log-line');
+    item.setAttribute('data-level', level);
+    const meta = make('div', 'log-meta');
+    const time = make('time', 'log-at', dateTime(line.at));
+    time.setAttribute('datetime', line.at || '');
+    meta.appendChild(time);
+    meta.appendChild(make('span', 'log-level', level));
+    meta.appendChild(make('span', 'log-stage', line.stage || ''));
+    if (line.errorCode) meta.appendChild(make('span', 'log-error', line.errorCode));
+    item.appendChild(meta);
+    item.appendChild(make('div', 'log-message', line.message || ''));
+    return item;
+  }
+
+  function renderLogs(lines) {
+    const signature = JSON.stringify(lines);
+    if (signature === state.logsSignature) return;
+    state.logsSignature = signature;
+    const wrap = el.detail.querySelector('.logs-wrap');
+    const stickToBottom = wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
+    const list = el.detail.querySelector('.logs');
+    list.textContent = '';
+    lines.forEach(function (line) {
+      list.appendChild(logLine(line));
+    });
+    el.detail.querySelector('.logs-empty').hidden = lines.length > 0;
+    if (stickToBottom) wrap.scrollTop = wrap.scrollHeight;
+  }
+
+  async function refreshDetail() {
+    const id = state.detailJobId;
+    if (id === null) return;
+    try {
+      const [job, logs] = await Promise.all([
+        request('GET', jobPath(id)),
+        request('GET', jobPath(id, '/logs')),
+      ]);
+      if (String(id) !== String(state.detailJobId)) return;
+      renderDetailJob(job.body || {});
+      renderLogs(Array.isArray(logs.body) ? logs.body : []);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404 && String(id) === String(state.detailJobId)) {
+        renderDetailMissing();
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /* ---------- polling ---------- */
+
+  /** One refresh at a time: a slow answer delays the next poll instead of stacking requests. */
+  async function poll() {
+    if (state.polling) {
+      state.pollAgain = true;
+      return;
+    }
+    clearTimeout(state.pollTimer);
+    state.polling = true;
+    state.pollAgain = false;
+    const results = await Promise.allSettled([refreshQueue(), refreshFirstPage(), refreshDetail()]);
+    const failure = results.find(function (r) { return r.status === 'rejected'; });
+    if (failure) markConnectionLost(failure.reason);
+    else markConnected();
+    state.polling = false;
+    if (state.pollAgain) poll();
+    else state.pollTimer = setTimeout(poll, POLL_MS);
+  }
+
+  function refreshNow() {
+    poll();
+  }
+
+  /* ---------- events ---------- */
+
+  function onActionClick(event) {
+    const button = event.target.closest('button[data-action]');
+    if (!button || button.disabled) return;
+    event.stopPropagation();
+    runAction(button);
+  }
+
+  function onRowClick(event) {
+    if (event.target.closest('button, a, input, select, textarea')) return;
+    const tr = event.target.closest('tr[data-testid="job-row"]');
+    if (!tr) return;
+    // Selecting text in a row (e.g. to copy an order id) should not open the panel.
+    const selection = window.getSelection ? window.getSelection() : null;
+    if (selection && !selection.isCollapsed && tr.contains(selection.anchorNode)) return;
+    openDetail(tr.getAttribute('data-job-id'));
+  }
+
+  function onRowKey(event) {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const tr = event.target.closest('tr[data-testid="job-row"]');
+    if (!tr || event.target !== tr) return;
+    event.preventDefault();
+    openDetail(tr.getAttribute('data-job-id'));
+  }
+
+  function onFilterChange() {
+    state.filter = el.filter.value;
+    const url = new URL(window.location.href);
+    if (state.filter) url.searchParams.set('status', state.filter);
+    else url.searchParams.delete('status');
+    window.history.replaceState(null, '', url.toString());
+    clearJobs();
+    refreshNow();
+  }
+
+  function onTokenInput() {
+    saveToken(el.tokenInput.value.trim());
+    el.tokenForm.classList.remove('needs-token');
+  }
+
+  function initFilterFromUrl() {
+    const wanted = new URL(window.location.href).searchParams.get('status');
+    if (wanted && STATUSES.includes(wanted.toUpperCase())) {
+      el.filter.value = wanted.toUpperCase();
+      state.filter = el.filter.value;
+    }
+  }
+
+  function init() {
+    el.tokenInput.value = readToken();
+    el.tokenInput.addEventListener('input', onTokenInput);
+    el.tokenClear.addEventListener('click', function () {
+      el.tokenInput.value = '';
+      onTokenInput();
+    });
+    el.tokenForm.addEventListener('submit', function (event) { event.preventDefault(); });
+    el.messageClose.addEventListener('click', clearMessage);
+    el.filter.addEventListener('change', onFilterChange);
+    el.tbody.addEventListener('click', onActionClick);
+    el.tbody.addEventListener('click', onRowClick);
+    el.tbody.addEventListener('keydown', onRowKey);
+    el.loadMore.addEventListener('click', loadMore);
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && el.detail) closeDetail();
+    });
+    initFilterFromUrl();
+    clearJobs();
+    poll();
+  }
+
+  init();
+})();

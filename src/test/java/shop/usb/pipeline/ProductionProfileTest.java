@@ -1,0 +1,61 @@
+package shop.usb.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import shop.usb.pipeline.platform.PipelineSettings;
+
+/** CAMEL_MAIN_PROFILE=prod: its file wins over the defaults, and a missing secret stops the start with its name. */
+class ProductionProfileTest {
+
+    @Test
+    void prodProfileOverridesTheEmbeddedDefaults() throws Exception {
+        try (DefaultCamelContext context = contextWith(new Properties())) {
+            assertThat(context.resolvePropertyPlaceholders("{{pipeline.broker.embedded}}")).isEqualTo("false");
+            assertThat(context.resolvePropertyPlaceholders("{{pipeline.demo.enabled}}")).isEqualTo("false");
+            assertThat(context.resolvePropertyPlaceholders("{{pipeline.workers}}")).as("from the defaults")
+                    .isEqualTo("4");
+        }
+    }
+
+    @Test
+    void prodProfileRefusesToStartWithoutSecretsAndNamesTheVariable() throws Exception {
+        Properties partial = new Properties();
+        partial.put("pipeline.broker.user", "pipeline");
+        try (DefaultCamelContext context = contextWith(partial)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context)).hasMessageContaining("pipeline.broker.password")
+                    .hasMessageContaining("PIPELINE_BROKER_PASSWORD");
+        }
+    }
+
+    @Test
+    void prodProfileStartsFromTheEnvironmentsValues() throws Exception {
+        Properties environment = new Properties();
+        environment.put("pipeline.broker.url", "tcp://artemis:61616");
+        environment.put("pipeline.broker.user", "pipeline");
+        environment.put("pipeline.broker.password", "from-env");
+        environment.put("pipeline.db.url", "jdbc:postgresql://postgres/pipeline");
+        environment.put("pipeline.db.user", "pipeline");
+        environment.put("pipeline.db.password", "from-env");
+        environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
+        environment.put("pipeline.content.dir", "/library");
+        try (DefaultCamelContext context = contextWith(environment)) {
+            PipelineSettings settings = PipelineSettings.from(context);
+            assertThat(settings.brokerEmbedded()).isFalse();
+            assertThat(settings.demoEnabled()).isFalse();
+            assertThat(settings.usbMounts()).hasSize(2);
+            assertThat(settings.dbUrl()).startsWith("jdbc:postgresql:");
+        }
+    }
+
+    private static DefaultCamelContext contextWith(Properties overrides) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation(PipelineApplication.propertyLocations("prod"));
+        context.getPropertiesComponent().setOverrideProperties(overrides);
+        return context;
+    }
+}

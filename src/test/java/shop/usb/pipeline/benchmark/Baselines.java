@@ -1,0 +1,251 @@
+package shop.usb.pipeline.benchmark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import shop.usb.pipeline.job.ClaimedJob;
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.usb.UsbMountAllocator;
+
+/**
+ * The raw limits of the parts under the product, measured in the same run: the broker moving the
+ * same messages, the database running the same statements, the disk copying and hashing the same files.
+ */
+final class Baselines {
+
+    private Baselines() {
+    }
+
+    /**
+     * An order's messages with no work between them: the confirmation is produced, taken by a
+     * transacted consumer that sends a job message in the same transaction (as intake does), and
+     * that job message is taken by a worker (client acknowledge). Returns orders per second.
+     */
+    static double broker(String url, String user, String password, int orders) throws Exception {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
+        factory.setConsumerWindowSize(0);
+        String orderQueue = "baseline.orders." + System.nanoTime();
+        String jobQueue = "baseline.jobs." + System.nanoTime();
+        CountDownLatch done = new CountDownLatch(orders);
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Connection connection = factory.createConnection();
+                connections.add(connection);
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer forward = session.createProducer(session.createQueue(jobQueue));
+                session.createConsumer(session.createQueue(orderQueue)).setMessageListener(message -> {
+                    try {
+                        forward.send(session.createTextMessage("job"));
+                        session.commit();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                connection.start();
+            }
+            for (int i = 0; i < 4; i++) {
+                Connection connection = factory.createConnection();
+                connections.add(connection);
+                Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                session.createConsumer(session.createQueue(jobQueue)).setMessageListener(message -> {
+                    try {
+                        message.acknowledge();
+                        done.countDown();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                connection.start();
+            }
+            OrderSender sender = new OrderSender(url, user, password, orderQueue);
+            long start = System.nanoTime();
+            sender.sendAll(orders, i -> new String[] {"B-" + i, "{\"orderId\":\"B-" + i + "\"}"});
+            if (!done.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("Broker baseline did not finish");
+            }
+            return orders / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            for (Connection connection : connections) {
+                connection.close();
+            }
+        }
+    }
+
+    /**
+     * The job table's statements for one job, in the order a job runs them (intake, claim, four
+     * stages, mount lease, progress, completion), on {@code threads} threads. Returns jobs per second.
+     */
+    static double database(DataSource dataSource, Path mount, int jobs, int threads) throws Exception {
+        Clock clock = Clock.systemUTC();
+        JobRepository repository = new JobRepository(dataSource, clock);
+        List<Path> mounts = List.of(mount);
+        Files.createDirectories(mount);
+        String prefix = "DB-" + System.nanoTime() + "-";
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        try {
+            List<Future<Object>> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                // One lease table row per thread's own mount path, as the product has a mount per worker.
+                UsbMountAllocator allocator = new UsbMountAllocator(List.of(mount.resolve("m" + t)), dataSource,
+                        Duration.ofSeconds(30), 0, clock);
+                Files.createDirectories(mount.resolve("m" + t));
+                running.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < jobs; i = next.getAndIncrement()) {
+                        runJob(repository, allocator, prefix + i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Object> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return jobs / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void runJob(JobRepository jobs, UsbMountAllocator mounts, String orderId) {
+        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
+        ClaimedJob job = jobs.claim(id, "baseline").orElseThrow();
+        jobs.enterStage(id, Stage.VALIDATE, "Validating");
+        jobs.enterStage(id, Stage.SELECT_CONTENT, "Selecting 3 files");
+        jobs.recordPlan(id, 12_288, 3);
+        jobs.enterStage(id, Stage.WRITE_USB, "Waiting for a USB mount");
+        Path mount = mounts.acquire(id, 12_288);
+        jobs.recordMount(id, mount.toString());
+        jobs.log(id, "INFO", Stage.WRITE_USB, "Writing 3 files");
+        jobs.recordProgress(id, 80, 12_288, 3);
+        jobs.enterStage(id, Stage.VERIFY, "Verifying 3 files");
+        jobs.complete(id, job.startedAt(), "Completed");
+        mounts.release(id);
+    }
+
+    /**
+     * Copies each order's files to its own folder with a minimal loop (transferTo, fsync each file
+     * and the folder), then reads them back and hashes them; {@code lanes} orders at a time, as the
+     * product has a mount per lane. Returns orders per second and MB/s.
+     */
+    static double[] copyAndHash(List<Path> files, Path target, int orders, int lanes) throws Exception {
+        long bytesPerOrder = 0;
+        for (Path file : files) {
+            bytesPerOrder += Files.size(file);
+        }
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(lanes);
+        long start = System.nanoTime();
+        try {
+            List<Future<Object>> running = new ArrayList<>();
+            for (int t = 0; t < lanes; t++) {
+                running.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < orders; i = next.getAndIncrement()) {
+                        Path folder = Files.createDirectories(target.resolve("order-" + i));
+                        for (Path file : files) {
+                            copyAndSync(file, folder.resolve(file.getFileName()));
+                        }
+                        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+                            dir.force(true);
+                        }
+                        for (Path file : files) {
+                            hash(folder.resolve(file.getFileName()));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Object> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new double[] {orders / seconds, orders * (double) bytesPerOrder / 1e6 / seconds};
+    }
+
+    /** {@code cp -r}, {@code sync} and {@code sha256sum} per order, {@code lanes} at a time. Returns MB/s. */
+    static double shellCopyAndHash(Path source, Path target, int orders, int lanes, long bytesPerOrder)
+            throws Exception {
+        Files.createDirectories(target);
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(lanes);
+        long start = System.nanoTime();
+        try {
+            List<Future<Object>> running = new ArrayList<>();
+            for (int t = 0; t < lanes; t++) {
+                running.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < orders; i = next.getAndIncrement()) {
+                        Path folder = target.resolve("order-" + i);
+                        shell("cp -r '" + source + "' '" + folder + "' && sync && cd '" + folder
+                                + "' && find . -type f -exec sha256sum {} + > /dev/null");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Object> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return orders * (double) bytesPerOrder / 1e6 / ((System.nanoTime() - start) / 1e9);
+    }
+
+    static void shell(String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(command + " failed: " + output);
+        }
+    }
+
+    private static void copyAndSync(Path source, Path destination) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(destination, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+            long size = in.size();
+            for (long position = 0; position < size; ) {
+                position += in.transferTo(position, size - position, out);
+            }
+            out.force(true);
+        }
+    }
+
+    private static void hash(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[256 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+        }
+        digest.digest();
+    }
+}

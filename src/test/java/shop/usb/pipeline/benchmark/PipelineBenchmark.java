@@ -1,0 +1,460 @@
+package shop.usb.pipeline.benchmark;
+
+import static shop.usb.pipeline.benchmark.Figures.format;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import shop.usb.pipeline.benchmark.MemoryProbe.Window;
+import shop.usb.pipeline.support.Orders;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.ProductProcess;
+import shop.usb.pipeline.support.TestDatabase;
+
+/**
+ * Throughput, latency and memory of the product on its embedded broker and a real PostgreSQL, each
+ * figure next to the raw limit of the part beneath it, measured in the same run on the same machine.
+ * Run: {@code mvn -B test -Pbenchmark}. Prints one table and writes it to target/benchmark.md.
+ */
+@Tag("benchmark")
+class PipelineBenchmark {
+
+    static final String ORDERS = "orders.confirmed";
+    static final int SMALL_ORDERS = Integer.getInteger("benchmark.small-orders", 5_000);
+    static final int WARM_UP_ORDERS = Integer.getInteger("benchmark.warm-up-orders", 3_000);
+    static final int SMALL_FILES = 30;
+    static final int SMALL_FILE_BYTES = 4 * 1024;
+    static final int LARGE_ORDERS = Integer.getInteger("benchmark.large-orders", 20);
+    static final int LARGE_FILES = 50;
+    static final int LARGE_FILE_BYTES = 8 * 1024 * 1024;
+    static final long HUGE_FILE_BYTES = Long.getLong("benchmark.huge-bytes", 4L * 1024 * 1024 * 1024);
+    static final int IDLE_RUNS = 20;
+    static final int MANIFEST_LINES = Integer.getInteger("benchmark.manifest-lines", 100_000);
+    static final int MOUNTS = Integer.getInteger("benchmark.mounts", 4);
+    static final int WORKERS = Integer.getInteger("benchmark.workers", 4);
+
+    final Path root = Path.of("target", "benchmark").toAbsolutePath();
+    final Figures figures = new Figures();
+    final StringBuilder notes = new StringBuilder();
+    TestDatabase database;
+    HikariDataSource jdbc;
+    ProductProcess product;
+    int brokerPort;
+    MemoryProbe memory;
+
+    @Test
+    void run() throws Exception {
+        prepareFolders();
+        database = TestDatabase.postgres();
+        jdbc = new HikariDataSource();
+        jdbc.setJdbcUrl(database.url());
+        jdbc.setUsername(database.user());
+        jdbc.setPassword(database.password());
+        try {
+            describeMachine();
+            double startup = medianStartup(List.of());
+            double startupShared = medianStartupWithClassDataSharing();
+            figures.add("startup to ready (median of 3)", format("%.2f s", startup), "", "", "≤ 3 s",
+                    verdict(startup <= 3));
+            figures.add("startup to ready with a CDS archive (median of 3)", format("%.2f s", startupShared), "",
+                    "", "≤ 3 s", verdict(startupShared <= 3));
+
+            long[] idle = idleLatency();
+            double idleMedian = Figures.percentile(idle, 50);
+            figures.add("idle latency, median of " + IDLE_RUNS, format("%.0f ms", idleMedian), "", "", "≤ 150 ms",
+                    verdict(idleMedian <= 150));
+
+            // The JIT compilers take most of both cores for the first minute or so: measure after it.
+            Run warmUp = smallOrders("W-", WARM_UP_ORDERS, 0);
+            notes.append(format("Warm-up: %d small orders at %.0f orders/s while the JIT compiled%n", WARM_UP_ORDERS,
+                    warmUp.rate()));
+            memory.reset();
+            Run small = smallOrders("S-", SMALL_ORDERS, 0);
+            Window smallMemory = memory.read();
+            notes.append(whereTimeGoes("S-"));
+            double brokerRate = Baselines.broker("tcp://127.0.0.1:" + brokerPort, PipelineRuntime.USER,
+                    PipelineRuntime.PASSWORD, SMALL_ORDERS);
+            Run paced = smallOrders("P-", SMALL_ORDERS / 2, small.rate() / 2);
+
+            memory.reset();
+            Run large = largeOrders();
+            Window largeMemory = memory.read();
+
+            memory.reset();
+            Run huge = hugeFile();
+            Window hugeMemory = memory.read();
+
+            memory.reset();
+            double manifestSeconds = manifest();
+            Window manifestMemory = memory.read();
+            product.close();
+
+            double dbRate = Baselines.database(jdbc, root.resolve("db-baseline"), SMALL_ORDERS, WORKERS);
+            double[] smallIo = Baselines.copyAndHash(smallLibraryFiles(), root.resolve("io-small"), SMALL_ORDERS,
+                    MOUNTS);
+            long largeBytes = (long) LARGE_FILES * LARGE_FILE_BYTES;
+            double largeIo = Baselines.shellCopyAndHash(root.resolve("library/large"), root.resolve("io-large"),
+                    LARGE_ORDERS, MOUNTS, largeBytes);
+            double hugeIo = Baselines.shellCopyAndHash(root.resolve("library/huge"), root.resolve("io-huge"), 1, 1,
+                    HUGE_FILE_BYTES);
+
+            figures.add("small orders: " + SMALL_ORDERS + " × 3 files × 4 KB, PostgreSQL",
+                    format("%.0f orders/s", small.rate()),
+                    format("broker %.0f, database %.0f, disk %.0f orders/s", brokerRate, dbRate, smallIo[0]),
+                    format("%.2f / %.2f / %.2f", small.rate() / brokerRate, small.rate() / dbRate,
+                            small.rate() / smallIo[0]),
+                    "≥ 500 orders/s", verdict(small.rate() >= 500));
+            figures.add("latency at full rate p50 / p95 / p99", small.latencies(), "", "", "", "");
+            figures.add(format("latency at half that rate (%.0f orders/s sent) p50 / p95 / p99",
+                    paced.sentPerSecond()),
+                    paced.latencies(), "", "", "p99 ≤ 1 s", verdict(paced.p99() <= 1000));
+            figures.add("large orders: " + LARGE_ORDERS + " × 50 files × 8 MB, written and verified",
+                    format("%.0f MB/s", large.megabytesPerSecond()),
+                    format("cp + sync + sha256sum %.0f MB/s", largeIo),
+                    format("%.2f", large.megabytesPerSecond() / largeIo), "≥ 0.80 of baseline",
+                    verdict(large.megabytesPerSecond() / largeIo >= 0.8));
+            figures.add("one 4 GiB file, -Xmx256m", format("%.1f s, %.0f MB/s", huge.seconds(),
+                    huge.megabytesPerSecond()), format("cp + sync + sha256sum %.0f MB/s", hugeIo),
+                    format("%.2f", huge.megabytesPerSecond() / hugeIo), "", "");
+            figures.add(format("manifest of %,d CSV lines read and published, -Xmx256m", MANIFEST_LINES),
+                    format("%.1f s, %.0f lines/s", manifestSeconds, MANIFEST_LINES / manifestSeconds), "", "", "", "");
+            Map<String, Window> windows = new LinkedHashMap<>();
+            windows.put("small orders", smallMemory);
+            windows.put("large orders", largeMemory);
+            windows.put("4 GiB file", hugeMemory);
+            windows.put("the manifest", manifestMemory);
+            for (Map.Entry<String, Window> window : windows.entrySet()) {
+                Window w = window.getValue();
+                String heap = w.collections() == 0 ? "no GC in the window" : w.peakHeapMib() + " MiB";
+                figures.add("memory during " + window.getKey() + ": peak heap / peak RSS",
+                        format("%s / %d MiB", heap, w.peakRssMib()), "-Xmx256m", "",
+                        "heap ≤ 256 MB", verdict(w.peakHeapMib() <= 256) + format(" (%d GCs)", w.collections()));
+            }
+        } finally {
+            if (product != null) {
+                product.close();
+            }
+            jdbc.close();
+        }
+        String report = notes + "\n" + figures.table();
+        System.out.println("\n" + report);
+        Files.writeString(root.resolveSibling("benchmark.md"), report);
+    }
+
+    private void describeMachine() throws Exception {
+        try (Connection connection = jdbc.getConnection(); Statement statement = connection.createStatement()) {
+            List<String> settings = new ArrayList<>();
+            for (String name : List.of("server_version", "fsync", "synchronous_commit", "shared_buffers")) {
+                try (ResultSet rs = statement.executeQuery("SHOW " + name)) {
+                    rs.next();
+                    settings.add(name + "=" + rs.getString(1));
+                }
+            }
+            notes.append(format("Run %s on %d cores, %d MiB RAM, Java %s; PostgreSQL (embedded binaries) %s%n",
+                    Instant.now(), Runtime.getRuntime().availableProcessors(),
+                    ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                            .getTotalMemorySize() / 1024 / 1024,
+                    System.getProperty("java.version"), settings));
+        }
+    }
+
+    // ---- scenarios ------------------------------------------------------------------------------
+
+    /** Median of three starts to a 200 from /api/queue; the product is left running after the last. */
+    private double medianStartup(List<String> extraJvmOptions) throws Exception {
+        long[] millis = new long[3];
+        for (int i = 0; i < 3; i++) {
+            if (product != null) {
+                product.close();
+            }
+            long start = System.nanoTime();
+            startProduct(extraJvmOptions);
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        notes.append(format("Starts to a 200 from /api/queue%s: %s ms%n",
+                extraJvmOptions.isEmpty() ? "" : " with " + extraJvmOptions, java.util.Arrays.toString(millis)));
+        return Figures.percentile(millis, 50) / 1000.0;
+    }
+
+    /** The same, with a class data sharing archive written by one training start (as docker/Dockerfile does). */
+    private double medianStartupWithClassDataSharing() throws Exception {
+        Path archive = root.resolve("app-cds.jsa");
+        product.close();
+        startProduct(List.of("-XX:ArchiveClassesAtExit=" + archive));
+        sender().sendAll(1, n -> new String[] {"CDS-0", smallOrder("CDS-0", 0)});
+        awaitFinished("CDS-0", 1);
+        product.close();
+        product = null;
+        return medianStartup(List.of("-XX:SharedArchiveFile=" + archive));
+    }
+
+    private long[] idleLatency() throws Exception {
+        OrderSender sender = sender();
+        long[] latencies = new long[IDLE_RUNS];
+        for (int i = 0; i < IDLE_RUNS; i++) {
+            String orderId = "I-" + i;
+            int files = i;
+            sender.sendAll(1, n -> new String[] {orderId, smallOrder(orderId, files)});
+            awaitFinished(orderId, 1);
+            latencies[i] = Duration.between(sender.sentAt().get(orderId), completedAt(orderId).get(orderId))
+                    .toMillis();
+        }
+        notes.append(format("Idle latencies (ms): %s%n", java.util.Arrays.toString(latencies)));
+        return latencies;
+    }
+
+    /** Sends {@code count} small orders, all at once ({@code perSecond} 0) or paced, and waits for all. */
+    private Run smallOrders(String prefix, int count, double perSecond) throws Exception {
+        OrderSender sender = sender();
+        if (perSecond > 0) {
+            sender.sendPaced(count, perSecond, i -> new String[] {prefix + i, smallOrder(prefix + i, i)});
+        } else {
+            sender.sendAll(count, i -> new String[] {prefix + i, smallOrder(prefix + i, i)});
+        }
+        awaitFinished(prefix, count);
+        return Run.of(sender.sentAt(), completedAt(prefix), count * 3L * SMALL_FILE_BYTES, perSecond);
+    }
+
+    private Run largeOrders() throws Exception {
+        OrderSender sender = sender();
+        sender.sendAll(LARGE_ORDERS, i -> new String[] {"L-" + i, order("L-" + i).collection("large").json()});
+        awaitFinished("L-", LARGE_ORDERS);
+        return Run.of(sender.sentAt(), completedAt("L-"), (long) LARGE_ORDERS * LARGE_FILES * LARGE_FILE_BYTES, 0);
+    }
+
+    private Run hugeFile() throws Exception {
+        OrderSender sender = sender();
+        sender.sendAll(1, i -> new String[] {"H-0", order("H-0").file("huge/one.bin").json()});
+        awaitFinished("H-", 1);
+        return Run.of(sender.sentAt(), completedAt("H-"), HUGE_FILE_BYTES, 0);
+    }
+
+    /**
+     * Seconds from dropping a manifest of MANIFEST_LINES orders to its report in done/. The jobs it
+     * creates start running meanwhile, as they would in production.
+     */
+    private double manifest() throws Exception {
+        Path inbox = root.resolve("data/inbox");
+        Files.createDirectories(inbox);
+        Path part = inbox.resolve(".manifest.csv.part");
+        try (java.io.BufferedWriter out = Files.newBufferedWriter(part)) {
+            out.write("orderId,confirmedAt,priority,capacityBytes,label,content\n");
+            for (int i = 0; i < MANIFEST_LINES; i++) {
+                out.write("M-" + i + ",2026-11-22T10:00:00Z,normal,16000000000,Label " + i
+                        + ",file:small/f00.bin|file:small/f01.bin|file:small/f02.bin\n");
+            }
+        }
+        long start = System.nanoTime();
+        Files.move(part, inbox.resolve("manifest.csv"));
+        Path report = inbox.resolve("done/manifest.csv.report.json");
+        Awaitility.await("the manifest's report").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.exists(report));
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private String smallOrder(String orderId, int i) {
+        Orders order = order(orderId);
+        for (int f = 0; f < 3; f++) {
+            order.file(format("small/f%02d.bin", (3 * i + f) % SMALL_FILES));
+        }
+        return order.json();
+    }
+
+    // ---- the product and its data ---------------------------------------------------------------
+
+    private void startProduct(List<String> extraJvmOptions) throws Exception {
+        brokerPort = PipelineRuntime.freePort();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("pipeline.data.dir", root.resolve("data").toString());
+        properties.put("pipeline.content.dir", root.resolve("library").toString());
+        List<String> mounts = new ArrayList<>();
+        for (int i = 1; i <= MOUNTS; i++) {
+            mounts.add(root.resolve("usb/slot-" + i).toString());
+        }
+        properties.put("pipeline.usb.mounts", String.join(",", mounts));
+        properties.put("pipeline.broker.port", String.valueOf(brokerPort));
+        properties.put("camel.server.port", String.valueOf(PipelineRuntime.freePort()));
+        properties.put("camel.management.port", String.valueOf(PipelineRuntime.freePort()));
+        properties.put("pipeline.db.url", database.url());
+        properties.put("pipeline.db.user", database.user());
+        properties.put("pipeline.db.password", database.password());
+        properties.put("pipeline.workers", String.valueOf(WORKERS));
+        properties.put("pipeline.intake.consumers", System.getProperty("benchmark.intake-consumers", "2"));
+        properties.put("pipeline.instance.id", "benchmark");
+        Path gcLog = root.resolve("gc.log");
+        Files.deleteIfExists(gcLog);
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xlog:gc:file=" + gcLog));
+        jvm.addAll(extraJvmOptions);
+        if (Boolean.getBoolean("benchmark.profile")) {
+            jvm.add("-XX:StartFlightRecording=filename=" + root.resolve("product-" + System.nanoTime() + ".jfr")
+                    + ",settings=profile");
+        }
+        product = ProductProcess.start(jvm, properties, root.resolve("product.log"));
+        memory = new MemoryProbe(product.pid(), gcLog);
+    }
+
+    private OrderSender sender() {
+        return new OrderSender("tcp://127.0.0.1:" + brokerPort, PipelineRuntime.USER, PipelineRuntime.PASSWORD,
+                ORDERS);
+    }
+
+    private void awaitFinished(String prefix, int count) {
+        // Polling costs the database a query: often for one order, where the latency comes from the
+        // job's own timestamps anyway, rarely for thousands.
+        Duration poll = Duration.ofMillis(count == 1 ? 5 : 200);
+        Awaitility.await(count + " jobs " + prefix + "* to finish").atMost(Duration.ofMinutes(30))
+                .pollInterval(poll).until(() -> {
+                    Map<String, Long> byStatus = statusCounts(prefix);
+                    if (byStatus.getOrDefault("FAILED", 0L) > 0) {
+                        throw new IllegalStateException("Jobs " + prefix + "* failed: " + byStatus);
+                    }
+                    return byStatus.getOrDefault("COMPLETED", 0L) == count;
+                });
+    }
+
+    private Map<String, Long> statusCounts(String prefix) throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection connection = jdbc.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT status, COUNT(*) FROM processing_jobs WHERE order_id LIKE ? GROUP BY status")) {
+            query.setString(1, prefix + "%");
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** Per job: time queued before a worker claimed it, and time from each log line to the next, by stage. */
+    private String whereTimeGoes(String prefix) throws Exception {
+        String sql = """
+                SELECT AVG(EXTRACT(EPOCH FROM (j.started_at - j.created_at)) * 1000) AS queued_ms,
+                       AVG(j.duration_ms) AS run_ms FROM processing_jobs j WHERE j.order_id LIKE ?""";
+        String steps = """
+                SELECT l.stage, AVG(EXTRACT(EPOCH FROM (l.logged_at - p.logged_at)) * 1000) AS ms, COUNT(*) AS n
+                  FROM processing_job_logs l
+                  JOIN processing_job_logs p ON p.job_id = l.job_id
+                   AND p.id = (SELECT MAX(id) FROM processing_job_logs q WHERE q.job_id = l.job_id AND q.id < l.id)
+                  JOIN processing_jobs j ON j.id = l.job_id
+                 WHERE j.order_id LIKE ? GROUP BY l.stage ORDER BY ms DESC""";
+        StringBuilder out = new StringBuilder("Where the time of jobs " + prefix + "* went:");
+        try (Connection connection = jdbc.getConnection()) {
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setString(1, prefix + "%");
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    out.append(format(" queued %.0f ms, running %.0f ms on average;", rs.getDouble(1),
+                            rs.getDouble(2)));
+                }
+            }
+            try (PreparedStatement query = connection.prepareStatement(steps)) {
+                query.setString(1, prefix + "%");
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(format(" to a %s line %.1f ms,", rs.getString(1), rs.getDouble(2)));
+                    }
+                }
+            }
+        }
+        return out.append('\n').toString();
+    }
+
+    private Map<String, Instant> completedAt(String prefix) throws Exception {
+        Map<String, Instant> completed = new LinkedHashMap<>();
+        try (Connection connection = jdbc.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT order_id, completed_at FROM processing_jobs WHERE order_id LIKE ?")) {
+            query.setString(1, prefix + "%");
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    completed.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+                }
+            }
+        }
+        return completed;
+    }
+
+    private void prepareFolders() throws Exception {
+        if (Files.exists(root)) {
+            Baselines.shell("rm -rf '" + root + "'");
+        }
+        for (int i = 1; i <= MOUNTS; i++) {
+            Files.createDirectories(root.resolve("usb/slot-" + i));
+        }
+        for (int i = 0; i < SMALL_FILES; i++) {
+            writeRandom(root.resolve(format("library/small/f%02d.bin", i)), SMALL_FILE_BYTES);
+        }
+        for (int i = 0; i < LARGE_FILES; i++) {
+            writeRandom(root.resolve(format("library/large/f%02d.bin", i)), LARGE_FILE_BYTES);
+        }
+        writeRandom(root.resolve("library/huge/one.bin"), HUGE_FILE_BYTES);
+    }
+
+    private List<Path> smallLibraryFiles() {
+        List<Path> files = new ArrayList<>();
+        for (int f = 0; f < 3; f++) {
+            files.add(root.resolve(format("library/small/f%02d.bin", f)));
+        }
+        return files;
+    }
+
+    private static void writeRandom(Path file, long size) throws IOException {
+        Files.createDirectories(file.getParent());
+        Random random = new Random(file.toString().hashCode());
+        byte[] block = new byte[(int) Math.min(size, 1 << 20)];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    /** One scenario's outcome: when each order was sent and completed. */
+    record Run(double rate, double seconds, double megabytesPerSecond, long[] latencyMillis, double sentPerSecond) {
+
+        static Run of(Map<String, Instant> sent, Map<String, Instant> completed, long bytes, double sentPerSecond) {
+            Instant first = sent.values().stream().min(Instant::compareTo).orElseThrow();
+            Instant last = completed.values().stream().max(Instant::compareTo).orElseThrow();
+            double seconds = Duration.between(first, last).toNanos() / 1e9;
+            long[] latencies = sent.entrySet().stream()
+                    .mapToLong(e -> Duration.between(e.getValue(), completed.get(e.getKey())).toMillis()).toArray();
+            return new Run(sent.size() / seconds, seconds, bytes / 1e6 / seconds, latencies, sentPerSecond);
+        }
+
+        double p99() {
+            return Figures.percentile(latencyMillis, 99);
+        }
+
+        String latencies() {
+            return format("%.0f / %.0f / %.0f ms", Figures.percentile(latencyMillis, 50),
+                    Figures.percentile(latencyMillis, 95), p99());
+        }
+    }
+}

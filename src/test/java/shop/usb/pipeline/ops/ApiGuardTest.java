@@ -1,0 +1,79 @@
+package shop.usb.pipeline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TestDatabase;
+
+/** Requests that change something: a bearer token when one is set, otherwise loopback only. */
+class ApiGuardTest {
+
+    @Test
+    void withATokenMutatingRequestsNeedIt(@TempDir Path root) throws Exception {
+        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")),
+                Map.of("pipeline.api.token", "s3cret-token"))) {
+            String order = order("GUARD-1").file("music/jazz/01-so-what.mp3").json();
+
+            var missing = pipeline.http("POST", "/api/orders", order);
+            assertThat(missing.statusCode()).isEqualTo(401);
+            assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+            assertThat(pipeline.http("POST", "/api/orders", order, Map.of("Authorization", "Bearer wrong"))
+                    .statusCode()).isEqualTo(401);
+            assertThat(pipeline.http("POST", "/api/jobs/x/retry", null).statusCode()).isEqualTo(401);
+            assertThat(pipeline.jobsOf("GUARD-1")).isEmpty();
+
+            var allowed = pipeline.http("POST", "/api/orders", order, Map.of("Authorization", "Bearer s3cret-token"));
+            assertThat(allowed.statusCode()).isEqualTo(202);
+            pipeline.awaitJob("GUARD-1", "COMPLETED");
+            assertThat(pipeline.http("GET", "/api/queue", null).statusCode()).as("reads need no token").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutATokenOnlyLoopbackMayChangeJobs(@TempDir Path root) throws Exception {
+        Optional<InetAddress> lan = siteAddress();
+        assumeTrue(lan.isPresent(), "this machine has no non-loopback IPv4 address to call from");
+        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")),
+                Map.of("camel.server.host", "0.0.0.0"))) {
+            String order = order("GUARD-2").file("music/jazz/01-so-what.mp3").json();
+            HttpResponse<String> remote = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + lan.get().getHostAddress() + ":" + pipeline.httpPort() + "/api/orders"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(order)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(remote.statusCode()).isEqualTo(403);
+            assertThat(remote.body()).contains("FORBIDDEN").doesNotContain("Exception");
+            assertThat(pipeline.http("POST", "/api/orders", order).statusCode()).isEqualTo(202);
+        }
+    }
+
+    private static Optional<InetAddress> siteAddress() throws Exception {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+                        return Optional.of(address);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

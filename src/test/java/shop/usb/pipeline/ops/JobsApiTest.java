@@ -1,0 +1,177 @@
+package shop.usb.pipeline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.lang.reflect.Parameter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Header;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TestDatabase;
+
+/** The read side of the API: paging and filters, queue and statistics, the contract and the dashboard files. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JobsApiTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    PipelineRuntime pipeline;
+    String prefix;
+    List<String> orderIds = new ArrayList<>();
+
+    abstract TestDatabase database(Path root);
+
+    @BeforeAll
+    void startPipeline(@TempDir Path root) throws Exception {
+        pipeline = PipelineRuntime.start(root, database(root), Map.of());
+        prefix = "API" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        for (int i = 0; i < 5; i++) {
+            String orderId = prefix + i;
+            orderIds.add(orderId);
+            pipeline.sendText("orders.confirmed", order(orderId).set("priority", i % 2 == 0 ? "high" : "low")
+                    .file("music/jazz/01-so-what.mp3").json());
+            // One at a time, so creation times (the page order) are distinct and known.
+            pipeline.awaitJob(orderId, "COMPLETED");
+        }
+        pipeline.sendText("orders.confirmed", order(prefix + "bad").file("movies/none.mp4").json());
+        pipeline.awaitJob(prefix + "bad", "FAILED");
+    }
+
+    @AfterAll
+    void stopPipeline() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void jobsArePagedNewestFirstWithACursor() throws Exception {
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = get("/api/jobs?status=COMPLETED&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.path("jobs").forEach(job -> seen.add(job.path("orderId").asText()));
+            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 50);
+
+        List<String> ours = seen.stream().filter(id -> id.startsWith(prefix)).toList();
+        assertThat(ours).containsExactly(orderIds.get(4), orderIds.get(3), orderIds.get(2), orderIds.get(1),
+                orderIds.get(0));
+        assertThat(new HashSet<>(seen)).hasSameSizeAs(seen);
+    }
+
+    @Test
+    void jobsFilterByPriorityStatusAndTime() throws Exception {
+        List<String> high = orderIdsOf(get("/api/jobs?priority=high&limit=500"));
+        assertThat(high).contains(orderIds.get(0), orderIds.get(2), orderIds.get(4)).doesNotContain(orderIds.get(1));
+        assertThat(orderIdsOf(get("/api/jobs?status=FAILED&limit=500"))).contains(prefix + "bad")
+                .doesNotContain(orderIds.get(0));
+        String future = URLEncoder.encode(Instant.now().plusSeconds(3600).toString(), StandardCharsets.UTF_8);
+        assertThat(orderIdsOf(get("/api/jobs?from=" + future))).isEmpty();
+        assertThat(orderIdsOf(get("/api/jobs?to=" + future + "&orderId=" + orderIds.get(3))))
+                .containsExactly(orderIds.get(3));
+    }
+
+    @Test
+    void badFiltersGet400NamingTheField() throws Exception {
+        for (String[] query : List.of(new String[] {"priority=urgent", "priority"}, new String[] {"from=yesterday",
+                "from"}, new String[] {"cursor=not-a-cursor", "cursor"}, new String[] {"limit=0", "limit"})) {
+            var response = pipeline.http("GET", "/api/jobs?" + query[0], null);
+            assertThat(response.statusCode()).as(query[0]).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).path("fields").get(0).path("field").asText()).isEqualTo(query[1]);
+            assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void queueAndStatsCountWhatHappened() throws Exception {
+        JsonNode queue = get("/api/queue");
+        assertThat(queue.path("completed").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(queue.path("total").asLong()).isEqualTo(queue.path("queued").asLong()
+                + queue.path("processing").asLong() + queue.path("retrying").asLong()
+                + queue.path("completed").asLong() + queue.path("failed").asLong() + queue.path("cancelled").asLong());
+        assertThat(queue.path("throughput").path("lastHour").path("completed").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(queue.path("throughput").path("last24h").path("perMinute").isNumber()).isTrue();
+
+        JsonNode stats = get("/api/stats");
+        assertThat(stats.path("byStatus").path("COMPLETED").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(stats.path("byPriority").path("high").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(stats.path("successRate").asDouble()).isBetween(0.5, 1.0);
+        assertThat(stats.path("avgProcessingMs").isNumber()).isTrue();
+        assertThat(stats.path("avgQueueMs").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(stats.path("errorsByCode").path("CONTENT_NOT_FOUND").path("failed").asLong())
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void openApiDocumentDescribesExactlyTheRoutesAndTheirFilters() throws Exception {
+        JsonNode document = get("/api/openapi.json");
+        Set<String> documented = new TreeSet<>();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
+                .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+        Set<String> routed = new TreeSet<>();
+        for (RestDefinition rest : pipeline.context().getCamelContextExtension().getContextPlugin(Model.class)
+                .getRestDefinitions()) {
+            for (VerbDefinition verb : rest.getVerbs()) {
+                routed.add(verb.asVerb().toUpperCase() + " " + rest.getPath() + verb.getPath());
+            }
+        }
+        assertThat(documented).isEqualTo(routed);
+
+        Set<String> parameters = new TreeSet<>();
+        document.at("/paths/~1api~1jobs/get/parameters").forEach(p -> parameters.add(p.path("name").asText()));
+        Set<String> accepted = new TreeSet<>();
+        for (Parameter parameter : JobsApi.class.getMethod("list", String.class, String.class, String.class,
+                String.class, String.class, String.class, String.class).getParameters()) {
+            accepted.add(parameter.getAnnotation(Header.class).value());
+        }
+        assertThat(parameters).isEqualTo(accepted);
+    }
+
+    @Test
+    void dashboardIsServedButNothingElseFromTheClasspath() throws Exception {
+        var page = pipeline.http("GET", "/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("data-testid=\"jobs-table\"");
+        assertThat(pipeline.http("GET", "/app.js", null).statusCode()).isEqualTo(200);
+        for (String hidden : List.of("/config/application.properties", "/application.properties",
+                "/jolokia-access.xml", "/logback.xml", "/../config/application.properties",
+                "/shop/usb/pipeline/PipelineApplication.class")) {
+            assertThat(pipeline.http("GET", hidden, null).statusCode()).as(hidden).isEqualTo(404);
+        }
+    }
+
+    private JsonNode get(String path) throws Exception {
+        var response = pipeline.http("GET", path, null);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static List<String> orderIdsOf(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("jobs").forEach(job -> ids.add(job.path("orderId").asText()));
+        return ids;
+    }
+}

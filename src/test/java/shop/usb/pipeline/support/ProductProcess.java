@@ -1,0 +1,93 @@
+package shop.usb.pipeline.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import shop.usb.pipeline.PipelineApplication;
+
+/**
+ * The product in a JVM of its own, as {@code java -jar} would run it but from the test classpath:
+ * for tests that kill it and benchmarks that measure its memory.
+ */
+public final class ProductProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private ProductProcess(Process process, int httpPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * Starts the product with {@code -Dkey=value} for each property (camel.server.port among them)
+     * and waits until its API answers. The output is appended to {@code log}.
+     */
+    public static ProductProcess start(List<String> jvmOptions, Map<String, String> properties, Path log)
+            throws IOException {
+        // An empty entry would put the working directory (the repository root, with routes/) on the classpath.
+        String classpath = Arrays.stream(System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")).split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank()).collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add(PipelineApplication.class.getName());
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        ProductProcess product = new ProductProcess(process, Integer.parseInt(properties.get("camel.server.port")));
+        product.awaitReady();
+        return product;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGKILL, as a power cut or the OOM killer would end it. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    private void awaitReady() {
+        Awaitility.await("the product to answer").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions().until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("The product exited with " + process.exitValue());
+                    }
+                    return get("/api/queue").statusCode() == 200;
+                });
+    }
+}
