@@ -1,0 +1,100 @@
+package shop.usb.pipeline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.support.Chromium;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TestDatabase;
+
+/**
+ * The jobs dashboard in a real browser (headless Chromium): it shows a completed job with a full
+ * progress bar, refreshes by itself, and a click on Retry moves a failed job on to COMPLETED.
+ * .ci/run installs Chromium and sets PIPELINE_BROWSER_TESTS=required, so there it cannot be skipped.
+ */
+class DashboardBrowserTest {
+
+    static final String ROW = "[data-testid=job-row][data-order-id='%s']";
+
+    @Test
+    void operatorSeesACompletedJobAndRetriesAFailedOne(@TempDir Path root) throws Exception {
+        if (!Chromium.available()) {
+            if ("required".equals(System.getenv("PIPELINE_BROWSER_TESTS"))) {
+                fail("Chromium is required here but /usr/bin/chromium is missing (apt-get install -y chromium)");
+            }
+            assumeTrue(false, "Chromium is not installed; .ci/run installs it");
+        }
+        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
+            pipeline.sendText("orders.confirmed", order("DASH-OK").file("music/jazz/01-so-what.mp3").json());
+            pipeline.awaitJob("DASH-OK", "COMPLETED");
+            // Fails for a file that is missing now and present when the operator retries.
+            pipeline.sendText("orders.confirmed", order("DASH-RETRY").file("later/track.mp3").json());
+            pipeline.awaitJob("DASH-RETRY", "FAILED");
+            PipelineRuntime.writeRandom(pipeline.library().resolve("later/track.mp3"), 10_000);
+
+            try (Chromium browser = Chromium.start()) {
+                try {
+                    useTheDashboard(pipeline, browser);
+                } catch (AssertionError | RuntimeException e) {
+                    Files.write(Path.of("target", "dashboard-failure.png"), browser.screenshot());
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void useTheDashboard(PipelineRuntime pipeline, Chromium browser) throws Exception {
+        browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/");
+
+        await("the completed job with a full bar", () -> "100".equals(
+                text(browser, String.format(ROW, "DASH-OK") + " [data-testid=progress]", "dataset.progress")));
+        assertThat(text(browser, String.format(ROW, "DASH-OK"), "dataset.status")).isEqualTo("COMPLETED");
+        assertThat(text(browser, String.format(ROW, "DASH-OK") + " .progress-bar", "style.width"))
+                .isEqualTo("100%");
+        assertThat(count(browser, String.format(ROW, "DASH-OK") + " [data-testid=retry-button]")).isZero();
+        assertThat(text(browser, "[data-testid=card-completed] .card-value", "textContent")).isEqualTo("1");
+
+        browser.click(String.format(ROW, "DASH-RETRY") + " [data-testid=retry-button]");
+
+        await("the retried job to complete on the page", () -> "COMPLETED".equals(
+                text(browser, String.format(ROW, "DASH-RETRY"), "dataset.status")));
+        assertThat(pipeline.jobsOf("DASH-RETRY").get(0).status()).isEqualTo("COMPLETED");
+        assertThat(text(browser, "[data-testid=message]", "textContent")).contains("DASH-RETRY");
+
+        // Without a reload: a new job appears within the refresh period (the spec says 2 s).
+        pipeline.sendText("orders.confirmed", order("DASH-NEW").file("music/jazz/01-so-what.mp3").json());
+        pipeline.awaitJob("DASH-NEW", "COMPLETED");
+        Awaitility.await("the new job on the page").atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> "COMPLETED".equals(text(browser, String.format(ROW, "DASH-NEW"), "dataset.status")));
+    }
+
+    private static void await(String what, java.util.concurrent.Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(condition);
+    }
+
+    /** A property of the first element matching the selector, as text; null when nothing matches. */
+    private static String text(Chromium browser, String selector, String property) {
+        return browser.evaluate("(() => { const e = document.querySelector(" + quote(selector) + "); "
+                + "return e ? String(e." + property + ") : null; })()").asText(null);
+    }
+
+    private static int count(Chromium browser, String selector) {
+        return browser.evaluate("document.querySelectorAll(" + quote(selector) + ").length").asInt();
+    }
+
+    private static String quote(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}
