@@ -103,33 +103,16 @@ final class Baselines {
     static double database(DataSource dataSource, Path mount, int jobs, int threads) throws Exception {
         Clock clock = Clock.systemUTC();
         JobRepository repository = new JobRepository(dataSource, clock);
-        List<Path> mounts = List.of(mount);
-        Files.createDirectories(mount);
         String prefix = "DB-" + System.nanoTime() + "-";
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
-        try {
-            List<Future<Object>> running = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                // One lease table row per thread's own mount path, as the product has a mount per worker.
-                UsbMountAllocator allocator = new UsbMountAllocator(List.of(mount.resolve("m" + t)), dataSource,
-                        Duration.ofSeconds(30), 0, clock);
-                Files.createDirectories(mount.resolve("m" + t));
-                running.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < jobs; i = next.getAndIncrement()) {
-                        runJob(repository, allocator, prefix + i);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<Object> f : running) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        // One lease row per lane's own mount path, as the product has a mount per worker.
+        List<UsbMountAllocator> allocators = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Files.createDirectories(mount.resolve("m" + t));
+            allocators.add(new UsbMountAllocator(List.of(mount.resolve("m" + t)), dataSource, Duration.ofSeconds(30),
+                    0, clock));
         }
-        return jobs / ((System.nanoTime() - start) / 1e9);
+        double seconds = inLanes(threads, jobs, (lane, i) -> runJob(repository, allocators.get(lane), prefix + i));
+        return jobs / seconds;
     }
 
     private static void runJob(JobRepository jobs, UsbMountAllocator mounts, String orderId) {
@@ -158,35 +141,18 @@ final class Baselines {
         for (Path file : files) {
             bytesPerOrder += Files.size(file);
         }
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(lanes);
-        long start = System.nanoTime();
-        try {
-            List<Future<Object>> running = new ArrayList<>();
-            for (int t = 0; t < lanes; t++) {
-                running.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < orders; i = next.getAndIncrement()) {
-                        Path folder = Files.createDirectories(target.resolve("order-" + i));
-                        for (Path file : files) {
-                            copyAndSync(file, folder.resolve(file.getFileName()));
-                        }
-                        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
-                            dir.force(true);
-                        }
-                        for (Path file : files) {
-                            hash(folder.resolve(file.getFileName()));
-                        }
-                    }
-                    return null;
-                }));
+        double seconds = inLanes(lanes, orders, (lane, i) -> {
+            Path folder = Files.createDirectories(target.resolve("order-" + i));
+            for (Path file : files) {
+                copyAndSync(file, folder.resolve(file.getFileName()));
             }
-            for (Future<Object> f : running) {
-                f.get();
+            try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+                dir.force(true);
             }
-        } finally {
-            pool.shutdownNow();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+            for (Path file : files) {
+                hash(folder.resolve(file.getFileName()));
+            }
+        });
         return new double[] {orders / seconds, orders * (double) bytesPerOrder / 1e6 / seconds};
     }
 
@@ -194,17 +160,26 @@ final class Baselines {
     static double shellCopyAndHash(Path source, Path target, int orders, int lanes, long bytesPerOrder)
             throws Exception {
         Files.createDirectories(target);
+        double seconds = inLanes(lanes, orders, (lane, i) -> {
+            Path folder = target.resolve("order-" + i);
+            shell("cp -r '" + source + "' '" + folder + "' && sync && cd '" + folder
+                    + "' && find . -type f -exec sha256sum {} + > /dev/null");
+        });
+        return orders * (double) bytesPerOrder / 1e6 / seconds;
+    }
+
+    /** Runs items 0..count-1 on {@code lanes} threads, each taking the next free item; returns the seconds it took. */
+    private static double inLanes(int lanes, int count, LaneTask task) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(lanes);
         long start = System.nanoTime();
         try {
             List<Future<Object>> running = new ArrayList<>();
             for (int t = 0; t < lanes; t++) {
+                int lane = t;
                 running.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < orders; i = next.getAndIncrement()) {
-                        Path folder = target.resolve("order-" + i);
-                        shell("cp -r '" + source + "' '" + folder + "' && sync && cd '" + folder
-                                + "' && find . -type f -exec sha256sum {} + > /dev/null");
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        task.run(lane, i);
                     }
                     return null;
                 }));
@@ -215,7 +190,12 @@ final class Baselines {
         } finally {
             pool.shutdownNow();
         }
-        return orders * (double) bytesPerOrder / 1e6 / ((System.nanoTime() - start) / 1e9);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    @FunctionalInterface
+    private interface LaneTask {
+        void run(int lane, int item) throws Exception;
     }
 
     static void shell(String command) throws IOException, InterruptedException {

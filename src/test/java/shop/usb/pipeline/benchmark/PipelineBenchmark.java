@@ -8,10 +8,6 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -22,6 +18,8 @@ import java.util.Map;
 import java.util.Random;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -161,21 +159,16 @@ class PipelineBenchmark {
         Files.writeString(root.resolveSibling("benchmark.md"), report);
     }
 
-    private void describeMachine() throws Exception {
-        try (Connection connection = jdbc.getConnection(); Statement statement = connection.createStatement()) {
-            List<String> settings = new ArrayList<>();
-            for (String name : List.of("server_version", "fsync", "synchronous_commit", "shared_buffers")) {
-                try (ResultSet rs = statement.executeQuery("SHOW " + name)) {
-                    rs.next();
-                    settings.add(name + "=" + rs.getString(1));
-                }
-            }
-            notes.append(format("Run %s on %d cores, %d MiB RAM, Java %s; PostgreSQL (embedded binaries) %s%n",
-                    Instant.now(), Runtime.getRuntime().availableProcessors(),
-                    ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                            .getTotalMemorySize() / 1024 / 1024,
-                    System.getProperty("java.version"), settings));
+    private void describeMachine() {
+        List<String> settings = new ArrayList<>();
+        for (String name : List.of("server_version", "fsync", "synchronous_commit", "shared_buffers")) {
+            settings.add(name + "=" + sql().queryForObject("SHOW " + name, String.class));
         }
+        notes.append(format("Run %s on %d cores, %d MiB RAM, Java %s; PostgreSQL (embedded binaries) %s%n",
+                Instant.now(), Runtime.getRuntime().availableProcessors(),
+                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize() / 1024 / 1024,
+                System.getProperty("java.version"), settings));
     }
 
     // ---- scenarios ------------------------------------------------------------------------------
@@ -332,23 +325,19 @@ class PipelineBenchmark {
                 });
     }
 
-    private Map<String, Long> statusCounts(String prefix) throws Exception {
+    private Map<String, Long> statusCounts(String prefix) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection connection = jdbc.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT status, COUNT(*) FROM processing_jobs WHERE order_id LIKE ? GROUP BY status")) {
-            query.setString(1, prefix + "%");
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
+        sql().query("SELECT status, COUNT(*) FROM processing_jobs WHERE order_id LIKE ? GROUP BY status",
+                (RowCallbackHandler) rs -> counts.put(rs.getString(1), rs.getLong(2)), prefix + "%");
         return counts;
     }
 
+    private JdbcTemplate sql() {
+        return new JdbcTemplate(jdbc);
+    }
+
     /** Per job: time queued before a worker claimed it, and time from each log line to the next, by stage. */
-    private String whereTimeGoes(String prefix) throws Exception {
+    private String whereTimeGoes(String prefix) {
         String sql = """
                 SELECT AVG(EXTRACT(EPOCH FROM (j.started_at - j.created_at)) * 1000) AS queued_ms,
                        AVG(j.duration_ms) AS run_ms FROM processing_jobs j WHERE j.order_id LIKE ?""";
@@ -360,39 +349,18 @@ class PipelineBenchmark {
                   JOIN processing_jobs j ON j.id = l.job_id
                  WHERE j.order_id LIKE ? GROUP BY l.stage ORDER BY ms DESC""";
         StringBuilder out = new StringBuilder("Where the time of jobs " + prefix + "* went:");
-        try (Connection connection = jdbc.getConnection()) {
-            try (PreparedStatement query = connection.prepareStatement(sql)) {
-                query.setString(1, prefix + "%");
-                try (ResultSet rs = query.executeQuery()) {
-                    rs.next();
-                    out.append(format(" queued %.0f ms, running %.0f ms on average;", rs.getDouble(1),
-                            rs.getDouble(2)));
-                }
-            }
-            try (PreparedStatement query = connection.prepareStatement(steps)) {
-                query.setString(1, prefix + "%");
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        out.append(format(" to a %s line %.1f ms,", rs.getString(1), rs.getDouble(2)));
-                    }
-                }
-            }
-        }
+        sql().query(sql, (RowCallbackHandler) rs -> out.append(format(" queued %.0f ms, running %.0f ms on average;",
+                rs.getDouble(1), rs.getDouble(2))), prefix + "%");
+        sql().query(steps, (RowCallbackHandler) rs -> out.append(format(" to a %s line %.1f ms,", rs.getString(1),
+                rs.getDouble(2))), prefix + "%");
         return out.append('\n').toString();
     }
 
-    private Map<String, Instant> completedAt(String prefix) throws Exception {
+    private Map<String, Instant> completedAt(String prefix) {
         Map<String, Instant> completed = new LinkedHashMap<>();
-        try (Connection connection = jdbc.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT order_id, completed_at FROM processing_jobs WHERE order_id LIKE ?")) {
-            query.setString(1, prefix + "%");
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    completed.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
-                }
-            }
-        }
+        sql().query("SELECT order_id, completed_at FROM processing_jobs WHERE order_id LIKE ?",
+                (RowCallbackHandler) rs -> completed.put(rs.getString(1),
+                        rs.getObject(2, OffsetDateTime.class).toInstant()), prefix + "%");
         return completed;
     }
 

@@ -1,6 +1,7 @@
 package shop.usb.pipeline.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,18 +25,17 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
- * Headless Chromium driven over the DevTools protocol (JDK WebSocket and Jackson only), for browser tests of the
- * dashboard. For one test thread. Every wait is bounded (10 s, or -Dchromium.timeoutSeconds=N); failures are
- * IllegalStateExceptions that say what was awaited.
+ * Headless Chromium over the DevTools protocol (JDK WebSocket and Jackson only), for one test thread. Every wait is
+ * bounded (10 s, or -Dchromium.timeoutSeconds=N); failures are IllegalStateExceptions saying what was awaited.
  */
 public final class Chromium implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("chromium.timeoutSeconds", 10));
+    private static final Path BINARY = Path.of(System.getProperty("chromium.path", "/usr/bin/chromium"));
 
     private final Process process;
     private final Path tempDir;
@@ -46,7 +46,7 @@ public final class Chromium implements AutoCloseable {
 
     /** Whether /usr/bin/chromium (or the system property chromium.path) is an executable file. */
     public static boolean available() {
-        return Files.isRegularFile(binary()) && Files.isExecutable(binary());
+        return Files.isRegularFile(BINARY) && Files.isExecutable(BINARY);
     }
 
     /** Launches Chromium with a new temporary profile and connects to its page. */
@@ -56,21 +56,20 @@ public final class Chromium implements AutoCloseable {
         try {
             tempDir = Files.createTempDirectory("chromium-test");
             Path profile = tempDir.resolve("profile");
-            process = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    // Docker's 64 MB /dev/shm crashes renderers; a fixed size keeps layouts and screenshots stable.
-                    "--disable-dev-shm-usage", "--window-size=1400,900",
+            process = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-sync",
+                    // Docker's 64 MB /dev/shm crashes renderers; a fixed window keeps layouts and screenshots stable.
+                    "--disable-component-update", "--disable-dev-shm-usage", "--window-size=1400,900",
                     "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(tempDir.resolve("stderr.log").toFile()).start();
             return new Chromium(process, tempDir, pageWebSocketUrl(process, profile));
         } catch (Exception e) {
-            String tail = tempDir == null ? "" : stderrTail(tempDir);
+            String stderr = tempDir == null ? "" : stderrTail(tempDir);
             kill(process);
             deleteTree(tempDir);
-            throw new IllegalStateException("Chromium (" + binary() + ") did not start: " + e.getMessage()
-                    + "\n--- its stderr (tail) ---\n" + tail, e);
+            throw new IllegalStateException("Chromium (" + BINARY + ") did not start: " + e.getMessage()
+                    + "\n--- its stderr (tail) ---\n" + stderr, e);
         }
     }
 
@@ -86,16 +85,12 @@ public final class Chromium implements AutoCloseable {
     public void navigate(String url) {
         CompletableFuture<JsonNode> loaded = new CompletableFuture<>();
         eventWaiters.put("Page.loadEventFired", loaded); // before sending, so the event cannot be missed
-        try {
-            JsonNode result = call("Page.navigate", Map.of("url", url));
-            if (result.hasNonNull("errorText")) {
-                throw new IllegalStateException("navigating to " + url + " failed: " + result.get("errorText"));
-            }
-            if (result.has("loaderId")) { // none for a same-document (#fragment) navigation, which fires no load
-                await(loaded, "the load event of " + url);
-            }
-        } finally {
-            eventWaiters.remove("Page.loadEventFired", loaded);
+        JsonNode result = call("Page.navigate", Map.of("url", url));
+        if (result.hasNonNull("errorText")) {
+            throw new IllegalStateException("navigating to " + url + " failed: " + result.get("errorText"));
+        }
+        if (result.has("loaderId")) { // none for a same-document (#fragment) navigation, which fires no load
+            await(loaded, "the load event of " + url);
         }
     }
 
@@ -109,14 +104,10 @@ public final class Chromium implements AutoCloseable {
             throw new IllegalStateException("JavaScript threw: " + exception.path("description").asText(
                     exception.path("value").asText(thrown.path("text").asText())) + "\n  evaluating: " + expression);
         }
-        JsonNode value = result.path("result");
-        return value.has("unserializableValue") ? value.get("unserializableValue") : value.path("value"); // NaN..
+        return result.path("result").path("value");
     }
 
-    /**
-     * Clicks like a user: scrolls the first match into view, then presses and releases the left button at its
-     * centre, so hit-testing decides what gets the click. Fails if nothing matches or something else covers it.
-     */
+    /** Scrolls the first match into view and clicks its centre with the mouse: hit-testing decides what gets it. */
     public void click(String cssSelector) {
         JsonNode box = evaluate("(async () => {"
                 + " const e = document.querySelector(" + TextNode.valueOf(cssSelector) + ");"
@@ -124,18 +115,16 @@ public final class Chromium implements AutoCloseable {
                 + " e.scrollIntoView({block: 'center', inline: 'center'});"
                 + " await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));" // laid out
                 + " const r = e.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;"
-                + " if (!r.width || !r.height) return {error: 'the element has no size (hidden?)'};"
-                + " const hit = document.elementFromPoint(x, y);"
-                + " if (!hit || !e.contains(hit)) return {error: 'its centre is covered by '"
-                + "     + (hit ? hit.outerHTML.slice(0, 200) : 'nothing (outside the viewport?)')};"
+                + " const hit = r.width && r.height ? document.elementFromPoint(x, y) : null;"
+                + " if (!hit || !e.contains(hit)) return {error: hit ? 'its centre is covered by '"
+                + "     + hit.outerHTML.slice(0, 200) : 'it has no size or is off screen'};"
                 + " return {x, y}; })()");
         if (box.has("error")) {
             throw new IllegalStateException("cannot click " + cssSelector + ": " + box.get("error").asText());
         }
         for (String type : List.of("mouseMoved", "mousePressed", "mouseReleased")) {
-            call("Input.dispatchMouseEvent", Map.of("type", type, "x", box.get("x").asDouble(),
-                    "y", box.get("y").asDouble(), "button", type.equals("mouseMoved") ? "none" : "left",
-                    "clickCount", 1));
+            call("Input.dispatchMouseEvent", Map.of("type", type, "x", box.get("x"), "y", box.get("y"),
+                    "button", type.equals("mouseMoved") ? "none" : "left", "clickCount", 1));
         }
     }
 
@@ -155,19 +144,14 @@ public final class Chromium implements AutoCloseable {
     private JsonNode call(String method, Map<String, ?> params) {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        replies.put(id, reply);
-        try {
-            ObjectNode message = JSON.createObjectNode().put("id", id).put("method", method);
-            message.set("params", JSON.valueToTree(params));
-            await(socket.sendText(message.toString(), true), "sending " + method);
-            JsonNode response = await(reply, "the reply to " + method);
-            if (response.has("error")) {
-                throw new IllegalStateException(method + " failed: " + response.get("error"));
-            }
-            return response.path("result");
-        } finally {
-            replies.remove(id);
+        replies.put(id, reply); // the listener removes it (a stale one after a timeout is harmless)
+        String message = JSON.valueToTree(Map.of("id", id, "method", method, "params", params)).toString();
+        await(socket.sendText(message, true), "sending " + method);
+        JsonNode response = await(reply, "the reply to " + method);
+        if (response.has("error")) {
+            throw new IllegalStateException(method + " failed: " + response.get("error"));
         }
+        return response.path("result");
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
@@ -182,7 +166,7 @@ public final class Chromium implements AutoCloseable {
 
     /** Joins fragments (onText with last=false) into messages; routes replies by id and events by method. */
     private final class Listener implements WebSocket.Listener {
-        private final StringBuilder buffer = new StringBuilder(); // the JDK calls a listener one call at a time
+        private final StringBuilder buffer = new StringBuilder(); // no lock: the JDK calls it one call at a time
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -191,68 +175,42 @@ public final class Chromium implements AutoCloseable {
                 try {
                     JsonNode message = JSON.readTree(buffer.toString());
                     CompletableFuture<JsonNode> waiter = message.has("id")
-                            ? replies.get(message.get("id").asInt()) // null if its caller timed out and left
+                            ? replies.remove(message.get("id").asInt())
                             : eventWaiters.remove(message.path("method").asText());
                     if (waiter != null) {
                         waiter.complete(message.has("id") ? message : message.path("params"));
                     }
                 } catch (IOException e) {
-                    failAll(new IllegalStateException("unreadable DevTools message: " + buffer, e));
+                    throw new UncheckedIOException(e); // ends the connection; waits then fail with a timeout
+                } finally {
+                    buffer.setLength(0);
                 }
-                buffer.setLength(0);
             }
             webSocket.request(1);
             return null;
         }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            failAll(new IllegalStateException("DevTools connection closed (" + statusCode + " " + reason + ")"));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            failAll(new IllegalStateException("DevTools connection failed: " + error, error));
-        }
-
-        private void failAll(Exception e) { // so waits end now rather than at their timeout
-            replies.values().forEach(future -> future.completeExceptionally(e));
-            eventWaiters.values().forEach(future -> future.completeExceptionally(e));
-        }
     }
 
-    private static Path binary() {
-        return Path.of(System.getProperty("chromium.path", "/usr/bin/chromium"));
-    }
-
-    /** With port 0 Chromium picks a free port and writes it to DevToolsActivePort; /json/list names the page. */
-    private static URI pageWebSocketUrl(Process process, Path profile) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TIMEOUT.multipliedBy(3).toNanos(); // cold starts on busy CI are slow
-        String last = "no DevToolsActivePort file";
-        while (System.nanoTime() < deadline) {
+    // With port 0 Chromium picks a free port and writes it to DevToolsActivePort; /json/list then names the page.
+    private static URI pageWebSocketUrl(Process process, Path profile) throws Exception {
+        Path portFile = profile.resolve("DevToolsActivePort");
+        Duration limit = TIMEOUT.multipliedBy(3); // a cold start on a busy CI machine is slow
+        for (long end = System.nanoTime() + limit.toNanos(); System.nanoTime() < end; Thread.sleep(100)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("it exited with code " + process.exitValue());
             }
-            try {
-                List<String> lines = Files.readAllLines(profile.resolve("DevToolsActivePort"));
-                if (lines.size() >= 2) { // both lines there: the file is completely written
-                    URI list = URI.create("http://127.0.0.1:" + lines.get(0).trim() + "/json/list");
-                    last = http.send(HttpRequest.newBuilder(list).timeout(Duration.ofSeconds(2)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                    for (JsonNode target : JSON.readTree(last)) {
-                        if (target.path("type").asText().equals("page") && target.has("webSocketDebuggerUrl")) {
-                            return URI.create(target.get("webSocketDebuggerUrl").asText());
-                        }
+            List<String> lines = Files.exists(portFile) ? Files.readAllLines(portFile) : List.of();
+            if (lines.size() >= 2) { // both lines there: the file is complete and the port listens
+                URI list = URI.create("http://127.0.0.1:" + lines.get(0).trim() + "/json/list");
+                for (JsonNode target : JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(list)
+                        .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()).body())) {
+                    if (target.path("type").asText().equals("page") && target.has("webSocketDebuggerUrl")) {
+                        return URI.create(target.get("webSocketDebuggerUrl").asText());
                     }
                 }
-            } catch (IOException e) {
-                last = e.toString(); // the file or the endpoint is not there yet
             }
-            Thread.sleep(100);
         }
-        throw new IllegalStateException("no page target within " + TIMEOUT.multipliedBy(3).toSeconds() + " s: " + last);
+        throw new IllegalStateException("no DevToolsActivePort or no page target after " + limit.toSeconds() + " s");
     }
 
     private static String stderrTail(Path tempDir) {
@@ -265,22 +223,15 @@ public final class Chromium implements AutoCloseable {
     }
 
     private static void kill(Process process) {
-        if (process == null) {
-            return;
+        if (process != null) { // helpers listed first: once the browser is gone they are no longer its descendants
+            List<ProcessHandle> all = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+            all.forEach(ProcessHandle::destroyForcibly); // the profile is thrown away, no need for a clean exit
+            all.forEach(handle -> handle.onExit().completeOnTimeout(handle, 5, TimeUnit.SECONDS).join());
         }
-        // Listed first: once the browser is gone its helpers are reparented and no longer its descendants.
-        List<ProcessHandle> all = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
-        process.destroy(); // SIGTERM: Chromium stops its helpers itself
-        process.onExit().completeOnTimeout(process, 5, TimeUnit.SECONDS).join();
-        all.forEach(ProcessHandle::destroyForcibly); // whatever is still there
-        all.forEach(handle -> handle.onExit().completeOnTimeout(handle, 5, TimeUnit.SECONDS).join());
     }
 
     private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
+        try (Stream<Path> paths = dir == null ? Stream.empty() : Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | RuntimeException ignored) {
             // best effort: a leftover in the temp directory must not fail a test
