@@ -46,7 +46,12 @@ class DashboardBrowserTest {
                 try {
                     useTheDashboard(pipeline, browser);
                 } catch (AssertionError | RuntimeException e) {
-                    Files.write(Path.of("target", "dashboard-failure.png"), browser.screenshot());
+                    try {
+                        Files.write(Path.of("target", "dashboard-failure.png"), browser.screenshot());
+                    } catch (RuntimeException noScreenshot) {
+                        // The browser itself may be what failed: keep the original error.
+                        e.addSuppressed(noScreenshot);
+                    }
                     throw e;
                 }
             }
