@@ -9,14 +9,24 @@ import java.time.Duration;
 import java.util.Map;
 
 import jakarta.jms.Message;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.ClaimedJob;
+import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLogView;
+import shop.usb.pipeline.job.JobRepository.CancelOutcome;
 import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.stage.JobContext;
+import shop.usb.pipeline.stage.JobOutcome;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 import shop.usb.pipeline.usb.UsbWriter;
@@ -98,5 +108,24 @@ abstract class FailureSemanticsTest {
                 .until(() -> pipeline.jobs().findByOrderId(orderId).orElseThrow(),
                         job -> job.status().equals("CANCELLED") && job.attempts() == 1);
         assertThat(pipeline.http("POST", "/api/jobs/unknown/cancel", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void cancelAskedForOnAnotherInstanceWinsOverARetry() {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        String id = pipeline.jobs().create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3").json())
+                .orElseThrow();
+        ClaimedJob running = pipeline.jobs().claim(id, "another-instance").orElseThrow();
+        assertThat(pipeline.jobs().cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
+        Exchange failedRun = new DefaultExchange(pipeline.context());
+        failedRun.setProperty(JobContext.PROPERTY, new JobContext(running,
+                pipeline.context().getRegistry().lookupByNameAndType(PipelineMetrics.BEAN_NAME, PipelineMetrics.class)));
+        failedRun.setProperty(Exchange.EXCEPTION_CAUGHT, new JobFailure(ErrorCode.USB_UNAVAILABLE, "unplugged"));
+
+        FollowUp next = pipeline.context().getRegistry().lookupByNameAndType(JobOutcome.BEAN_NAME, JobOutcome.class)
+                .fail(failedRun);
+
+        assertThat(next.getKind()).isEqualTo(FollowUp.Kind.NONE);
+        assertThat(pipeline.jobs().findById(id)).get().extracting(JobView::status).isEqualTo("CANCELLED");
     }
 }

@@ -139,13 +139,16 @@ public class JobRepository {
         });
     }
 
-    /** PROCESSING to RETRYING after a recoverable failure; the job message for {@code nextAttemptAt} follows. */
+    /**
+     * PROCESSING to RETRYING after a recoverable failure; the job message for {@code nextAttemptAt} follows.
+     * Throws {@link JobCancelledException} when an operator asked the job to stop: the cancel wins.
+     */
     public void scheduleRetry(String id, Stage stage, ErrorCode code, String message, Instant nextAttemptAt) {
         transaction.executeWithoutResult(status -> {
-            transition(id, JobStatus.RETRYING, "retry-job", params()
+            requireProcessing(id, jdbc.update(SqlStatements.get("retry-job"), guarded(id, JobStatus.RETRYING)
                     .addValue("errorCode", code.name())
                     .addValue("errorMessage", truncate(message, 2000))
-                    .addValue("nextAttemptAt", utc(nextAttemptAt)));
+                    .addValue("nextAttemptAt", utc(nextAttemptAt))));
             insertLog(id, "WARN", stage, message + " (retry at " + nextAttemptAt + ")", code.name());
         });
     }

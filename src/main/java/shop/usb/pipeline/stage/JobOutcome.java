@@ -65,35 +65,40 @@ public class JobOutcome {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Stage stage = job.stage();
         try {
-            if (cause instanceof JobCancelledException) {
-                return cancel(job, stage);
-            }
-            JobFailure failure = JobFailure.of(cause);
-            LOG.warn("Job {} for order {} failed in {} with {}: {}", job.id(), job.job().orderId(), stage.label(),
-                    failure.code(), failure.getMessage(), failure.code() == ErrorCode.INTERNAL_ERROR ? cause : null);
-            Optional<Duration> delay = failure.code().recoverable()
-                    ? retries.delayAfter(job.job().attempts())
-                    : Optional.empty();
-            if (delay.isPresent()) {
-                Instant at = clock.instant().plus(delay.get());
-                jobs.scheduleRetry(job.id(), stage, failure.code(), "Attempt " + job.job().attempts() + " failed in "
-                        + stage.label() + ": " + failure.getMessage(), at);
-                job.endStage(Outcome.RETRYING);
-                metrics.jobRetried(failure.code());
-                return FollowUp.run(job.id(), at);
-            }
-            jobs.fail(job.id(), stage, job.job().startedAt(), failure.code(), failure.getMessage());
-            job.endStage(Outcome.FAILED);
-            metrics.jobFailed(failure.code());
-            return FollowUp.deadLetter(job.id(), job.job().orderId(), job.job().orderJson(), failure.code(),
-                    failure.getMessage(), stage);
-        } catch (IllegalTransitionException | JobCancelledException e) {
+            return cause instanceof JobCancelledException ? cancel(job, stage) : retryOrFail(job, stage, cause);
+        } catch (IllegalTransitionException e) {
             LOG.warn("Job {} ended in {} but its status could not be recorded: {}", job.id(), stage.label(),
                     e.getMessage());
             return FollowUp.none(job.id());
         } finally {
             end(job);
         }
+    }
+
+    private FollowUp retryOrFail(JobContext job, Stage stage, Exception cause) {
+        JobFailure failure = JobFailure.of(cause);
+        LOG.warn("Job {} for order {} failed in {} with {}: {}", job.id(), job.job().orderId(), stage.label(),
+                failure.code(), failure.getMessage(), failure.code() == ErrorCode.INTERNAL_ERROR ? cause : null);
+        Optional<Duration> delay = failure.code().recoverable()
+                ? retries.delayAfter(job.job().attempts())
+                : Optional.empty();
+        if (delay.isPresent()) {
+            Instant at = clock.instant().plus(delay.get());
+            try {
+                jobs.scheduleRetry(job.id(), stage, failure.code(), "Attempt " + job.job().attempts() + " failed in "
+                        + stage.label() + ": " + failure.getMessage(), at);
+            } catch (JobCancelledException cancelRequested) {
+                return cancel(job, stage);
+            }
+            job.endStage(Outcome.RETRYING);
+            metrics.jobRetried(failure.code());
+            return FollowUp.run(job.id(), at);
+        }
+        jobs.fail(job.id(), stage, job.job().startedAt(), failure.code(), failure.getMessage());
+        job.endStage(Outcome.FAILED);
+        metrics.jobFailed(failure.code());
+        return FollowUp.deadLetter(job.id(), job.job().orderId(), job.job().orderJson(), failure.code(),
+                failure.getMessage(), stage);
     }
 
     private FollowUp cancel(JobContext job, Stage stage) {
