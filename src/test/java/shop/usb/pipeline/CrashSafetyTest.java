@@ -20,7 +20,9 @@ import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ import shop.usb.pipeline.support.ProductProcess;
 /**
  * The product in its own JVM, killed with SIGKILL in the middle of writes five times and started
  * again on the same data dir (embedded broker journal, H2 file): no order lost, none doubled, no
- * job left PROCESSING, every COMPLETED folder passes sha256sum -c.
+ * job left PROCESSING, every COMPLETED folder passes sha256sum -c. Stopped with SIGTERM instead, it
+ * finishes the jobs it is running before it exits.
  */
 class CrashSafetyTest {
 
@@ -42,9 +45,17 @@ class CrashSafetyTest {
     @TempDir
     Path root;
     ProductProcess product;
+    /** The product's output, one file per test under target/, kept for a failure's post-mortem. */
+    Path productLog;
     int brokerPort;
     int httpPort;
     int managementPort;
+
+    @BeforeEach
+    void newProductLog(TestInfo test) throws IOException {
+        productLog = Path.of("target", "crash-test-" + test.getTestMethod().orElseThrow().getName() + ".log");
+        Files.deleteIfExists(productLog);
+    }
 
     @AfterEach
     void stopProduct() throws InterruptedException {
@@ -55,33 +66,11 @@ class CrashSafetyTest {
 
     @Test
     void killedMidWriteFiveTimesLosesAndDoublesNothing() throws Exception {
-        for (int i = 0; i < 40; i++) {
-            PipelineRuntime.writeRandom(root.resolve(String.format("library/big/part-%02d.bin", i)), 512 * 1024);
-        }
-        Files.createDirectories(root.resolve("usb/a"));
-        Files.createDirectories(root.resolve("usb/b"));
-        brokerPort = PipelineRuntime.freePort();
-        httpPort = PipelineRuntime.freePort();
-        managementPort = PipelineRuntime.freePort();
-        start();
-        List<String> orderIds = new ArrayList<>();
-        ActiveMQConnectionFactory client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
-                PipelineRuntime.USER, PipelineRuntime.PASSWORD);
-        try (Connection connection = client.createConnection();
-                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            var producer = session.createProducer(session.createQueue("orders.confirmed"));
-            for (int i = 0; i < ORDERS; i++) {
-                String orderId = "CRASH-" + i;
-                orderIds.add(orderId);
-                producer.send(session.createTextMessage(order(orderId).collection("big").json()));
-            }
-        }
+        startFirstTime();
+        List<String> orderIds = sendOrders("CRASH-", ORDERS);
 
         for (int kill = 1; kill <= KILLS; kill++) {
-            Awaitility.await("a job writing to a mount").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> jobs().stream().anyMatch(job -> "PROCESSING".equals(job.path("status").asText())
-                            && "write-usb".equals(job.path("stage").asText())));
+            awaitAJobWriting();
             product.kill();
             LOG.info("Kill {} of {} done; starting the product again", kill, KILLS);
             start();
@@ -124,6 +113,60 @@ class CrashSafetyTest {
         }
     }
 
+    @Test
+    void stoppedWithSigtermFinishesItsRunningJobsFirst() throws Exception {
+        startFirstTime();
+        List<String> orderIds = sendOrders("STOP-", 4);
+        awaitAJobWriting();
+
+        product.close();
+        String log = Files.readString(productLog);
+        start();
+
+        Awaitility.await("every order to end").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                .until(() -> jobs().stream().filter(job -> "COMPLETED".equals(job.path("status").asText()))
+                        .count() == orderIds.size());
+        assertThat(jobs()).as("no job ran twice: the running ones finished before the product exited")
+                .allSatisfy(job -> assertThat(job.path("attempts").asInt()).isEqualTo(1));
+        assertThat(log).doesNotContain("Database is already closed");
+    }
+
+    private void awaitAJobWriting() {
+        Awaitility.await("a job writing to a mount").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> jobs().stream().anyMatch(job -> "PROCESSING".equals(job.path("status").asText())
+                        && "write-usb".equals(job.path("stage").asText())));
+    }
+
+    private List<String> sendOrders(String prefix, int count) throws Exception {
+        List<String> orderIds = new ArrayList<>();
+        ActiveMQConnectionFactory client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
+                PipelineRuntime.USER, PipelineRuntime.PASSWORD);
+        try (Connection connection = client.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            var producer = session.createProducer(session.createQueue("orders.confirmed"));
+            for (int i = 0; i < count; i++) {
+                String orderId = prefix + i;
+                orderIds.add(orderId);
+                producer.send(session.createTextMessage(order(orderId).collection("big").json()));
+            }
+        }
+        return orderIds;
+    }
+
+    /** A library collection "big" of 40 files × 512 KiB, two mounts, free ports, then the product. */
+    private void startFirstTime() throws IOException {
+        for (int i = 0; i < 40; i++) {
+            PipelineRuntime.writeRandom(root.resolve(String.format("library/big/part-%02d.bin", i)), 512 * 1024);
+        }
+        Files.createDirectories(root.resolve("usb/a"));
+        Files.createDirectories(root.resolve("usb/b"));
+        brokerPort = PipelineRuntime.freePort();
+        httpPort = PipelineRuntime.freePort();
+        managementPort = PipelineRuntime.freePort();
+        start();
+    }
+
     private void start() throws IOException {
         product = ProductProcess.start(List.of("-Xmx256m"), Map.ofEntries(
                 Map.entry("pipeline.data.dir", root.resolve("data").toString()),
@@ -138,7 +181,7 @@ class CrashSafetyTest {
                 Map.entry("pipeline.progress.interval", "100ms"),
                 Map.entry("pipeline.stalled.check-interval", "1s"),
                 Map.entry("pipeline.dispatch.overdue-after", "2s")),
-                Path.of("target", "crash-test-product.log"));
+                productLog);
     }
 
     private List<JsonNode> jobs() throws Exception {

@@ -20,7 +20,7 @@ public interface TestDatabase {
 
     static TestDatabase h2(Path folder) {
         String url = "jdbc:h2:file:" + folder.resolve("pipeline")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         return new Fixed(url, "", "");
     }
 
