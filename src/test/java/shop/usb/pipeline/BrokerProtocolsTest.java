@@ -15,7 +15,9 @@ import java.util.Map;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -26,10 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
-/** The embedded broker's one acceptor takes orders over STOMP and AMQP as well as CORE, and only with credentials. */
+/**
+ * The embedded broker's one acceptor takes orders over STOMP and AMQP as well as CORE, and only with
+ * credentials; a dead letter stays however often a reader rolls back.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokerProtocolsTest {
 
+    static final String DEAD_LETTERS = "orders.confirmed.DLQ";
     PipelineRuntime pipeline;
 
     @BeforeAll
@@ -83,6 +89,31 @@ class BrokerProtocolsTest {
                 .isInstanceOf(JMSSecurityException.class);
         assertThatThrownBy(() -> new ActiveMQConnectionFactory(url, "pipeline", "wrong").createConnection().close())
                 .isInstanceOf(JMSSecurityException.class);
+    }
+
+    @Test
+    void deadLetterStaysHoweverOftenAReaderRollsBack() throws Exception {
+        String marker = PipelineEndToEndTest.newOrderId();
+        ActiveMQConnectionFactory core = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + pipeline.brokerPort(),
+                PipelineRuntime.USER, PipelineRuntime.PASSWORD);
+        try (Connection connection = core.createConnection();
+                Session sender = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Session reader = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            TextMessage deadLetter = sender.createTextMessage("{}");
+            deadLetter.setStringProperty("testMarker", marker);
+            sender.createProducer(sender.createQueue(DEAD_LETTERS)).send(deadLetter);
+            connection.start();
+            MessageConsumer consumer = reader.createConsumer(reader.createQueue(DEAD_LETTERS),
+                    "testMarker = '" + marker + "'");
+
+            // Artemis' default is ten attempts, after which a message with nowhere to go is deleted.
+            for (int read = 1; read <= 12; read++) {
+                assertThat(consumer.receive(5000)).as("dead letter on read " + read).isNotNull();
+                reader.rollback();
+            }
+            assertThat(consumer.receive(5000)).isNotNull();
+            reader.commit();
+        }
     }
 
     private static void frame(OutputStream out, String head, byte[] body) throws IOException {
