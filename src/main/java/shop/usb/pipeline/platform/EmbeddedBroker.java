@@ -12,20 +12,19 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.ResourceHelper;
-import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The in-process Artemis broker of the embedded defaults: persistent journal under the data dir,
  * one acceptor for CORE, AMQP and STOMP, and only the configured user may connect.
  */
-public class EmbeddedBroker extends ServiceSupport {
+public class EmbeddedBroker extends EarlyStartingService {
 
     static final String CONFIG = "classpath:config/broker.xml";
     static final String ROLE = "pipeline";
 
     private final CamelContext context;
     private final PipelineSettings settings;
-    private EmbeddedActiveMQ broker;
+    private volatile EmbeddedActiveMQ broker;
 
     public EmbeddedBroker(CamelContext context, PipelineSettings settings) {
         this.context = context;
@@ -33,7 +32,12 @@ public class EmbeddedBroker extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() throws Exception {
+    protected void startEarly() throws Exception {
+        broker = createBroker();
+        broker.start();
+    }
+
+    private EmbeddedActiveMQ createBroker() throws Exception {
         Configuration configuration;
         try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(context, CONFIG)) {
             String xml = context.resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -43,10 +47,9 @@ public class EmbeddedBroker extends ServiceSupport {
         SecurityConfiguration users = new SecurityConfiguration();
         users.addUser(settings.brokerUser(), settings.brokerPassword());
         users.addRole(settings.brokerUser(), ROLE);
-        broker = new EmbeddedActiveMQ()
+        return new EmbeddedActiveMQ()
                 .setConfiguration(configuration)
                 .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
-        broker.start();
     }
 
     @Override

@@ -2,15 +2,15 @@ package shop.usb.pipeline.platform;
 
 import java.time.Clock;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.springframework.jms.connection.JmsTransactionManager;
 import shop.usb.pipeline.content.ContentLibrary;
@@ -61,13 +61,14 @@ public class PipelineConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind(PipelineSettings.BEAN_NAME, settings);
 
-        DemoData.prepare(settings);
-        HikariDataSource dataSource = Database.open(settings);
-        context.addService(new Closer(dataSource), true, true);
-        registry.bind("dataSource", dataSource);
+        Database database = new Database(settings);
+        context.addService(database.beginStart(), true, true);
         if (settings.brokerEmbedded()) {
-            context.addService(new EmbeddedBroker(context, settings), true, true);
+            context.addService(new EmbeddedBroker(context, settings).beginStart(), true, true);
         }
+        DemoData.prepare(settings);
+        DataSource dataSource = database.dataSource();
+        registry.bind("dataSource", dataSource);
         JmsPoolConnectionFactory brokerConnections = connectionPool(settings);
         registry.bind("jms", JmsComponent.jmsComponent(brokerConnections));
         // Routes marked "transacted: jmsTransaction" send all their messages in one JMS transaction.
@@ -144,19 +145,5 @@ public class PipelineConfiguration implements CamelConfiguration {
         pool.setConnectionFactory(broker);
         pool.setMaxConnections(settings.brokerMaxConnections());
         return pool;
-    }
-
-    /** Closes the connection pool when Camel stops, after the routes. */
-    private static final class Closer extends ServiceSupport {
-        private final HikariDataSource dataSource;
-
-        Closer(HikariDataSource dataSource) {
-            this.dataSource = dataSource;
-        }
-
-        @Override
-        protected void doStop() {
-            dataSource.close();
-        }
     }
 }
