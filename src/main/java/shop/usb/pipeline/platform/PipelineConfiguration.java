@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.springframework.jms.connection.JmsTransactionManager;
 import shop.usb.pipeline.content.ContentLibrary;
@@ -70,6 +71,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         DataSource dataSource = database.dataSource();
         registry.bind("dataSource", dataSource);
         JmsPoolConnectionFactory brokerConnections = connectionPool(settings);
+        // Services stop in reverse order: the pooled connections close before the embedded broker stops.
+        context.addService(new StopAction(brokerConnections::stop), true, true);
         registry.bind("jms", JmsComponent.jmsComponent(brokerConnections));
         // Routes marked "transacted: jmsTransaction" send all their messages in one JMS transaction.
         registry.bind("jmsTransaction", new SpringTransactionPolicy(new JmsTransactionManager(brokerConnections)));
@@ -145,5 +148,19 @@ public class PipelineConfiguration implements CamelConfiguration {
         pool.setConnectionFactory(broker);
         pool.setMaxConnections(settings.brokerMaxConnections());
         return pool;
+    }
+
+    /** Something Camel does not own, stopped with the context. */
+    private static final class StopAction extends ServiceSupport {
+        private final Runnable stop;
+
+        StopAction(Runnable stop) {
+            this.stop = stop;
+        }
+
+        @Override
+        protected void doStop() {
+            stop.run();
+        }
     }
 }
