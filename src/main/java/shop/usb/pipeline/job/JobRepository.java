@@ -36,11 +36,14 @@ public class JobRepository {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
+    private final JobLogBuffer logBuffer;
     private final Clock clock;
 
-    public JobRepository(DataSource dataSource, Clock clock) {
+    /** {@code logDelay}: how long a running job's log line may wait to be written with others. */
+    public JobRepository(DataSource dataSource, Duration logDelay, Clock clock) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.logBuffer = new JobLogBuffer(logDelay, clock);
         this.clock = clock;
     }
 
@@ -63,33 +66,32 @@ public class JobRepository {
         }
     }
 
-    /** Moves a QUEUED or RETRYING job to PROCESSING for this instance; empty when it is not claimable. */
+    /**
+     * Moves a QUEUED or RETRYING job to PROCESSING for this instance; empty when it is not claimable.
+     * From here until the run ends, the job's log lines are buffered (see {@link JobLogBuffer}).
+     */
     public Optional<ClaimedJob> claim(String id, String owner) {
-        return transaction.execute(status -> {
-            int updated = jdbc.update(SqlStatements.get("claim-job"), guarded(id, JobStatus.PROCESSING)
-                    .addValue("owner", owner)
-                    .addValue("due", OffsetDateTime.now(clock).plus(CLAIM_TOLERANCE)));
-            if (updated == 0) {
-                return Optional.empty();
-            }
-            JobRow row = jdbc.queryForObject(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
-                    (rs, n) -> new JobRow(rs.getString("order_id"), rs.getString("order_json"),
-                            rs.getInt("attempts"), instant(rs, "started_at"), rs.getString("usb_mount")));
-            insertLog(id, "INFO", Stage.INTAKE, "Attempt " + row.attempts() + " started on " + owner, null);
-            return Optional.of(new ClaimedJob(id, row.orderId(), row.orderJson(), row.attempts(), row.startedAt(),
-                    row.usbMount()));
-        });
+        int updated = jdbc.update(SqlStatements.get("claim-job"), guarded(id, JobStatus.PROCESSING)
+                .addValue("owner", owner)
+                .addValue("due", OffsetDateTime.now(clock).plus(CLAIM_TOLERANCE)));
+        if (updated == 0) {
+            return Optional.empty();
+        }
+        JobRow row = jdbc.queryForObject(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
+                (rs, n) -> new JobRow(rs.getString("order_id"), rs.getString("order_json"),
+                        rs.getInt("attempts"), instant(rs, "started_at"), rs.getString("usb_mount")));
+        log(id, "INFO", Stage.INTAKE, "Attempt " + row.attempts() + " started on " + owner);
+        return Optional.of(new ClaimedJob(id, row.orderId(), row.orderJson(), row.attempts(), row.startedAt(),
+                row.usbMount()));
     }
 
     /** Marks the start of a stage: stage, its progress, a heartbeat and a log line. */
     public void enterStage(String id, Stage stage, String message) {
-        transaction.executeWithoutResult(status -> {
-            requireProcessing(id, jdbc.update(SqlStatements.get("update-job-stage"), params()
-                    .addValue("id", id)
-                    .addValue("stage", stage.label())
-                    .addValue("progress", stage.progress())));
-            insertLog(id, "INFO", stage, message, null);
-        });
+        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-stage"), params()
+                .addValue("id", id)
+                .addValue("stage", stage.label())
+                .addValue("progress", stage.progress())));
+        log(id, "INFO", stage, message);
     }
 
     public void recordPlan(String id, long bytesPlanned, int filesPlanned) {
@@ -105,38 +107,36 @@ public class JobRepository {
                 .addValue("mount", mount)));
     }
 
-    /** Progress within a stage; also the job's heartbeat. */
+    /** Progress within a stage; also the job's heartbeat, and a moment to write log lines that waited long enough. */
     public void recordProgress(String id, int progress, long bytesWritten, int filesWritten) {
         requireProcessing(id, jdbc.update(SqlStatements.get("update-job-progress"), params()
                 .addValue("id", id)
                 .addValue("progress", progress)
                 .addValue("bytesWritten", bytesWritten)
                 .addValue("filesWritten", filesWritten)));
+        writeLogsIfDue(id);
     }
 
     /** Proves the job is alive during long work that changes nothing else. */
     public void heartbeat(String id) {
         requireProcessing(id, jdbc.update(SqlStatements.get("update-job-heartbeat"), params().addValue("id", id)));
+        writeLogsIfDue(id);
     }
 
     public void complete(String id, Instant startedAt, String message) {
-        transaction.executeWithoutResult(status -> {
-            transition(id, JobStatus.COMPLETED, "complete-job", params()
-                    .addValue("stage", Stage.DONE.label())
-                    .addValue("durationMs", durationSince(startedAt)));
-            insertLog(id, "INFO", Stage.DONE, message, null);
-        });
+        endRun(id, logBuffer.line("INFO", Stage.DONE, message, null), () ->
+                transition(id, JobStatus.COMPLETED, "complete-job", params()
+                        .addValue("stage", Stage.DONE.label())
+                        .addValue("durationMs", durationSince(startedAt))));
     }
 
     public void fail(String id, Stage stage, Instant startedAt, ErrorCode code, String message) {
-        transaction.executeWithoutResult(status -> {
-            transition(id, JobStatus.FAILED, "fail-job", params()
-                    .addValue("errorCode", code.name())
-                    .addValue("errorMessage", truncate(message, 2000))
-                    .addValue("recoverable", code.recoverable())
-                    .addValue("durationMs", durationSince(startedAt)));
-            insertLog(id, "ERROR", stage, message, code.name());
-        });
+        endRun(id, logBuffer.line("ERROR", stage, message, code.name()), () ->
+                transition(id, JobStatus.FAILED, "fail-job", params()
+                        .addValue("errorCode", code.name())
+                        .addValue("errorMessage", truncate(message, 2000))
+                        .addValue("recoverable", code.recoverable())
+                        .addValue("durationMs", durationSince(startedAt))));
     }
 
     /**
@@ -144,13 +144,11 @@ public class JobRepository {
      * Throws {@link JobCancelledException} when an operator asked the job to stop: the cancel wins.
      */
     public void scheduleRetry(String id, Stage stage, ErrorCode code, String message, Instant nextAttemptAt) {
-        transaction.executeWithoutResult(status -> {
-            requireProcessing(id, jdbc.update(SqlStatements.get("retry-job"), guarded(id, JobStatus.RETRYING)
-                    .addValue("errorCode", code.name())
-                    .addValue("errorMessage", truncate(message, 2000))
-                    .addValue("nextAttemptAt", utc(nextAttemptAt))));
-            insertLog(id, "WARN", stage, message + " (retry at " + nextAttemptAt + ")", code.name());
-        });
+        endRun(id, logBuffer.line("WARN", stage, message + " (retry at " + nextAttemptAt + ")", code.name()), () ->
+                requireProcessing(id, jdbc.update(SqlStatements.get("retry-job"), guarded(id, JobStatus.RETRYING)
+                        .addValue("errorCode", code.name())
+                        .addValue("errorMessage", truncate(message, 2000))
+                        .addValue("nextAttemptAt", utc(nextAttemptAt)))));
     }
 
     public enum CancelOutcome { CANCELLED, REQUESTED, ALREADY_FINAL, NOT_FOUND }
@@ -172,11 +170,10 @@ public class JobRepository {
 
     /** A running job that stopped for a cancel request ends CANCELLED. */
     public void cancelRunning(String id, Stage stage, String message) {
-        transaction.executeWithoutResult(status -> {
+        endRun(id, logBuffer.line("INFO", stage, message, null), () -> {
             if (jdbc.update(SqlStatements.get("cancel-running-job"), params().addValue("id", id)) == 0) {
                 throw new IllegalTransitionException(id, JobStatus.CANCELLED);
             }
-            insertLog(id, "INFO", stage, message, null);
         });
     }
 
@@ -238,8 +235,15 @@ public class JobRepository {
                 .toList();
     }
 
+    /** A line in a running job's log, written with its next status change or progress write. */
     public void log(String id, String level, Stage stage, String message) {
-        insertLog(id, level, stage, message, null);
+        logBuffer.add(id, logBuffer.line(level, stage, message, null));
+        writeLogsIfDue(id);
+    }
+
+    /** Writes what is left of a run's log, however the run ended (its status change may have been refused). */
+    public void writeLogs(String id) {
+        insertLogs(id, logBuffer.take(id));
     }
 
     public Optional<JobView> findById(String id) {
@@ -361,13 +365,38 @@ public class JobRepository {
         }
     }
 
+    /** A status change that ends a run, committed with the run's buffered log lines and its own. */
+    private void endRun(String id, JobLogBuffer.Line line, Runnable statusChange) {
+        List<JobLogBuffer.Line> lines = logBuffer.with(id, line);
+        transaction.executeWithoutResult(status -> {
+            statusChange.run();
+            insertLogs(id, lines);
+        });
+        logBuffer.take(id);
+    }
+
+    private void writeLogsIfDue(String id) {
+        if (logBuffer.due(id)) {
+            writeLogs(id);
+        }
+    }
+
     private void insertLog(String jobId, String level, Stage stage, String message, String errorCode) {
-        jdbc.update(SqlStatements.get("insert-job-log"), params()
+        insertLogs(jobId, List.of(logBuffer.line(level, stage, message, errorCode)));
+    }
+
+    /** One batch: a round trip for all the lines. */
+    private void insertLogs(String jobId, List<JobLogBuffer.Line> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(SqlStatements.get("insert-job-log"), lines.stream().map(line -> params()
+                .addValue("now", utc(line.at()))
                 .addValue("jobId", jobId)
-                .addValue("level", level)
-                .addValue("stage", stage.label())
-                .addValue("message", truncate(message, 4000))
-                .addValue("errorCode", errorCode));
+                .addValue("level", line.level())
+                .addValue("stage", line.stage().label())
+                .addValue("message", truncate(line.message(), 4000))
+                .addValue("errorCode", line.errorCode())).toArray(MapSqlParameterSource[]::new));
     }
 
     private long durationSince(Instant startedAt) {

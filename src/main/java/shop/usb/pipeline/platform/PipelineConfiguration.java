@@ -78,7 +78,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("jmsTransaction", new SpringTransactionPolicy(new JmsTransactionManager(brokerConnections)));
 
         ObjectMapper mapper = new ObjectMapper();
-        JobRepository jobs = new JobRepository(dataSource, clock);
+        JobRepository jobs = new JobRepository(dataSource, settings.progressInterval(), clock);
         PipelineMetrics metrics = new PipelineMetrics(meterRegistry(registry), new CachedStatusCounts(jobs, clock),
                 settings.usbMounts(), clock);
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);

@@ -118,6 +118,7 @@ public class JobOutcome {
     }
 
     private void end(JobContext job) {
+        jobs.writeLogs(job.id());
         mounts.release(job.id());
         cancellations.forget(job.id());
         metrics.jobEnded();

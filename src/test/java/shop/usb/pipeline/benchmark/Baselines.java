@@ -102,7 +102,7 @@ final class Baselines {
      */
     static double database(DataSource dataSource, Path mount, int jobs, int threads) throws Exception {
         Clock clock = Clock.systemUTC();
-        JobRepository repository = new JobRepository(dataSource, clock);
+        JobRepository repository = new JobRepository(dataSource, Duration.ofSeconds(1), clock);
         String prefix = "DB-" + System.nanoTime() + "-";
         // One lease row per lane's own mount path, as the product has a mount per worker.
         List<UsbMountAllocator> allocators = new ArrayList<>();

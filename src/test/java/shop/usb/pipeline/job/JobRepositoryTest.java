@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
 
@@ -28,7 +29,7 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void secondJobForSameOrderIsRefused(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
-            JobRepository jobs = new JobRepository(dataSource, Clock.systemUTC());
+            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
 
             assertThat(jobs.create("ORD-1", "normal", "{}")).isPresent();
             assertThat(jobs.create("ORD-1", "high", "{}")).isEmpty();
@@ -40,7 +41,7 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void illegalTransitionsAreRefused(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
-            JobRepository jobs = new JobRepository(dataSource, Clock.systemUTC());
+            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             String id = jobs.create("ORD-2", "normal", "{}").orElseThrow();
 
             assertThatThrownBy(() -> jobs.complete(id, Instant.now(), "done"))
@@ -55,6 +56,45 @@ class JobRepositoryTest {
                 assertThat(job.progress()).isEqualTo(100);
                 assertThat(job.attempts()).isEqualTo(1);
             });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder(TestDatabase database) {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            String id = jobs.create("ORD-3", "normal", "{}").orElseThrow();
+            jobs.claim(id, "me").orElseThrow();
+            jobs.enterStage(id, Stage.VALIDATE, "Validating");
+            jobs.log(id, "WARN", Stage.VALIDATE, "A note");
+
+            assertThat(jobs.logs(id)).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
+            jobs.complete(id, Instant.now(), "Done");
+
+            assertThat(jobs.logs(id)).extracting(JobLogView::message)
+                    .containsExactly("Order ORD-3 received", "Attempt 1 started on me", "Validating", "A note", "Done");
+            jobs.writeLogs(id);
+            assertThat(jobs.logs(id)).as("nothing is written twice").hasSize(5);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void runWhoseStatusChangeIsRefusedKeepsItsLogLines(TestDatabase database) {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            String id = jobs.create("ORD-4", "normal", "{}").orElseThrow();
+            jobs.claim(id, "me").orElseThrow();
+            jobs.enterStage(id, Stage.VALIDATE, "Validating");
+            assertThat(jobs.cancel(id)).isEqualTo(JobRepository.CancelOutcome.REQUESTED);
+
+            assertThatThrownBy(() -> jobs.scheduleRetry(id, Stage.VALIDATE, ErrorCode.IO_ERROR, "Disk", Instant.now()))
+                    .isInstanceOf(JobCancelledException.class);
+            jobs.writeLogs(id);
+
+            assertThat(jobs.logs(id)).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
+                    "Attempt 1 started on me", "Validating", "Cancel requested; stopping at the next checkpoint");
         }
     }
 

@@ -32,7 +32,7 @@ class JobRetentionTest {
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(TestDatabase.h2(root.resolve("db")).url());
         Database.migrate(dataSource);
-        jobs = new JobRepository(dataSource, Clock.systemUTC());
+        jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         sql = new JdbcTemplate(dataSource);
     }
 

@@ -78,7 +78,7 @@ class UsbMountAllocatorTest {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         String crashed = processingJob("ORD-1");
         allocator.acquire(crashed, 1000);
-        JobRepository jobs = new JobRepository(dataSource, Clock.systemUTC());
+        JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         jobs.fail(crashed, Stage.WRITE_USB, java.time.Instant.now(), ErrorCode.STALLED, "its process died");
 
         assertThat(allocator.acquire(processingJob("ORD-2"), 1000)).isEqualTo(root.resolve("only"));
@@ -95,7 +95,7 @@ class UsbMountAllocatorTest {
     }
 
     private String processingJob(String orderId) {
-        JobRepository jobs = new JobRepository(dataSource, Clock.systemUTC());
+        JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         String id = jobs.create(orderId, "normal", "{}").orElseThrow();
         jobs.claim(id, "test");
         return id;

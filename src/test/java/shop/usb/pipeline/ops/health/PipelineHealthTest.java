@@ -44,7 +44,7 @@ class PipelineHealthTest {
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(TestDatabase.h2(root.resolve("db")).url());
         Database.migrate(dataSource);
-        jobs = new JobRepository(dataSource, Clock.systemUTC());
+        jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         sql = new JdbcTemplate(dataSource);
         Path mount = Files.createDirectories(root.resolve("usb"));
         // Nothing listens on this port: the broker counts as down.
