@@ -110,13 +110,18 @@ public class UsbMountAllocator {
     public record MountState(Path mount, long usableBytes, String problem) {
     }
 
+    /** A free mount costs one INSERT; a taken one is checked for a stale lease, which is dropped and retaken. */
     private boolean lease(Path mount, String jobId) {
         MapSqlParameterSource params = params().addValue("mount", mount.toString()).addValue("jobId", jobId);
-        jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params);
+        return insertLease(params)
+                || jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params) > 0 && insertLease(params);
+    }
+
+    private boolean insertLease(MapSqlParameterSource params) {
         try {
             jdbc.update(SqlStatements.get("insert-mount-lease"), params);
             return true;
-        } catch (DuplicateKeyException busy) {
+        } catch (DuplicateKeyException taken) {
             return false;
         }
     }
