@@ -38,7 +38,7 @@ final class JobLogBuffer {
     }
 
     /** The job's pending lines followed by {@code last}, which is not kept. */
-    List<Line> with(String jobId, Line last) {
+    List<Line> pendingFollowedBy(String jobId, Line last) {
         List<Line> lines = new ArrayList<>(pending.getOrDefault(jobId, List.of()));
         lines.add(last);
         return lines;

@@ -367,7 +367,7 @@ public class JobRepository {
 
     /** A status change that ends a run, committed with the run's buffered log lines and its own. */
     private void endRun(String id, JobLogBuffer.Line line, Runnable statusChange) {
-        List<JobLogBuffer.Line> lines = logBuffer.with(id, line);
+        List<JobLogBuffer.Line> lines = logBuffer.pendingFollowedBy(id, line);
         transaction.executeWithoutResult(status -> {
             statusChange.run();
             insertLogs(id, lines);

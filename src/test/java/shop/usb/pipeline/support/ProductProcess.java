@@ -3,6 +3,7 @@ package shop.usb.pipeline.support;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,16 +14,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import shop.usb.pipeline.PipelineApplication;
 
 /**
  * The product in a JVM of its own, as {@code java -jar} would run it but from the test classpath:
- * for tests that kill it and benchmarks that measure its memory.
+ * for tests that kill it and benchmarks that measure its memory and startup. Its classes run from a
+ * jar, as they ship (a class data sharing archive holds only classes that come from jars).
  */
 public final class ProductProcess implements AutoCloseable {
+
+    private static String productClasspath;
 
     private final Process process;
     private final int httpPort;
@@ -39,10 +46,7 @@ public final class ProductProcess implements AutoCloseable {
      */
     public static ProductProcess start(List<String> jvmOptions, Map<String, String> properties, Path log)
             throws IOException {
-        // An empty entry would put the working directory (the repository root, with routes/) on the classpath.
-        String classpath = Arrays.stream(System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")).split(File.pathSeparator))
-                .filter(entry -> !entry.isBlank()).collect(Collectors.joining(File.pathSeparator));
+        String classpath = productClasspath();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -57,6 +61,53 @@ public final class ProductProcess implements AutoCloseable {
         ProductProcess product = new ProductProcess(process, Integer.parseInt(properties.get("camel.server.port")));
         product.awaitReady();
         return product;
+    }
+
+    /**
+     * The test classpath with the product's classes folder packed into a jar and the test classes
+     * left out. An empty entry would put the working directory (the repository root, with routes/)
+     * on the classpath, so there is none.
+     */
+    private static synchronized String productClasspath() throws IOException {
+        if (productClasspath == null) {
+            Path productClasses = codeSource(PipelineApplication.class);
+            Path testClasses = codeSource(ProductProcess.class);
+            Path productJar = productClasses.resolveSibling("product-classes.jar");
+            packJar(productClasses, productJar);
+            productClasspath = Arrays.stream(System.getProperty("surefire.test.class.path",
+                            System.getProperty("java.class.path")).split(File.pathSeparator))
+                    .filter(entry -> !entry.isBlank())
+                    .map(entry -> Path.of(entry).toAbsolutePath())
+                    .filter(entry -> !entry.equals(testClasses))
+                    .map(entry -> entry.equals(productClasses) ? productJar : entry)
+                    .map(Path::toString)
+                    .collect(Collectors.joining(File.pathSeparator));
+        }
+        return productClasspath;
+    }
+
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Folders get entries of their own: resource scanners (Flyway's among them) look folders up by name. */
+    private static void packJar(Path folder, Path jar) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : (Iterable<Path>) paths.filter(path -> !path.equals(folder))::iterator) {
+                String name = folder.relativize(path).toString().replace(File.separatorChar, '/');
+                boolean isFolder = Files.isDirectory(path);
+                out.putNextEntry(new JarEntry(isFolder ? name + "/" : name));
+                if (!isFolder) {
+                    Files.copy(path, out);
+                }
+                out.closeEntry();
+            }
+        }
     }
 
     public long pid() {
