@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import org.awaitility.Awaitility;
 
 /**
  * Headless Chromium over the DevTools protocol (JDK WebSocket and Jackson only), for one test thread. Every wait is
@@ -191,26 +193,30 @@ public final class Chromium implements AutoCloseable {
         }
     }
 
+    private static URI pageWebSocketUrl(Process process, Path profile) {
+        return Awaitility.await("Chromium's DevTools page target")
+                .atMost(TIMEOUT.multipliedBy(3)) // a cold start on a busy CI machine is slow
+                .pollInterval(Duration.ofMillis(100))
+                .failFast("Chromium exited", () -> !process.isAlive())
+                .ignoreExceptions()
+                .until(() -> pageTarget(profile.resolve("DevToolsActivePort")), Optional::isPresent)
+                .orElseThrow();
+    }
+
     // With port 0 Chromium picks a free port and writes it to DevToolsActivePort; /json/list then names the page.
-    private static URI pageWebSocketUrl(Process process, Path profile) throws Exception {
-        Path portFile = profile.resolve("DevToolsActivePort");
-        Duration limit = TIMEOUT.multipliedBy(3); // a cold start on a busy CI machine is slow
-        for (long end = System.nanoTime() + limit.toNanos(); System.nanoTime() < end; Thread.sleep(100)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("it exited with code " + process.exitValue());
-            }
-            List<String> lines = Files.exists(portFile) ? Files.readAllLines(portFile) : List.of();
-            if (lines.size() >= 2) { // both lines there: the file is complete and the port listens
-                URI list = URI.create("http://127.0.0.1:" + lines.get(0).trim() + "/json/list");
-                for (JsonNode target : JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(list)
-                        .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()).body())) {
-                    if (target.path("type").asText().equals("page") && target.has("webSocketDebuggerUrl")) {
-                        return URI.create(target.get("webSocketDebuggerUrl").asText());
-                    }
-                }
+    private static Optional<URI> pageTarget(Path portFile) throws Exception {
+        List<String> lines = Files.exists(portFile) ? Files.readAllLines(portFile) : List.of();
+        if (lines.size() < 2) { // both lines there: the file is complete and the port listens
+            return Optional.empty();
+        }
+        URI list = URI.create("http://127.0.0.1:" + lines.get(0).trim() + "/json/list");
+        for (JsonNode target : JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(list)
+                .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()).body())) {
+            if (target.path("type").asText().equals("page") && target.has("webSocketDebuggerUrl")) {
+                return Optional.of(URI.create(target.get("webSocketDebuggerUrl").asText()));
             }
         }
-        throw new IllegalStateException("no DevToolsActivePort or no page target after " + limit.toSeconds() + " s");
+        return Optional.empty();
     }
 
     private static String stderrTail(Path tempDir) {
