@@ -64,9 +64,7 @@ class JobRepositoryTest {
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
-            String id = jobs.create("ORD-3", "normal", "{}").orElseThrow();
-            jobs.claim(id, "me").orElseThrow();
-            jobs.enterStage(id, Stage.VALIDATE, "Validating");
+            String id = validating(jobs, "ORD-3");
             jobs.log(id, "WARN", Stage.VALIDATE, "A note");
 
             assertThat(jobs.logs(id)).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
@@ -84,9 +82,7 @@ class JobRepositoryTest {
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
-            String id = jobs.create("ORD-4", "normal", "{}").orElseThrow();
-            jobs.claim(id, "me").orElseThrow();
-            jobs.enterStage(id, Stage.VALIDATE, "Validating");
+            String id = validating(jobs, "ORD-4");
             assertThat(jobs.cancel(id)).isEqualTo(JobRepository.CancelOutcome.REQUESTED);
 
             assertThatThrownBy(() -> jobs.scheduleRetry(id, Stage.VALIDATE, ErrorCode.IO_ERROR, "Disk", Instant.now()))
@@ -96,6 +92,14 @@ class JobRepositoryTest {
             assertThat(jobs.logs(id)).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
                     "Attempt 1 started on me", "Validating", "Cancel requested; stopping at the next checkpoint");
         }
+    }
+
+    /** A job of a new order, claimed by "me" and in its validate stage. */
+    private static String validating(JobRepository jobs, String orderId) {
+        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
+        jobs.claim(id, "me").orElseThrow();
+        jobs.enterStage(id, Stage.VALIDATE, "Validating");
+        return id;
     }
 
     private static HikariDataSource open(TestDatabase database) {
