@@ -1,3 +1,4 @@
 UPDATE processing_jobs
-   SET status = 'CANCELLED', completed_at = :now, updated_at = :now, cancel_requested = FALSE
- WHERE id = :id AND status = 'PROCESSING'
+   SET status = :status, run_token = NULL, completed_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP,
+       cancel_requested = FALSE
+ WHERE id = :id AND status IN (:from) AND run_token = :runToken

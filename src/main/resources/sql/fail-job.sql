@@ -1,4 +1,5 @@
 UPDATE processing_jobs
-   SET status = 'FAILED', error_code = :errorCode, error_message = :errorMessage,
-       error_recoverable = :recoverable, completed_at = :now, updated_at = :now, duration_ms = :durationMs
- WHERE id = :id AND status IN (:from)
+   SET status = :status, run_token = NULL, error_code = :errorCode, error_message = :errorMessage,
+       error_recoverable = :recoverable, completed_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP,
+       duration_ms = CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - started_at)) * 1000 AS BIGINT)
+ WHERE id = :id AND status IN (:from) AND run_token = :runToken

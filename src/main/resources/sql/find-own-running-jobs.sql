@@ -1,1 +1,1 @@
-SELECT * FROM processing_jobs WHERE status = 'PROCESSING' AND owner_instance = :owner
+SELECT * FROM processing_jobs WHERE status = :status AND owner_instance = :owner

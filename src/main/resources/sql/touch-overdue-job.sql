@@ -1,2 +1,3 @@
-UPDATE processing_jobs SET next_attempt_at = :now, updated_at = :now
- WHERE id = :id AND status IN ('QUEUED', 'RETRYING') AND next_attempt_at < :overdueBefore
+UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP
+ WHERE id = :id AND status IN (:waiting) AND run_token IS NULL
+   AND next_attempt_at < CURRENT_TIMESTAMP - CAST(:overdueAfterMs AS BIGINT) * INTERVAL '0.001' SECOND

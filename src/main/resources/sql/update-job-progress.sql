@@ -1,4 +1,4 @@
 UPDATE processing_jobs
    SET progress = :progress, bytes_written = :bytesWritten, files_written = :filesWritten,
-       heartbeat_at = :now, updated_at = :now
- WHERE id = :id AND status = 'PROCESSING' AND cancel_requested = FALSE
+       updated_at = CURRENT_TIMESTAMP
+ WHERE id = :id AND run_token = :runToken AND cancel_requested = FALSE

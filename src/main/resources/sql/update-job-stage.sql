@@ -1,3 +1,3 @@
 UPDATE processing_jobs
-   SET stage = :stage, progress = :progress, heartbeat_at = :now, updated_at = :now
- WHERE id = :id AND status = 'PROCESSING' AND cancel_requested = FALSE
+   SET stage = :stage, progress = :progress, updated_at = CURRENT_TIMESTAMP
+ WHERE id = :id AND run_token = :runToken AND cancel_requested = FALSE

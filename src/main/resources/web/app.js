@@ -605,6 +605,8 @@
       ['Priority', job.priority],
       ['Attempts', formatCount(job.attempts)],
       ['USB mount', job.usbMount || '–'],
+      ['Verified by', job.verifiedBy === 'direct' ? 'reading the stick (direct)'
+        : job.verifiedBy === 'cached' ? 'page cache (filesystem refuses direct reads)' : '–'],
       ['Bytes', formatBytes(job.bytesWritten) + ' of ' + formatBytes(job.bytesPlanned)],
       ['Files', formatCount(job.filesWritten) + ' of ' + formatCount(job.filesPlanned)],
       ['Duration', formatDuration(duration.ms) + (duration.running ? ' (running)' : '')],

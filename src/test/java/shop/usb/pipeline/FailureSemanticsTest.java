@@ -74,7 +74,7 @@ abstract class FailureSemanticsTest {
         assertThat(failed.errorCode()).isEqualTo("USB_UNAVAILABLE");
         assertThat(stick).as("a missing mount is never created").doesNotExist();
         assertThat(pipeline.jobs().logs(failed.id())).filteredOn(line -> "WARN".equals(line.level()))
-                .extracting(JobLogView::message).hasSize(2).allMatch(m -> m.contains("retry at"));
+                .extracting(JobLogView::message).hasSize(2).allMatch(m -> m.contains("(retry in "));
         Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> { });
         assertThat(dead).isNotNull();
         assertThat(dead.getStringProperty("pipelineErrorCode")).isEqualTo("USB_UNAVAILABLE");

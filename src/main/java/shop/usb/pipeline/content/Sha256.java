@@ -25,10 +25,20 @@ public final class Sha256 {
                 digest.update(buffer, 0, read);
             }
         }
+        return hex(digest);
+    }
+
+    public static String of(byte[] bytes) {
+        MessageDigest digest = newDigest();
+        digest.update(bytes);
+        return hex(digest);
+    }
+
+    public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

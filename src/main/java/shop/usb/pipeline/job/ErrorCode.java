@@ -17,6 +17,8 @@ public enum ErrorCode {
     USB_UNAVAILABLE(true),
     USB_READ_ONLY(true),
     USB_FULL(true),
+    // The slot no longer holds the filesystem the job leased: the stick was pulled or unmounted.
+    USB_REMOVED(true),
     VERIFICATION_FAILED(true),
     // The worker stopped sending heartbeats: the process died or hung mid-job.
     STALLED(true),

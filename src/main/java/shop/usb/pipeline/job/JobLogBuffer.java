@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Log lines of the jobs running in this process that are not written yet. They go to the database
  * with the job's next status change, or with a progress write once the oldest has waited a progress
  * interval: a small job's whole story then costs one batch instead of a commit per line. One thread
- * runs a job, so each job's list has one writer.
+ * does a run, so each run's list has one writer; a run that lost its job keeps its lines apart.
  */
 final class JobLogBuffer {
 
@@ -20,7 +20,7 @@ final class JobLogBuffer {
     record Line(Instant at, String level, Stage stage, String message, String errorCode) {
     }
 
-    private final Map<String, List<Line>> pending = new ConcurrentHashMap<>();
+    private final Map<JobRun, List<Line>> pending = new ConcurrentHashMap<>();
     private final Duration maxDelay;
     private final Clock clock;
 
@@ -33,27 +33,27 @@ final class JobLogBuffer {
         return new Line(clock.instant(), level, stage, message, errorCode);
     }
 
-    void add(String jobId, Line line) {
-        pending.computeIfAbsent(jobId, id -> new ArrayList<>()).add(line);
+    void add(JobRun run, Line line) {
+        pending.computeIfAbsent(run, id -> new ArrayList<>()).add(line);
     }
 
     /** The job's pending lines followed by {@code last}, which is not kept. */
-    List<Line> pendingFollowedBy(String jobId, Line last) {
-        List<Line> lines = new ArrayList<>(pending.getOrDefault(jobId, List.of()));
+    List<Line> pendingFollowedBy(JobRun run, Line last) {
+        List<Line> lines = new ArrayList<>(pending.getOrDefault(run, List.of()));
         lines.add(last);
         return lines;
     }
 
     /** True when the job's oldest pending line has waited long enough. */
-    boolean due(String jobId) {
-        List<Line> lines = pending.get(jobId);
+    boolean due(JobRun run) {
+        List<Line> lines = pending.get(run);
         return lines != null && !lines.isEmpty()
                 && !lines.get(0).at().plus(maxDelay).isAfter(clock.instant());
     }
 
     /** Removes and returns the job's pending lines (written, or about to be). */
-    List<Line> take(String jobId) {
-        List<Line> lines = pending.remove(jobId);
+    List<Line> take(JobRun run) {
+        List<Line> lines = pending.remove(run);
         return lines == null ? List.of() : lines;
     }
 }

@@ -2,7 +2,6 @@ package shop.usb.pipeline.job;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,28 +44,30 @@ public class JobRecovery {
     public List<FollowUp> recoverOwn() {
         List<FollowUp> followUps = new ArrayList<>();
         for (RunningJob job : jobs.findOwnRunning(instanceId)) {
-            recover(job, "was interrupted when instance " + instanceId + " stopped").ifPresent(followUps::add);
+            recover(job, Duration.ZERO, "was interrupted when instance " + instanceId + " stopped")
+                    .ifPresent(followUps::add);
         }
         return followUps;
     }
 
     public List<FollowUp> sweep() {
-        Instant now = clock.instant();
         List<FollowUp> followUps = new ArrayList<>();
-        for (RunningJob job : jobs.findStalled(now.minus(stalledAfter))) {
-            recover(job, "stalled: no heartbeat since " + job.heartbeatAt()).ifPresent(followUps::add);
+        for (RunningJob job : jobs.findStalled(stalledAfter)) {
+            recover(job, stalledAfter, "stalled: no heartbeat since " + job.heartbeatAt())
+                    .ifPresent(followUps::add);
         }
-        for (String id : jobs.takeOverdue(now.minus(overdueAfter))) {
+        for (String id : jobs.takeOverdue(overdueAfter)) {
             LOG.warn("Job {} was due to run more than {} ago; sending its job message again", id, overdueAfter);
             followUps.add(FollowUp.run(id, null));
         }
         return followUps;
     }
 
-    private Optional<FollowUp> recover(RunningJob job, String why) {
-        String message = "Attempt " + job.attempts() + " " + why;
+    /** Ends the run that was read, if its heartbeat is still older than {@code silentFor}. */
+    private Optional<FollowUp> recover(RunningJob job, Duration silentFor, String why) {
+        String message = "Attempt " + job.attempts() + " (run " + job.run().shortToken() + ") " + why;
         if (job.cancelRequested()) {
-            if (!jobs.recover(job, JobStatus.CANCELLED, null, message + "; it was being cancelled", null)) {
+            if (!jobs.recover(job, silentFor, JobStatus.CANCELLED, null, message + "; it was being cancelled", null)) {
                 return Optional.empty();
             }
             metrics.jobCancelled();
@@ -74,16 +75,16 @@ public class JobRecovery {
         }
         Optional<Duration> delay = retries.delayAfter(job.attempts());
         if (delay.isPresent()) {
-            Instant at = clock.instant().plus(delay.get());
-            LOG.warn("Job {} {}; retrying at {}", job.id(), why, at);
-            if (!jobs.recover(job, JobStatus.RETRYING, ErrorCode.STALLED, message, at)) {
+            LOG.warn("Job {} {}; retrying in {}", job.id(), why, delay.get());
+            if (!jobs.recover(job, silentFor, JobStatus.RETRYING, ErrorCode.STALLED, message, delay.get())) {
                 return Optional.empty();
             }
             metrics.jobRetried(ErrorCode.STALLED);
-            return Optional.of(FollowUp.run(job.id(), at));
+            return Optional.of(FollowUp.run(job.id(), clock.instant().plus(delay.get())));
         }
         LOG.error("Job {} {}; no attempts left", job.id(), why);
-        if (!jobs.recover(job, JobStatus.FAILED, ErrorCode.STALLED, message + "; no attempts left", null)) {
+        if (!jobs.recover(job, silentFor, JobStatus.FAILED, ErrorCode.STALLED, message + "; no attempts left",
+                null)) {
             return Optional.empty();
         }
         metrics.jobFailed(ErrorCode.STALLED);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,27 +25,29 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The job table and its log. Every status change is a guarded UPDATE: it applies only from the
- * statuses {@link JobStatus#enteredFrom()} allows, and is refused otherwise.
+ * The job table and its log. Every status change goes through one guarded transition
+ * ({@link #transition}): it applies only from the statuses {@link JobStatus#enteredFrom()} allows,
+ * and only for the job's owner, the run whose token the claim stored, or, for an operator or a
+ * claim, a job no run owns. A refused change is never silently applied. Times that decide anything
+ * (heartbeats, due times, stalled checks) are the database's ({@code CURRENT_TIMESTAMP}), never a
+ * JVM's, so instances with skewed clocks agree.
  */
 public class JobRepository {
 
     public static final String BEAN_NAME = "jobRepository";
 
-    /** A scheduled job message may fire this much before next_attempt_at by the broker's clock. */
+    /** A scheduled job message may fire this much before next_attempt_at (another clock fired it). */
     private static final Duration CLAIM_TOLERANCE = Duration.ofSeconds(1);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final JobLogBuffer logBuffer;
-    private final Clock clock;
 
     /** {@code logDelay}: how long a running job's log line may wait to be written with others. */
     public JobRepository(DataSource dataSource, Duration logDelay, Clock clock) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.logBuffer = new JobLogBuffer(logDelay, clock);
-        this.clock = clock;
     }
 
     /** Records a QUEUED job for the order; empty when the order already has a job. */
@@ -55,6 +58,7 @@ public class JobRepository {
                 jdbc.update(SqlStatements.get("insert-job"), params()
                         .addValue("id", id)
                         .addValue("orderId", orderId)
+                        .addValue("status", JobStatus.QUEUED.name())
                         .addValue("stage", Stage.INTAKE.label())
                         .addValue("priority", priority)
                         .addValue("orderJson", orderJson));
@@ -67,88 +71,117 @@ public class JobRepository {
     }
 
     /**
-     * Moves a QUEUED or RETRYING job to PROCESSING for this instance; empty when it is not claimable.
-     * From here until the run ends, the job's log lines are buffered (see {@link JobLogBuffer}).
+     * Moves a QUEUED or RETRYING job that is due to PROCESSING under a new run of this instance;
+     * empty when it is not claimable. From here until the run ends, its log lines are buffered.
      */
     public Optional<ClaimedJob> claim(String id, String owner) {
-        int updated = jdbc.update(SqlStatements.get("claim-job"), guarded(id, JobStatus.PROCESSING)
+        JobRun run = new JobRun(id, UUID.randomUUID().toString());
+        if (!transition(id, JobStatus.PROCESSING, null, "claim-job", params()
+                .addValue("newRunToken", run.token())
                 .addValue("owner", owner)
-                .addValue("due", OffsetDateTime.now(clock).plus(CLAIM_TOLERANCE)));
-        if (updated == 0) {
+                .addValue("toleranceMs", CLAIM_TOLERANCE.toMillis()))) {
             return Optional.empty();
         }
-        JobRow row = jdbc.queryForObject(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
-                (rs, n) -> new JobRow(rs.getString("order_id"), rs.getString("order_json"),
+        ClaimedJob claimed = jdbc.queryForObject(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
+                (rs, n) -> new ClaimedJob(run, rs.getString("order_id"), rs.getString("order_json"),
                         rs.getInt("attempts"), instant(rs, "started_at"), rs.getString("usb_mount")));
-        log(id, "INFO", Stage.INTAKE, "Attempt " + row.attempts() + " started on " + owner);
-        return Optional.of(new ClaimedJob(id, row.orderId(), row.orderJson(), row.attempts(), row.startedAt(),
-                row.usbMount()));
+        log(run, "INFO", Stage.INTAKE, "Attempt " + claimed.attempts() + " started on " + owner + " (run "
+                + run.shortToken() + ")");
+        return Optional.of(claimed);
     }
 
-    /** Marks the start of a stage: stage, its progress, a heartbeat and a log line. */
-    public void enterStage(String id, Stage stage, String message) {
-        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-stage"), params()
-                .addValue("id", id)
+    /** How long a waiting job still has until it is due, by the database's clock; empty when due or not waiting. */
+    public Optional<Duration> dueIn(String id) {
+        return jdbc.queryForList(SqlStatements.get("find-job-due-in"), params().addValue("id", id)
+                .addValue("waiting", JobStatus.waitingNames()), Long.class)
+                .stream().findFirst().map(Duration::ofMillis);
+    }
+
+    /** Marks the start of a stage: stage, its progress and a log line. */
+    public void enterStage(JobRun run, Stage stage, String message) {
+        ownedWrite(run, "update-job-stage", params()
                 .addValue("stage", stage.label())
-                .addValue("progress", stage.progress())));
-        log(id, "INFO", stage, message);
+                .addValue("progress", stage.progress()));
+        log(run, "INFO", stage, message);
     }
 
-    public void recordPlan(String id, long bytesPlanned, int filesPlanned) {
-        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-plan"), params()
-                .addValue("id", id)
+    public void recordPlan(JobRun run, long bytesPlanned, int filesPlanned) {
+        ownedWrite(run, "update-job-plan", params()
                 .addValue("bytesPlanned", bytesPlanned)
-                .addValue("filesPlanned", filesPlanned)));
+                .addValue("filesPlanned", filesPlanned));
     }
 
-    public void recordMount(String id, String mount) {
-        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-mount"), params()
-                .addValue("id", id)
-                .addValue("mount", mount)));
+    public void recordMount(JobRun run, String mount) {
+        ownedWrite(run, "update-job-mount", params().addValue("mount", mount));
     }
 
-    /** Progress within a stage; also the job's heartbeat, and a moment to write log lines that waited long enough. */
-    public void recordProgress(String id, int progress, long bytesWritten, int filesWritten) {
-        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-progress"), params()
-                .addValue("id", id)
+    /** Progress within a stage; also a moment to write log lines that waited long enough. */
+    public void recordProgress(JobRun run, int progress, long bytesWritten, int filesWritten) {
+        ownedWrite(run, "update-job-progress", params()
                 .addValue("progress", progress)
                 .addValue("bytesWritten", bytesWritten)
-                .addValue("filesWritten", filesWritten)));
-        writeLogsIfDue(id);
-    }
-
-    /** Proves the job is alive during long work that changes nothing else. */
-    public void heartbeat(String id) {
-        requireProcessing(id, jdbc.update(SqlStatements.get("update-job-heartbeat"), params().addValue("id", id)));
-        writeLogsIfDue(id);
-    }
-
-    public void complete(String id, Instant startedAt, String message) {
-        endRun(id, logBuffer.line("INFO", Stage.DONE, message, null), () ->
-                transition(id, JobStatus.COMPLETED, "complete-job", params()
-                        .addValue("stage", Stage.DONE.label())
-                        .addValue("durationMs", durationSince(startedAt))));
-    }
-
-    public void fail(String id, Stage stage, Instant startedAt, ErrorCode code, String message) {
-        endRun(id, logBuffer.line("ERROR", stage, message, code.name()), () ->
-                transition(id, JobStatus.FAILED, "fail-job", params()
-                        .addValue("errorCode", code.name())
-                        .addValue("errorMessage", truncate(message, 2000))
-                        .addValue("recoverable", code.recoverable())
-                        .addValue("durationMs", durationSince(startedAt))));
+                .addValue("filesWritten", filesWritten));
+        writeLogsIfDue(run);
     }
 
     /**
-     * PROCESSING to RETRYING after a recoverable failure; the job message for {@code nextAttemptAt} follows.
-     * Throws {@link JobCancelledException} when an operator asked the job to stop: the cancel wins.
+     * Proves the run still owns its job and nobody asked it to stop; throws otherwise. Called before
+     * the run changes an order folder, and at checkpoints of long work that writes nothing else.
      */
-    public void scheduleRetry(String id, Stage stage, ErrorCode code, String message, Instant nextAttemptAt) {
-        endRun(id, logBuffer.line("WARN", stage, message + " (retry at " + nextAttemptAt + ")", code.name()), () ->
-                requireProcessing(id, jdbc.update(SqlStatements.get("retry-job"), guarded(id, JobStatus.RETRYING)
+    public void confirmOwnership(JobRun run) {
+        ownedWrite(run, "confirm-job-run", params());
+        writeLogsIfDue(run);
+    }
+
+    /** Throws {@link RunSupersededException} unless the run owns its job, whether or not a cancel is pending. */
+    public void requireOwnership(JobRun run) {
+        ownedWrite(run, "update-job-heartbeat", params());
+    }
+
+    /** Writes the heartbeat of each run in one batch; returns the runs that no longer own their job. */
+    public List<JobRun> heartbeat(Collection<JobRun> runs) {
+        List<JobRun> beating = List.copyOf(runs);
+        if (beating.isEmpty()) {
+            return List.of();
+        }
+        int[] updated = jdbc.batchUpdate(SqlStatements.get("update-job-heartbeat"), beating.stream()
+                .map(run -> params().addValue("id", run.jobId()).addValue("runToken", run.token()))
+                .toArray(MapSqlParameterSource[]::new));
+        List<JobRun> lost = new ArrayList<>();
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] == 0) {
+                lost.add(beating.get(i));
+            }
+        }
+        return lost;
+    }
+
+    public void complete(JobRun run, String message, String verifiedBy) {
+        endRun(run, logBuffer.line("INFO", Stage.DONE, message, null), () ->
+                ownedTransition(run, JobStatus.COMPLETED, "complete-job", params()
+                        .addValue("stage", Stage.DONE.label())
+                        .addValue("verifiedBy", verifiedBy)));
+    }
+
+    public void fail(JobRun run, Stage stage, ErrorCode code, String message) {
+        endRun(run, logBuffer.line("ERROR", stage, message, code.name()), () ->
+                ownedTransition(run, JobStatus.FAILED, "fail-job", params()
                         .addValue("errorCode", code.name())
                         .addValue("errorMessage", truncate(message, 2000))
-                        .addValue("nextAttemptAt", utc(nextAttemptAt)))));
+                        .addValue("recoverable", code.recoverable())));
+    }
+
+    /**
+     * PROCESSING to RETRYING after a recoverable failure, due after {@code delay} by the database's
+     * clock; the job message for that time follows. Throws {@link JobCancelledException} when an
+     * operator asked the job to stop: the cancel wins.
+     */
+    public void scheduleRetry(JobRun run, Stage stage, ErrorCode code, String message, Duration delay) {
+        endRun(run, logBuffer.line("WARN", stage, message + " (retry in " + delay.toMillis() + " ms)", code.name()),
+                () -> ownedTransition(run, JobStatus.RETRYING, "retry-job", params()
+                        .addValue("errorCode", code.name())
+                        .addValue("errorMessage", truncate(message, 2000))
+                        .addValue("delayMs", delay.toMillis())));
     }
 
     public enum CancelOutcome { CANCELLED, REQUESTED, ALREADY_FINAL, NOT_FOUND }
@@ -156,7 +189,7 @@ public class JobRepository {
     /** A waiting job is cancelled at once; a running one is asked to stop at its next checkpoint. */
     public CancelOutcome cancel(String id) {
         return transaction.execute(status -> {
-            if (jdbc.update(SqlStatements.get("cancel-waiting-job"), params().addValue("id", id)) == 1) {
+            if (transition(id, JobStatus.CANCELLED, null, "cancel-waiting-job", params())) {
                 insertLog(id, "INFO", Stage.INTAKE, "Cancelled by an operator before it ran", null);
                 return CancelOutcome.CANCELLED;
             }
@@ -169,20 +202,17 @@ public class JobRepository {
     }
 
     /** A running job that stopped for a cancel request ends CANCELLED. */
-    public void cancelRunning(String id, Stage stage, String message) {
-        endRun(id, logBuffer.line("INFO", stage, message, null), () -> {
-            if (jdbc.update(SqlStatements.get("cancel-running-job"), params().addValue("id", id)) == 0) {
-                throw new IllegalTransitionException(id, JobStatus.CANCELLED);
-            }
-        });
+    public void cancelRunning(JobRun run, Stage stage, String message) {
+        endRun(run, logBuffer.line("INFO", stage, message, null), () ->
+                ownedTransition(run, JobStatus.CANCELLED, "cancel-running-job", params()));
     }
 
     /** A FAILED or CANCELLED job is queued again with a fresh attempt budget; false when it is in another status. */
     public boolean requeue(String id) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
             int attempts = findById(id).map(JobView::attempts).orElse(0);
-            if (jdbc.update(SqlStatements.get("requeue-job"), guarded(id, JobStatus.QUEUED)
-                    .addValue("stage", Stage.INTAKE.label())) == 0) {
+            if (!transition(id, JobStatus.QUEUED, null, "requeue-job", params()
+                    .addValue("stage", Stage.INTAKE.label()))) {
                 return false;
             }
             insertLog(id, "INFO", Stage.INTAKE, "Queued again by an operator after " + attempts + " attempts", null);
@@ -190,60 +220,63 @@ public class JobRepository {
         }));
     }
 
-    /** PROCESSING jobs whose heartbeat is older than the threshold. */
-    public List<RunningJob> findStalled(Instant stalledBefore) {
-        return jdbc.query(SqlStatements.get("find-stalled-jobs"),
-                params().addValue("stalledBefore", utc(stalledBefore)), JobRepository::running);
+    /** Running jobs whose heartbeat is older than {@code stalledAfter} by the database's clock. */
+    public List<RunningJob> findStalled(Duration stalledAfter) {
+        return jdbc.query(SqlStatements.get("find-stalled-jobs"), params()
+                .addValue("status", JobStatus.PROCESSING.name())
+                .addValue("stalledAfterMs", stalledAfter.toMillis()), JobRepository::running);
     }
 
     /** PROCESSING jobs this instance owned when it last ran: after a restart nobody runs them. */
     public List<RunningJob> findOwnRunning(String owner) {
-        return jdbc.query(SqlStatements.get("find-own-running-jobs"), params().addValue("owner", owner),
-                JobRepository::running);
+        return jdbc.query(SqlStatements.get("find-own-running-jobs"), params()
+                .addValue("status", JobStatus.PROCESSING.name())
+                .addValue("owner", owner), JobRepository::running);
     }
 
     /**
-     * Ends a run nobody is doing any more: RETRYING with a due time, FAILED, or CANCELLED when a
-     * cancel was asked for. False when another sweeper got there first.
+     * Ends a run nobody is doing any more, provided its heartbeat is still older than
+     * {@code stalledAfter}: RETRYING due after {@code delay}, FAILED, or CANCELLED when a cancel was
+     * asked for. False when the run beat meanwhile or another sweeper got there first.
      */
-    public boolean recover(RunningJob job, JobStatus outcome, ErrorCode code, String message, Instant nextAttemptAt) {
+    public boolean recover(RunningJob job, Duration stalledAfter, JobStatus outcome, ErrorCode code, String message,
+            Duration delay) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            Instant now = clock.instant();
-            int updated = jdbc.update(SqlStatements.get("recover-stalled-job"), params()
-                    .addValue("id", job.id())
-                    .addValue("status", outcome.name())
+            boolean recovered = transition(job.id(), outcome, job.run(), "recover-stalled-job", params()
                     .addValue("errorCode", code == null ? null : code.name())
                     .addValue("recoverable", code == null ? null : code.recoverable())
                     .addValue("errorMessage", message)
-                    .addValue("nextAttemptAt", nextAttemptAt == null ? null : utc(nextAttemptAt))
-                    .addValue("completedAt", outcome.isFinal() ? utc(now) : null)
-                    .addValue("heartbeatAt", utc(job.heartbeatAt())));
-            if (updated == 1) {
+                    .addValue("delayMs", delay == null ? null : delay.toMillis())
+                    .addValue("ended", outcome.isFinal())
+                    .addValue("stalledAfterMs", stalledAfter.toMillis()));
+            if (recovered) {
                 insertLog(job.id(), outcome == JobStatus.RETRYING ? "WARN" : "ERROR", job.stage(), message,
                         code == null ? null : code.name());
             }
-            return updated == 1;
+            return recovered;
         }));
     }
 
     /** Waiting jobs that should have run long ago; each is marked so it is re-sent at most once per period. */
-    public List<String> takeOverdue(Instant overdueBefore) {
-        MapSqlParameterSource values = params().addValue("overdueBefore", utc(overdueBefore));
+    public List<String> takeOverdue(Duration overdueAfter) {
+        MapSqlParameterSource values = params()
+                .addValue("waiting", JobStatus.waitingNames())
+                .addValue("overdueAfterMs", overdueAfter.toMillis());
         return jdbc.queryForList(SqlStatements.get("find-overdue-jobs"), values, String.class).stream()
                 .filter(id -> jdbc.update(SqlStatements.get("touch-overdue-job"),
-                        params().addValue("id", id).addValue("overdueBefore", utc(overdueBefore))) == 1)
+                        new MapSqlParameterSource(values.getValues()).addValue("id", id)) == 1)
                 .toList();
     }
 
     /** A line in a running job's log, written with its next status change or progress write. */
-    public void log(String id, String level, Stage stage, String message) {
-        logBuffer.add(id, logBuffer.line(level, stage, message, null));
-        writeLogsIfDue(id);
+    public void log(JobRun run, String level, Stage stage, String message) {
+        logBuffer.add(run, logBuffer.line(level, stage, message, null));
+        writeLogsIfDue(run);
     }
 
     /** Writes what is left of a run's log, however the run ended (its status change may have been refused). */
-    public void writeLogs(String id) {
-        insertLogs(id, logBuffer.take(id));
+    public void writeLogs(JobRun run) {
+        insertLogs(run.jobId(), logBuffer.take(run));
     }
 
     public Optional<JobView> findById(String id) {
@@ -307,11 +340,8 @@ public class JobRepository {
     }
 
     public JobFigures figures(Duration stalledAfter) {
-        Instant now = clock.instant();
         return jdbc.queryForObject(SqlStatements.get("job-figures"), params()
-                .addValue("hourAgo", utc(now.minus(Duration.ofHours(1))))
-                .addValue("dayAgo", utc(now.minus(Duration.ofDays(1))))
-                .addValue("stalledBefore", utc(now.minus(stalledAfter))),
+                .addValue("stalledAfterMs", stalledAfter.toMillis()),
                 (rs, n) -> new JobFigures(rs.getLong("completed_last_hour"), rs.getLong("failed_last_hour"),
                         rs.getLong("completed_last_day"), rs.getLong("stalled"), instant(rs, "oldest_queued_at")));
     }
@@ -340,44 +370,62 @@ public class JobRepository {
     }
 
 
-    private MapSqlParameterSource params() {
-        return new MapSqlParameterSource("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+    private static MapSqlParameterSource params() {
+        return new MapSqlParameterSource();
     }
 
-    private MapSqlParameterSource guarded(String id, JobStatus target) {
-        return params().addValue("id", id).addValue("from", target.enteredFromNames());
+    /**
+     * The one way a job's status changes: {@code statement} applies only from the statuses
+     * {@code target} may be entered from ({@code :from}), and only for its owner: the run
+     * {@code owner} ({@code :runToken}), or, when that is null, a job no run owns. True when it applied.
+     */
+    private boolean transition(String id, JobStatus target, JobRun owner, String statement,
+            MapSqlParameterSource values) {
+        values.addValue("id", id)
+                .addValue("status", target.name())
+                .addValue("from", target.enteredFromNames())
+                .addValue("runToken", owner == null ? null : owner.token());
+        return jdbc.update(SqlStatements.get(statement), values) == 1;
     }
 
-    private void transition(String id, JobStatus target, String statement, MapSqlParameterSource values) {
-        values.addValue("id", id).addValue("from", target.enteredFromNames());
+    /** A status change by the run that owns the job; refused with the reason when it no longer does. */
+    private void ownedTransition(JobRun run, JobStatus target, String statement, MapSqlParameterSource values) {
+        if (!transition(run.jobId(), target, run, statement, values)) {
+            throw refused(run);
+        }
+    }
+
+    /** A write of the running job that changes no status, guarded by the run's token and a pending cancel. */
+    private void ownedWrite(JobRun run, String statement, MapSqlParameterSource values) {
+        values.addValue("id", run.jobId()).addValue("runToken", run.token());
         if (jdbc.update(SqlStatements.get(statement), values) == 0) {
-            throw new IllegalTransitionException(id, target);
+            throw refused(run);
         }
     }
 
-    /** A worker's update found nothing to change: an operator cancelled the job, or it is no longer running. */
-    private void requireProcessing(String id, int updated) {
-        if (updated == 0) {
-            boolean cancelled = jdbc.query(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
-                    (rs, n) -> rs.getBoolean("cancel_requested") || "CANCELLED".equals(rs.getString("status")))
-                    .stream().findFirst().orElse(false);
-            throw cancelled ? new JobCancelledException(id) : new IllegalTransitionException(id, JobStatus.PROCESSING);
-        }
+    /** Why a run's guarded write found nothing: an operator asked it to stop, or it no longer owns the job. */
+    private RuntimeException refused(JobRun run) {
+        return jdbc.query(SqlStatements.get("find-job-by-id"), params().addValue("id", run.jobId()),
+                (rs, n) -> run.token().equals(rs.getString("run_token")) && rs.getBoolean("cancel_requested")
+                        ? new JobCancelledException(run.jobId())
+                        : (RuntimeException) new RunSupersededException(run, rs.getString("status")
+                                + (rs.getString("run_token") == null ? "" : " under another run")))
+                .stream().findFirst().orElseGet(() -> new RunSupersededException(run, "gone"));
     }
 
     /** A status change that ends a run, committed with the run's buffered log lines and its own. */
-    private void endRun(String id, JobLogBuffer.Line line, Runnable statusChange) {
-        List<JobLogBuffer.Line> lines = logBuffer.pendingFollowedBy(id, line);
+    private void endRun(JobRun run, JobLogBuffer.Line line, Runnable statusChange) {
+        List<JobLogBuffer.Line> lines = logBuffer.pendingFollowedBy(run, line);
         transaction.executeWithoutResult(status -> {
             statusChange.run();
-            insertLogs(id, lines);
+            insertLogs(run.jobId(), lines);
         });
-        logBuffer.take(id);
+        logBuffer.take(run);
     }
 
-    private void writeLogsIfDue(String id) {
-        if (logBuffer.due(id)) {
-            writeLogs(id);
+    private void writeLogsIfDue(JobRun run) {
+        if (logBuffer.due(run)) {
+            writeLogs(run);
         }
     }
 
@@ -397,10 +445,6 @@ public class JobRepository {
                 .addValue("stage", line.stage().label())
                 .addValue("message", truncate(line.message(), 4000))
                 .addValue("errorCode", line.errorCode())).toArray(MapSqlParameterSource[]::new));
-    }
-
-    private long durationSince(Instant startedAt) {
-        return Duration.between(startedAt, clock.instant()).toMillis();
     }
 
     private static String truncate(String text, int max) {
@@ -429,7 +473,8 @@ public class JobRepository {
                 iso(rs, "started_at"),
                 iso(rs, "completed_at"),
                 iso(rs, "updated_at"),
-                rs.getObject("duration_ms", Long.class));
+                rs.getObject("duration_ms", Long.class),
+                rs.getString("verified_by"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -447,16 +492,17 @@ public class JobRepository {
     }
 
     private static RunningJob running(ResultSet rs, int rowNum) throws SQLException {
-        return new RunningJob(rs.getString("id"), rs.getString("order_id"), rs.getString("order_json"),
-                rs.getInt("attempts"), Stage.fromLabel(rs.getString("stage")), rs.getBoolean("cancel_requested"),
-                instant(rs, "heartbeat_at"), rs.getString("usb_mount"));
+        return new RunningJob(new JobRun(rs.getString("id"), rs.getString("run_token")), rs.getString("order_id"),
+                rs.getString("order_json"), rs.getInt("attempts"), Stage.fromLabel(rs.getString("stage")),
+                rs.getBoolean("cancel_requested"), instant(rs, "heartbeat_at"), rs.getString("usb_mount"));
     }
 
-    /** A PROCESSING job as recovery sees it. */
-    public record RunningJob(String id, String orderId, String orderJson, int attempts, Stage stage,
+    /** A PROCESSING job as recovery sees it: the run that owned it when it was read. */
+    public record RunningJob(JobRun run, String orderId, String orderJson, int attempts, Stage stage,
             boolean cancelRequested, Instant heartbeatAt, String usbMount) {
-    }
 
-    private record JobRow(String orderId, String orderJson, int attempts, Instant startedAt, String usbMount) {
+        public String id() {
+            return run.jobId();
+        }
     }
 }

@@ -4,7 +4,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** A job's lifecycle. Each status names the statuses it may be entered from; SQL guards on them. */
+/**
+ * A job's lifecycle. Each status names the statuses it may be entered from; every status change in
+ * SQL is guarded on them ({@code status IN (:from)}), and no SQL file repeats them.
+ */
 public enum JobStatus {
     QUEUED,
     PROCESSING,
@@ -27,6 +30,11 @@ public enum JobStatus {
     /** The guard as SQL parameter values: {@code WHERE status IN (:from)}. */
     public List<String> enteredFromNames() {
         return enteredFrom().stream().map(Enum::name).toList();
+    }
+
+    /** Jobs waiting to run: the statuses a claim takes a job from. */
+    public static List<String> waitingNames() {
+        return PROCESSING.enteredFromNames();
     }
 
     public boolean isFinal() {

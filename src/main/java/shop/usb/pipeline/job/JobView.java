@@ -21,5 +21,7 @@ public record JobView(
         String startedAt,
         String completedAt,
         String updatedAt,
-        Long durationMs) {
+        Long durationMs,
+        /** How the last verification read the stick back: "direct" (O_DIRECT) or "cached"; null before. */
+        String verifiedBy) {
 }

@@ -15,7 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
-import shop.usb.pipeline.job.Cancellations;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobCursor;
 import shop.usb.pipeline.job.JobFigures;
@@ -38,15 +38,15 @@ public class JobsApi {
     private static final String JOB_ID = "pipelineJobId";
 
     private final JobRepository jobs;
-    private final Cancellations cancellations;
+    private final LiveRuns liveRuns;
     private final PipelineMetrics metrics;
     private final Duration stalledAfter;
     private final Clock clock;
 
-    public JobsApi(JobRepository jobs, Cancellations cancellations, PipelineMetrics metrics, Duration stalledAfter,
+    public JobsApi(JobRepository jobs, LiveRuns liveRuns, PipelineMetrics metrics, Duration stalledAfter,
             Clock clock) {
         this.jobs = jobs;
-        this.cancellations = cancellations;
+        this.liveRuns = liveRuns;
         this.metrics = metrics;
         this.stalledAfter = stalledAfter;
         this.clock = clock;
@@ -77,7 +77,7 @@ public class JobsApi {
                 exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             }
             case REQUESTED -> {
-                cancellations.request(id);
+                liveRuns.requestCancel(id);
                 exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
             }
             case ALREADY_FINAL -> throw new ApiProblem(409, "CONFLICT",

@@ -19,10 +19,10 @@ import shop.usb.pipeline.intake.OrderConfirmationValidator;
 import shop.usb.pipeline.intake.OrderIntake;
 import shop.usb.pipeline.intake.OrderSubmission;
 import shop.usb.pipeline.intake.manifest.ManifestIntake;
-import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.FollowUps;
 import shop.usb.pipeline.job.JobRecovery;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.LiveRuns;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -43,6 +43,7 @@ import shop.usb.pipeline.stage.SelectContentStage;
 import shop.usb.pipeline.stage.ValidateStage;
 import shop.usb.pipeline.stage.VerifyStage;
 import shop.usb.pipeline.stage.WriteUsbStage;
+import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbVerifier;
 import shop.usb.pipeline.usb.UsbWriter;
@@ -84,11 +85,14 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);
         OrderConfirmationValidator validator = new OrderConfirmationValidator(mapper);
         ContentLibrary library = new ContentLibrary(settings.contentDir());
-        UsbMountAllocator mounts = new UsbMountAllocator(settings.usbMounts(), dataSource,
-                settings.allocationTimeout(), settings.usbReserveBytes(), clock);
-        Cancellations cancellations = new Cancellations();
+        UsbMountAllocator mounts = new UsbMountAllocator(settings.usbMounts(),
+                new SlotProbe(settings.usbRequireMount()), dataSource, settings.allocationTimeout(),
+                settings.usbReserveBytes(), clock);
+        LiveRuns liveRuns = new LiveRuns(jobs, context, settings.stalledAfter());
+        // Stopped after the routes: runs finishing during a graceful shutdown keep beating.
+        context.addService(liveRuns, true, true);
         registry.bind(JobRepository.BEAN_NAME, jobs);
-        registry.bind(Cancellations.BEAN_NAME, cancellations);
+        registry.bind(LiveRuns.BEAN_NAME, liveRuns);
         registry.bind(FollowUps.BEAN_NAME, new FollowUps());
         registry.bind(JobRecovery.BEAN_NAME, new JobRecovery(jobs, settings.retryPolicy(), settings.instanceId(),
                 settings.stalledAfter(), settings.overdueAfter(), metrics, clock));
@@ -101,16 +105,16 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
         registry.bind(ManifestIntake.BEAN_NAME, new ManifestIntake(settings.manifestDir(), validator, library, jobs,
                 mapper, settings.intakeMaxBytes(), clock));
-        registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, settings.instanceId(), metrics));
+        registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, liveRuns, settings.instanceId(), metrics, clock));
         registry.bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
-        registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs, cancellations, settings.progressInterval(), clock));
+        registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs, liveRuns, settings.progressInterval(), clock));
         registry.bind(WriteUsbStage.BEAN_NAME,
-                new WriteUsbStage(jobs, mounts, new UsbWriter(), cancellations, settings.progressInterval(), metrics,
+                new WriteUsbStage(jobs, mounts, new UsbWriter(), liveRuns, settings.progressInterval(), metrics,
                         clock));
         registry.bind(VerifyStage.BEAN_NAME,
-                new VerifyStage(jobs, new UsbVerifier(), cancellations, settings.progressInterval(), clock));
-        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, cancellations, settings.retryPolicy(), metrics, clock));
-        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, cancellations, metrics, settings.stalledAfter(), clock));
+                new VerifyStage(jobs, new UsbVerifier(), liveRuns, settings.progressInterval(), clock));
+        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, liveRuns, settings.retryPolicy(), metrics, clock));
+        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, metrics, settings.stalledAfter(), clock));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
         registry.bind(ApiGuard.BEAN_NAME, new ApiGuard(settings.apiToken()));
 

@@ -20,6 +20,7 @@ public record PipelineSettings(
         Path manifestDir,
         List<Path> usbMounts,
         boolean usbMountsConfigured,
+        boolean usbRequireMount,
         boolean demoEnabled,
         boolean brokerEmbedded,
         String brokerUrl,
@@ -73,6 +74,8 @@ public record PipelineSettings(
                 Path.of(read.required("pipeline.manifest.dir")).toAbsolutePath().normalize(),
                 usbMounts,
                 mountsConfigured,
+                // The demo slots are folders under the data dir, never mount points.
+                mountsConfigured && Boolean.parseBoolean(read.required("pipeline.usb.require-mount")),
                 Boolean.parseBoolean(read.required("pipeline.demo.enabled")),
                 Boolean.parseBoolean(read.required("pipeline.broker.embedded")),
                 read.required("pipeline.broker.url"),

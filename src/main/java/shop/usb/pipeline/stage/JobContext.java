@@ -7,9 +7,12 @@ import shop.usb.pipeline.content.LibraryFile;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.job.ClaimedJob;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
+import shop.usb.pipeline.usb.SlotFilesystem;
+import shop.usb.pipeline.usb.VerifiedBy;
 
 /** What the stages of one job run hand to each other; lives in the exchange property "job". */
 public final class JobContext {
@@ -23,8 +26,9 @@ public final class JobContext {
     private OrderConfirmation order;
     private List<LibraryFile> files;
     private WritePlan plan;
-    private Path mount;
+    private SlotFilesystem stick;
     private Path folder;
+    private VerifiedBy verifiedBy;
 
     public JobContext(ClaimedJob job, PipelineMetrics metrics) {
         this.job = job;
@@ -33,6 +37,10 @@ public final class JobContext {
 
     public String id() {
         return job.id();
+    }
+
+    public JobRun run() {
+        return job.run();
     }
 
     public ClaimedJob job() {
@@ -79,20 +87,29 @@ public final class JobContext {
         this.plan = plan;
     }
 
-    /** The leased mount, once the write stage has one. */
-    public Path mount() {
-        return mount;
+    /** The leased slot and the filesystem it held, once the write stage has one. */
+    public SlotFilesystem stick() {
+        return stick;
     }
 
-    void leased(Path mount) {
-        this.mount = mount;
+    void leased(SlotFilesystem stick) {
+        this.stick = stick;
     }
 
+    /** The order folder, once the write stage has published it. */
     public Path folder() {
         return folder;
     }
 
     void written(Path folder) {
         this.folder = folder;
+    }
+
+    public VerifiedBy verifiedBy() {
+        return verifiedBy;
+    }
+
+    void verified(VerifiedBy by) {
+        this.verifiedBy = by;
     }
 }

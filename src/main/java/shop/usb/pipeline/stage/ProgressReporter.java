@@ -3,21 +3,23 @@ package shop.usb.pipeline.stage;
 import java.time.Clock;
 import java.time.Duration;
 
-import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.usb.WriteListener;
 
 /**
- * Turns bytes written into the job's 50-80% progress, and keeps the heartbeat during verification.
- * It writes to the database at most once per interval, so many small files cost no SQL round trip
- * each; every write is also the job's heartbeat, and finds a cancel asked for on another instance.
+ * Turns bytes written into the job's 50-80% progress, and marks checkpoints of long work. It
+ * writes to the database at most once per interval, so many small files cost no SQL round trip
+ * each; every such write is guarded by the run's token and finds a cancel asked for on another
+ * instance. Liveness does not depend on it: {@link LiveRuns} beats for the run on its own schedule.
  */
 final class ProgressReporter implements WriteListener {
 
     private final JobRepository jobs;
-    private final Cancellations cancellations;
-    private final String jobId;
+    private final LiveRuns liveRuns;
+    private final JobRun run;
     private final long totalBytes;
     private final long intervalMillis;
     private final Clock clock;
@@ -25,11 +27,11 @@ final class ProgressReporter implements WriteListener {
     private int files;
     private long lastReport;
 
-    ProgressReporter(JobRepository jobs, Cancellations cancellations, String jobId, long totalBytes, Duration interval,
+    ProgressReporter(JobRepository jobs, LiveRuns liveRuns, JobRun run, long totalBytes, Duration interval,
             Clock clock) {
         this.jobs = jobs;
-        this.cancellations = cancellations;
-        this.jobId = jobId;
+        this.liveRuns = liveRuns;
+        this.run = run;
         this.totalBytes = totalBytes;
         this.intervalMillis = interval.toMillis();
         this.clock = clock;
@@ -42,11 +44,11 @@ final class ProgressReporter implements WriteListener {
         reportIfDue();
     }
 
-    /** Between two files is the checkpoint where a cancel asked for on this instance takes effect. */
+    /** Between two files is the checkpoint where a cancel or a lost run known here takes effect. */
     @Override
     public void fileWritten() {
         files++;
-        cancellations.checkpoint(jobId);
+        liveRuns.checkpoint(run);
         reportIfDue();
     }
 
@@ -55,11 +57,11 @@ final class ProgressReporter implements WriteListener {
         report();
     }
 
-    /** Keeps the heartbeat going during long work that moves no bytes (verification). */
-    void heartbeat() {
-        cancellations.checkpoint(jobId);
+    /** A checkpoint of long work that moves no bytes (hashing, verification). */
+    void checkpoint() {
+        liveRuns.checkpoint(run);
         if (due()) {
-            jobs.heartbeat(jobId);
+            jobs.confirmOwnership(run);
             lastReport = clock.millis();
         }
     }
@@ -77,7 +79,7 @@ final class ProgressReporter implements WriteListener {
     private void report() {
         int span = Stage.WRITE_END - Stage.WRITE_USB.progress();
         int progress = Stage.WRITE_USB.progress() + (totalBytes == 0 ? span : (int) (span * bytes / totalBytes));
-        jobs.recordProgress(jobId, progress, bytes, files);
+        jobs.recordProgress(run, progress, bytes, files);
         lastReport = clock.millis();
     }
 }

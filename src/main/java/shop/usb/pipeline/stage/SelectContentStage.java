@@ -11,7 +11,7 @@ import shop.usb.pipeline.content.LibraryFile;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
-import shop.usb.pipeline.job.Cancellations;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
@@ -23,24 +23,24 @@ public class SelectContentStage {
     public static final String BEAN_NAME = "selectContentStage";
 
     private final JobRepository jobs;
-    private final Cancellations cancellations;
+    private final LiveRuns liveRuns;
     private final Duration progressInterval;
     private final Clock clock;
 
-    public SelectContentStage(JobRepository jobs, Cancellations cancellations, Duration progressInterval, Clock clock) {
+    public SelectContentStage(JobRepository jobs, LiveRuns liveRuns, Duration progressInterval, Clock clock) {
         this.jobs = jobs;
-        this.cancellations = cancellations;
+        this.liveRuns = liveRuns;
         this.progressInterval = progressInterval;
         this.clock = clock;
     }
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.enter(Stage.SELECT_CONTENT);
-        jobs.enterStage(job.id(), Stage.SELECT_CONTENT, "Selecting " + job.files().size() + " files");
+        jobs.enterStage(job.run(), Stage.SELECT_CONTENT, "Selecting " + job.files().size() + " files");
         List<PlannedFile> planned = new ArrayList<>(job.files().size());
-        ProgressReporter heartbeat = new ProgressReporter(jobs, cancellations, job.id(), 0, progressInterval, clock);
+        ProgressReporter checkpoints = new ProgressReporter(jobs, liveRuns, job.run(), 0, progressInterval, clock);
         for (LibraryFile file : job.files()) {
-            heartbeat.heartbeat();
+            checkpoints.checkpoint();
             try {
                 planned.add(new PlannedFile(file.relativePath(), file.source(), file.size(), Sha256.of(file.source())));
             } catch (IOException e) {
@@ -48,7 +48,7 @@ public class SelectContentStage {
             }
         }
         WritePlan plan = new WritePlan(planned);
-        jobs.recordPlan(job.id(), plan.totalBytes(), planned.size());
+        jobs.recordPlan(job.run(), plan.totalBytes(), planned.size());
         job.planned(plan);
     }
 }

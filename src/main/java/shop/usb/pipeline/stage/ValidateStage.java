@@ -29,7 +29,7 @@ public class ValidateStage {
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.enter(Stage.VALIDATE);
-        jobs.enterStage(job.id(), Stage.VALIDATE, "Validating the confirmation and its content");
+        jobs.enterStage(job.run(), Stage.VALIDATE, "Validating the confirmation and its content");
         OrderConfirmation order = validator.validate(job.job().orderJson());
         List<LibraryFile> files = library.resolve(order.content());
         long bytes = files.stream().mapToLong(LibraryFile::size).sum();

@@ -4,16 +4,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 import org.apache.camel.ExchangeProperty;
-import shop.usb.pipeline.job.Cancellations;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.usb.SlotFilesystem;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbWriter;
 
-/** stage-write-usb: lease a free mount with room, copy the plan onto it, finish with the manifest. */
+/**
+ * stage-write-usb: lease a slot that holds a stick with room, write the plan into the run's staging
+ * folder on it, then, if the run still owns the job, replace what earlier attempts left and name the
+ * folder after the order.
+ */
 public class WriteUsbStage {
 
     public static final String BEAN_NAME = "writeUsbStage";
@@ -21,15 +29,15 @@ public class WriteUsbStage {
     private final JobRepository jobs;
     private final UsbMountAllocator mounts;
     private final UsbWriter writer;
-    private final Cancellations cancellations;
+    private final LiveRuns liveRuns;
     private final Duration progressInterval;
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public WriteUsbStage(JobRepository jobs, UsbMountAllocator mounts, UsbWriter writer, Cancellations cancellations,
+    public WriteUsbStage(JobRepository jobs, UsbMountAllocator mounts, UsbWriter writer, LiveRuns liveRuns,
             Duration progressInterval, PipelineMetrics metrics, Clock clock) {
         this.metrics = metrics;
-        this.cancellations = cancellations;
+        this.liveRuns = liveRuns;
         this.jobs = jobs;
         this.mounts = mounts;
         this.writer = writer;
@@ -40,31 +48,36 @@ public class WriteUsbStage {
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.enter(Stage.WRITE_USB);
         long bytes = job.plan().totalBytes();
-        jobs.enterStage(job.id(), Stage.WRITE_USB, "Waiting for a USB mount with " + bytes + " bytes free");
-        Path mount = mounts.acquire(job.id(), bytes);
-        job.leased(mount);
-        removeEarlierAttempt(job, mount);
-        jobs.recordMount(job.id(), mount.toString());
-        jobs.log(job.id(), "INFO", Stage.WRITE_USB,
-                "Writing " + job.plan().files().size() + " files (" + bytes + " bytes) to " + mount);
-        ProgressReporter progress = new ProgressReporter(jobs, cancellations, job.id(), bytes, progressInterval,
-                clock);
-        job.written(writer.write(job.plan(), mount, job.order().orderId(), progress));
+        jobs.enterStage(job.run(), Stage.WRITE_USB, "Waiting for a USB mount with " + bytes + " bytes free");
+        SlotFilesystem stick = mounts.acquire(job.run(), bytes);
+        job.leased(stick);
+        jobs.recordMount(job.run(), stick.slot().toString());
+        jobs.log(job.run(), "INFO", Stage.WRITE_USB, "Writing " + job.plan().files().size() + " files (" + bytes
+                + " bytes) to " + stick.slot() + ", " + stick.describe());
+        ProgressReporter progress = new ProgressReporter(jobs, liveRuns, job.run(), bytes, progressInterval, clock);
+        String orderId = job.order().orderId();
+        Path staging = writer.write(job.plan(), stick, orderId, job.run().token(), progress);
         progress.finish();
+        // From here on the run changes what other runs of the order left: only while it owns the job.
+        jobs.confirmOwnership(job.run());
+        removeEarlierAttempts(job, stick);
+        job.written(writer.publish(staging, stick, orderId));
         metrics.bytesWritten(bytes);
     }
 
-    /** An earlier attempt on another mount left a partial folder there; the order lives on one mount only. */
-    private void removeEarlierAttempt(JobContext job, Path mount) {
-        String previous = job.job().previousMount();
-        if (previous == null || Path.of(previous).equals(mount)) {
-            return;
+    /** Earlier attempts left folders on this slot, or on the mount they wrote to; the order lives on one only. */
+    private void removeEarlierAttempts(JobContext job, SlotFilesystem stick) {
+        Set<Path> mounts = new LinkedHashSet<>(List.of(stick.slot()));
+        if (job.job().previousMount() != null) {
+            mounts.add(Path.of(job.job().previousMount()));
         }
-        try {
-            UsbWriter.deleteRecursively(UsbWriter.orderFolder(Path.of(previous), job.job().orderId()));
-        } catch (IOException e) {
-            jobs.log(job.id(), "WARN", Stage.WRITE_USB, "Could not remove the earlier partial folder on " + previous
-                    + ": " + e.getMessage());
+        for (Path mount : mounts) {
+            try {
+                UsbWriter.removeEarlierRuns(mount, job.job().orderId(), job.run().token());
+            } catch (IOException e) {
+                jobs.log(job.run(), "WARN", Stage.WRITE_USB, "Could not remove what an earlier attempt left on "
+                        + mount + ": " + e.getMessage());
+            }
         }
     }
 }

@@ -15,6 +15,14 @@ final class UsbFaults {
     private UsbFaults() {
     }
 
+    /** A failed write or read on a leased slot; first of all, is the stick still there? */
+    static JobFailure classify(SlotFilesystem slot, String action, IOException e) {
+        if (!slot.isPresent()) {
+            return slot.removed(action.toLowerCase(java.util.Locale.ROOT) + " (" + e + ")");
+        }
+        return classify(slot.slot(), action, e);
+    }
+
     static JobFailure classify(Path mount, String action, IOException e) {
         String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
         String message = action + " on " + mount + " failed: " + reason;

@@ -3,8 +3,6 @@ package shop.usb.pipeline.usb;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,12 +13,16 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.RunSupersededException;
 import shop.usb.pipeline.job.SqlStatements;
 
 /**
- * Hands out USB mounts, one job per mount at a time. The lease is a database row, so two
- * instances sharing the mounts never write to the same one; a job waits for a busy mount, but
- * fails at once (recoverably) when no mount could take it at all.
+ * Hands out USB mounts, one run per mount at a time. The lease is a database row holding the run's
+ * token and the filesystem the slot held, so two instances sharing the mounts never write to the
+ * same one, and a run that lost its job can neither take nor free one. A slot that holds no stick
+ * (see {@link SlotProbe}) is never leased. A job waits for a busy mount, but fails at once
+ * (recoverably) when no mount could take it at all.
  */
 public class UsbMountAllocator {
 
@@ -29,37 +31,46 @@ public class UsbMountAllocator {
     private static final long RECHECK_MILLIS = 1000;
 
     private final List<Path> mounts;
+    private final SlotProbe probe;
     private final NamedParameterJdbcTemplate jdbc;
     private final Duration timeout;
     private final long reserveBytes;
     private final Clock clock;
     private final Object released = new Object();
 
-    public UsbMountAllocator(List<Path> mounts, DataSource dataSource, Duration timeout, long reserveBytes,
-            Clock clock) {
+    public UsbMountAllocator(List<Path> mounts, SlotProbe probe, DataSource dataSource, Duration timeout,
+            long reserveBytes, Clock clock) {
         this.mounts = List.copyOf(mounts);
+        this.probe = probe;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.timeout = timeout;
         this.reserveBytes = reserveBytes;
         this.clock = clock;
     }
 
-    /** Leases a mount with room for the bytes; waits up to the allocation timeout for a busy one. */
-    public Path acquire(String jobId, long bytes) {
+    /**
+     * Leases, for the run, a mount that holds a stick with room for the bytes, and returns the
+     * filesystem it holds; waits up to the allocation timeout for a busy one.
+     */
+    public SlotFilesystem acquire(JobRun run, long bytes) {
         long deadline = clock.millis() + timeout.toMillis();
-        // A lease this job still holds is left from an attempt that died with its process; the job
-        // is PROCESSING again, so that lease would look valid and block the mount against itself.
-        jdbc.update(SqlStatements.get("delete-mount-lease"), params().addValue("jobId", jobId));
         synchronized (released) {
             while (true) {
                 List<JobFailure> unusable = new ArrayList<>();
                 boolean anyBusy = false;
                 for (Path mount : mounts) {
+                    SlotFilesystem stick;
+                    try {
+                        stick = probe.probe(mount);
+                    } catch (JobFailure noStick) {
+                        unusable.add(noStick);
+                        continue;
+                    }
                     JobFailure problem = UsbFaults.unusable(mount, bytes + reserveBytes);
                     if (problem != null) {
                         unusable.add(problem);
-                    } else if (lease(mount, jobId)) {
-                        return mount;
+                    } else if (lease(stick, run)) {
+                        return stick;
                     } else {
                         anyBusy = true;
                     }
@@ -82,8 +93,10 @@ public class UsbMountAllocator {
         }
     }
 
-    public void release(String jobId) {
-        jdbc.update(SqlStatements.get("delete-mount-lease"), params().addValue("jobId", jobId));
+    /** Frees the run's lease; a run that no longer owns its job holds none and frees nothing. */
+    public void release(JobRun run) {
+        jdbc.update(SqlStatements.get("delete-mount-lease"), new MapSqlParameterSource("jobId", run.jobId())
+                .addValue("runToken", run.token()));
         synchronized (released) {
             released.notifyAll();
         }
@@ -93,7 +106,10 @@ public class UsbMountAllocator {
     public List<MountState> states() {
         List<MountState> states = new ArrayList<>();
         for (Path mount : mounts) {
-            JobFailure problem = UsbFaults.unusable(mount, reserveBytes);
+            JobFailure problem = noStick(mount);
+            if (problem == null) {
+                problem = UsbFaults.unusable(mount, reserveBytes);
+            }
             long usable;
             try {
                 usable = java.nio.file.Files.isDirectory(mount) ? java.nio.file.Files.getFileStore(mount).getUsableSpace()
@@ -110,16 +126,33 @@ public class UsbMountAllocator {
     public record MountState(Path mount, long usableBytes, String problem) {
     }
 
-    /** A free mount costs one INSERT; a taken one is checked for a stale lease, which is dropped and retaken. */
-    private boolean lease(Path mount, String jobId) {
-        MapSqlParameterSource params = params().addValue("mount", mount.toString()).addValue("jobId", jobId);
-        return insertLease(params)
-                || jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params) > 0 && insertLease(params);
+    private JobFailure noStick(Path mount) {
+        try {
+            probe.probe(mount);
+            return null;
+        } catch (JobFailure noStick) {
+            return noStick;
+        }
     }
 
-    private boolean insertLease(MapSqlParameterSource params) {
+    /**
+     * A free mount costs one INSERT; a taken one is checked for a stale lease (its run no longer owns
+     * its job), which is dropped and retaken. Throws when the run itself no longer owns its job.
+     */
+    private boolean lease(SlotFilesystem stick, JobRun run) {
+        MapSqlParameterSource params = new MapSqlParameterSource("mount", stick.slot().toString())
+                .addValue("jobId", run.jobId())
+                .addValue("runToken", run.token())
+                .addValue("filesystem", stick.describe());
+        return insertLease(params, run)
+                || jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params) > 0 && insertLease(params, run);
+    }
+
+    private boolean insertLease(MapSqlParameterSource params, JobRun run) {
         try {
-            jdbc.update(SqlStatements.get("insert-mount-lease"), params);
+            if (jdbc.update(SqlStatements.get("insert-mount-lease"), params) == 0) {
+                throw new RunSupersededException(run, "no longer its to lease a mount for");
+            }
             return true;
         } catch (DuplicateKeyException taken) {
             return false;
@@ -133,9 +166,5 @@ public class UsbMountAllocator {
                 ? unusable.get(0).code()
                 : ErrorCode.USB_UNAVAILABLE;
         return new JobFailure(code, "No USB mount can take this job: " + reasons);
-    }
-
-    private MapSqlParameterSource params() {
-        return new MapSqlParameterSource("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
     }
 }

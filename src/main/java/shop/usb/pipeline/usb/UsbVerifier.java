@@ -16,14 +16,20 @@ import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
-/** Reads an order folder back and proves it holds exactly the plan: no file extra, missing or different. */
+/**
+ * Reads an order folder back and proves it holds exactly the plan: no file extra, missing or
+ * different. Files are read from the device where the filesystem allows it ({@link ReadBack}).
+ */
 public class UsbVerifier {
 
     public static final String BEAN_NAME = "usbVerifier";
     private static final int MAX_LISTED = 5;
 
-    public void verify(WritePlan plan, Path folder, Runnable afterEachFile) {
+    /** Throws VERIFICATION_FAILED, or USB_REMOVED when the stick went; returns how the files were read. */
+    public VerifiedBy verify(WritePlan plan, Path folder, SlotFilesystem stick, Runnable afterEachFile) {
         List<String> problems = new ArrayList<>();
+        VerifiedBy by = VerifiedBy.DIRECT;
+        stick.requirePresent("before verification");
         try {
             Set<String> found = listFiles(folder);
             for (PlannedFile file : plan.files()) {
@@ -35,27 +41,34 @@ public class UsbVerifier {
                 long size = Files.size(written);
                 if (size != file.size()) {
                     problems.add(file.relativePath() + " has " + size + " bytes, planned " + file.size());
-                } else if (!Sha256.of(written).equals(file.sha256())) {
-                    problems.add(file.relativePath() + " differs from the source (SHA-256 mismatch)");
+                } else {
+                    ReadBack.Digest read = ReadBack.sha256(written);
+                    by = read.by() == VerifiedBy.CACHED ? VerifiedBy.CACHED : by;
+                    if (!read.sha256().equals(file.sha256())) {
+                        problems.add(file.relativePath() + " differs from the source (SHA-256 mismatch, read "
+                                + read.by().label() + ")");
+                    }
                 }
                 afterEachFile.run();
             }
             if (!found.remove(WritePlan.MANIFEST_NAME)) {
                 problems.add("missing " + WritePlan.MANIFEST_NAME);
-            } else if (!Files.readString(folder.resolve(WritePlan.MANIFEST_NAME), StandardCharsets.UTF_8)
-                    .equals(plan.manifest())) {
+            } else if (!ReadBack.sha256(folder.resolve(WritePlan.MANIFEST_NAME)).sha256()
+                    .equals(Sha256.of(plan.manifest().getBytes(StandardCharsets.UTF_8)))) {
                 problems.add(WritePlan.MANIFEST_NAME + " does not match the plan");
             }
             found.forEach(extra -> problems.add("unexpected " + extra));
         } catch (IOException e) {
-            throw UsbFaults.classify(folder.getParent(), "Reading back " + folder.getFileName(), e);
+            throw UsbFaults.classify(stick, "Reading back " + folder.getFileName(), e);
         }
         if (!problems.isEmpty()) {
+            stick.requirePresent("during verification");
             String listed = String.join("; ", problems.subList(0, Math.min(MAX_LISTED, problems.size())));
             String more = problems.size() > MAX_LISTED ? " (and " + (problems.size() - MAX_LISTED) + " more)" : "";
             throw new JobFailure(ErrorCode.VERIFICATION_FAILED,
                     "Verification of " + folder + " failed: " + listed + more);
         }
+        return by;
     }
 
     private static Set<String> listFiles(Path folder) throws IOException {

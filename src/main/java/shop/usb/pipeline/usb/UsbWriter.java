@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
@@ -22,17 +24,22 @@ import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
 /**
- * Copies a write plan into {@code <mount>/<orderId>/}. Each file goes to a temporary name, is
- * fsync'd and renamed, so a file with its final name is always complete. The mount folder itself
- * is never created: a missing mount is an unplugged stick, not a folder to make.
+ * Copies a write plan onto a leased stick. A run writes into a staging folder of its own,
+ * {@code <slot>/.<orderId>.<runToken>.part/}: each file goes to a temporary name, is fsync'd and
+ * renamed, then every folder is fsync'd. Only then, and only after the run proved it still owns the
+ * job, is the staging folder renamed to {@code <slot>/<orderId>/} ({@link #publish}). So a run that
+ * lost its job never touches the order folder of the run that took over, a pulled stick cannot
+ * receive a file on the host's disk (the staging folder is not there), and a folder with the order's
+ * name is always complete. The slot folder itself is never created: a missing one is an unplugged stick.
  */
 public class UsbWriter {
 
     public static final String BEAN_NAME = "usbWriter";
     private static final long CHUNK = 8L * 1024 * 1024;
     private static final String PART_SUFFIX = ".part";
+    private static final Pattern RUN_TOKEN = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
-    /** The folder a job writes to; the orderId was validated to be a plain name. */
+    /** The folder a job's order ends up in; the orderId was validated to be a plain name. */
     public static Path orderFolder(Path mount, String orderId) {
         Path folder = mount.resolve(orderId).normalize();
         if (!folder.getParent().equals(mount.normalize())) {
@@ -41,40 +48,91 @@ public class UsbWriter {
         return folder;
     }
 
-    public Path write(WritePlan plan, Path mount, String orderId, WriteListener listener) {
-        Path target = orderFolder(mount, orderId);
-        if (!Files.isDirectory(mount)) {
-            throw new JobFailure(ErrorCode.USB_UNAVAILABLE, mount + " is not mounted (no such folder)");
-        }
+    /** Where one run writes the order before it is complete. */
+    public static Path stagingFolder(Path mount, String orderId, String runToken) {
+        return orderFolder(mount, orderId).resolveSibling("." + orderId + "." + runToken + PART_SUFFIX);
+    }
+
+    /** Writes the plan into the run's staging folder on the stick and returns that folder. */
+    public Path write(WritePlan plan, SlotFilesystem stick, String orderId, String runToken, WriteListener listener) {
+        Path staging = stagingFolder(stick.slot(), orderId, runToken);
+        stick.requirePresent("before the write began");
         try {
-            deleteRecursively(target);
-            Files.createDirectory(target);
+            Files.createDirectory(staging);
+            if (!stick.holds(staging)) {
+                // The stick went between the check and the mkdir: the folder is on the host's disk.
+                Files.deleteIfExists(staging);
+                throw stick.removed("as the write began");
+            }
             Set<Path> folders = new LinkedHashSet<>();
-            folders.add(target);
+            folders.add(staging);
             for (PlannedFile file : plan.files()) {
-                Path destination = target.resolve(file.relativePath()).normalize();
-                if (!destination.startsWith(target)) {
+                Path destination = staging.resolve(file.relativePath()).normalize();
+                if (!destination.startsWith(staging)) {
                     throw new JobFailure(ErrorCode.PATH_OUTSIDE_LIBRARY,
-                            "'" + file.relativePath() + "' would be written outside " + target);
+                            "'" + file.relativePath() + "' would be written outside " + staging);
                 }
-                createFolders(target, destination.getParent(), folders);
+                stick.requirePresent("before " + file.relativePath());
+                createFolders(staging, destination.getParent(), folders);
                 copy(file.source(), destination, listener);
                 listener.fileWritten();
             }
-            writeText(target.resolve(WritePlan.MANIFEST_NAME), plan.manifest());
+            writeText(staging.resolve(WritePlan.MANIFEST_NAME), plan.manifest());
             List<Path> deepestFirst = new ArrayList<>(folders);
             java.util.Collections.reverse(deepestFirst);
             for (Path folder : deepestFirst) {
                 fsyncFolder(folder);
             }
-            fsyncFolder(mount);
-            return target;
+            return staging;
         } catch (IOException e) {
-            throw UsbFaults.classify(mount, "Writing " + orderId, e);
+            throw UsbFaults.classify(stick, "Writing " + orderId, e);
         }
     }
 
-    /** Removes what an earlier, interrupted attempt left of the order folder. */
+    /**
+     * Gives a complete staging folder the order's name, replacing what an earlier attempt left under
+     * it. The caller has just proved that its run still owns the job.
+     */
+    public Path publish(Path staging, SlotFilesystem stick, String orderId) {
+        Path target = orderFolder(stick.slot(), orderId);
+        try {
+            stick.requirePresent("before the order folder was named");
+            deleteRecursively(target);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            fsyncFolder(stick.slot());
+            return target;
+        } catch (IOException e) {
+            throw UsbFaults.classify(stick, "Naming the order folder " + orderId, e);
+        }
+    }
+
+    /**
+     * Removes what earlier runs of the order left on a slot: its order folder and the staging folders
+     * of runs that died, not the one of the run {@code ownRunToken}. The caller has just proved that
+     * this run owns the job.
+     */
+    public static void removeEarlierRuns(Path mount, String orderId, String ownRunToken) throws IOException {
+        if (!Files.isDirectory(mount)) {
+            return;
+        }
+        deleteRecursively(orderFolder(mount, orderId));
+        Path own = stagingFolder(mount, orderId, ownRunToken);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(mount,
+                entry -> isStagingOf(entry.getFileName().toString(), orderId) && !entry.equals(own))) {
+            for (Path staging : entries) {
+                deleteRecursively(staging);
+            }
+        }
+    }
+
+    /** ".ORD-1.<run token>.part", not the staging folder of an order named "ORD-1.x". */
+    private static boolean isStagingOf(String name, String orderId) {
+        String prefix = "." + orderId + ".";
+        return name.startsWith(prefix) && name.endsWith(PART_SUFFIX)
+                && RUN_TOKEN.matcher(name.substring(prefix.length(), name.length() - PART_SUFFIX.length())).matches();
+    }
+
+    /** Removes a folder and all it holds; nothing when it is not there. Links are removed, never followed. */
     public static void deleteRecursively(Path folder) throws IOException {
         if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

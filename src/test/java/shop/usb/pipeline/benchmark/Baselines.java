@@ -26,9 +26,11 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import shop.usb.pipeline.job.ClaimedJob;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.usb.SlotFilesystem;
+import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /**
@@ -108,8 +110,8 @@ final class Baselines {
         List<UsbMountAllocator> allocators = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Files.createDirectories(mount.resolve("m" + t));
-            allocators.add(new UsbMountAllocator(List.of(mount.resolve("m" + t)), dataSource, Duration.ofSeconds(30),
-                    0, clock));
+            allocators.add(new UsbMountAllocator(List.of(mount.resolve("m" + t)), new SlotProbe(false),
+                    dataSource, Duration.ofSeconds(30), 0, clock));
         }
         double seconds = inLanes(threads, jobs, (lane, i) -> runJob(repository, allocators.get(lane), prefix + i));
         return jobs / seconds;
@@ -117,18 +119,19 @@ final class Baselines {
 
     private static void runJob(JobRepository jobs, UsbMountAllocator mounts, String orderId) {
         String id = jobs.create(orderId, "normal", "{}").orElseThrow();
-        ClaimedJob job = jobs.claim(id, "baseline").orElseThrow();
-        jobs.enterStage(id, Stage.VALIDATE, "Validating");
-        jobs.enterStage(id, Stage.SELECT_CONTENT, "Selecting 3 files");
-        jobs.recordPlan(id, 12_288, 3);
-        jobs.enterStage(id, Stage.WRITE_USB, "Waiting for a USB mount");
-        Path mount = mounts.acquire(id, 12_288);
-        jobs.recordMount(id, mount.toString());
-        jobs.log(id, "INFO", Stage.WRITE_USB, "Writing 3 files");
-        jobs.recordProgress(id, 80, 12_288, 3);
-        jobs.enterStage(id, Stage.VERIFY, "Verifying 3 files");
-        jobs.complete(id, job.startedAt(), "Completed");
-        mounts.release(id);
+        JobRun run = jobs.claim(id, "baseline").orElseThrow().run();
+        jobs.enterStage(run, Stage.VALIDATE, "Validating");
+        jobs.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");
+        jobs.recordPlan(run, 12_288, 3);
+        jobs.enterStage(run, Stage.WRITE_USB, "Waiting for a USB mount");
+        SlotFilesystem stick = mounts.acquire(run, 12_288);
+        jobs.recordMount(run, stick.slot().toString());
+        jobs.log(run, "INFO", Stage.WRITE_USB, "Writing 3 files");
+        jobs.recordProgress(run, 80, 12_288, 3);
+        jobs.confirmOwnership(run);
+        jobs.enterStage(run, Stage.VERIFY, "Verifying 3 files");
+        jobs.complete(run, "Completed", "direct");
+        mounts.release(run);
     }
 
     /**

@@ -290,6 +290,7 @@ class PipelineBenchmark {
             mounts.add(root.resolve("usb/slot-" + i).toString());
         }
         properties.put("pipeline.usb.mounts", String.join(",", mounts));
+        properties.put("pipeline.usb.require-mount", "false");
         properties.put("pipeline.broker.port", String.valueOf(brokerPort));
         properties.put("camel.server.port", String.valueOf(PipelineRuntime.freePort()));
         properties.put("camel.management.port", String.valueOf(PipelineRuntime.freePort()));

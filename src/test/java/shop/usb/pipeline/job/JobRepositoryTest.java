@@ -3,19 +3,27 @@ package shop.usb.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.job.JobRepository.RunningJob;
 import shop.usb.pipeline.support.TestDatabase;
+import shop.usb.pipeline.usb.SlotProbe;
+import shop.usb.pipeline.usb.UsbMountAllocator;
 
-/** Status changes are guarded where the data lives, on both databases the product supports. */
+/** Status changes are guarded where the data lives, by status and by the run that owns the job, on both databases. */
 class JobRepositoryTest {
 
     @TempDir
@@ -44,19 +52,114 @@ class JobRepositoryTest {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             String id = jobs.create("ORD-2", "normal", "{}").orElseThrow();
 
-            assertThatThrownBy(() -> jobs.complete(id, Instant.now(), "done"))
-                    .isInstanceOf(IllegalTransitionException.class);
-            assertThat(jobs.claim(id, "me")).isPresent();
+            assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", "direct"))
+                    .isInstanceOf(RunSupersededException.class);
+            JobRun run = jobs.claim(id, "me").orElseThrow().run();
             assertThat(jobs.claim(id, "someone-else")).isEmpty();
-            jobs.complete(id, Instant.now(), "done");
-            assertThatThrownBy(() -> jobs.fail(id, Stage.VERIFY, Instant.now(), ErrorCode.IO_ERROR, "late"))
-                    .isInstanceOf(IllegalTransitionException.class);
+            jobs.complete(run, "done", "direct");
+            assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
+                    .isInstanceOf(RunSupersededException.class);
             assertThat(jobs.findById(id)).get().satisfies(job -> {
                 assertThat(job.status()).isEqualTo("COMPLETED");
                 assertThat(job.progress()).isEqualTo(100);
                 assertThat(job.attempts()).isEqualTo(1);
+                assertThat(job.verifiedBy()).isEqualTo("direct");
             });
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void runThatLostItsJobCanChangeNothing(TestDatabase database) throws Exception {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            UsbMountAllocator mounts = new UsbMountAllocator(List.of(Files.createDirectories(folder.resolve("m"))),
+                    new SlotProbe(false), dataSource, Duration.ofMillis(200), 0, Clock.systemUTC());
+            String id = jobs.create("ORD-5", "normal", "{}").orElseThrow();
+            JobRun first = jobs.claim(id, "me").orElseThrow().run();
+            mounts.acquire(first, 1000);
+            JobRun second = takenOverAfterStalling(dataSource, jobs, id, first);
+            assertThat(mounts.acquire(second, 1000).slot()).as("the first run's lease no longer holds the mount")
+                    .isEqualTo(folder.resolve("m"));
+            jobs.recordProgress(second, 60, 500, 1);
+
+            List<ThrowingCallable> writesOfTheFirstRun = List.of(
+                    () -> jobs.enterStage(first, Stage.VERIFY, "late"),
+                    () -> jobs.recordProgress(first, 70, 900, 2),
+                    () -> jobs.recordMount(first, "/elsewhere"),
+                    () -> jobs.recordPlan(first, 1, 1),
+                    () -> jobs.confirmOwnership(first),
+                    () -> jobs.requireOwnership(first),
+                    () -> jobs.complete(first, "done", "direct"),
+                    () -> jobs.fail(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late failure"),
+                    () -> jobs.scheduleRetry(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late", Duration.ZERO),
+                    () -> jobs.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
+                    () -> mounts.acquire(first, 1000));
+            for (ThrowingCallable write : writesOfTheFirstRun) {
+                assertThatThrownBy(write).isInstanceOf(RunSupersededException.class);
+            }
+            mounts.release(first);
+            assertThat(jobs.heartbeat(List.of(first, second))).containsExactly(first);
+
+            assertThat(jobs.findById(id)).get().satisfies(job -> {
+                assertThat(job.status()).isEqualTo("PROCESSING");
+                assertThat(job.attempts()).isEqualTo(2);
+                assertThat(job.progress()).isEqualTo(60);
+                assertThat(job.bytesWritten()).isEqualTo(500);
+                assertThat(job.errorCode()).isNull();
+            });
+            assertThat(new JdbcTemplate(dataSource).queryForList("SELECT run_token FROM usb_mount_leases", String.class))
+                    .as("the second run's lease is untouched").containsExactly(second.token());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void runThatBeatsAfterBeingFoundStalledIsNotRecovered(TestDatabase database) {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            String id = jobs.create("ORD-6", "normal", "{}").orElseThrow();
+            JobRun run = jobs.claim(id, "me").orElseThrow().run();
+            heartbeatAgo(dataSource, id, Duration.ofMinutes(1));
+            RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).get(0);
+
+            assertThat(jobs.heartbeat(List.of(run))).isEmpty();
+
+            assertThat(jobs.recover(stalled, Duration.ofSeconds(30), JobStatus.RETRYING, ErrorCode.STALLED, "stalled",
+                    Duration.ZERO)).isFalse();
+            jobs.confirmOwnership(run);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait(TestDatabase database) {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            String id = jobs.create("ORD-7", "normal", "{}").orElseThrow();
+            JobRun run = jobs.claim(id, "me").orElseThrow().run();
+            jobs.scheduleRetry(run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
+
+            assertThat(jobs.claim(id, "me")).as("20 s early").isEmpty();
+            assertThat(jobs.dueIn(id)).get().satisfies(wait ->
+                    assertThat(wait).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20)));
+
+            new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP"
+                    + " + INTERVAL '0.5' SECOND WHERE id = ?", id);
+            assertThat(jobs.claim(id, "me")).as("within the claim tolerance of another clock").isPresent();
+            assertThat(jobs.dueIn(id)).isEmpty();
+        }
+    }
+
+    /** The sweep takes the first run for stalled, and a new run claims the job. */
+    private static JobRun takenOverAfterStalling(DataSource dataSource, JobRepository jobs, String id, JobRun first) {
+        heartbeatAgo(dataSource, id, Duration.ofMinutes(1));
+        RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).stream()
+                .filter(job -> job.id().equals(id)).findFirst().orElseThrow();
+        assertThat(stalled.run()).isEqualTo(first);
+        assertThat(jobs.recover(stalled, Duration.ofSeconds(30), JobStatus.RETRYING, ErrorCode.STALLED, "stalled",
+                Duration.ZERO)).isTrue();
+        return jobs.claim(id, "me-again").orElseThrow().run();
     }
 
     @ParameterizedTest
@@ -64,16 +167,17 @@ class JobRepositoryTest {
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
-            String id = validating(jobs, "ORD-3");
-            jobs.log(id, "WARN", Stage.VALIDATE, "A note");
+            JobRun run = validating(jobs, "ORD-3");
+            jobs.log(run, "WARN", Stage.VALIDATE, "A note");
 
-            assertThat(jobs.logs(id)).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
-            jobs.complete(id, Instant.now(), "Done");
+            assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
+            jobs.complete(run, "Done", "direct");
 
-            assertThat(jobs.logs(id)).extracting(JobLogView::message)
-                    .containsExactly("Order ORD-3 received", "Attempt 1 started on me", "Validating", "A note", "Done");
-            jobs.writeLogs(id);
-            assertThat(jobs.logs(id)).as("nothing is written twice").hasSize(5);
+            assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message)
+                    .containsExactly("Order ORD-3 received", "Attempt 1 started on me (run " + run.shortToken() + ")",
+                            "Validating", "A note", "Done");
+            jobs.writeLogs(run);
+            assertThat(jobs.logs(run.jobId())).as("nothing is written twice").hasSize(5);
         }
     }
 
@@ -82,24 +186,31 @@ class JobRepositoryTest {
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
-            String id = validating(jobs, "ORD-4");
-            assertThat(jobs.cancel(id)).isEqualTo(JobRepository.CancelOutcome.REQUESTED);
+            JobRun run = validating(jobs, "ORD-4");
+            assertThat(jobs.cancel(run.jobId())).isEqualTo(JobRepository.CancelOutcome.REQUESTED);
 
-            assertThatThrownBy(() -> jobs.scheduleRetry(id, Stage.VALIDATE, ErrorCode.IO_ERROR, "Disk", Instant.now()))
+            assertThatThrownBy(() -> jobs.scheduleRetry(run, Stage.VALIDATE, ErrorCode.IO_ERROR, "Disk", Duration.ZERO))
                     .isInstanceOf(JobCancelledException.class);
-            jobs.writeLogs(id);
+            jobs.writeLogs(run);
 
-            assertThat(jobs.logs(id)).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
-                    "Attempt 1 started on me", "Validating", "Cancel requested; stopping at the next checkpoint");
+            assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
+                    "Attempt 1 started on me (run " + run.shortToken() + ")", "Validating",
+                    "Cancel requested; stopping at the next checkpoint");
         }
     }
 
-    /** A job of a new order, claimed by "me" and in its validate stage. */
-    private static String validating(JobRepository jobs, String orderId) {
+    /** The run of a new order's job, claimed by "me" and in its validate stage. */
+    private static JobRun validating(JobRepository jobs, String orderId) {
         String id = jobs.create(orderId, "normal", "{}").orElseThrow();
-        jobs.claim(id, "me").orElseThrow();
-        jobs.enterStage(id, Stage.VALIDATE, "Validating");
-        return id;
+        JobRun run = jobs.claim(id, "me").orElseThrow().run();
+        jobs.enterStage(run, Stage.VALIDATE, "Validating");
+        return run;
+    }
+
+    /** The run went silent a while ago, by the database's clock. */
+    private static void heartbeatAgo(DataSource dataSource, String id, Duration ago) {
+        new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET heartbeat_at = CURRENT_TIMESTAMP"
+                + " - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND WHERE id = ?", ago.toMillis(), id);
     }
 
     private static HikariDataSource open(TestDatabase database) {

@@ -74,6 +74,8 @@ public final class PipelineRuntime implements AutoCloseable {
         properties.put("pipeline.data.dir", root.resolve("data").toString());
         properties.put("pipeline.content.dir", root.resolve("library").toString());
         properties.put("pipeline.usb.mounts", root.resolve("usb/slot-a") + "," + root.resolve("usb/slot-b"));
+        // Plain folders stand in for sticks here; the tests on real filesystems set it true.
+        properties.put("pipeline.usb.require-mount", "false");
         properties.put("pipeline.demo.enabled", "false");
         properties.put("pipeline.broker.port", String.valueOf(brokerPort));
         properties.put("pipeline.db.url", database.url());

@@ -2,7 +2,6 @@ package shop.usb.pipeline.usb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.platform.Database;
+import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.support.LoopStick;
 import shop.usb.pipeline.support.TestDatabase;
 
 /** Each USB fault gets its own recoverable code, and a job goes to another mount when it can. */
@@ -47,13 +49,13 @@ class UsbMountAllocatorTest {
         Path plugged = Files.createDirectories(root.resolve("plugged"));
         UsbMountAllocator allocator = allocator(root.resolve("unplugged"), plugged);
 
-        assertThat(allocator.acquire("job-1", 1000)).isEqualTo(plugged);
+        assertThat(allocator.acquire(processingJob("ORD-1"), 1000).slot()).isEqualTo(plugged);
         assertThat(root.resolve("unplugged")).doesNotExist();
     }
 
     @Test
     void noMountPluggedIsUsbUnavailable() {
-        assertThatThrownBy(() -> allocator(root.resolve("a"), root.resolve("b")).acquire("job-1", 1000))
+        assertThatThrownBy(() -> allocator(root.resolve("a"), root.resolve("b")).acquire(processingJob("ORD-1"), 1000))
                 .isInstanceOfSatisfying(JobFailure.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
                     assertThat(e.code().recoverable()).isTrue();
@@ -63,49 +65,84 @@ class UsbMountAllocatorTest {
     @Test
     void busyMountMakesTheNextJobWaitThenGiveUp() throws IOException {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
-        String first = processingJob("ORD-1");
-        String second = processingJob("ORD-2");
+        JobRun first = processingJob("ORD-1");
+        JobRun second = processingJob("ORD-2");
         allocator.acquire(first, 1000);
 
         assertThatThrownBy(() -> allocator.acquire(second, 1000))
                 .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE));
         allocator.release(first);
-        assertThat(allocator.acquire(second, 1000)).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(second, 1000).slot()).isEqualTo(root.resolve("only"));
     }
 
     @Test
     void leaseOfAJobThatIsNoLongerRunningDoesNotHoldTheMount() throws IOException {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
-        String crashed = processingJob("ORD-1");
+        JobRun crashed = processingJob("ORD-1");
         allocator.acquire(crashed, 1000);
         JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-        jobs.fail(crashed, Stage.WRITE_USB, java.time.Instant.now(), ErrorCode.STALLED, "its process died");
+        jobs.fail(crashed, Stage.WRITE_USB, ErrorCode.STALLED, "its process died");
 
-        assertThat(allocator.acquire(processingJob("ORD-2"), 1000)).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(processingJob("ORD-2"), 1000).slot()).isEqualTo(root.resolve("only"));
     }
 
     @Test
     void leaseLeftByTheSameJobsEarlierAttemptDoesNotBlockIt() throws IOException {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
-        String job = processingJob("ORD-1");
-        allocator.acquire(job, 1000);
-        // The process dies here; after recovery the same job runs again and is PROCESSING once more.
+        JobRun dead = processingJob("ORD-1");
+        allocator.acquire(dead, 1000);
+        // The process dies here; after recovery the same job runs again under a new run.
+        new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL");
+        JobRun again = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()).claim(dead.jobId(), "test")
+                .orElseThrow().run();
 
-        assertThat(allocator.acquire(job, 1000)).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(again, 1000).slot()).isEqualTo(root.resolve("only"));
     }
 
-    private String processingJob(String orderId) {
+    @Test
+    void folderThatIsNotTheRootOfAFilesystemHoldsNoStick() throws IOException {
+        Path bare = Files.createDirectories(root.resolve("bare"));
+        UsbMountAllocator allocator = new UsbMountAllocator(List.of(bare), new SlotProbe(true), dataSource,
+                Duration.ofMillis(300), 0, Clock.systemUTC());
+
+        assertThatThrownBy(() -> allocator.acquire(processingJob("ORD-1"), 1000))
+                .isInstanceOfSatisfying(JobFailure.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("not the root of a filesystem of its own");
+                });
+        assertThat(allocator.states()).singleElement()
+                .satisfies(state -> assertThat(state.problem()).contains("holds no stick"));
+    }
+
+    @Test
+    void mountedFilesystemIsAStickAndItsLeaseRecordsIt() throws Exception {
+        Path stick = tmpfs("stick", "size=4m");
+        try {
+            UsbMountAllocator allocator = new UsbMountAllocator(List.of(stick), new SlotProbe(true), dataSource,
+                    Duration.ofMillis(300), 0, Clock.systemUTC());
+
+            SlotFilesystem leased = allocator.acquire(processingJob("ORD-1"), 1000);
+
+            assertThat(leased.isMount()).isTrue();
+            assertThat(leased.fsType()).isEqualTo("tmpfs");
+            assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT filesystem FROM usb_mount_leases",
+                    String.class)).startsWith("tmpfs tmpfs (mount ");
+        } finally {
+            unmount(stick);
+        }
+    }
+
+    private JobRun processingJob(String orderId) {
         JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         String id = jobs.create(orderId, "normal", "{}").orElseThrow();
-        jobs.claim(id, "test");
-        return id;
+        return jobs.claim(id, "test").orElseThrow().run();
     }
 
     @Test
     void mountWithoutRoomIsUsbFull() throws Exception {
         Path small = tmpfs("small", "size=1m");
         try {
-            assertThatThrownBy(() -> allocator(small).acquire("job-1", 10_000_000))
+            assertThatThrownBy(() -> allocator(small).acquire(processingJob("ORD-1"), 10_000_000))
                     .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_FULL));
         } finally {
             unmount(small);
@@ -116,7 +153,7 @@ class UsbMountAllocatorTest {
     void readOnlyMountIsUsbReadOnly() throws Exception {
         Path readOnly = tmpfs("read-only", "ro,size=1m");
         try {
-            assertThatThrownBy(() -> allocator(readOnly).acquire("job-1", 1000))
+            assertThatThrownBy(() -> allocator(readOnly).acquire(processingJob("ORD-1"), 1000))
                     .isInstanceOfSatisfying(JobFailure.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_READ_ONLY));
         } finally {
@@ -125,20 +162,19 @@ class UsbMountAllocatorTest {
     }
 
     private UsbMountAllocator allocator(Path... mounts) {
-        return new UsbMountAllocator(List.of(mounts), dataSource, Duration.ofMillis(300), 0, Clock.systemUTC());
+        return new UsbMountAllocator(List.of(mounts), new SlotProbe(false), dataSource, Duration.ofMillis(300), 0,
+                Clock.systemUTC());
     }
 
-    /** A real small or read-only file system; needs root and mount rights, else the test is skipped. */
+    /** A real small or read-only file system; needs root and mount rights (see {@link LoopStick}). */
     private Path tmpfs(String name, String options) throws Exception {
+        LoopStick.requireMountRights();
         Path mount = Files.createDirectories(root.resolve(name));
-        Process process = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        assumeTrue(process.waitFor() == 0, "mounting a tmpfs needs root and mount rights");
+        LoopStick.run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mount.toString());
         return mount;
     }
 
     private static void unmount(Path mount) throws Exception {
-        new ProcessBuilder("umount", mount.toString()).start().waitFor();
+        LoopStick.run("umount", mount.toString());
     }
 }

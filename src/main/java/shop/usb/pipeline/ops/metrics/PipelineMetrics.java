@@ -29,9 +29,9 @@ public class PipelineMetrics {
 
     public static final String BEAN_NAME = "pipelineMetrics";
 
-    /** How a stage ended, as the {@code outcome} tag of the stage timer. */
+    /** How a stage ended, as the {@code outcome} tag of the stage timer; SUPERSEDED: its run lost the job. */
     public enum Outcome {
-        COMPLETED, FAILED, RETRYING, CANCELLED;
+        COMPLETED, FAILED, RETRYING, CANCELLED, SUPERSEDED;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);

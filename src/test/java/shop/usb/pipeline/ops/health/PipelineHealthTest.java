@@ -24,6 +24,7 @@ import shop.usb.pipeline.ops.health.HealthReport.Status;
 import shop.usb.pipeline.platform.Database;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
+import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /** The verdict from the spec's thresholds: success rate, stalled jobs, backlog, oldest queued job, parts. */
@@ -50,7 +51,7 @@ class PipelineHealthTest {
         // Nothing listens on this port: the broker counts as down.
         ActiveMQConnectionFactory noBroker = new ActiveMQConnectionFactory(
                 "tcp://127.0.0.1:" + PipelineRuntime.freePort() + "?reconnectAttempts=0&initialConnectAttempts=1");
-        health = new PipelineHealth(jobs, dataSource, noBroker, new UsbMountAllocator(List.of(mount), dataSource,
+        health = new PipelineHealth(jobs, dataSource, noBroker, new UsbMountAllocator(List.of(mount), new SlotProbe(false), dataSource,
                 Duration.ofSeconds(1), 0, Clock.systemUTC()), SPEC, Clock.systemUTC());
     }
 
@@ -76,7 +77,7 @@ class PipelineHealthTest {
             jobs.create("Q-" + i, "normal", "{}");
         }
         sql.update("UPDATE processing_jobs SET created_at = ? WHERE order_id = 'Q-0'", ago(Duration.ofMinutes(11)));
-        sql.update("UPDATE processing_jobs SET status = 'PROCESSING', heartbeat_at = ? WHERE order_id = 'Q-1'",
+        sql.update("UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE order_id = 'Q-1'",
                 ago(Duration.ofMinutes(6)));
 
         HealthReport report = health.evaluate();
@@ -93,7 +94,7 @@ class PipelineHealthTest {
     void moreThanFiveStalledJobsAreUnhealthy() {
         for (int i = 0; i < 6; i++) {
             String id = jobs.create("S-" + i, "normal", "{}").orElseThrow();
-            sql.update("UPDATE processing_jobs SET status = 'PROCESSING', heartbeat_at = ? WHERE id = ?",
+            sql.update("UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE id = ?",
                     ago(Duration.ofMinutes(6)), id);
         }
         assertThat(issue("stalled-jobs").severity()).isEqualTo(Status.unhealthy);

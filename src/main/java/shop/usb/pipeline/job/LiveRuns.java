@@ -1,0 +1,110 @@
+package shop.usb.pipeline.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runs alive in this process. Their heartbeats are written on a schedule of their own, every
+ * {@code pipeline.stalled.after / 5}, whatever a run is blocked in (an fsync of a large file on a
+ * slow stick, hashing one large file), so a live run is never taken for stalled; a process that dies
+ * stops beating and the sweep recovers its jobs. A run whose heartbeat finds it no longer owns its job
+ * is marked superseded, and a cancel asked for on this instance is marked too: both take effect at
+ * the run's next checkpoint, at no database cost.
+ */
+public class LiveRuns extends ServiceSupport {
+
+    public static final String BEAN_NAME = "liveRuns";
+    private static final Logger LOG = LoggerFactory.getLogger(LiveRuns.class);
+
+    private final Map<JobRun, Signals> runs = new ConcurrentHashMap<>();
+    private final JobRepository jobs;
+    private final CamelContext context;
+    private final Duration interval;
+    private ScheduledExecutorService heartbeats;
+
+    public LiveRuns(JobRepository jobs, CamelContext context, Duration stalledAfter) {
+        this.jobs = jobs;
+        this.context = context;
+        this.interval = heartbeatInterval(stalledAfter);
+    }
+
+    /** A fifth of the stalled threshold: a run misses four beats in a row before anyone may take it for dead. */
+    public static Duration heartbeatInterval(Duration stalledAfter) {
+        return stalledAfter.dividedBy(5);
+    }
+
+    public void begin(JobRun run) {
+        runs.put(run, new Signals());
+    }
+
+    public void end(JobRun run) {
+        runs.remove(run);
+    }
+
+    /** An operator asked the job to stop; its run here, if any, stops at its next checkpoint. */
+    public void requestCancel(String jobId) {
+        runs.forEach((run, signals) -> {
+            if (run.jobId().equals(jobId)) {
+                signals.cancelRequested = true;
+            }
+        });
+    }
+
+    /** Where a run stops when it lost its job or was asked to stop. */
+    public void checkpoint(JobRun run) {
+        Signals signals = runs.get(run);
+        if (signals == null) {
+            return;
+        }
+        if (signals.superseded) {
+            throw new RunSupersededException(run, "owned by another run, as its heartbeat found");
+        }
+        if (signals.cancelRequested) {
+            throw new JobCancelledException(run.jobId());
+        }
+    }
+
+    /** One batch of heartbeats for every live run. */
+    void beat() {
+        try {
+            List<JobRun> lost = jobs.heartbeat(runs.keySet());
+            for (JobRun run : lost) {
+                Signals signals = runs.get(run);
+                if (signals != null) {
+                    LOG.warn("The {} no longer owns its job; it stops at its next checkpoint", run);
+                    signals.superseded = true;
+                }
+            }
+        } catch (RuntimeException e) {
+            // The database is unreachable: the runs' own writes will fail too. Beat again next time.
+            LOG.warn("Heartbeats of {} runs could not be written: {}", runs.size(), e.toString());
+        }
+    }
+
+    @Override
+    protected void doStart() {
+        heartbeats = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "run-heartbeats");
+        heartbeats.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doStop() {
+        if (heartbeats != null) {
+            context.getExecutorServiceManager().shutdownNow(heartbeats);
+        }
+    }
+
+    private static final class Signals {
+        volatile boolean cancelRequested;
+        volatile boolean superseded;
+    }
+}
