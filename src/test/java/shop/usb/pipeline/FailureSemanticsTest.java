@@ -6,6 +6,7 @@ import static shop.usb.pipeline.support.Orders.order;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import jakarta.jms.Message;
@@ -17,11 +18,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLogView;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobRepository.CancelOutcome;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
@@ -111,11 +114,35 @@ abstract class FailureSemanticsTest {
     }
 
     @Test
+    void jobMessageThatComesBeforeTheDueTimeByTheDatabasesClockRunsTheJobWhenItIsDue() throws Exception {
+        Files.createDirectories(stick);
+        try {
+            String orderId = PipelineEndToEndTest.newOrderId();
+            String id = pipeline.jobs().create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3")
+                    .json()).orElseThrow();
+            new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET status = 'RETRYING',"
+                    + " next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '3' SECOND WHERE id = ?", id);
+            Instant sent = Instant.now();
+
+            // As a broker whose clock runs 3 s ahead of the database's would deliver a retry.
+            pipeline.sendText("pipeline.jobs", id);
+
+            JobView completed = Awaitility.await("the job to run at its due time, not at the overdue sweep")
+                    .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> pipeline.jobs().findById(id).orElseThrow(), job -> job.status().equals("COMPLETED"));
+            assertThat(Duration.between(sent, Instant.now())).isGreaterThan(Duration.ofMillis(1900));
+            assertThat(completed.attempts()).isEqualTo(1);
+        } finally {
+            UsbWriter.deleteRecursively(stick);
+        }
+    }
+
+    @Test
     void cancelAskedForOnAnotherInstanceWinsOverARetry() {
         String orderId = PipelineEndToEndTest.newOrderId();
         String id = pipeline.jobs().create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3").json())
                 .orElseThrow();
-        ClaimedJob running = pipeline.jobs().claim(id, "another-instance").orElseThrow();
+        ClaimedJob running = pipeline.jobs().claim(JobRun.of(id), "another-instance").orElseThrow();
         assertThat(pipeline.jobs().cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
         Exchange failedRun = new DefaultExchange(pipeline.context());
         failedRun.setProperty(JobContext.PROPERTY, new JobContext(running,

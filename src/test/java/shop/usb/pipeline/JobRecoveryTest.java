@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -111,7 +112,7 @@ abstract class JobRecoveryTest {
         JobRepository jobs = pipeline.jobs();
         String id = jobs.create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3").json())
                 .orElseThrow();
-        assertThat(jobs.claim(id, owner)).isPresent();
+        assertThat(jobs.claim(JobRun.of(id), owner)).isPresent();
         new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET heartbeat_at = ? WHERE id = ?",
                 OffsetDateTime.now(Clock.systemUTC()).minusMinutes(1).withOffsetSameInstant(ZoneOffset.UTC), id);
         return id;

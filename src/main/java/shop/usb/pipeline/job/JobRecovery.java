@@ -22,6 +22,7 @@ public class JobRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(JobRecovery.class);
 
     private final JobRepository jobs;
+    private final LiveRuns liveRuns;
     private final RetryPolicy retries;
     private final String instanceId;
     private final Duration stalledAfter;
@@ -29,10 +30,11 @@ public class JobRecovery {
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public JobRecovery(JobRepository jobs, RetryPolicy retries, String instanceId, Duration stalledAfter,
+    public JobRecovery(JobRepository jobs, LiveRuns liveRuns, RetryPolicy retries, String instanceId, Duration stalledAfter,
             Duration overdueAfter, PipelineMetrics metrics, Clock clock) {
         this.metrics = metrics;
         this.jobs = jobs;
+        this.liveRuns = liveRuns;
         this.retries = retries;
         this.instanceId = instanceId;
         this.stalledAfter = stalledAfter;
@@ -63,8 +65,14 @@ public class JobRecovery {
         return followUps;
     }
 
-    /** Ends the run that was read, if its heartbeat is still older than {@code silentFor}. */
+    /**
+     * Ends the run that was read, if its heartbeat is still older than {@code silentFor}. A run alive in
+     * this process is never ended here: at startup a job may already have been claimed again.
+     */
     private Optional<FollowUp> recover(RunningJob job, Duration silentFor, String why) {
+        if (liveRuns.isAlive(job.run())) {
+            return Optional.empty();
+        }
         String message = "Attempt " + job.attempts() + " (run " + job.run().shortToken() + ") " + why;
         if (job.cancelRequested()) {
             if (!jobs.recover(job, silentFor, JobStatus.CANCELLED, null, message + "; it was being cancelled", null)) {

@@ -71,11 +71,11 @@ public class JobRepository {
     }
 
     /**
-     * Moves a QUEUED or RETRYING job that is due to PROCESSING under a new run of this instance;
-     * empty when it is not claimable. From here until the run ends, its log lines are buffered.
+     * Moves a QUEUED or RETRYING job that is due to PROCESSING under the new run, for instance
+     * {@code owner}; empty when it is not claimable. From here until the run ends, its log lines are buffered.
      */
-    public Optional<ClaimedJob> claim(String id, String owner) {
-        JobRun run = new JobRun(id, UUID.randomUUID().toString());
+    public Optional<ClaimedJob> claim(JobRun run, String owner) {
+        String id = run.jobId();
         if (!transition(id, JobStatus.PROCESSING, null, "claim-job", params()
                 .addValue("newRunToken", run.token())
                 .addValue("owner", owner)

@@ -7,6 +7,11 @@ package shop.usb.pipeline.job;
  */
 public record JobRun(String jobId, String token) {
 
+    /** A new run of the job, not claimed yet. */
+    public static JobRun of(String jobId) {
+        return new JobRun(jobId, java.util.UUID.randomUUID().toString());
+    }
+
     /** The token's first characters: enough to tell a job's runs apart in its log. */
     public String shortToken() {
         return token.substring(0, Math.min(8, token.length()));

@@ -42,12 +42,26 @@ public class LiveRuns extends ServiceSupport {
         return stalledAfter.dividedBy(5);
     }
 
-    public void begin(JobRun run) {
+    /** Before the run's claim commits: from then on nobody in this process takes it for dead. */
+    public void claiming(JobRun run) {
         runs.put(run, new Signals());
+    }
+
+    /** The claim committed: the run beats from now on. */
+    public void claimed(JobRun run) {
+        Signals signals = runs.get(run);
+        if (signals != null) {
+            signals.claimed = true;
+        }
     }
 
     public void end(JobRun run) {
         runs.remove(run);
+    }
+
+    /** Whether the run is being done in this process (so nobody here may take it for dead). */
+    public boolean isAlive(JobRun run) {
+        return runs.containsKey(run);
     }
 
     /** An operator asked the job to stop; its run here, if any, stops at its next checkpoint. */
@@ -76,7 +90,8 @@ public class LiveRuns extends ServiceSupport {
     /** One batch of heartbeats for every live run. */
     void beat() {
         try {
-            List<JobRun> lost = jobs.heartbeat(runs.keySet());
+            List<JobRun> lost = jobs.heartbeat(runs.entrySet().stream()
+                    .filter(run -> run.getValue().claimed).map(Map.Entry::getKey).toList());
             for (JobRun run : lost) {
                 Signals signals = runs.get(run);
                 if (signals != null) {
@@ -104,6 +119,7 @@ public class LiveRuns extends ServiceSupport {
     }
 
     private static final class Signals {
+        volatile boolean claimed;
         volatile boolean cancelRequested;
         volatile boolean superseded;
     }

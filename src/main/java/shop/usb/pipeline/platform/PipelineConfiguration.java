@@ -94,7 +94,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(JobRepository.BEAN_NAME, jobs);
         registry.bind(LiveRuns.BEAN_NAME, liveRuns);
         registry.bind(FollowUps.BEAN_NAME, new FollowUps());
-        registry.bind(JobRecovery.BEAN_NAME, new JobRecovery(jobs, settings.retryPolicy(), settings.instanceId(),
+        registry.bind(JobRecovery.BEAN_NAME, new JobRecovery(jobs, liveRuns, settings.retryPolicy(), settings.instanceId(),
                 settings.stalledAfter(), settings.overdueAfter(), metrics, clock));
         registry.bind(JobRetention.BEAN_NAME, new JobRetention(jobs, settings.retention(),
                 settings.retentionBatchSize(), clock));

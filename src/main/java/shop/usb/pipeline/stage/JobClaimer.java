@@ -1,13 +1,16 @@
 package shop.usb.pipeline.stage;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
@@ -40,18 +43,33 @@ public class JobClaimer {
 
     public void claim(Exchange exchange) throws InvalidPayloadException {
         String jobId = exchange.getMessage().getMandatoryBody(String.class).trim();
-        jobs.claim(jobId, instanceId).ifPresentOrElse(
+        JobRun run = JobRun.of(jobId);
+        liveRuns.claiming(run);
+        Optional<ClaimedJob> claimed;
+        try {
+            claimed = jobs.claim(run, instanceId);
+        } catch (RuntimeException e) {
+            liveRuns.end(run);
+            throw e;
+        }
+        claimed.ifPresentOrElse(
                 job -> {
-                    liveRuns.begin(job.run());
+                    liveRuns.claimed(run);
                     metrics.jobStarted();
                     exchange.setProperty(JobContext.PROPERTY, new JobContext(job, metrics));
                 },
-                () -> jobs.dueIn(jobId).ifPresentOrElse(
-                        wait -> {
-                            LOG.info("Job {} is due in {} ms by the database's clock; its job message comes again then",
-                                    jobId, wait.toMillis());
-                            exchange.setProperty(FOLLOW_UP, FollowUp.run(jobId, clock.instant().plus(wait)));
-                        },
-                        () -> LOG.info("Job {} is not waiting to run; message ignored", jobId)));
+                () -> notClaimed(exchange, run));
+    }
+
+    private void notClaimed(Exchange exchange, JobRun run) {
+        liveRuns.end(run);
+        String jobId = run.jobId();
+        jobs.dueIn(jobId).ifPresentOrElse(
+                wait -> {
+                    LOG.info("Job {} is due in {} ms by the database's clock; its job message comes again then",
+                            jobId, wait.toMillis());
+                    exchange.setProperty(FOLLOW_UP, FollowUp.run(jobId, clock.instant().plus(wait)));
+                },
+                () -> LOG.info("Job {} is not waiting to run; message ignored", jobId));
     }
 }

@@ -14,8 +14,8 @@ final class MountTable {
 
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
-    /** One mount: its id (new for every mount, even of the same device), device, type and source. */
-    record Mount(int id, String device, Path mountPoint, String fsType, String source) {
+    /** One mount: its id (new for every mount, even of the same device), where, its type and source. */
+    record Mount(int id, Path mountPoint, String fsType, String source) {
     }
 
     private MountTable() {
@@ -47,7 +47,7 @@ final class MountTable {
             return null;
         }
         try {
-            return new Mount(Integer.parseInt(fields.get(0)), fields.get(2), Path.of(unescape(fields.get(4))),
+            return new Mount(Integer.parseInt(fields.get(0)), Path.of(unescape(fields.get(4))),
                     fields.get(separator + 1), unescape(fields.get(separator + 2)));
         } catch (NumberFormatException e) {
             return null;

@@ -72,7 +72,9 @@ public class UsbWriter {
                     throw new JobFailure(ErrorCode.PATH_OUTSIDE_LIBRARY,
                             "'" + file.relativePath() + "' would be written outside " + staging);
                 }
-                stick.requirePresent("before " + file.relativePath());
+                if (!stick.isPresent()) {
+                    throw stick.removed("before " + file.relativePath() + " was written");
+                }
                 createFolders(staging, destination.getParent(), folders);
                 copy(file.source(), destination, listener);
                 listener.fileWritten();

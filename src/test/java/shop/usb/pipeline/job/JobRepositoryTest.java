@@ -54,8 +54,8 @@ class JobRepositoryTest {
 
             assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", "direct"))
                     .isInstanceOf(RunSupersededException.class);
-            JobRun run = jobs.claim(id, "me").orElseThrow().run();
-            assertThat(jobs.claim(id, "someone-else")).isEmpty();
+            JobRun run = jobs.claim(JobRun.of(id), "me").orElseThrow().run();
+            assertThat(jobs.claim(JobRun.of(id), "someone-else")).isEmpty();
             jobs.complete(run, "done", "direct");
             assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
                     .isInstanceOf(RunSupersededException.class);
@@ -75,8 +75,8 @@ class JobRepositoryTest {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             UsbMountAllocator mounts = new UsbMountAllocator(List.of(Files.createDirectories(folder.resolve("m"))),
                     new SlotProbe(false), dataSource, Duration.ofMillis(200), 0, Clock.systemUTC());
-            String id = jobs.create("ORD-5", "normal", "{}").orElseThrow();
-            JobRun first = jobs.claim(id, "me").orElseThrow().run();
+            JobRun first = running(jobs, "ORD-5");
+            String id = first.jobId();
             mounts.acquire(first, 1000);
             JobRun second = takenOverAfterStalling(dataSource, jobs, id, first);
             assertThat(mounts.acquire(second, 1000).slot()).as("the first run's lease no longer holds the mount")
@@ -118,9 +118,8 @@ class JobRepositoryTest {
     void runThatBeatsAfterBeingFoundStalledIsNotRecovered(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-            String id = jobs.create("ORD-6", "normal", "{}").orElseThrow();
-            JobRun run = jobs.claim(id, "me").orElseThrow().run();
-            heartbeatAgo(dataSource, id, Duration.ofMinutes(1));
+            JobRun run = running(jobs, "ORD-6");
+            heartbeatAgo(dataSource, run.jobId(), Duration.ofMinutes(1));
             RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).get(0);
 
             assertThat(jobs.heartbeat(List.of(run))).isEmpty();
@@ -136,17 +135,17 @@ class JobRepositoryTest {
     void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-            String id = jobs.create("ORD-7", "normal", "{}").orElseThrow();
-            JobRun run = jobs.claim(id, "me").orElseThrow().run();
+            JobRun run = running(jobs, "ORD-7");
+            String id = run.jobId();
             jobs.scheduleRetry(run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
 
-            assertThat(jobs.claim(id, "me")).as("20 s early").isEmpty();
+            assertThat(jobs.claim(JobRun.of(id), "me")).as("20 s early").isEmpty();
             assertThat(jobs.dueIn(id)).get().satisfies(wait ->
                     assertThat(wait).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20)));
 
             new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP"
                     + " + INTERVAL '0.5' SECOND WHERE id = ?", id);
-            assertThat(jobs.claim(id, "me")).as("within the claim tolerance of another clock").isPresent();
+            assertThat(jobs.claim(JobRun.of(id), "me")).as("within the claim tolerance of another clock").isPresent();
             assertThat(jobs.dueIn(id)).isEmpty();
         }
     }
@@ -159,7 +158,7 @@ class JobRepositoryTest {
         assertThat(stalled.run()).isEqualTo(first);
         assertThat(jobs.recover(stalled, Duration.ofSeconds(30), JobStatus.RETRYING, ErrorCode.STALLED, "stalled",
                 Duration.ZERO)).isTrue();
-        return jobs.claim(id, "me-again").orElseThrow().run();
+        return jobs.claim(JobRun.of(id), "me-again").orElseThrow().run();
     }
 
     @ParameterizedTest
@@ -201,10 +200,15 @@ class JobRepositoryTest {
 
     /** The run of a new order's job, claimed by "me" and in its validate stage. */
     private static JobRun validating(JobRepository jobs, String orderId) {
-        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
-        JobRun run = jobs.claim(id, "me").orElseThrow().run();
+        JobRun run = running(jobs, orderId);
         jobs.enterStage(run, Stage.VALIDATE, "Validating");
         return run;
+    }
+
+    /** The run of a new order's job, claimed by "me". */
+    private static JobRun running(JobRepository jobs, String orderId) {
+        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
+        return jobs.claim(JobRun.of(id), "me").orElseThrow().run();
     }
 
     /** The run went silent a while ago, by the database's clock. */

@@ -93,7 +93,7 @@ class UsbMountAllocatorTest {
         allocator.acquire(dead, 1000);
         // The process dies here; after recovery the same job runs again under a new run.
         new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL");
-        JobRun again = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()).claim(dead.jobId(), "test")
+        JobRun again = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()).claim(JobRun.of(dead.jobId()), "test")
                 .orElseThrow().run();
 
         assertThat(allocator.acquire(again, 1000).slot()).isEqualTo(root.resolve("only"));
@@ -135,7 +135,7 @@ class UsbMountAllocatorTest {
     private JobRun processingJob(String orderId) {
         JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         String id = jobs.create(orderId, "normal", "{}").orElseThrow();
-        return jobs.claim(id, "test").orElseThrow().run();
+        return jobs.claim(JobRun.of(id), "test").orElseThrow().run();
     }
 
     @Test
