@@ -7,8 +7,8 @@
   const REQUEST_TIMEOUT_MS = 8000;
   const PAGE_SIZE = 50;
   const TOKEN_KEY = 'usbPipeline.apiToken';
-  const STATUSES = ['QUEUED', 'PROCESSING', 'RETRYING', 'COMPLETED', 'FAILED', 'CANCELLED'];
-  const CANCELLABLE = ['QUEUED', 'RETRYING', 'PROCESSING'];
+  const STATUSES = ['QUEUED', 'PROCESSING', 'RETRYING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+  const CANCELLABLE = ['QUEUED', 'RETRYING', 'WAITING', 'PROCESSING'];
   const RETRYABLE = ['FAILED', 'CANCELLED'];
   const RUNNING = ['PROCESSING', 'RETRYING'];
 
@@ -28,6 +28,8 @@
 
   const el = {
     tbody: document.querySelector('[data-testid="jobs-table"] tbody'),
+    slots: document.querySelector('[data-testid="slots"]'),
+    waiting: document.querySelector('[data-testid="waiting-jobs"]'),
     empty: document.querySelector('[data-testid="jobs-empty"]'),
     rowCount: document.querySelector('[data-testid="row-count"]'),
     filter: document.querySelector('[data-testid="status-filter"]'),
@@ -550,6 +552,99 @@
     }
   }
 
+  /* ---------- station panel ---------- */
+
+  /** What the operator must do next at a slot, in words. */
+  const SLOT_HINTS = {
+    EMPTY: 'plug in a blank stick',
+    READY: 'blank stick ready',
+    WRITING: 'writing, do not remove',
+    DONE: 'remove the stick',
+    FAULTY: 'replace the stick',
+  };
+
+  function slotTile(slot) {
+    let tile = el.slots.querySelector('[data-slot="' + CSS.escape(slot.slot) + '"]');
+    if (!tile) {
+      tile = make('div', 'slot');
+      tile.setAttribute('data-testid', 'slot-tile');
+      tile.setAttribute('data-slot', slot.slot);
+      tile.appendChild(make('div', 'slot-name', slot.slot));
+      tile.appendChild(make('div', 'slot-state'));
+      tile.appendChild(make('div', 'slot-hint'));
+      tile.appendChild(make('div', 'slot-detail'));
+      const release = make('button', 'action slot-release', 'Stick removed');
+      release.type = 'button';
+      release.setAttribute('data-testid', 'release-button');
+      release.setAttribute('data-release-slot', slot.slot);
+      tile.appendChild(release);
+      el.slots.appendChild(tile);
+    }
+    return tile;
+  }
+
+  function slotDetail(slot) {
+    if (slot.state === 'WRITING') {
+      const speed = slot.bytesPerSecond ? ' · ' + (slot.bytesPerSecond / 1e6).toFixed(1) + ' MB/s' : '';
+      return (slot.orderId || '') + (slot.progress === null || slot.progress === undefined ? '' : ' · ' + slot.progress + '%') + speed;
+    }
+    if (slot.state === 'DONE') return slot.orderId + (slot.label ? ' · label: ' + slot.label : '');
+    if (slot.state === 'FAULTY') return slot.problem || '';
+    if (slot.stick && slot.stick.sizeBytes) return formatBytes(slot.stick.sizeBytes) + ' ' + (slot.stick.fsType || '');
+    return '';
+  }
+
+  function renderStation(slots, waiting) {
+    const seen = new Set();
+    slots.forEach(function (slot) {
+      seen.add(slot.slot);
+      const tile = slotTile(slot);
+      setAttr(tile, 'data-state', slot.state);
+      setText(tile.querySelector('.slot-state'), slot.state);
+      setText(tile.querySelector('.slot-hint'), slot.state === 'DONE' && slot.label
+        ? 'remove the stick: ' + slot.label : SLOT_HINTS[slot.state] || '');
+      setText(tile.querySelector('.slot-detail'), slotDetail(slot));
+      tile.querySelector('[data-testid="release-button"]').hidden = slot.state !== 'DONE';
+    });
+    el.slots.querySelectorAll('[data-slot]').forEach(function (tile) {
+      if (!seen.has(tile.getAttribute('data-slot'))) tile.remove();
+    });
+    el.waiting.textContent = '';
+    if (!waiting.length) el.waiting.appendChild(make('li', 'muted', 'none'));
+    waiting.forEach(function (job) {
+      const item = make('li', null, job.orderId + ' · ' + (job.waitingFor || 'a stick') + ' · ' + job.priority);
+      item.setAttribute('data-testid', 'waiting-job');
+      el.waiting.appendChild(item);
+    });
+  }
+
+  async function refreshStation() {
+    const [slots, waiting] = await Promise.all([
+      request('GET', 'api/slots'),
+      request('GET', 'api/jobs', { status: 'WAITING', limit: PAGE_SIZE }),
+    ]);
+    renderStation(slots.body || [], normalizePage(waiting.body).jobs);
+  }
+
+  async function releaseSlot(button) {
+    const slot = button.getAttribute('data-release-slot');
+    button.disabled = true;
+    try {
+      const result = await request('POST', 'api/slots/' + encodeURIComponent(slot) + '/release');
+      showMessage('success', 'Slot ' + slot + ' released; it is ' + ((result.body && result.body.state) || 'looked at again') + '.');
+    } catch (error) {
+      showMessage('error', 'Could not release slot ' + slot + ': ' + describeError(error));
+    } finally {
+      button.disabled = false;
+      refreshNow();
+    }
+  }
+
+  function onSlotClick(event) {
+    const button = event.target.closest('button[data-release-slot]');
+    if (button && !button.disabled) releaseSlot(button);
+  }
+
   /* ---------- detail panel ---------- */
 
   function openDetail(id) {
@@ -605,6 +700,9 @@
       ['Priority', job.priority],
       ['Attempts', formatCount(job.attempts)],
       ['USB mount', job.usbMount || '–'],
+      ['Waiting for', job.waitingFor || '–'],
+      ['Slot', job.slot || '–'],
+      ['Stick', job.stick ? job.stick.id + (job.stick.serial ? ' (serial ' + job.stick.serial + ')' : '') : '–'],
       ['Verified by', job.verifiedBy === 'direct' ? 'reading the stick (direct)'
         : job.verifiedBy === 'cached' ? 'page cache (filesystem refuses direct reads)' : '–'],
       ['Bytes', formatBytes(job.bytesWritten) + ' of ' + formatBytes(job.bytesPlanned)],
@@ -722,7 +820,7 @@
     clearTimeout(state.pollTimer);
     state.polling = true;
     state.pollAgain = false;
-    const results = await Promise.allSettled([refreshQueue(), refreshFirstPage(), refreshDetail()]);
+    const results = await Promise.allSettled([refreshQueue(), refreshFirstPage(), refreshDetail(), refreshStation()]);
     const failure = results.find(function (r) { return r.status === 'rejected'; });
     if (failure) markConnectionLost(failure.reason);
     else markConnected();
@@ -796,6 +894,7 @@
     el.messageClose.addEventListener('click', clearMessage);
     el.filter.addEventListener('change', onFilterChange);
     el.tbody.addEventListener('click', onActionClick);
+    el.slots.addEventListener('click', onSlotClick);
     el.tbody.addEventListener('click', onRowClick);
     el.tbody.addEventListener('keydown', onRowKey);
     el.loadMore.addEventListener('click', loadMore);

@@ -173,6 +173,7 @@ class CrashSafetyTest {
                 Map.entry("pipeline.content.dir", root.resolve("library").toString()),
                 Map.entry("pipeline.usb.mounts", root.resolve("usb/a") + "," + root.resolve("usb/b")),
                 Map.entry("pipeline.usb.require-mount", "false"),
+                Map.entry("pipeline.usb.slot-kind", "folder"),
                 Map.entry("pipeline.broker.port", String.valueOf(brokerPort)),
                 Map.entry("camel.server.port", String.valueOf(httpPort)),
                 Map.entry("camel.management.port", String.valueOf(managementPort)),

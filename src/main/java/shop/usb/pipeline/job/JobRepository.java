@@ -9,10 +9,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -156,11 +158,18 @@ public class JobRepository {
         return lost;
     }
 
-    public void complete(JobRun run, String message, String verifiedBy) {
+    public void complete(JobRun run, String message, Delivery delivery) {
         endRun(run, logBuffer.line("INFO", Stage.DONE, message, null), () ->
                 ownedTransition(run, JobStatus.COMPLETED, "complete-job", params()
                         .addValue("stage", Stage.DONE.label())
-                        .addValue("verifiedBy", verifiedBy)));
+                        .addValue("verifiedBy", delivery.verifiedBy())
+                        .addValue("slot", delivery.slot())
+                        .addValue("stickId", delivery.stickId())
+                        .addValue("stickSerial", delivery.stickSerial())
+                        .addValue("stickSizeBytes", delivery.stickSizeBytes())
+                        .addValue("stickFsType", delivery.stickFsType())
+                        .addValue("stickLabel", delivery.stickLabel())
+                        .addValue("manifestSha256", delivery.manifestSha256())));
     }
 
     public void fail(JobRun run, Stage stage, ErrorCode code, String message) {
@@ -182,6 +191,39 @@ public class JobRepository {
                         .addValue("errorCode", code.name())
                         .addValue("errorMessage", truncate(message, 2000))
                         .addValue("delayMs", delay.toMillis())));
+    }
+
+    /**
+     * No fitting stick is READY: PROCESSING to WAITING, holding nothing; the attempt is not counted
+     * and no error is kept. Throws {@link JobCancelledException} when an operator asked the job to stop.
+     */
+    public void waitForStick(JobRun run, Stage stage, String waitingFor, long capacityBytes) {
+        endRun(run, logBuffer.line("INFO", stage, "Waiting for " + waitingFor, null), () ->
+                ownedTransition(run, JobStatus.WAITING, "wait-for-stick", params()
+                        .addValue("waitingFor", waitingFor)
+                        .addValue("capacityBytes", capacityBytes)));
+    }
+
+    /** Waiting jobs, the highest priority first, then the oldest. */
+    public List<WaitingJob> findWaiting(int limit) {
+        return jdbc.query(SqlStatements.get("find-waiting-jobs"), params()
+                .addValue("status", JobStatus.WAITING.name())
+                .addValue("limit", limit), (rs, n) -> new WaitingJob(rs.getString("id"), rs.getString("order_id"),
+                        rs.getLong("capacity_bytes"), rs.getString("priority")));
+    }
+
+    /** A stick was kept for the waiting job: it is QUEUED again, due now; false when it no longer waits. */
+    public boolean dispatchWaiting(String id) {
+        if (!transition(id, JobStatus.QUEUED, EnumSet.of(JobStatus.WAITING), null, "dispatch-waiting-job",
+                params())) {
+            return false;
+        }
+        insertLog(id, "INFO", Stage.WRITE_USB, "A fitting stick is ready; queued again", null);
+        return true;
+    }
+
+    /** A job that waits for a stick of its size class. */
+    public record WaitingJob(String id, String orderId, long capacityBytes, String priority) {
     }
 
     public enum CancelOutcome { CANCELLED, REQUESTED, ALREADY_FINAL, NOT_FOUND }
@@ -211,7 +253,8 @@ public class JobRepository {
     public boolean requeue(String id) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
             int attempts = findById(id).map(JobView::attempts).orElse(0);
-            if (!transition(id, JobStatus.QUEUED, null, "requeue-job", params()
+            if (!transition(id, JobStatus.QUEUED, EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED), null,
+                    "requeue-job", params()
                     .addValue("stage", Stage.INTAKE.label()))) {
                 return false;
             }
@@ -305,6 +348,7 @@ public class JobRepository {
                 .addValue("orderId", query.orderId())
                 .addValue("status", query.status() == null ? null : query.status().name())
                 .addValue("priority", query.priority())
+                .addValue("stick", query.stick())
                 .addValue("createdFrom", query.createdFrom() == null ? null : utc(query.createdFrom()))
                 .addValue("createdTo", query.createdTo() == null ? null : utc(query.createdTo()))
                 .addValue("cursorAt", after == null ? null : utc(after.createdAt()))
@@ -320,7 +364,7 @@ public class JobRepository {
 
     /** Jobs of one order, newest first. */
     public List<JobView> findAll(String orderId, int limit) {
-        return find(new JobQuery(orderId, null, null, null, null, null, limit)).jobs();
+        return find(new JobQuery(orderId, null, null, null, null, null, null, limit)).jobs();
     }
 
     public StatusSummary statusSummary() {
@@ -381,9 +425,18 @@ public class JobRepository {
      */
     private boolean transition(String id, JobStatus target, JobRun owner, String statement,
             MapSqlParameterSource values) {
+        return transition(id, target, target.enteredFrom(), owner, statement, values);
+    }
+
+    /** A transition allowed from only some of the statuses {@code target} may be entered from. */
+    private boolean transition(String id, JobStatus target, Set<JobStatus> from, JobRun owner, String statement,
+            MapSqlParameterSource values) {
+        if (!target.enteredFrom().containsAll(from)) {
+            throw new IllegalArgumentException(target + " cannot be entered from " + from);
+        }
         values.addValue("id", id)
                 .addValue("status", target.name())
-                .addValue("from", target.enteredFromNames())
+                .addValue("from", from.stream().map(Enum::name).toList())
                 .addValue("runToken", owner == null ? null : owner.token());
         return jdbc.update(SqlStatements.get(statement), values) == 1;
     }
@@ -474,7 +527,13 @@ public class JobRepository {
                 iso(rs, "completed_at"),
                 iso(rs, "updated_at"),
                 rs.getObject("duration_ms", Long.class),
-                rs.getString("verified_by"));
+                rs.getString("verified_by"),
+                rs.getString("slot"),
+                rs.getString("stick_id") == null ? null : new JobView.StickRecord(rs.getString("stick_id"),
+                        rs.getString("stick_serial"), rs.getObject("stick_size_bytes", Long.class),
+                        rs.getString("stick_fs_type"), rs.getString("stick_label")),
+                rs.getString("manifest_sha256"),
+                rs.getString("waiting_for"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -12,18 +12,21 @@ public enum JobStatus {
     QUEUED,
     PROCESSING,
     RETRYING,
+    /** Selected, but no fitting stick is READY: holds no worker, uses no attempt, carries no error. */
+    WAITING,
     COMPLETED,
     FAILED,
     CANCELLED;
 
     public Set<JobStatus> enteredFrom() {
         return switch (this) {
-            case QUEUED -> EnumSet.of(FAILED, CANCELLED);
+            case QUEUED -> EnumSet.of(FAILED, CANCELLED, WAITING);
             case PROCESSING -> EnumSet.of(QUEUED, RETRYING);
             case RETRYING -> EnumSet.of(PROCESSING);
+            case WAITING -> EnumSet.of(PROCESSING);
             case COMPLETED -> EnumSet.of(PROCESSING);
             case FAILED -> EnumSet.of(PROCESSING, RETRYING);
-            case CANCELLED -> EnumSet.of(QUEUED, RETRYING, PROCESSING);
+            case CANCELLED -> EnumSet.of(QUEUED, RETRYING, WAITING, PROCESSING);
         };
     }
 

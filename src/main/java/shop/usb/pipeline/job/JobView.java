@@ -23,5 +23,16 @@ public record JobView(
         String updatedAt,
         Long durationMs,
         /** How the last verification read the stick back: "direct" (O_DIRECT) or "cached"; null before. */
-        String verifiedBy) {
+        String verifiedBy,
+        /** The station slot that took the job, once it completed. */
+        String slot,
+        /** The stick that holds the order: its id (filesystem UUID or device), serial, size, type, label. */
+        StickRecord stick,
+        /** SHA-256 of the MANIFEST.sha256 written with the order. */
+        String manifestSha256,
+        /** While WAITING: the stick it waits for ("a 16 GB stick"). */
+        String waitingFor) {
+
+    public record StickRecord(String id, String serial, Long sizeBytes, String fsType, String label) {
+    }
 }

@@ -94,7 +94,7 @@ public class LiveRuns extends ServiceSupport {
                     .filter(run -> run.getValue().claimed).map(Map.Entry::getKey).toList());
             for (JobRun run : lost) {
                 Signals signals = runs.get(run);
-                if (signals != null) {
+                if (signals != null && !signals.superseded) {
                     LOG.warn("The {} no longer owns its job; it stops at its next checkpoint", run);
                     signals.superseded = true;
                 }

@@ -54,10 +54,19 @@ public class JobsApi {
 
     /** GET /api/jobs: newest first, filtered, a page at a time. */
     public JobPage list(@Header("orderId") String orderId, @Header("status") String status,
-            @Header("priority") String priority, @Header("from") String from, @Header("to") String to,
-            @Header("cursor") String cursor, @Header("limit") String limit) {
-        return jobs.find(new JobQuery(blankToNull(orderId), status(status), priority(priority), time("from", from),
-                time("to", to), cursor(cursor), limit(limit)));
+            @Header("priority") String priority, @Header("stick") String stick, @Header("from") String from,
+            @Header("to") String to, @Header("cursor") String cursor, @Header("limit") String limit) {
+        return jobs.find(new JobQuery(blankToNull(orderId), status(status), priority(priority), stick(stick),
+                time("from", from), time("to", to), cursor(cursor), limit(limit)));
+    }
+
+    /** A stick's id (filesystem UUID or device) or USB serial, as the job's delivery record holds it. */
+    private static String stick(String value) {
+        String stick = blankToNull(value);
+        if (stick != null && stick.length() > 255) {
+            throw ApiProblem.badRequest("stick", "a stick id or serial has at most 255 characters");
+        }
+        return stick;
     }
 
     public JobView get(@Header("id") String id) {

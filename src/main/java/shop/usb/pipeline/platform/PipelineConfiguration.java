@@ -37,6 +37,7 @@ import shop.usb.pipeline.ops.health.UsbMountsHealthCheck;
 import shop.usb.pipeline.ops.metrics.CachedStatusCounts;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.JobsApi;
+import shop.usb.pipeline.ops.SlotsApi;
 import shop.usb.pipeline.stage.JobClaimer;
 import shop.usb.pipeline.stage.JobOutcome;
 import shop.usb.pipeline.stage.SelectContentStage;
@@ -45,6 +46,7 @@ import shop.usb.pipeline.stage.VerifyStage;
 import shop.usb.pipeline.stage.WriteUsbStage;
 import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.UsbMountAllocator;
+import shop.usb.pipeline.usb.UsbStation;
 import shop.usb.pipeline.usb.UsbVerifier;
 import shop.usb.pipeline.usb.UsbWriter;
 
@@ -85,8 +87,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);
         OrderConfirmationValidator validator = new OrderConfirmationValidator(mapper);
         ContentLibrary library = new ContentLibrary(settings.contentDir());
-        UsbMountAllocator mounts = new UsbMountAllocator(settings.usbMounts(),
-                new SlotProbe(settings.usbRequireMount()), dataSource, settings.allocationTimeout(),
+        UsbStation station = new UsbStation(settings.instanceId(),
+                settings.usbMounts().stream().map(UsbStation.Slot::of).toList(), settings.usbSlotKind(),
+                new SlotProbe(settings.usbRequireMount()), dataSource, jobs, settings.usbWipe(),
+                settings.dataDir().resolve("delivered"), settings.usbSizeTolerance(), settings.usbAllowLarger());
+        registry.bind(UsbStation.BEAN_NAME, station);
+        registry.bind(SlotsApi.BEAN_NAME, new SlotsApi(station));
+        UsbMountAllocator mounts = new UsbMountAllocator(station, dataSource, settings.allocationTimeout(),
                 settings.usbReserveBytes(), clock);
         LiveRuns liveRuns = new LiveRuns(jobs, context, settings.stalledAfter());
         // Stopped after the routes: runs finishing during a graceful shutdown keep beating.
@@ -113,7 +120,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                         clock));
         registry.bind(VerifyStage.BEAN_NAME,
                 new VerifyStage(jobs, new UsbVerifier(), liveRuns, settings.progressInterval(), clock));
-        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, liveRuns, settings.retryPolicy(), metrics, clock));
+        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, station, liveRuns, settings.retryPolicy(), metrics, clock));
         registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, metrics, settings.stalledAfter(), clock));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
         registry.bind(ApiGuard.BEAN_NAME, new ApiGuard(settings.apiToken()));

@@ -11,6 +11,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.ops.health.HealthThresholds;
+import shop.usb.pipeline.usb.UsbStation;
 
 /** The product's own settings, read once from Camel's properties (files, -D, environment). */
 public record PipelineSettings(
@@ -21,6 +22,10 @@ public record PipelineSettings(
         List<Path> usbMounts,
         boolean usbMountsConfigured,
         boolean usbRequireMount,
+        UsbStation.Kind usbSlotKind,
+        double usbSizeTolerance,
+        boolean usbAllowLarger,
+        boolean usbWipe,
         boolean demoEnabled,
         boolean brokerEmbedded,
         String brokerUrl,
@@ -67,6 +72,7 @@ public record PipelineSettings(
                 ? Arrays.stream(mounts.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .map(s -> Path.of(s).toAbsolutePath().normalize()).toList()
                 : IntStream.rangeClosed(1, DEFAULT_SLOTS).mapToObj(i -> dataDir.resolve("usb/slot-" + i)).toList();
+        requireUniqueSlotNames(usbMounts);
         return new PipelineSettings(
                 read.required("pipeline.instance.id"),
                 dataDir,
@@ -76,6 +82,10 @@ public record PipelineSettings(
                 mountsConfigured,
                 // The demo slots are folders under the data dir, never mount points.
                 mountsConfigured && Boolean.parseBoolean(read.required("pipeline.usb.require-mount")),
+                read.choice("pipeline.usb.slot-kind", UsbStation.Kind.class),
+                Double.parseDouble(read.required("pipeline.usb.size-tolerance")),
+                Boolean.parseBoolean(read.required("pipeline.usb.allow-larger")),
+                Boolean.parseBoolean(read.required("pipeline.usb.wipe")),
                 Boolean.parseBoolean(read.required("pipeline.demo.enabled")),
                 Boolean.parseBoolean(read.required("pipeline.broker.embedded")),
                 read.required("pipeline.broker.url"),
@@ -114,6 +124,17 @@ public record PipelineSettings(
                         read.duration("pipeline.stalled.after")));
     }
 
+    /** A slot is named by the last element of its path (slot-1): two alike could not be told apart. */
+    private static void requireUniqueSlotNames(List<Path> mounts) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Path mount : mounts) {
+            if (mount.getFileName() == null || !names.add(mount.getFileName().toString())) {
+                throw new IllegalStateException("pipeline.usb.mounts: " + mount + " has the same slot name as another"
+                        + " mount (a slot is named by the last element of its path)");
+            }
+        }
+    }
+
     private record Reader(PropertiesComponent properties) {
         String required(String key) {
             return properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
@@ -122,6 +143,18 @@ public record PipelineSettings(
 
         Duration duration(String key) {
             return Duration.ofMillis(TimeUtils.toMilliSeconds(required(key)));
+        }
+
+        <E extends Enum<E>> E choice(String key, Class<E> type) {
+            String value = required(key);
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(value)) {
+                    return constant;
+                }
+            }
+            throw new IllegalStateException("Property " + key + " is '" + value + "'; it must be one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList());
         }
 
         String optional(String key) {

@@ -12,6 +12,7 @@ import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
 import shop.usb.pipeline.usb.SlotFilesystem;
+import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
 import shop.usb.pipeline.usb.VerifiedBy;
 
 /** What the stages of one job run hand to each other; lives in the exchange property "job". */
@@ -26,7 +27,7 @@ public final class JobContext {
     private OrderConfirmation order;
     private List<LibraryFile> files;
     private WritePlan plan;
-    private SlotFilesystem stick;
+    private TakenSlot taken;
     private Path folder;
     private VerifiedBy verifiedBy;
 
@@ -87,13 +88,18 @@ public final class JobContext {
         this.plan = plan;
     }
 
-    /** The leased slot and the filesystem it held, once the write stage has one. */
-    public SlotFilesystem stick() {
-        return stick;
+    /** The slot the write stage took, with the filesystem and stick it held then; null before. */
+    public TakenSlot taken() {
+        return taken;
     }
 
-    void leased(SlotFilesystem stick) {
-        this.stick = stick;
+    /** The filesystem of the taken slot; null before the write stage took one. */
+    public SlotFilesystem stick() {
+        return taken == null ? null : taken.filesystem();
+    }
+
+    void took(TakenSlot taken) {
+        this.taken = taken;
     }
 
     /** The order folder, once the write stage has published it. */

@@ -1,6 +1,7 @@
 package shop.usb.pipeline.stage;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +11,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.content.Sha256;
+import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobCancelledException;
@@ -21,7 +24,11 @@ import shop.usb.pipeline.job.RunSupersededException;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
+import shop.usb.pipeline.usb.NoStickReadyException;
+import shop.usb.pipeline.usb.Stick;
 import shop.usb.pipeline.usb.UsbMountAllocator;
+import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
+import shop.usb.pipeline.usb.UsbStation;
 import shop.usb.pipeline.usb.UsbWriter;
 
 /**
@@ -36,15 +43,17 @@ public class JobOutcome {
 
     private final JobRepository jobs;
     private final UsbMountAllocator mounts;
+    private final UsbStation station;
     private final LiveRuns liveRuns;
     private final RetryPolicy retries;
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public JobOutcome(JobRepository jobs, UsbMountAllocator mounts, LiveRuns liveRuns, RetryPolicy retries,
-            PipelineMetrics metrics, Clock clock) {
+    public JobOutcome(JobRepository jobs, UsbMountAllocator mounts, UsbStation station, LiveRuns liveRuns,
+            RetryPolicy retries, PipelineMetrics metrics, Clock clock) {
         this.jobs = jobs;
         this.mounts = mounts;
+        this.station = station;
         this.liveRuns = liveRuns;
         this.retries = retries;
         this.metrics = metrics;
@@ -54,8 +63,14 @@ public class JobOutcome {
     /** The stick must still be in its slot, as the same mount, when the job is declared done. */
     public void complete(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.stick().requireStillMounted("before the job was completed");
+        TakenSlot taken = job.taken();
+        Stick stick = taken.stick();
         jobs.complete(job.run(), "Completed: " + job.plan().files().size() + " files, " + job.plan().totalBytes()
-                + " bytes verified in " + job.folder() + ", read back " + describe(job), job.verifiedBy().label());
+                + " bytes verified in " + job.folder() + ", read back " + describe(job),
+                new Delivery(taken.slot().name(), stick.id(), stick.serial(), stick.isFolder() ? null : stick.sizeBytes(),
+                        stick.fsType(), stick.label(), job.verifiedBy().label(),
+                        Sha256.of(job.plan().manifest().getBytes(StandardCharsets.UTF_8))));
+        station.delivered(taken.slot().name(), job.id());
         job.endStage(Outcome.COMPLETED);
         metrics.jobCompleted();
         end(job);
@@ -70,6 +85,10 @@ public class JobOutcome {
         try {
             if (cause instanceof RunSupersededException superseded) {
                 return superseded(job, stage, superseded);
+            }
+            withdrawPublished(job);
+            if (cause instanceof NoStickReadyException noStick) {
+                return waitForStick(job, stage, noStick);
             }
             return cause instanceof JobCancelledException ? cancel(job, stage) : retryOrFail(job, stage, cause);
         } catch (RunSupersededException superseded) {
@@ -104,18 +123,37 @@ public class JobOutcome {
                 failure.getMessage(), stage);
     }
 
-    /** The run removes the order folder it published, only while it still owns the job, then ends it CANCELLED. */
-    private FollowUp cancel(JobContext job, Stage stage) {
-        if (job.folder() != null) {
-            jobs.requireOwnership(job.run());
-            try {
-                UsbWriter.deleteRecursively(job.folder());
-            } catch (IOException e) {
-                LOG.warn("Cancelled job {} left its folder {}: {}", job.id(), job.folder(), e.toString());
-            }
+    /**
+     * A run that does not complete takes back the order folder it named, while it still owns the job:
+     * a stick is left blank for the next order, and a retry writes afresh.
+     */
+    private void withdrawPublished(JobContext job) {
+        if (job.folder() == null) {
+            return;
         }
+        jobs.requireOwnership(job.run());
+        try {
+            UsbWriter.deleteRecursively(job.folder());
+        } catch (IOException e) {
+            LOG.warn("Job {} left its order folder {}: {}", job.id(), job.folder(), e.toString());
+        }
+    }
+
+    /** WAITING until the station dispatches a fitting stick to the job; the cancel of an operator wins. */
+    private FollowUp waitForStick(JobContext job, Stage stage, NoStickReadyException noStick) {
+        try {
+            jobs.waitForStick(job.run(), stage, noStick.waitingFor(), noStick.capacityBytes());
+        } catch (JobCancelledException cancelRequested) {
+            return cancel(job, stage);
+        }
+        job.endStage(Outcome.WAITING);
+        LOG.info("Job {} for order {} waits for {}", job.id(), job.job().orderId(), noStick.waitingFor());
+        return FollowUp.none(job.id());
+    }
+
+    private FollowUp cancel(JobContext job, Stage stage) {
         jobs.cancelRunning(job.run(), stage, "Cancelled at a checkpoint in " + stage.label()
-                + (job.stick() == null ? "" : "; partial folder removed from " + job.stick().slot()));
+                + (job.stick() == null ? "" : "; its folders removed from " + job.stick().slot()));
         job.endStage(Outcome.CANCELLED);
         metrics.jobCancelled();
         LOG.info("Job {} for order {} cancelled in {}", job.id(), job.job().orderId(), stage.label());

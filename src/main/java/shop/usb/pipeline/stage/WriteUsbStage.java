@@ -15,6 +15,8 @@ import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.SlotFilesystem;
 import shop.usb.pipeline.usb.UsbMountAllocator;
+import shop.usb.pipeline.usb.UsbMountAllocator.Demand;
+import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
 import shop.usb.pipeline.usb.UsbWriter;
 
 /**
@@ -49,20 +51,24 @@ public class WriteUsbStage {
         job.enter(Stage.WRITE_USB);
         long bytes = job.plan().totalBytes();
         jobs.enterStage(job.run(), Stage.WRITE_USB, "Waiting for a USB mount with " + bytes + " bytes free");
-        SlotFilesystem stick = mounts.acquire(job.run(), bytes);
-        job.leased(stick);
+        TakenSlot taken = mounts.acquire(job.run(), bytes,
+                new Demand(job.order().orderId(), job.order().usbLabel(), job.order().capacityBytes()));
+        job.took(taken);
+        SlotFilesystem stick = taken.filesystem();
         jobs.recordMount(job.run(), stick.slot().toString());
         jobs.log(job.run(), "INFO", Stage.WRITE_USB, "Writing " + job.plan().files().size() + " files (" + bytes
                 + " bytes) to " + stick.slot() + ", " + stick.describe());
         ProgressReporter progress = new ProgressReporter(jobs, liveRuns, job.run(), bytes, progressInterval, clock);
         String orderId = job.order().orderId();
+        long started = System.nanoTime();
         Path staging = writer.write(job.plan(), stick, orderId, job.run().token(), progress);
+        long writeNanos = System.nanoTime() - started;
         progress.finish();
         // From here on the run changes what other runs of the order left: only while it owns the job.
         jobs.confirmOwnership(job.run());
         removeEarlierAttempts(job, stick);
         job.written(writer.publish(staging, stick, orderId));
-        metrics.bytesWritten(bytes);
+        metrics.bytesWritten(taken.slot().name(), bytes, writeNanos);
     }
 
     /** Earlier attempts left folders on this slot, or on the mount they wrote to; the order lives on one only. */

@@ -52,8 +52,10 @@ final class ReadBack {
     /** Positional reads of whole blocks into an aligned buffer; the last one may come back short. */
     private static String direct(FileChannel channel, int block) throws IOException {
         MessageDigest digest = Sha256.newDigest();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK + block).alignedSlice(block);
         long size = channel.size();
+        // No larger than the file needs: an order of small files would otherwise allocate a MiB each.
+        int capacity = (int) Math.min(CHUNK, (size + block - 1) / block * block);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(capacity, block) + block).alignedSlice(block);
         long position = 0;
         while (position < size) {
             buffer.clear();

@@ -39,6 +39,13 @@ public record SlotFilesystem(Path slot, Path realPath, Object fileKey, long devi
         }
     }
 
+    /** The device as "major:minor", the way /sys/dev/block names it (glibc's encoding of st_dev). */
+    public String deviceNumber() {
+        long major = (device >>> 8 & 0xfffL) | (device >>> 32 & 0xfffff000L);
+        long minor = (device & 0xffL) | (device >>> 12 & 0xffffff00L);
+        return major + ":" + minor;
+    }
+
     /** Throws USB_REMOVED when the slot no longer holds this filesystem. */
     public void requirePresent(String doing) {
         if (!isPresent()) {

@@ -30,7 +30,7 @@ public class UsbMountAllocator {
     /** How often a waiting job looks again when no release has woken it (another instance, a new stick). */
     private static final long RECHECK_MILLIS = 1000;
 
-    private final List<Path> mounts;
+    private final UsbStation station;
     private final SlotProbe probe;
     private final NamedParameterJdbcTemplate jdbc;
     private final Duration timeout;
@@ -38,10 +38,10 @@ public class UsbMountAllocator {
     private final Clock clock;
     private final Object released = new Object();
 
-    public UsbMountAllocator(List<Path> mounts, SlotProbe probe, DataSource dataSource, Duration timeout,
-            long reserveBytes, Clock clock) {
-        this.mounts = List.copyOf(mounts);
-        this.probe = probe;
+    public UsbMountAllocator(UsbStation station, DataSource dataSource, Duration timeout, long reserveBytes,
+            Clock clock) {
+        this.station = station;
+        this.probe = station.probe();
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.timeout = timeout;
         this.reserveBytes = reserveBytes;
@@ -49,33 +49,46 @@ public class UsbMountAllocator {
     }
 
     /**
-     * Leases, for the run, a mount that holds a stick with room for the bytes, and returns the
-     * filesystem it holds; waits up to the allocation timeout for a busy one.
+     * Leases, for the run, a slot that holds a stick with room for the bytes, and returns the
+     * filesystem it holds; waits up to the allocation timeout for a busy one. On a station of sticks
+     * the stick must also be READY (blank, no order yet) and of the order's size class, and is taken
+     * for the order (WRITING); when none is, {@link NoStickReadyException} says the job must wait.
      */
-    public SlotFilesystem acquire(JobRun run, long bytes) {
+    public TakenSlot acquire(JobRun run, long bytes, Demand demand) {
         long deadline = clock.millis() + timeout.toMillis();
         synchronized (released) {
             while (true) {
                 List<JobFailure> unusable = new ArrayList<>();
                 boolean anyBusy = false;
-                for (Path mount : mounts) {
-                    SlotFilesystem stick;
+                for (UsbStation.Slot slot : station.slots()) {
+                    SlotFilesystem filesystem;
                     try {
-                        stick = probe.probe(mount);
+                        filesystem = probe.probe(slot.path());
                     } catch (JobFailure noStick) {
                         unusable.add(noStick);
                         continue;
                     }
-                    JobFailure problem = UsbFaults.unusable(mount, bytes + reserveBytes);
+                    Stick stick = station.stickIn(slot, filesystem);
+                    String misfit = station.fits(slot, stick, demand.capacityBytes());
+                    JobFailure problem = misfit != null ? new JobFailure(ErrorCode.USB_UNAVAILABLE, misfit)
+                            : UsbFaults.unusable(slot.path(), bytes + reserveBytes);
                     if (problem != null) {
                         unusable.add(problem);
-                    } else if (lease(stick, run)) {
-                        return stick;
+                    } else if (lease(filesystem, run)) {
+                        if (station.take(run, slot, stick, demand.orderId(), demand.label())) {
+                            return new TakenSlot(slot, filesystem, stick);
+                        }
+                        release(run);
+                        anyBusy = true;
                     } else {
                         anyBusy = true;
                     }
                 }
                 long remaining = deadline - clock.millis();
+                if (station.kind() == UsbStation.Kind.STICK) {
+                    // Each order needs a stick of its own: it waits for one without holding this worker.
+                    throw new NoStickReadyException(demand.capacityBytes());
+                }
                 if (!anyBusy) {
                     throw noMountFits(unusable);
                 }
@@ -105,7 +118,7 @@ public class UsbMountAllocator {
     /** Each configured mount with its usable bytes (-1 when unknown) and why it cannot take a job now, if so. */
     public List<MountState> states() {
         List<MountState> states = new ArrayList<>();
-        for (Path mount : mounts) {
+        for (Path mount : station.slots().stream().map(UsbStation.Slot::path).toList()) {
             JobFailure problem = noStick(mount);
             if (problem == null) {
                 problem = UsbFaults.unusable(mount, reserveBytes);
@@ -120,6 +133,14 @@ public class UsbMountAllocator {
             states.add(new MountState(mount, usable, problem == null ? null : problem.getMessage()));
         }
         return states;
+    }
+
+    /** The slot a run took, the filesystem it held then, and the stick as the system named it. */
+    public record TakenSlot(UsbStation.Slot slot, SlotFilesystem filesystem, Stick stick) {
+    }
+
+    /** What the order asks of a stick: its id and label (the slot shows them) and the size class bought. */
+    public record Demand(String orderId, String label, long capacityBytes) {
     }
 
     /** A mount as health checks see it: {@code problem} is null when it can take a job. */

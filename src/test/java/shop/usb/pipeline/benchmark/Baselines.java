@@ -26,11 +26,12 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.usb.SlotFilesystem;
-import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /**
@@ -110,8 +111,7 @@ final class Baselines {
         List<UsbMountAllocator> allocators = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Files.createDirectories(mount.resolve("m" + t));
-            allocators.add(new UsbMountAllocator(List.of(mount.resolve("m" + t)), new SlotProbe(false),
-                    dataSource, Duration.ofSeconds(30), 0, clock));
+            allocators.add(Stations.folders(dataSource, Duration.ofSeconds(30), false, mount.resolve("m" + t)));
         }
         double seconds = inLanes(threads, jobs, (lane, i) -> runJob(repository, allocators.get(lane), prefix + i));
         return jobs / seconds;
@@ -124,13 +124,14 @@ final class Baselines {
         jobs.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");
         jobs.recordPlan(run, 12_288, 3);
         jobs.enterStage(run, Stage.WRITE_USB, "Waiting for a USB mount");
-        SlotFilesystem stick = mounts.acquire(run, 12_288);
+        SlotFilesystem stick = mounts.acquire(run, 12_288, new UsbMountAllocator.Demand(orderId, "B", 16_000_000_000L))
+                .filesystem();
         jobs.recordMount(run, stick.slot().toString());
         jobs.log(run, "INFO", Stage.WRITE_USB, "Writing 3 files");
         jobs.recordProgress(run, 80, 12_288, 3);
         jobs.confirmOwnership(run);
         jobs.enterStage(run, Stage.VERIFY, "Verifying 3 files");
-        jobs.complete(run, "Completed", "direct");
+        jobs.complete(run, "Completed", new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc"));
         mounts.release(run);
     }
 

@@ -291,6 +291,8 @@ class PipelineBenchmark {
         }
         properties.put("pipeline.usb.mounts", String.join(",", mounts));
         properties.put("pipeline.usb.require-mount", "false");
+        // Small orders measure the software's overhead, on folder slots.
+        properties.put("pipeline.usb.slot-kind", "folder");
         properties.put("pipeline.broker.port", String.valueOf(brokerPort));
         properties.put("camel.server.port", String.valueOf(PipelineRuntime.freePort()));
         properties.put("camel.management.port", String.valueOf(PipelineRuntime.freePort()));

@@ -19,12 +19,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobRepository.RunningJob;
+import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
-import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /** Status changes are guarded where the data lives, by status and by the run that owns the job, on both databases. */
 class JobRepositoryTest {
+
+    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L);
+    static final Delivery DELIVERY = new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc");
 
     @TempDir
     static Path folder;
@@ -52,11 +55,11 @@ class JobRepositoryTest {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             String id = jobs.create("ORD-2", "normal", "{}").orElseThrow();
 
-            assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", "direct"))
+            assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", DELIVERY))
                     .isInstanceOf(RunSupersededException.class);
             JobRun run = jobs.claim(JobRun.of(id), "me").orElseThrow().run();
             assertThat(jobs.claim(JobRun.of(id), "someone-else")).isEmpty();
-            jobs.complete(run, "done", "direct");
+            jobs.complete(run, "done", DELIVERY);
             assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
                     .isInstanceOf(RunSupersededException.class);
             assertThat(jobs.findById(id)).get().satisfies(job -> {
@@ -73,13 +76,13 @@ class JobRepositoryTest {
     void runThatLostItsJobCanChangeNothing(TestDatabase database) throws Exception {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-            UsbMountAllocator mounts = new UsbMountAllocator(List.of(Files.createDirectories(folder.resolve("m"))),
-                    new SlotProbe(false), dataSource, Duration.ofMillis(200), 0, Clock.systemUTC());
+            UsbMountAllocator mounts = Stations.folders(dataSource, Duration.ofMillis(200), false,
+                    Files.createDirectories(folder.resolve("m")));
             JobRun first = running(jobs, "ORD-5");
             String id = first.jobId();
-            mounts.acquire(first, 1000);
+            mounts.acquire(first, 1000, DEMAND);
             JobRun second = takenOverAfterStalling(dataSource, jobs, id, first);
-            assertThat(mounts.acquire(second, 1000).slot()).as("the first run's lease no longer holds the mount")
+            assertThat(mounts.acquire(second, 1000, DEMAND).filesystem().slot()).as("the first run's lease no longer holds the mount")
                     .isEqualTo(folder.resolve("m"));
             jobs.recordProgress(second, 60, 500, 1);
 
@@ -90,11 +93,11 @@ class JobRepositoryTest {
                     () -> jobs.recordPlan(first, 1, 1),
                     () -> jobs.confirmOwnership(first),
                     () -> jobs.requireOwnership(first),
-                    () -> jobs.complete(first, "done", "direct"),
+                    () -> jobs.complete(first, "done", DELIVERY),
                     () -> jobs.fail(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late failure"),
                     () -> jobs.scheduleRetry(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late", Duration.ZERO),
                     () -> jobs.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
-                    () -> mounts.acquire(first, 1000));
+                    () -> mounts.acquire(first, 1000, DEMAND));
             for (ThrowingCallable write : writesOfTheFirstRun) {
                 assertThatThrownBy(write).isInstanceOf(RunSupersededException.class);
             }
@@ -170,7 +173,7 @@ class JobRepositoryTest {
             jobs.log(run, "WARN", Stage.VALIDATE, "A note");
 
             assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
-            jobs.complete(run, "Done", "direct");
+            jobs.complete(run, "Done", DELIVERY);
 
             assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message)
                     .containsExactly("Order ORD-3 received", "Attempt 1 started on me (run " + run.shortToken() + ")",

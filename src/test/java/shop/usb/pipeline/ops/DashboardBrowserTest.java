@@ -19,7 +19,8 @@ import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * The jobs dashboard in a real browser (headless Chromium): it shows a completed job with a full
- * progress bar, refreshes by itself, and a click on Retry moves a failed job on to COMPLETED.
+ * progress bar, refreshes by itself, and a click on Retry moves a failed job on to COMPLETED; the
+ * station panel asks for a DONE stick to be removed, and its release lets a waiting order take the slot.
  * .ci/run installs Chromium and sets PIPELINE_BROWSER_TESTS=required, so there it cannot be skipped.
  */
 class DashboardBrowserTest {
@@ -28,12 +29,7 @@ class DashboardBrowserTest {
 
     @Test
     void operatorSeesACompletedJobAndRetriesAFailedOne(@TempDir Path root) throws Exception {
-        if (!Chromium.available()) {
-            if ("required".equals(System.getenv("PIPELINE_BROWSER_TESTS"))) {
-                fail("Chromium is required here but /usr/bin/chromium is missing (apt-get install -y chromium)");
-            }
-            assumeTrue(false, "Chromium is not installed; .ci/run installs it");
-        }
+        requireChromium();
         try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             pipeline.sendText("orders.confirmed", order("DASH-OK").file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob("DASH-OK", "COMPLETED");
@@ -82,6 +78,44 @@ class DashboardBrowserTest {
         Awaitility.await("the new job on the page").atMost(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> "COMPLETED".equals(text(browser, String.format(ROW, "DASH-NEW"), "dataset.status")));
+    }
+
+    @Test
+    void operatorReleasesADoneStickOnTheStationPanel(@TempDir Path root) throws Exception {
+        requireChromium();
+        Map<String, String> station = Map.of("pipeline.usb.slot-kind", "stick", "pipeline.usb.scan-interval", "100ms");
+        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), station)) {
+            for (String orderId : new String[] {"DASH-A", "DASH-B", "DASH-C"}) {
+                pipeline.sendText("orders.confirmed", order(orderId).file("music/jazz/01-so-what.mp3").json());
+                pipeline.awaitJob(orderId, job -> !job.status().equals("QUEUED") && !job.status().equals("PROCESSING"),
+                        "fill a stick or wait for one");
+            }
+            assertThat(pipeline.jobsOf("DASH-C").get(0).status()).isEqualTo("WAITING");
+            try (Chromium browser = Chromium.start()) {
+                browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/");
+                String slotA = "[data-testid=slot-tile][data-slot='slot-a']";
+                await("slot-a DONE with its label", () -> "DONE".equals(text(browser, slotA, "dataset.state"))
+                        && text(browser, slotA + " .slot-hint", "textContent").contains("ANA-MIX"));
+                assertThat(text(browser, "[data-testid=waiting-jobs]", "textContent")).contains("DASH-C");
+
+                browser.click(slotA + " [data-testid=release-button]");
+
+                await("the waiting order to take the released slot", () -> "DONE".equals(
+                        text(browser, slotA, "dataset.state"))
+                        && text(browser, slotA + " .slot-detail", "textContent").startsWith("DASH-C"));
+                assertThat(pipeline.jobsOf("DASH-C").get(0).slot()).isEqualTo("slot-a");
+                assertThat(text(browser, "[data-testid=waiting-jobs]", "textContent")).doesNotContain("DASH-C");
+            }
+        }
+    }
+
+    private static void requireChromium() {
+        if (!Chromium.available()) {
+            if ("required".equals(System.getenv("PIPELINE_BROWSER_TESTS"))) {
+                fail("Chromium is required here but /usr/bin/chromium is missing (apt-get install -y chromium)");
+            }
+            assumeTrue(false, "Chromium is not installed; .ci/run installs it");
+        }
     }
 
     private static void await(String what, java.util.concurrent.Callable<Boolean> condition) {

@@ -144,7 +144,7 @@ abstract class JobsApiTest {
         document.at("/paths/~1api~1jobs/get/parameters").forEach(p -> parameters.add(p.path("name").asText()));
         Set<String> accepted = new TreeSet<>();
         for (Parameter parameter : JobsApi.class.getMethod("list", String.class, String.class, String.class,
-                String.class, String.class, String.class, String.class).getParameters()) {
+                String.class, String.class, String.class, String.class, String.class).getParameters()) {
             accepted.add(parameter.getAnnotation(Header.class).value());
         }
         assertThat(parameters).isEqualTo(accepted);

@@ -121,6 +121,18 @@ public final class LoopStick implements AutoCloseable {
         mounted = false;
     }
 
+    /** Taken out properly: unmounted, the image stays attached. */
+    public void unmount() throws IOException {
+        run("umount", slot.toString());
+        mounted = false;
+    }
+
+    /** Plugged in again: the same filesystem, a new mount. */
+    public void mountAgain() throws IOException {
+        run("mount", "-t", "ext4", device, slot.toString());
+        mounted = true;
+    }
+
     @Override
     public void close() throws IOException {
         List<String> problems = new ArrayList<>();

@@ -76,6 +76,8 @@ public final class PipelineRuntime implements AutoCloseable {
         properties.put("pipeline.usb.mounts", root.resolve("usb/slot-a") + "," + root.resolve("usb/slot-b"));
         // Plain folders stand in for sticks here; the tests on real filesystems set it true.
         properties.put("pipeline.usb.require-mount", "false");
+        // Folders that take one order after the other; the station tests set "stick".
+        properties.put("pipeline.usb.slot-kind", "folder");
         properties.put("pipeline.demo.enabled", "false");
         properties.put("pipeline.broker.port", String.valueOf(brokerPort));
         properties.put("pipeline.db.url", database.url());

@@ -23,10 +23,13 @@ import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.platform.Database;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.support.LoopStick;
+import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
 
 /** Each USB fault gets its own recoverable code, and a job goes to another mount when it can. */
 class UsbMountAllocatorTest {
+
+    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L);
 
     @TempDir
     Path root;
@@ -49,13 +52,13 @@ class UsbMountAllocatorTest {
         Path plugged = Files.createDirectories(root.resolve("plugged"));
         UsbMountAllocator allocator = allocator(root.resolve("unplugged"), plugged);
 
-        assertThat(allocator.acquire(processingJob("ORD-1"), 1000).slot()).isEqualTo(plugged);
+        assertThat(allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).slot().path()).isEqualTo(plugged);
         assertThat(root.resolve("unplugged")).doesNotExist();
     }
 
     @Test
     void noMountPluggedIsUsbUnavailable() {
-        assertThatThrownBy(() -> allocator(root.resolve("a"), root.resolve("b")).acquire(processingJob("ORD-1"), 1000))
+        assertThatThrownBy(() -> allocator(root.resolve("a"), root.resolve("b")).acquire(processingJob("ORD-1"), 1000, DEMAND))
                 .isInstanceOfSatisfying(JobFailure.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
                     assertThat(e.code().recoverable()).isTrue();
@@ -67,45 +70,44 @@ class UsbMountAllocatorTest {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun first = processingJob("ORD-1");
         JobRun second = processingJob("ORD-2");
-        allocator.acquire(first, 1000);
+        allocator.acquire(first, 1000, DEMAND);
 
-        assertThatThrownBy(() -> allocator.acquire(second, 1000))
+        assertThatThrownBy(() -> allocator.acquire(second, 1000, DEMAND))
                 .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE));
         allocator.release(first);
-        assertThat(allocator.acquire(second, 1000).slot()).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(second, 1000, DEMAND).slot().path()).isEqualTo(root.resolve("only"));
     }
 
     @Test
     void leaseOfAJobThatIsNoLongerRunningDoesNotHoldTheMount() throws IOException {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun crashed = processingJob("ORD-1");
-        allocator.acquire(crashed, 1000);
+        allocator.acquire(crashed, 1000, DEMAND);
         JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         jobs.fail(crashed, Stage.WRITE_USB, ErrorCode.STALLED, "its process died");
 
-        assertThat(allocator.acquire(processingJob("ORD-2"), 1000).slot()).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path()).isEqualTo(root.resolve("only"));
     }
 
     @Test
     void leaseLeftByTheSameJobsEarlierAttemptDoesNotBlockIt() throws IOException {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun dead = processingJob("ORD-1");
-        allocator.acquire(dead, 1000);
+        allocator.acquire(dead, 1000, DEMAND);
         // The process dies here; after recovery the same job runs again under a new run.
         new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL");
         JobRun again = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()).claim(JobRun.of(dead.jobId()), "test")
                 .orElseThrow().run();
 
-        assertThat(allocator.acquire(again, 1000).slot()).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(again, 1000, DEMAND).slot().path()).isEqualTo(root.resolve("only"));
     }
 
     @Test
     void folderThatIsNotTheRootOfAFilesystemHoldsNoStick() throws IOException {
         Path bare = Files.createDirectories(root.resolve("bare"));
-        UsbMountAllocator allocator = new UsbMountAllocator(List.of(bare), new SlotProbe(true), dataSource,
-                Duration.ofMillis(300), 0, Clock.systemUTC());
+        UsbMountAllocator allocator = Stations.folders(dataSource, Duration.ofMillis(300), true, bare);
 
-        assertThatThrownBy(() -> allocator.acquire(processingJob("ORD-1"), 1000))
+        assertThatThrownBy(() -> allocator.acquire(processingJob("ORD-1"), 1000, DEMAND))
                 .isInstanceOfSatisfying(JobFailure.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("not the root of a filesystem of its own");
@@ -118,10 +120,9 @@ class UsbMountAllocatorTest {
     void mountedFilesystemIsAStickAndItsLeaseRecordsIt() throws Exception {
         Path stick = tmpfs("stick", "size=4m");
         try {
-            UsbMountAllocator allocator = new UsbMountAllocator(List.of(stick), new SlotProbe(true), dataSource,
-                    Duration.ofMillis(300), 0, Clock.systemUTC());
+            UsbMountAllocator allocator = Stations.folders(dataSource, Duration.ofMillis(300), true, stick);
 
-            SlotFilesystem leased = allocator.acquire(processingJob("ORD-1"), 1000);
+            SlotFilesystem leased = allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).filesystem();
 
             assertThat(leased.isMount()).isTrue();
             assertThat(leased.fsType()).isEqualTo("tmpfs");
@@ -142,7 +143,7 @@ class UsbMountAllocatorTest {
     void mountWithoutRoomIsUsbFull() throws Exception {
         Path small = tmpfs("small", "size=1m");
         try {
-            assertThatThrownBy(() -> allocator(small).acquire(processingJob("ORD-1"), 10_000_000))
+            assertThatThrownBy(() -> allocator(small).acquire(processingJob("ORD-1"), 10_000_000, DEMAND))
                     .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_FULL));
         } finally {
             unmount(small);
@@ -153,7 +154,7 @@ class UsbMountAllocatorTest {
     void readOnlyMountIsUsbReadOnly() throws Exception {
         Path readOnly = tmpfs("read-only", "ro,size=1m");
         try {
-            assertThatThrownBy(() -> allocator(readOnly).acquire(processingJob("ORD-1"), 1000))
+            assertThatThrownBy(() -> allocator(readOnly).acquire(processingJob("ORD-1"), 1000, DEMAND))
                     .isInstanceOfSatisfying(JobFailure.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_READ_ONLY));
         } finally {
@@ -162,8 +163,7 @@ class UsbMountAllocatorTest {
     }
 
     private UsbMountAllocator allocator(Path... mounts) {
-        return new UsbMountAllocator(List.of(mounts), new SlotProbe(false), dataSource, Duration.ofMillis(300), 0,
-                Clock.systemUTC());
+        return Stations.folders(dataSource, Duration.ofMillis(300), false, mounts);
     }
 
     /** A real small or read-only file system; needs root and mount rights (see {@link LoopStick}). */

@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,9 +32,12 @@ public class PipelineMetrics {
 
     public static final String BEAN_NAME = "pipelineMetrics";
 
-    /** How a stage ended, as the {@code outcome} tag of the stage timer; SUPERSEDED: its run lost the job. */
+    /**
+     * How a stage ended, as the {@code outcome} tag of the stage timer; SUPERSEDED: its run lost the
+     * job; WAITING: no fitting stick was ready.
+     */
     public enum Outcome {
-        COMPLETED, FAILED, RETRYING, CANCELLED, SUPERSEDED;
+        COMPLETED, FAILED, RETRYING, CANCELLED, SUPERSEDED, WAITING;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -44,6 +50,7 @@ public class PipelineMetrics {
     private final Counter cancelled;
     private final Counter bytesWritten;
     private final AtomicInteger active = new AtomicInteger();
+    private final Map<String, AtomicLong> writeSpeeds = new ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry, StatusCounts counts, List<Path> mounts, Clock clock) {
         this.registry = registry;
@@ -104,8 +111,19 @@ public class PipelineMetrics {
         cancelled.increment();
     }
 
-    public void bytesWritten(long bytes) {
+    /** A write stage put {@code bytes} onto the stick in {@code slot} in {@code nanos} (copy and fsync). */
+    public void bytesWritten(String slot, long bytes, long nanos) {
         bytesWritten.increment(bytes);
+        Counter.builder("pipeline.slot.bytes.written").tag("slot", slot).baseUnit("bytes")
+                .description("Bytes written onto the stick in a slot").register(registry).increment(bytes);
+        AtomicLong speed = writeSpeeds.computeIfAbsent(slot, name -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("pipeline.slot.write.speed", value, AtomicLong::get).tag("slot", name).baseUnit("bytes")
+                    .strongReference(true).description("Bytes per second of the last write onto a slot's stick")
+                    .register(registry);
+            return value;
+        });
+        speed.set(nanos <= 0 ? 0 : bytes * 1_000_000_000L / nanos);
     }
 
     /** Called by the dead-letter route with the reason header every dead letter carries. */

@@ -23,9 +23,8 @@ import shop.usb.pipeline.ops.health.HealthReport.Issue;
 import shop.usb.pipeline.ops.health.HealthReport.Status;
 import shop.usb.pipeline.platform.Database;
 import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
-import shop.usb.pipeline.usb.SlotProbe;
-import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /** The verdict from the spec's thresholds: success rate, stalled jobs, backlog, oldest queued job, parts. */
 class PipelineHealthTest {
@@ -51,8 +50,7 @@ class PipelineHealthTest {
         // Nothing listens on this port: the broker counts as down.
         ActiveMQConnectionFactory noBroker = new ActiveMQConnectionFactory(
                 "tcp://127.0.0.1:" + PipelineRuntime.freePort() + "?reconnectAttempts=0&initialConnectAttempts=1");
-        health = new PipelineHealth(jobs, dataSource, noBroker, new UsbMountAllocator(List.of(mount), new SlotProbe(false), dataSource,
-                Duration.ofSeconds(1), 0, Clock.systemUTC()), SPEC, Clock.systemUTC());
+        health = new PipelineHealth(jobs, dataSource, noBroker, Stations.folders(dataSource, Duration.ofSeconds(1), false, mount), SPEC, Clock.systemUTC());
     }
 
     @AfterEach

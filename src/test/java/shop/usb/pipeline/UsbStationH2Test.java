@@ -1,0 +1,13 @@
+package shop.usb.pipeline;
+
+import java.nio.file.Path;
+
+import shop.usb.pipeline.support.TestDatabase;
+
+class UsbStationH2Test extends UsbStationTest {
+
+    @Override
+    TestDatabase database(Path root) {
+        return TestDatabase.h2(root.resolve("db"));
+    }
+}

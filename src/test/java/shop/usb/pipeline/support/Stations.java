@@ -1,0 +1,35 @@
+package shop.usb.pipeline.support;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.usb.SlotProbe;
+import shop.usb.pipeline.usb.UsbMountAllocator;
+import shop.usb.pipeline.usb.UsbStation;
+import shop.usb.pipeline.usb.UsbStation.Kind;
+
+/** Stations and allocators for tests that use the USB side without the whole product. */
+public final class Stations {
+
+    private Stations() {
+    }
+
+    /** A station of folder slots; {@code requireMount} as pipeline.usb.require-mount. */
+    public static UsbStation station(DataSource dataSource, Kind kind, boolean requireMount, List<Path> slots) {
+        return new UsbStation("test-station", slots.stream().map(UsbStation.Slot::of).toList(), kind,
+                new SlotProbe(requireMount), dataSource, new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()),
+                false, slots.get(0).resolveSibling("delivered"), 0.10, false);
+    }
+
+    /** An allocator over folder slots that take one order after the other. */
+    public static UsbMountAllocator folders(DataSource dataSource, Duration timeout, boolean requireMount,
+            Path... slots) {
+        return new UsbMountAllocator(station(dataSource, Kind.FOLDER, requireMount, List.of(slots)), dataSource, timeout,
+                0, Clock.systemUTC());
+    }
+}
