@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.FollowUps;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
@@ -62,6 +63,7 @@ public class OrderIntake {
         Optional<String> created = jobs.create(orderId, priority, text);
         created.ifPresent(id -> metrics.jobCreated());
         exchange.getMessage().setBody(created.orElseGet(() -> waitingJobOf(orderId)));
+        exchange.getMessage().setHeader(FollowUps.JMS_PRIORITY, FollowUps.jmsPriority(priority));
     }
 
     /** Turns a message that cannot become a job into a dead letter that says why. */

@@ -18,9 +18,10 @@ public final class FollowUp {
     private final String reason;
     private final Stage stage;
     private final String orderId;
+    private final String priority;
 
     private FollowUp(Kind kind, String jobId, Instant runAt, String orderJson, ErrorCode code, String reason,
-            Stage stage, String orderId) {
+            Stage stage, String orderId, String priority) {
         this.kind = kind;
         this.jobId = jobId;
         this.runAt = runAt;
@@ -29,19 +30,21 @@ public final class FollowUp {
         this.reason = reason;
         this.stage = stage;
         this.orderId = orderId;
+        this.priority = priority;
     }
 
-    public static FollowUp run(String jobId, Instant at) {
-        return new FollowUp(Kind.RUN, jobId, at, null, null, null, null, null);
+    /** Run the job now (or at {@code at}); its job message carries the order's priority (low, normal, high). */
+    public static FollowUp run(String jobId, Instant at, String priority) {
+        return new FollowUp(Kind.RUN, jobId, at, null, null, null, null, null, priority);
     }
 
     public static FollowUp deadLetter(String jobId, String orderId, String orderJson, ErrorCode code, String reason,
             Stage stage) {
-        return new FollowUp(Kind.DEAD_LETTER, jobId, null, orderJson, code, reason, stage, orderId);
+        return new FollowUp(Kind.DEAD_LETTER, jobId, null, orderJson, code, reason, stage, orderId, null);
     }
 
     public static FollowUp none(String jobId) {
-        return new FollowUp(Kind.NONE, jobId, null, null, null, null, null, null);
+        return new FollowUp(Kind.NONE, jobId, null, null, null, null, null, null, null);
     }
 
     /** Read by the route's choice ({@code ${body.kind}}). */
@@ -75,5 +78,9 @@ public final class FollowUp {
 
     public String orderId() {
         return orderId;
+    }
+
+    public String priority() {
+        return priority;
     }
 }

@@ -8,11 +8,23 @@ public class FollowUps {
     public static final String BEAN_NAME = "followUps";
     /** Artemis delivers a message carrying this property (epoch millis) no earlier than that time. */
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** Sent with the dispatch-job endpoint's preserveMessageQos: the broker hands out higher ones first. */
+    public static final String JMS_PRIORITY = "JMSPriority";
+
+    /** An order's priority as a JMS priority: high 8, normal 4 (the JMS default), low 1. */
+    public static int jmsPriority(String priority) {
+        return switch (priority == null ? "normal" : priority) {
+            case "high" -> 8;
+            case "low" -> 1;
+            default -> 4;
+        };
+    }
 
     public void toJobMessage(Message message) throws org.apache.camel.InvalidPayloadException {
         FollowUp followUp = message.getMandatoryBody(FollowUp.class);
         message.getHeaders().clear();
         message.setBody(followUp.jobId());
+        message.setHeader(JMS_PRIORITY, jmsPriority(followUp.priority()));
         if (followUp.runAt() != null) {
             message.setHeader(SCHEDULED_DELIVERY, followUp.runAt().toEpochMilli());
         }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -58,9 +59,10 @@ public class JobRecovery {
             recover(job, stalledAfter, "stalled: no heartbeat since " + job.heartbeatAt())
                     .ifPresent(followUps::add);
         }
-        for (String id : jobs.takeOverdue(overdueAfter)) {
-            LOG.warn("Job {} was due to run more than {} ago; sending its job message again", id, overdueAfter);
-            followUps.add(FollowUp.run(id, null));
+        for (Map.Entry<String, String> job : jobs.takeOverdue(overdueAfter)) {
+            LOG.warn("Job {} was due to run more than {} ago; sending its job message again", job.getKey(),
+                    overdueAfter);
+            followUps.add(FollowUp.run(job.getKey(), null, job.getValue()));
         }
         return followUps;
     }
@@ -88,7 +90,7 @@ public class JobRecovery {
                 return Optional.empty();
             }
             metrics.jobRetried(ErrorCode.STALLED);
-            return Optional.of(FollowUp.run(job.id(), clock.instant().plus(delay.get())));
+            return Optional.of(FollowUp.run(job.id(), clock.instant().plus(delay.get()), job.priority()));
         }
         LOG.error("Job {} {}; no attempts left", job.id(), why);
         if (!jobs.recover(job, silentFor, JobStatus.FAILED, ErrorCode.STALLED, message + "; no attempts left",

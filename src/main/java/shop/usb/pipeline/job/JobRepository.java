@@ -85,7 +85,7 @@ public class JobRepository {
             return Optional.empty();
         }
         ClaimedJob claimed = jdbc.queryForObject(SqlStatements.get("find-job-by-id"), params().addValue("id", id),
-                (rs, n) -> new ClaimedJob(run, rs.getString("order_id"), rs.getString("order_json"),
+                (rs, n) -> new ClaimedJob(run, rs.getString("order_id"), rs.getString("priority"), rs.getString("order_json"),
                         rs.getInt("attempts"), instant(rs, "started_at"), rs.getString("usb_mount")));
         log(run, "INFO", Stage.INTAKE, "Attempt " + claimed.attempts() + " started on " + owner + " (run "
                 + run.shortToken() + ")");
@@ -93,10 +93,15 @@ public class JobRepository {
     }
 
     /** How long a waiting job still has until it is due, by the database's clock; empty when due or not waiting. */
-    public Optional<Duration> dueIn(String id) {
-        return jdbc.queryForList(SqlStatements.get("find-job-due-in"), params().addValue("id", id)
-                .addValue("waiting", JobStatus.waitingNames()), Long.class)
-                .stream().findFirst().map(Duration::ofMillis);
+    public Optional<Due> dueIn(String id) {
+        return jdbc.query(SqlStatements.get("find-job-due-in"), params().addValue("id", id)
+                .addValue("waiting", JobStatus.waitingNames()), (rs, n) -> new Due(
+                        Duration.ofMillis(rs.getLong("due_in_ms")), rs.getString("priority")))
+                .stream().findFirst();
+    }
+
+    /** A job that is not due yet: how long it still waits, and its priority. */
+    public record Due(Duration in, String priority) {
     }
 
     /** Marks the start of a stage: stage, its progress and a log line. */
@@ -300,14 +305,15 @@ public class JobRepository {
         }));
     }
 
-    /** Waiting jobs that should have run long ago; each is marked so it is re-sent at most once per period. */
-    public List<String> takeOverdue(Duration overdueAfter) {
+    /** Waiting jobs that should have run long ago, with their priority; each is re-sent at most once per period. */
+    public List<Map.Entry<String, String>> takeOverdue(Duration overdueAfter) {
         MapSqlParameterSource values = params()
                 .addValue("waiting", JobStatus.waitingNames())
                 .addValue("overdueAfterMs", overdueAfter.toMillis());
-        return jdbc.queryForList(SqlStatements.get("find-overdue-jobs"), values, String.class).stream()
-                .filter(id -> jdbc.update(SqlStatements.get("touch-overdue-job"),
-                        new MapSqlParameterSource(values.getValues()).addValue("id", id)) == 1)
+        return jdbc.query(SqlStatements.get("find-overdue-jobs"), values,
+                (rs, n) -> Map.entry(rs.getString("id"), rs.getString("priority"))).stream()
+                .filter(job -> jdbc.update(SqlStatements.get("touch-overdue-job"),
+                        new MapSqlParameterSource(values.getValues()).addValue("id", job.getKey())) == 1)
                 .toList();
     }
 
@@ -552,12 +558,13 @@ public class JobRepository {
 
     private static RunningJob running(ResultSet rs, int rowNum) throws SQLException {
         return new RunningJob(new JobRun(rs.getString("id"), rs.getString("run_token")), rs.getString("order_id"),
-                rs.getString("order_json"), rs.getInt("attempts"), Stage.fromLabel(rs.getString("stage")),
-                rs.getBoolean("cancel_requested"), instant(rs, "heartbeat_at"), rs.getString("usb_mount"));
+                rs.getString("priority"), rs.getString("order_json"), rs.getInt("attempts"),
+                Stage.fromLabel(rs.getString("stage")), rs.getBoolean("cancel_requested"), instant(rs, "heartbeat_at"),
+                rs.getString("usb_mount"));
     }
 
     /** A PROCESSING job as recovery sees it: the run that owned it when it was read. */
-    public record RunningJob(JobRun run, String orderId, String orderJson, int attempts, Stage stage,
+    public record RunningJob(JobRun run, String orderId, String priority, String orderJson, int attempts, Stage stage,
             boolean cancelRequested, Instant heartbeatAt, String usbMount) {
 
         public String id() {

@@ -104,7 +104,7 @@ public class JobsApi {
                     + "; only FAILED or CANCELLED jobs can be retried", List.of());
         }
         exchange.setProperty(JOB_ID, id);
-        return FollowUp.run(id, null);
+        return FollowUp.run(id, null, job.priority());
     }
 
     /** The job a mutating request acted on, as it is now. */

@@ -65,10 +65,10 @@ public class JobClaimer {
         liveRuns.end(run);
         String jobId = run.jobId();
         jobs.dueIn(jobId).ifPresentOrElse(
-                wait -> {
+                due -> {
                     LOG.info("Job {} is due in {} ms by the database's clock; its job message comes again then",
-                            jobId, wait.toMillis());
-                    exchange.setProperty(FOLLOW_UP, FollowUp.run(jobId, clock.instant().plus(wait)));
+                            jobId, due.in().toMillis());
+                    exchange.setProperty(FOLLOW_UP, FollowUp.run(jobId, clock.instant().plus(due.in()), due.priority()));
                 },
                 () -> LOG.info("Job {} is not waiting to run; message ignored", jobId));
     }

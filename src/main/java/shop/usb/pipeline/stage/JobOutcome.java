@@ -114,7 +114,7 @@ public class JobOutcome {
             }
             job.endStage(Outcome.RETRYING);
             metrics.jobRetried(failure.code());
-            return FollowUp.run(job.id(), clock.instant().plus(delay.get()));
+            return FollowUp.run(job.id(), clock.instant().plus(delay.get()), job.job().priority());
         }
         jobs.fail(job.run(), stage, failure.code(), failure.getMessage());
         job.endStage(Outcome.FAILED);

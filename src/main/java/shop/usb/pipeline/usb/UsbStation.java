@@ -180,7 +180,7 @@ public class UsbStation {
                 if (stick.fits(job.capacityBytes(), sizeTolerance, allowLarger) && keepFor(row, job)) {
                     LOG.info("Slot {}: stick {} kept for waiting job {} (order {}, {})", row.slot(), stick.id(),
                             job.id(), job.orderId(), job.priority());
-                    followUps.add(FollowUp.run(job.id(), null));
+                    followUps.add(FollowUp.run(job.id(), null, job.priority()));
                     waiting.remove(job);
                     break;
                 }

@@ -143,8 +143,10 @@ class JobRepositoryTest {
             jobs.scheduleRetry(run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
 
             assertThat(jobs.claim(JobRun.of(id), "me")).as("20 s early").isEmpty();
-            assertThat(jobs.dueIn(id)).get().satisfies(wait ->
-                    assertThat(wait).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20)));
+            assertThat(jobs.dueIn(id)).get().satisfies(due -> {
+                assertThat(due.in()).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+                assertThat(due.priority()).isEqualTo("normal");
+            });
 
             new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP"
                     + " + INTERVAL '0.5' SECOND WHERE id = ?", id);

@@ -114,7 +114,7 @@ public class PipelineMetrics {
     /** A write stage put {@code bytes} onto the stick in {@code slot} in {@code nanos} (copy and fsync). */
     public void bytesWritten(String slot, long bytes, long nanos) {
         bytesWritten.increment(bytes);
-        Counter.builder("pipeline.slot.bytes.written").tag("slot", slot).baseUnit("bytes")
+        Counter.builder("pipeline.slot.bytes.written").tag("slot", slot)
                 .description("Bytes written onto the stick in a slot").register(registry).increment(bytes);
         AtomicLong speed = writeSpeeds.computeIfAbsent(slot, name -> {
             AtomicLong value = new AtomicLong();
