@@ -62,9 +62,7 @@ abstract class UsbStationTest {
 
         LoopStick first = stick(slot1, 96);
         awaitSlot("slot-1", "READY");
-        String firstOrder = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(firstOrder).capacity(CAPACITY)
-                .file("music/jazz/01-so-what.mp3").json());
+        String firstOrder = sendOrder();
         JobView delivered = pipeline.awaitJob(firstOrder, "COMPLETED");
         JsonNode done = awaitSlot("slot-1", "DONE");
         assertThat(done.get("orderId").asText()).isEqualTo(firstOrder);
@@ -78,9 +76,7 @@ abstract class UsbStationTest {
                 .body()).contains(firstOrder);
 
         // The next order does not go onto the DONE stick: it waits, holding nothing, for the next blank one.
-        String secondOrder = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(secondOrder).capacity(CAPACITY)
-                .file("music/jazz/01-so-what.mp3").json());
+        String secondOrder = sendOrder();
         JobView waiting = pipeline.awaitJob(secondOrder, "WAITING");
         assertThat(waiting.waitingFor()).isEqualTo("a 100 MB stick");
         assertThat(waiting.attempts()).as("waiting uses no attempt").isZero();
@@ -115,10 +111,7 @@ abstract class UsbStationTest {
         start(true);
         stick(root.resolve("usb/slot-1"), 32);
         awaitSlot("slot-1", "READY");
-        String orderId = PipelineEndToEndTest.newOrderId();
-
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).capacity(CAPACITY)
-                .file("music/jazz/01-so-what.mp3").json());
+        String orderId = sendOrder();
 
         assertThat(pipeline.awaitJob(orderId, "WAITING").waitingFor()).isEqualTo("a 100 MB stick");
         Awaitility.await("the small stick to stay free").during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
@@ -132,9 +125,7 @@ abstract class UsbStationTest {
         start(true);
         stick(root.resolve("usb/slot-1"), 96);
         awaitSlot("slot-1", "READY");
-        String orderId = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).capacity(CAPACITY)
-                .file("music/jazz/01-so-what.mp3").json());
+        String orderId = sendOrder();
         pipeline.awaitJob(orderId, "COMPLETED");
         awaitSlot("slot-1", "DONE");
 
@@ -223,6 +214,14 @@ abstract class UsbStationTest {
             database = database(root);
         }
         pipeline = PipelineRuntime.start(root, database, settings);
+    }
+
+    /** A new order bought on a "100 MB" stick; returns its id. */
+    private String sendOrder() throws Exception {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).capacity(CAPACITY)
+                .file("music/jazz/01-so-what.mp3").json());
+        return orderId;
     }
 
     private LoopStick stick(Path slot, int mib) throws IOException {

@@ -132,8 +132,8 @@ public class JobRepository {
     }
 
     /**
-     * Proves the run still owns its job and nobody asked it to stop; throws otherwise. Called before
-     * the run changes an order folder, and at checkpoints of long work that writes nothing else.
+     * Proves the run still owns its job and nobody asked it to stop; throws otherwise. Called at
+     * checkpoints of long work that writes nothing else (hashing, verification).
      */
     public void confirmOwnership(JobRun run) {
         ownedWrite(run, "confirm-job-run", params());

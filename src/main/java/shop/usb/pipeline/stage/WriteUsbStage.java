@@ -63,9 +63,9 @@ public class WriteUsbStage {
         long started = System.nanoTime();
         Path staging = writer.write(job.plan(), stick, orderId, job.run().token(), progress);
         long writeNanos = System.nanoTime() - started;
+        // The final progress write is guarded by the run's token and a pending cancel: once it went
+        // through, the run owns the job and may change what other runs of the order left.
         progress.finish();
-        // From here on the run changes what other runs of the order left: only while it owns the job.
-        jobs.confirmOwnership(job.run());
         removeEarlierAttempts(job, stick);
         job.written(writer.publish(staging, stick, orderId));
         metrics.bytesWritten(taken.slot().name(), bytes, writeNanos);

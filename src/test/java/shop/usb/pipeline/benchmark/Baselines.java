@@ -129,7 +129,6 @@ final class Baselines {
         jobs.recordMount(run, stick.slot().toString());
         jobs.log(run, "INFO", Stage.WRITE_USB, "Writing 3 files");
         jobs.recordProgress(run, 80, 12_288, 3);
-        jobs.confirmOwnership(run);
         jobs.enterStage(run, Stage.VERIFY, "Verifying 3 files");
         jobs.complete(run, "Completed", new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc"));
         mounts.release(run);
