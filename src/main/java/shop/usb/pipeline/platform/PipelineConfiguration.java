@@ -14,6 +14,7 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.springframework.jms.connection.JmsTransactionManager;
+import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
 import shop.usb.pipeline.intake.OrderIntake;
@@ -87,6 +88,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);
         OrderConfirmationValidator validator = new OrderConfirmationValidator(mapper);
         ContentLibrary library = new ContentLibrary(settings.contentDir());
+        // Digests of library files by content version: 20,000 entries take about 10 MB of heap.
+        ContentDigests digests = new ContentDigests(20_000);
         UsbStation station = new UsbStation(settings.instanceId(),
                 settings.usbMounts().stream().map(UsbStation.Slot::of).toList(), settings.usbSlotKind(),
                 new SlotProbe(settings.usbRequireMount()), dataSource, jobs, settings.usbWipe(),
@@ -114,9 +117,9 @@ public class PipelineConfiguration implements CamelConfiguration {
                 mapper, settings.intakeMaxBytes(), clock));
         registry.bind(JobClaimer.BEAN_NAME, new JobClaimer(jobs, liveRuns, settings.instanceId(), metrics, clock));
         registry.bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
-        registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs, liveRuns, settings.progressInterval(), clock));
+        registry.bind(SelectContentStage.BEAN_NAME, new SelectContentStage(jobs, digests, liveRuns, settings.progressInterval(), clock));
         registry.bind(WriteUsbStage.BEAN_NAME,
-                new WriteUsbStage(jobs, mounts, new UsbWriter(), liveRuns, settings.progressInterval(), metrics,
+                new WriteUsbStage(jobs, mounts, new UsbWriter(digests), liveRuns, settings.progressInterval(), metrics,
                         clock));
         registry.bind(VerifyStage.BEAN_NAME,
                 new VerifyStage(jobs, new UsbVerifier(), liveRuns, settings.progressInterval(), clock));

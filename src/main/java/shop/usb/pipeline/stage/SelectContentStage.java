@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.apache.camel.ExchangeProperty;
 import shop.usb.pipeline.content.LibraryFile;
-import shop.usb.pipeline.content.Sha256;
+import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.job.LiveRuns;
@@ -17,18 +17,24 @@ import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.Stage;
 
-/** stage-select-content: the validated files become a write plan with each source's SHA-256. */
+/**
+ * stage-select-content: the validated files become a write plan. A source whose current version was
+ * hashed before brings its SHA-256 from {@link ContentDigests}; the others are hashed while copied.
+ */
 public class SelectContentStage {
 
     public static final String BEAN_NAME = "selectContentStage";
 
     private final JobRepository jobs;
+    private final ContentDigests digests;
     private final LiveRuns liveRuns;
     private final Duration progressInterval;
     private final Clock clock;
 
-    public SelectContentStage(JobRepository jobs, LiveRuns liveRuns, Duration progressInterval, Clock clock) {
+    public SelectContentStage(JobRepository jobs, ContentDigests digests, LiveRuns liveRuns, Duration progressInterval,
+            Clock clock) {
         this.jobs = jobs;
+        this.digests = digests;
         this.liveRuns = liveRuns;
         this.progressInterval = progressInterval;
         this.clock = clock;
@@ -42,7 +48,8 @@ public class SelectContentStage {
         for (LibraryFile file : job.files()) {
             checkpoints.checkpoint();
             try {
-                planned.add(new PlannedFile(file.relativePath(), file.source(), file.size(), Sha256.of(file.source())));
+                planned.add(new PlannedFile(file.relativePath(), file.source(), file.size(),
+                        digests.known(file.source())));
             } catch (IOException e) {
                 throw new JobFailure(ErrorCode.IO_ERROR, "Cannot read library file " + file.relativePath() + ": " + e, e);
             }

@@ -61,7 +61,8 @@ public class WriteUsbStage {
         ProgressReporter progress = new ProgressReporter(jobs, liveRuns, job.run(), bytes, progressInterval, clock);
         String orderId = job.order().orderId();
         long started = System.nanoTime();
-        Path staging = writer.write(job.plan(), stick, orderId, job.run().token(), progress);
+        job.planned(writer.write(job.plan(), stick, orderId, job.run().token(), progress));
+        Path staging = UsbWriter.stagingFolder(stick.slot(), orderId, job.run().token());
         long writeNanos = System.nanoTime() - started;
         // The final progress write is guarded by the run's token and a pending cancel: once it went
         // through, the run owns the job and may change what other runs of the order left.

@@ -12,12 +12,15 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import shop.usb.pipeline.content.ContentDigests;
+import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.job.ErrorCode;
@@ -36,8 +39,16 @@ public class UsbWriter {
 
     public static final String BEAN_NAME = "usbWriter";
     private static final long CHUNK = 8L * 1024 * 1024;
+    /** Read, hashed and written at a time when a source's digest is not known yet. */
+    private static final int HASH_CHUNK = 1024 * 1024;
     private static final String PART_SUFFIX = ".part";
     private static final Pattern RUN_TOKEN = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+
+    private final ContentDigests digests;
+
+    public UsbWriter(ContentDigests digests) {
+        this.digests = digests;
+    }
 
     /** The folder a job's order ends up in; the orderId was validated to be a plain name. */
     public static Path orderFolder(Path mount, String orderId) {
@@ -53,8 +64,12 @@ public class UsbWriter {
         return orderFolder(mount, orderId).resolveSibling("." + orderId + "." + runToken + PART_SUFFIX);
     }
 
-    /** Writes the plan into the run's staging folder on the stick and returns that folder. */
-    public Path write(WritePlan plan, SlotFilesystem stick, String orderId, String runToken, WriteListener listener) {
+    /**
+     * Writes the plan into the run's staging folder on the stick ({@link #stagingFolder}) and returns
+     * the plan with every source's digest, as its MANIFEST.sha256 lists them.
+     */
+    public WritePlan write(WritePlan plan, SlotFilesystem stick, String orderId, String runToken,
+            WriteListener listener) {
         Path staging = stagingFolder(stick.slot(), orderId, runToken);
         stick.requirePresent("before the write began");
         try {
@@ -66,6 +81,7 @@ public class UsbWriter {
             }
             Set<Path> folders = new LinkedHashSet<>();
             folders.add(staging);
+            List<String> sha256s = new ArrayList<>(plan.files().size());
             for (PlannedFile file : plan.files()) {
                 Path destination = staging.resolve(file.relativePath()).normalize();
                 if (!destination.startsWith(staging)) {
@@ -76,16 +92,17 @@ public class UsbWriter {
                     throw stick.removed("before " + file.relativePath() + " was written");
                 }
                 createFolders(staging, destination.getParent(), folders);
-                copy(file.source(), destination, listener);
+                sha256s.add(copy(file, destination, listener));
                 listener.fileWritten();
             }
-            writeText(staging.resolve(WritePlan.MANIFEST_NAME), plan.manifest());
+            WritePlan written = plan.withDigests(sha256s);
+            writeText(staging.resolve(WritePlan.MANIFEST_NAME), written.manifest());
             List<Path> deepestFirst = new ArrayList<>(folders);
             java.util.Collections.reverse(deepestFirst);
             for (Path folder : deepestFirst) {
                 fsyncFolder(folder);
             }
-            return staging;
+            return written;
         } catch (IOException e) {
             throw UsbFaults.classify(stick, "Writing " + orderId, e);
         }
@@ -168,23 +185,57 @@ public class UsbWriter {
         }
     }
 
-    private static void copy(Path source, Path destination, WriteListener listener) throws IOException {
+    /**
+     * Copies one file to a temporary name, fsyncs it and gives it its name; returns the source's
+     * digest. A digest known before lets the kernel copy (transferTo); an unknown one is computed from
+     * the bytes as they are copied, so the source is read once, and kept for the next order.
+     */
+    private String copy(PlannedFile file, Path destination, WriteListener listener) throws IOException {
         Path part = destination.resolveSibling(destination.getFileName() + PART_SUFFIX);
-        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+        ContentDigests.Version version = file.sha256() == null ? ContentDigests.version(file.source()) : null;
+        String digest;
+        try (FileChannel in = FileChannel.open(file.source(), StandardOpenOption.READ);
                 FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long size = in.size();
-            long position = 0;
-            while (position < size) {
-                long copied = in.transferTo(position, Math.min(CHUNK, size - position), out);
-                if (copied <= 0) {
-                    throw new IOException(source + " ended early at byte " + position);
-                }
-                position += copied;
-                listener.bytesCopied(copied);
-            }
+            digest = version == null ? transfer(in, out, file.source(), listener) : hashWhileCopying(in, out, listener);
             out.force(true);
         }
         Files.move(part, destination, StandardCopyOption.ATOMIC_MOVE);
+        if (version == null) {
+            return file.sha256();
+        }
+        digests.learn(version, digest);
+        return digest;
+    }
+
+    private static String transfer(FileChannel in, FileChannel out, Path source, WriteListener listener)
+            throws IOException {
+        long size = in.size();
+        long position = 0;
+        while (position < size) {
+            long copied = in.transferTo(position, Math.min(CHUNK, size - position), out);
+            if (copied <= 0) {
+                throw new IOException(source + " ended early at byte " + position);
+            }
+            position += copied;
+            listener.bytesCopied(copied);
+        }
+        return null;
+    }
+
+    private static String hashWhileCopying(FileChannel in, FileChannel out, WriteListener listener) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(HASH_CHUNK, Math.max(1, in.size())));
+        while (in.read(buffer) != -1) {
+            buffer.flip();
+            digest.update(buffer.array(), 0, buffer.limit());
+            int copied = buffer.limit();
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            listener.bytesCopied(copied);
+            buffer.clear();
+        }
+        return Sha256.hex(digest);
     }
 
     private static void writeText(Path destination, String text) throws IOException {
