@@ -20,7 +20,12 @@ import shop.usb.pipeline.content.Sha256;
  */
 final class ReadBack {
 
-    private static final int CHUNK = 1024 * 1024;
+    /**
+     * Direct memory for the aligned reads, one per worker thread: allocating it per file costs more than
+     * reading a small file. The spare 64 KiB leave room to align to any block size.
+     */
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocateDirect(1024 * 1024 + 64 * 1024));
 
     /** A file's SHA-256 and how its bytes were read. */
     record Digest(String sha256, VerifiedBy by) {
@@ -53,9 +58,7 @@ final class ReadBack {
     private static String direct(FileChannel channel, int block) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         long size = channel.size();
-        // No larger than the file needs: an order of small files would otherwise allocate a MiB each.
-        int capacity = (int) Math.min(CHUNK, (size + block - 1) / block * block);
-        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(capacity, block) + block).alignedSlice(block);
+        ByteBuffer buffer = READ_BUFFER.get().alignedSlice(block);
         long position = 0;
         while (position < size) {
             buffer.clear();

@@ -60,7 +60,7 @@ public class UsbMountAllocator {
             while (true) {
                 List<JobFailure> unusable = new ArrayList<>();
                 boolean anyBusy = false;
-                for (UsbStation.Slot slot : station.slots()) {
+                for (UsbStation.Slot slot : station.slotsFor(run.jobId())) {
                     SlotFilesystem filesystem;
                     try {
                         filesystem = probe.probe(slot.path());

@@ -225,6 +225,30 @@ public class UsbStation {
         }
     }
 
+    /**
+     * The slots a job may take, in the order it should try them: on a station of sticks, a stick kept
+     * for the job (by the dispatcher, or by an earlier run of it) first, then the READY ones. A stick
+     * kept for another job is not tried at all, not even leased for a moment.
+     */
+    List<Slot> slotsFor(String jobId) {
+        if (kind == Kind.FOLDER) {
+            return slots;
+        }
+        Map<String, SlotRow> rows = rows();
+        List<Slot> kept = new ArrayList<>();
+        List<Slot> ready = new ArrayList<>();
+        for (Slot slot : slots) {
+            SlotRow row = rows.get(slot.name());
+            if (row != null && row.state() == State.WRITING && jobId.equals(row.jobId())) {
+                kept.add(slot);
+            } else if (row != null && row.state() == State.READY) {
+                ready.add(slot);
+            }
+        }
+        kept.addAll(ready);
+        return kept;
+    }
+
     /** The stick a slot holds now, as the system tells it. */
     public Stick stickIn(Slot slot, SlotFilesystem filesystem) {
         return StickReader.read(slot.name(), filesystem);

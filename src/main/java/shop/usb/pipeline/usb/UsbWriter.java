@@ -39,8 +39,12 @@ public class UsbWriter {
 
     public static final String BEAN_NAME = "usbWriter";
     private static final long CHUNK = 8L * 1024 * 1024;
-    /** Read, hashed and written at a time when a source's digest is not known yet. */
-    private static final int HASH_CHUNK = 1024 * 1024;
+    /**
+     * Read, hashed and written at a time when a source's digest is not known yet; one per worker
+     * thread, so an order of many large files does not churn the heap.
+     */
+    private static final ThreadLocal<ByteBuffer> COPY_BUFFER = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocate(1024 * 1024));
     private static final String PART_SUFFIX = ".part";
     private static final Pattern RUN_TOKEN = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
@@ -224,7 +228,7 @@ public class UsbWriter {
 
     private static String hashWhileCopying(FileChannel in, FileChannel out, WriteListener listener) throws IOException {
         MessageDigest digest = Sha256.newDigest();
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(HASH_CHUNK, Math.max(1, in.size())));
+        ByteBuffer buffer = COPY_BUFFER.get().clear();
         while (in.read(buffer) != -1) {
             buffer.flip();
             digest.update(buffer.array(), 0, buffer.limit());
