@@ -202,11 +202,13 @@ public class JobRepository {
      * No fitting stick is READY: PROCESSING to WAITING, holding nothing; the attempt is not counted
      * and no error is kept. Throws {@link JobCancelledException} when an operator asked the job to stop.
      */
-    public void waitForStick(JobRun run, Stage stage, String waitingFor, long capacityBytes) {
+    public void waitForStick(JobRun run, Stage stage, String waitingFor, long capacityBytes,
+            String refusedFilesystems) {
         endRun(run, logBuffer.line("INFO", stage, "Waiting for " + waitingFor, null), () ->
                 ownedTransition(run, JobStatus.WAITING, "wait-for-stick", params()
                         .addValue("waitingFor", waitingFor)
-                        .addValue("capacityBytes", capacityBytes)));
+                        .addValue("capacityBytes", capacityBytes)
+                        .addValue("refusedFilesystems", refusedFilesystems)));
     }
 
     /** Waiting jobs, the highest priority first, then the oldest. */
@@ -214,7 +216,7 @@ public class JobRepository {
         return jdbc.query(SqlStatements.get("find-waiting-jobs"), params()
                 .addValue("status", JobStatus.WAITING.name())
                 .addValue("limit", limit), (rs, n) -> new WaitingJob(rs.getString("id"), rs.getString("order_id"),
-                        rs.getLong("capacity_bytes"), rs.getString("priority")));
+                        rs.getLong("capacity_bytes"), rs.getString("refused_filesystems"), rs.getString("priority")));
     }
 
     /** A stick was kept for the waiting job: it is QUEUED again, due now; false when it no longer waits. */
@@ -227,8 +229,9 @@ public class JobRepository {
         return true;
     }
 
-    /** A job that waits for a stick of its size class. */
-    public record WaitingJob(String id, String orderId, long capacityBytes, String priority) {
+    /** A job that waits for a stick of its size class, not of a filesystem it refuses ("vfat,exfat"). */
+    public record WaitingJob(String id, String orderId, long capacityBytes, String refusedFilesystems,
+            String priority) {
     }
 
     public enum CancelOutcome { CANCELLED, REQUESTED, ALREADY_FINAL, NOT_FOUND }

@@ -142,7 +142,8 @@ public class JobOutcome {
     /** WAITING until the station dispatches a fitting stick to the job; the cancel of an operator wins. */
     private FollowUp waitForStick(JobContext job, Stage stage, NoStickReadyException noStick) {
         try {
-            jobs.waitForStick(job.run(), stage, noStick.waitingFor(), noStick.capacityBytes());
+            jobs.waitForStick(job.run(), stage, noStick.waitingFor(), noStick.capacityBytes(),
+                    noStick.refusedFilesystems());
         } catch (JobCancelledException cancelRequested) {
             return cancel(job, stage);
         }

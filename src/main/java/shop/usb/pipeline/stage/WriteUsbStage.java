@@ -14,6 +14,7 @@ import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.SlotFilesystem;
+import shop.usb.pipeline.usb.StickRules;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbMountAllocator.Demand;
 import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
@@ -51,8 +52,8 @@ public class WriteUsbStage {
         job.enter(Stage.WRITE_USB);
         long bytes = job.plan().totalBytes();
         jobs.enterStage(job.run(), Stage.WRITE_USB, "Waiting for a USB mount with " + bytes + " bytes free");
-        TakenSlot taken = mounts.acquire(job.run(), bytes,
-                new Demand(job.order().orderId(), job.order().usbLabel(), job.order().capacityBytes()));
+        TakenSlot taken = mounts.acquire(job.run(), bytes, new Demand(job.order().orderId(), job.order().usbLabel(),
+                job.order().capacityBytes(), StickRules.refusedFilesystems(job.order().orderId(), job.plan().files())));
         job.took(taken);
         SlotFilesystem stick = taken.filesystem();
         jobs.recordMount(job.run(), stick.slot().toString());

@@ -1,17 +1,26 @@
 package shop.usb.pipeline.usb;
 
 import java.util.Locale;
+import java.util.Set;
 
 /** No READY stick of the order's size class is in the station now: the job waits for one, holding nothing. */
 public class NoStickReadyException extends RuntimeException {
 
     private final String waitingFor;
     private final long capacityBytes;
+    private final Set<String> refusedFilesystems;
 
-    public NoStickReadyException(long capacityBytes) {
-        super("No READY stick fits the order; waiting for " + describe(capacityBytes));
-        this.waitingFor = describe(capacityBytes);
+    public NoStickReadyException(long capacityBytes, Set<String> refusedFilesystems) {
+        super("No READY stick fits the order; waiting for " + describe(capacityBytes, refusedFilesystems));
+        this.waitingFor = describe(capacityBytes, refusedFilesystems);
         this.capacityBytes = capacityBytes;
+        this.refusedFilesystems = Set.copyOf(refusedFilesystems);
+    }
+
+    /** "a 16 GB stick", and "that is not vfat" when the order breaks that filesystem's rules. */
+    static String describe(long capacityBytes, Set<String> refusedFilesystems) {
+        return describe(capacityBytes) + (refusedFilesystems.isEmpty() ? ""
+                : " that is not " + String.join(" or ", new java.util.TreeSet<>(refusedFilesystems)));
     }
 
     /** "a 16 GB stick": the size class the customer bought, as the operator would say it. */
@@ -32,5 +41,10 @@ public class NoStickReadyException extends RuntimeException {
 
     public long capacityBytes() {
         return capacityBytes;
+    }
+
+    /** As the job row keeps them: "exfat,vfat", or null. */
+    public String refusedFilesystems() {
+        return StickRules.join(new java.util.TreeSet<>(refusedFilesystems));
     }
 }

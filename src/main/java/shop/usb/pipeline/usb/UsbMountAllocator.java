@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -69,7 +70,7 @@ public class UsbMountAllocator {
                         continue;
                     }
                     Stick stick = station.stickIn(slot, filesystem);
-                    String misfit = station.fits(slot, stick, demand.capacityBytes());
+                    String misfit = station.fits(slot, stick, demand);
                     JobFailure problem = misfit != null ? new JobFailure(ErrorCode.USB_UNAVAILABLE, misfit)
                             : UsbFaults.unusable(slot.path(), bytes + reserveBytes);
                     if (problem != null) {
@@ -87,7 +88,7 @@ public class UsbMountAllocator {
                 long remaining = deadline - clock.millis();
                 if (station.kind() == UsbStation.Kind.STICK) {
                     // Each order needs a stick of its own: it waits for one without holding this worker.
-                    throw new NoStickReadyException(demand.capacityBytes());
+                    throw new NoStickReadyException(demand.capacityBytes(), demand.refusedFilesystems().keySet());
                 }
                 if (!anyBusy) {
                     throw noMountFits(unusable);
@@ -139,8 +140,11 @@ public class UsbMountAllocator {
     public record TakenSlot(UsbStation.Slot slot, SlotFilesystem filesystem, Stick stick) {
     }
 
-    /** What the order asks of a stick: its id and label (the slot shows them) and the size class bought. */
-    public record Demand(String orderId, String label, long capacityBytes) {
+    /**
+     * What the order asks of a stick: its id and label (the slot shows them), the size class bought,
+     * and the filesystems whose rules it breaks, each with the reason ({@link StickRules}).
+     */
+    public record Demand(String orderId, String label, long capacityBytes, Map<String, String> refusedFilesystems) {
     }
 
     /** A mount as health checks see it: {@code problem} is null when it can take a job. */

@@ -109,14 +109,25 @@ public class UsbStation {
         return probe;
     }
 
-    /** Why the stick cannot take an order of this size class, or null when it can. */
-    String fits(Slot slot, Stick stick, long capacityBytes) {
-        if (kind == Kind.FOLDER || stick.fits(capacityBytes, sizeTolerance, allowLarger)) {
-            return null;
+    /** Why the stick cannot take the order (its size class, its filesystem's rules), or null when it can. */
+    String fits(Slot slot, Stick stick, UsbMountAllocator.Demand demand) {
+        if (kind == Kind.STICK && !stick.fits(demand.capacityBytes(), sizeTolerance, allowLarger)) {
+            return "the stick in " + slot.name() + " holds " + stick.sizeBytes() + " bytes; the order was bought on a "
+                    + demand.capacityBytes() + "-byte stick (" + Math.round((1 - sizeTolerance) * 100) + "% to "
+                    + (allowLarger ? "any size" : Math.round((1 + Stick.LARGER_BY) * 100) + "%") + " of that fits)";
         }
-        return "the stick in " + slot.name() + " holds " + stick.sizeBytes() + " bytes; the order was bought on a "
-                + capacityBytes + "-byte stick (" + Math.round((1 - sizeTolerance) * 100) + "% to "
-                + (allowLarger ? "any size" : Math.round((1 + Stick.LARGER_BY) * 100) + "%") + " of that fits)";
+        for (Map.Entry<String, String> refused : demand.refusedFilesystems().entrySet()) {
+            if (StickRules.refuses(Set.of(refused.getKey()), stick.fsType())) {
+                return "the stick in " + slot.name() + " is " + stick.fsType() + ": " + refused.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Whether a waiting job fits a stick: its size class, and not a filesystem the order breaks. */
+    boolean canTake(Stick stick, WaitingJob job) {
+        return stick.fits(job.capacityBytes(), sizeTolerance, allowLarger)
+                && !StickRules.refuses(StickRules.split(job.refusedFilesystems()), stick.fsType());
     }
 
     public List<Slot> slots() {
@@ -177,7 +188,7 @@ public class UsbStation {
         for (SlotRow row : ready) {
             Stick stick = row.stick();
             for (WaitingJob job : waiting) {
-                if (stick.fits(job.capacityBytes(), sizeTolerance, allowLarger) && keepFor(row, job)) {
+                if (canTake(stick, job) && keepFor(row, job)) {
                     LOG.info("Slot {}: stick {} kept for waiting job {} (order {}, {})", row.slot(), stick.id(),
                             job.id(), job.orderId(), job.priority());
                     followUps.add(FollowUp.run(job.id(), null, job.priority()));

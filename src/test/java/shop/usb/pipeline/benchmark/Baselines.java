@@ -124,8 +124,8 @@ final class Baselines {
         jobs.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");
         jobs.recordPlan(run, 12_288, 3);
         jobs.enterStage(run, Stage.WRITE_USB, "Waiting for a USB mount");
-        SlotFilesystem stick = mounts.acquire(run, 12_288, new UsbMountAllocator.Demand(orderId, "B", 16_000_000_000L))
-                .filesystem();
+        SlotFilesystem stick = mounts.acquire(run, 12_288,
+                new UsbMountAllocator.Demand(orderId, "B", 16_000_000_000L, java.util.Map.of())).filesystem();
         jobs.recordMount(run, stick.slot().toString());
         jobs.log(run, "INFO", Stage.WRITE_USB, "Writing 3 files");
         jobs.recordProgress(run, 80, 12_288, 3);

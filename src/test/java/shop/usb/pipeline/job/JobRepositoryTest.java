@@ -26,7 +26,8 @@ import shop.usb.pipeline.usb.UsbMountAllocator;
 /** Status changes are guarded where the data lives, by status and by the run that owns the job, on both databases. */
 class JobRepositoryTest {
 
-    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L);
+    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L,
+            java.util.Map.of());
     static final Delivery DELIVERY = new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc");
 
     @TempDir

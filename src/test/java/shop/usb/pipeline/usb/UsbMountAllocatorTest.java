@@ -29,7 +29,8 @@ import shop.usb.pipeline.support.TestDatabase;
 /** Each USB fault gets its own recoverable code, and a job goes to another mount when it can. */
 class UsbMountAllocatorTest {
 
-    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L);
+    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L,
+            java.util.Map.of());
 
     @TempDir
     Path root;
