@@ -1,6 +1,6 @@
 -- The operator swapped the stick: whatever is in the slot now is looked at as a new stick.
 UPDATE usb_slots
    SET state = 'EMPTY', stick_id = NULL, stick_serial = NULL, stick_size_bytes = NULL, stick_fs_type = NULL,
-       stick_label = NULL, job_id = NULL, order_id = NULL, order_label = NULL, problem = NULL,
+       stick_label = NULL, stick_device = NULL, job_id = NULL, order_id = NULL, order_label = NULL, problem = NULL,
        updated_at = CURRENT_TIMESTAMP
  WHERE station = :station AND slot = :slot AND state <> 'WRITING'

@@ -12,6 +12,8 @@ CREATE TABLE usb_slots (
     stick_size_bytes BIGINT,
     stick_fs_type    VARCHAR(32),
     stick_label      VARCHAR(64),
+    -- The block device as "major:minor": an ejected (unmounted) stick is still in its slot while it is there.
+    stick_device     VARCHAR(16),
     -- WRITING: the job the stick is taken by; DONE: the job it holds, and the label for the envelope.
     job_id           VARCHAR(36),
     order_id         VARCHAR(64),
@@ -30,5 +32,7 @@ ALTER TABLE processing_jobs ADD COLUMN stick_size_bytes BIGINT;
 ALTER TABLE processing_jobs ADD COLUMN stick_fs_type VARCHAR(32);
 ALTER TABLE processing_jobs ADD COLUMN stick_label VARCHAR(64);
 ALTER TABLE processing_jobs ADD COLUMN manifest_sha256 VARCHAR(64);
+-- The volume label the product gave the stick (pipeline.usb.set-label), or null when it set none.
+ALTER TABLE processing_jobs ADD COLUMN volume_label VARCHAR(64);
 CREATE INDEX processing_jobs_stick ON processing_jobs (stick_id);
 CREATE INDEX processing_jobs_stick_serial ON processing_jobs (stick_serial);

@@ -89,9 +89,9 @@ abstract class UsbStationTest {
                 .as("the first customer's stick holds only their order").containsExactlyInAnyOrder(firstOrder,
                         "lost+found");
 
-        first.unmount();
+        first.unplug();
         awaitSlot("slot-1", "EMPTY");
-        first.mountAgain();
+        first.plugIn();
         JsonNode notBlank = awaitSlot("slot-1", "FAULTY");
         assertThat(notBlank.get("problem").asText()).contains("not blank").contains(firstOrder);
 
@@ -100,7 +100,8 @@ abstract class UsbStationTest {
         assertThat(awaitSlot("slot-1", "FAULTY").get("problem").asText()).contains("not blank");
         assertThat(slot1.resolve(firstOrder)).as("a release never deletes anything on a stick").isDirectory();
 
-        first.unmount();
+        first.unplug();
+        awaitSlot("slot-1", "EMPTY");
         stick(slot1, 96);
         awaitSlot("slot-1", "READY");
         assertThat(pipeline.http("POST", "/api/slots/slot-9/release", null).statusCode()).isEqualTo(404);
@@ -198,8 +199,30 @@ abstract class UsbStationTest {
         assertThat(pipeline.jobs().findById(doomed.id()).orElseThrow().status()).isEqualTo("CANCELLED");
     }
 
-    /** Slots slot-1 and slot-2 of kind stick; on real mounts, or folders standing in for sticks. */
+    @Test
+    void verifiedStickGetsTheOrdersLabelIsEjectedAndItsSlotStaysDoneUntilTheStickIsGone() throws Exception {
+        start(true, Map.of("pipeline.usb.set-label", "true", "pipeline.usb.eject", "true"));
+        LoopStick stick = stick(root.resolve("usb/slot-1"), 96);
+        awaitSlot("slot-1", "READY");
+
+        JobView completed = pipeline.awaitJob(sendOrder(), "COMPLETED");
+
+        assertThat(completed.volumeLabel()).isEqualTo("ANA-MIX");
+        assertThat(LoopStick.run("e2label", stick.device()).trim()).isEqualTo("ANA-MIX");
+        Awaitility.await("the stick to be unmounted").atMost(Duration.ofSeconds(10))
+                .until(() -> !LoopStick.isMountPoint(root.resolve("usb/slot-1")));
+        Awaitility.await("the ejected stick's slot to stay DONE").during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(3)).until(() -> slotNamed("slot-1").get("state").asText(), "DONE"::equals);
+        stick.unplug();
+        awaitSlot("slot-1", "EMPTY");
+    }
+
     private void start(boolean realSticks) throws Exception {
+        start(realSticks, Map.of());
+    }
+
+    /** Slots slot-1 and slot-2 of kind stick; on real mounts, or folders standing in for sticks. */
+    private void start(boolean realSticks, Map<String, String> more) throws Exception {
         Files.createDirectories(root.resolve("usb/slot-1"));
         Files.createDirectories(root.resolve("usb/slot-2"));
         Map<String, String> settings = new HashMap<>(Map.of(
@@ -210,6 +233,7 @@ abstract class UsbStationTest {
                 "pipeline.usb.allocation-timeout", "20s",
                 "pipeline.retry.delays", "200ms,60s",
                 "pipeline.retry.jitter", "0"));
+        settings.putAll(more);
         if (database == null) {
             database = database(root);
         }

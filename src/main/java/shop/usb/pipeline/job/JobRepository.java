@@ -174,7 +174,8 @@ public class JobRepository {
                         .addValue("stickSizeBytes", delivery.stickSizeBytes())
                         .addValue("stickFsType", delivery.stickFsType())
                         .addValue("stickLabel", delivery.stickLabel())
-                        .addValue("manifestSha256", delivery.manifestSha256())));
+                        .addValue("manifestSha256", delivery.manifestSha256())
+                        .addValue("volumeLabel", delivery.volumeLabel())));
     }
 
     public void fail(JobRun run, Stage stage, ErrorCode code, String message) {
@@ -542,7 +543,8 @@ public class JobRepository {
                         rs.getString("stick_serial"), rs.getObject("stick_size_bytes", Long.class),
                         rs.getString("stick_fs_type"), rs.getString("stick_label")),
                 rs.getString("manifest_sha256"),
-                rs.getString("waiting_for"));
+                rs.getString("waiting_for"),
+                rs.getString("volume_label"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

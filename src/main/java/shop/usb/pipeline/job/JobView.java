@@ -31,7 +31,9 @@ public record JobView(
         /** SHA-256 of the MANIFEST.sha256 written with the order. */
         String manifestSha256,
         /** While WAITING: the stick it waits for ("a 16 GB stick"). */
-        String waitingFor) {
+        String waitingFor,
+        /** The volume label the product gave the stick (pipeline.usb.set-label); null when it set none. */
+        String volumeLabel) {
 
     public record StickRecord(String id, String serial, Long sizeBytes, String fsType, String label) {
     }

@@ -46,6 +46,8 @@ import shop.usb.pipeline.stage.ValidateStage;
 import shop.usb.pipeline.stage.VerifyStage;
 import shop.usb.pipeline.stage.WriteUsbStage;
 import shop.usb.pipeline.usb.SlotProbe;
+import shop.usb.pipeline.usb.StickEjector;
+import shop.usb.pipeline.usb.StickLabeler;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbStation;
 import shop.usb.pipeline.usb.UsbVerifier;
@@ -122,8 +124,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 new WriteUsbStage(jobs, mounts, new UsbWriter(digests), liveRuns, settings.progressInterval(), metrics,
                         clock));
         registry.bind(VerifyStage.BEAN_NAME,
-                new VerifyStage(jobs, new UsbVerifier(), liveRuns, settings.progressInterval(), clock));
-        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, station, liveRuns, settings.retryPolicy(), metrics, clock));
+                new VerifyStage(jobs, new UsbVerifier(), new StickLabeler(settings.usbSetLabel()), liveRuns, settings.progressInterval(), clock));
+        registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, station, new StickEjector(settings.usbEject()), liveRuns, settings.retryPolicy(), metrics, clock));
         registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, metrics, settings.stalledAfter(), clock));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
         registry.bind(ApiGuard.BEAN_NAME, new ApiGuard(settings.apiToken()));

@@ -30,6 +30,7 @@ public final class JobContext {
     private TakenSlot taken;
     private Path folder;
     private VerifiedBy verifiedBy;
+    private String volumeLabel;
 
     public JobContext(ClaimedJob job, PipelineMetrics metrics) {
         this.job = job;
@@ -117,5 +118,14 @@ public final class JobContext {
 
     void verified(VerifiedBy by) {
         this.verifiedBy = by;
+    }
+
+    /** The volume label the run gave the stick; null when it set none. */
+    public String volumeLabel() {
+        return volumeLabel;
+    }
+
+    void labelled(String label) {
+        this.volumeLabel = label;
     }
 }

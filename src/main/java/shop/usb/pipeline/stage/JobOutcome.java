@@ -26,6 +26,7 @@ import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
 import shop.usb.pipeline.usb.NoStickReadyException;
 import shop.usb.pipeline.usb.Stick;
+import shop.usb.pipeline.usb.StickEjector;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
 import shop.usb.pipeline.usb.UsbStation;
@@ -44,13 +45,15 @@ public class JobOutcome {
     private final JobRepository jobs;
     private final UsbMountAllocator mounts;
     private final UsbStation station;
+    private final StickEjector ejector;
     private final LiveRuns liveRuns;
     private final RetryPolicy retries;
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public JobOutcome(JobRepository jobs, UsbMountAllocator mounts, UsbStation station, LiveRuns liveRuns,
-            RetryPolicy retries, PipelineMetrics metrics, Clock clock) {
+    public JobOutcome(JobRepository jobs, UsbMountAllocator mounts, UsbStation station, StickEjector ejector,
+            LiveRuns liveRuns, RetryPolicy retries, PipelineMetrics metrics, Clock clock) {
+        this.ejector = ejector;
         this.jobs = jobs;
         this.mounts = mounts;
         this.station = station;
@@ -69,8 +72,14 @@ public class JobOutcome {
                 + " bytes verified in " + job.folder() + ", read back " + describe(job),
                 new Delivery(taken.slot().name(), stick.id(), stick.serial(), stick.isFolder() ? null : stick.sizeBytes(),
                         stick.fsType(), stick.label(), job.verifiedBy().label(),
-                        Sha256.of(job.plan().manifest().getBytes(StandardCharsets.UTF_8))));
+                        Sha256.of(job.plan().manifest().getBytes(StandardCharsets.UTF_8)), job.volumeLabel()));
         station.delivered(taken.slot().name(), job.id());
+        if (ejector.enabled()) {
+            String notEjected = ejector.eject(job.stick());
+            jobs.log(job.run(), notEjected == null ? "INFO" : "WARN", Stage.DONE, notEjected == null
+                    ? "Stick ejected from " + taken.slot().name() + ": it can be pulled now"
+                    : "Stick not ejected: " + notEjected);
+        }
         job.endStage(Outcome.COMPLETED);
         metrics.jobCompleted();
         end(job);

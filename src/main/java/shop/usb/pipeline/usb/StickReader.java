@@ -32,8 +32,12 @@ final class StickReader {
         String uuid = linkName(BY_UUID, device);
         String label = linkName(BY_LABEL, device);
         String serial = serial(device);
-        String id = uuid != null ? uuid : "device " + filesystem.source() + " (" + filesystem.deviceNumber() + ")";
-        return new Stick(id, serial, size(filesystem), filesystem.fsType(), label == null ? null : unescape(label));
+        // Without udev there is no UUID to read unprivileged: the device and the mount name the stick, so
+        // another stick that comes in on the same device number between two scans is still a new one.
+        String id = uuid != null ? uuid
+                : "device " + filesystem.source() + " (" + filesystem.deviceNumber() + "), mount " + filesystem.mountId();
+        return new Stick(id, serial, size(filesystem), filesystem.fsType(), label == null ? null : unescape(label),
+                filesystem.deviceNumber());
     }
 
     /** 512-byte sectors of the device, or the filesystem's size where /sys does not tell. */

@@ -335,6 +335,9 @@ public class UsbStation {
         try {
             filesystem = probe.probe(slot.path());
         } catch (JobFailure noStick) {
+            if (row.state() == State.DONE && row.stick().stillAttached()) {
+                return; // ejected: unmounted, but the stick is still in the slot until the operator takes it
+            }
             if (row.state() != State.EMPTY && row.state() != State.WRITING) {
                 LOG.info("Slot {}: stick removed ({})", slot.name(), row.state());
                 set(row, State.EMPTY, null, null, null);
@@ -437,6 +440,7 @@ public class UsbStation {
                 .addValue("stickSizeBytes", stick == null || stick.isFolder() ? null : stick.sizeBytes())
                 .addValue("stickFsType", stick == null ? null : stick.fsType())
                 .addValue("stickLabel", stick == null ? null : stick.label())
+                .addValue("stickDevice", stick == null ? null : stick.device())
                 .addValue("jobId", keepOrderOf == null ? null : keepOrderOf.jobId())
                 .addValue("orderId", keepOrderOf == null ? null : keepOrderOf.orderId())
                 .addValue("orderLabel", keepOrderOf == null ? null : keepOrderOf.orderLabel())
@@ -501,19 +505,20 @@ public class UsbStation {
     private static SlotRow row(ResultSet rs) throws SQLException {
         return new SlotRow(rs.getString("slot"), State.valueOf(rs.getString("state")), rs.getString("stick_id"),
                 rs.getString("stick_serial"), rs.getObject("stick_size_bytes", Long.class), rs.getString("stick_fs_type"),
-                rs.getString("stick_label"), rs.getString("job_id"), rs.getString("order_id"),
+                rs.getString("stick_label"), rs.getString("stick_device"), rs.getString("job_id"), rs.getString("order_id"),
                 rs.getString("order_label"), rs.getString("problem"), rs.getString("job_status"),
                 rs.getObject("bytes_written", Long.class) == null ? 0 : rs.getLong("bytes_written"),
                 rs.getObject("bytes_planned", Long.class), rs.getString("job_slot"), rs.getString("job_mount"));
     }
 
     private record SlotRow(String slot, State state, String stickId, String stickSerial, Long stickSizeBytes,
-            String stickFsType, String stickLabel, String jobId, String orderId, String orderLabel, String problem,
+            String stickFsType, String stickLabel, String stickDevice, String jobId, String orderId, String orderLabel, String problem,
             String jobStatus, long bytesWritten, Long bytesPlanned, String jobSlot, String jobMount) {
 
         /** The stick as the row recorded it; no size is a folder standing in for a stick. */
         Stick stick() {
-            return new Stick(stickId, stickSerial, stickSizeBytes == null ? -1 : stickSizeBytes, stickFsType, stickLabel);
+            return new Stick(stickId, stickSerial, stickSizeBytes == null ? -1 : stickSizeBytes, stickFsType, stickLabel,
+                    stickDevice);
         }
     }
 

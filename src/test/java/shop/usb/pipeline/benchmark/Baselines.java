@@ -130,7 +130,7 @@ final class Baselines {
         jobs.log(run, "INFO", Stage.WRITE_USB, "Writing 3 files");
         jobs.recordProgress(run, 80, 12_288, 3);
         jobs.enterStage(run, Stage.VERIFY, "Verifying 3 files");
-        jobs.complete(run, "Completed", new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc"));
+        jobs.complete(run, "Completed", new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc", null));
         mounts.release(run);
     }
 

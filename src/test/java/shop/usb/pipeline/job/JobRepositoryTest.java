@@ -28,7 +28,7 @@ class JobRepositoryTest {
 
     static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L,
             java.util.Map.of());
-    static final Delivery DELIVERY = new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc");
+    static final Delivery DELIVERY = new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc", null);
 
     @TempDir
     static Path folder;

@@ -23,9 +23,10 @@ public final class LoopStick implements AutoCloseable {
 
     private final Path image;
     private final Path slot;
-    private final String device;
-    private final String majorMinor;
+    private String device;
+    private String majorMinor;
     private boolean mounted;
+    private boolean attached = true;
     private boolean throttled;
 
     private LoopStick(Path image, Path slot, String device, String majorMinor) {
@@ -121,14 +122,21 @@ public final class LoopStick implements AutoCloseable {
         mounted = false;
     }
 
-    /** Taken out properly: unmounted, the image stays attached. */
-    public void unmount() throws IOException {
-        run("umount", slot.toString());
+    /** Taken out: unmounted (unless the product ejected it) and its device gone. */
+    public void unplug() throws IOException {
+        if (mounted && isMounted()) {
+            run("umount", slot.toString());
+        }
         mounted = false;
+        run("losetup", "--detach", device);
+        attached = false;
     }
 
-    /** Plugged in again: the same filesystem, a new mount. */
-    public void mountAgain() throws IOException {
+    /** Plugged in again: the same filesystem on a device, mounted on the slot. */
+    public void plugIn() throws IOException {
+        device = run("losetup", "--find", "--show", image.toString()).trim();
+        majorMinor = run("lsblk", "--nodeps", "--noheadings", "--output", "MAJ:MIN", device).trim();
+        attached = true;
         run("mount", "-t", "ext4", device, slot.toString());
         mounted = true;
     }
@@ -139,7 +147,7 @@ public final class LoopStick implements AutoCloseable {
         if (throttled) {
             Files.writeString(BLKIO_THROTTLE, majorMinor + " 0", StandardCharsets.US_ASCII);
         }
-        if (mounted) {
+        if (mounted && isMounted()) {
             try {
                 run("umount", slot.toString());
             } catch (IOException e) {
@@ -149,7 +157,9 @@ public final class LoopStick implements AutoCloseable {
         }
         // A device still held by a lazily unmounted filesystem is freed once its last file closes.
         try {
-            run("losetup", "--detach", device);
+            if (attached) {
+                run("losetup", "--detach", device);
+            }
         } catch (IOException e) {
             problems.add(e.getMessage());
         }
@@ -157,6 +167,17 @@ public final class LoopStick implements AutoCloseable {
         if (!problems.isEmpty()) {
             System.err.println("LoopStick " + device + " cleanup: " + problems);
         }
+    }
+
+    /** The product may have unmounted it (eject). */
+    private boolean isMounted() throws IOException {
+        return isMountPoint(slot);
+    }
+
+    /** Whether something is mounted on the folder, as /proc/self/mountinfo says. */
+    public static boolean isMountPoint(Path folder) throws IOException {
+        String mountPoint = " " + folder.toRealPath() + " ";
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(line -> line.contains(mountPoint));
     }
 
     public static String run(String... command) throws IOException {

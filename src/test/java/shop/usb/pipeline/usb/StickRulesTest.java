@@ -47,8 +47,8 @@ class StickRulesTest {
         UsbStation.Slot slot = station.slots().get(0);
         Map<String, String> refused = StickRules.refusedFilesystems("ORD-1", List.of(file("movie.mkv", 5 * GIB)));
         Demand demand = new Demand("ORD-1", "LABEL", 16_000_000_000L, refused);
-        Stick fat = new Stick("AB12-CD34", null, 15_500_000_000L, "vfat", null);
-        Stick exfat = new Stick("AB12-CD35", null, 15_500_000_000L, "exfat", null);
+        Stick fat = new Stick("AB12-CD34", null, 15_500_000_000L, "vfat", null, "8:17");
+        Stick exfat = new Stick("AB12-CD35", null, 15_500_000_000L, "exfat", null, "8:33");
 
         assertThat(station.fits(slot, fat, demand)).isEqualTo("the stick in slot-1 is vfat: " + refused.get("vfat"));
         assertThat(station.fits(slot, exfat, demand)).isNull();
