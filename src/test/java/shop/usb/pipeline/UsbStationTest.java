@@ -180,6 +180,9 @@ abstract class UsbStationTest {
                     .file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob(orderId, "WAITING");
         }
+        Awaitility.await("the waiting jobs in the metrics").atMost(Duration.ofSeconds(10)).until(() -> pipeline
+                .management("GET", "/observe/metrics", null, Map.of()).body()
+                .contains("pipeline_jobs_waiting{sizeClass=\"16 GB\"} 4.0"));
         JobView doomed = pipeline.jobs().findByOrderId(byPriority.get("cancelled")).orElseThrow();
         assertThat(pipeline.http("POST", "/api/jobs/" + doomed.id() + "/cancel", null).statusCode()).isEqualTo(200);
         assertThat(pipeline.http("GET", "/api/queue", null).body()).contains("\"waiting\":3");
@@ -230,6 +233,7 @@ abstract class UsbStationTest {
                 "pipeline.usb.slot-kind", "stick",
                 "pipeline.usb.require-mount", String.valueOf(realSticks),
                 "pipeline.usb.scan-interval", "100ms",
+                "pipeline.metrics.waiting-refresh", "200ms",
                 "pipeline.usb.allocation-timeout", "20s",
                 "pipeline.retry.delays", "200ms,60s",
                 "pipeline.retry.jitter", "0"));

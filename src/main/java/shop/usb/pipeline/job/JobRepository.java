@@ -220,6 +220,14 @@ public class JobRepository {
                         rs.getLong("capacity_bytes"), rs.getString("refused_filesystems"), rs.getString("priority")));
     }
 
+    /** Waiting jobs per size class bought (capacity bytes). */
+    public Map<Long, Long> countWaiting() {
+        Map<Long, Long> counts = new java.util.TreeMap<>();
+        jdbc.query(SqlStatements.get("count-waiting-jobs"), params().addValue("status", JobStatus.WAITING.name()),
+                (RowCallbackHandler) rs -> counts.put(rs.getLong("capacity_bytes"), rs.getLong("jobs")));
+        return counts;
+    }
+
     /** A stick was kept for the waiting job: it is QUEUED again, due now; false when it no longer waits. */
     public boolean dispatchWaiting(String id) {
         if (!transition(id, JobStatus.QUEUED, EnumSet.of(JobStatus.WAITING), null, "dispatch-waiting-job",

@@ -25,10 +25,15 @@ public class NoStickReadyException extends RuntimeException {
 
     /** "a 16 GB stick": the size class the customer bought, as the operator would say it. */
     static String describe(long capacityBytes) {
+        return "a " + sizeClass(capacityBytes) + " stick";
+    }
+
+    /** "16 GB", "100 MB". */
+    public static String sizeClass(long capacityBytes) {
         double gigabytes = capacityBytes / 1e9;
         return gigabytes >= 1
-                ? String.format(Locale.ROOT, "a %s GB stick", trim(gigabytes))
-                : String.format(Locale.ROOT, "a %s MB stick", trim(capacityBytes / 1e6));
+                ? String.format(Locale.ROOT, "%s GB", trim(gigabytes))
+                : String.format(Locale.ROOT, "%s MB", trim(capacityBytes / 1e6));
     }
 
     private static String trim(double value) {

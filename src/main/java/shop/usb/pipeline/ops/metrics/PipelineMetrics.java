@@ -17,12 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Header;
 import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.usb.NoStickReadyException;
 
 /**
  * The product's own meters, in the registry Camel's Prometheus endpoint scrapes (/observe/metrics):
@@ -51,6 +54,7 @@ public class PipelineMetrics {
     private final Counter bytesWritten;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, AtomicLong> writeSpeeds = new ConcurrentHashMap<>();
+    private final MultiGauge waiting;
 
     public PipelineMetrics(MeterRegistry registry, StatusCounts counts, List<Path> mounts, Clock clock) {
         this.registry = registry;
@@ -69,6 +73,8 @@ public class PipelineMetrics {
                     .strongReference(true)
                     .description("Jobs per status, in the job table").register(registry);
         }
+        this.waiting = MultiGauge.builder("pipeline.jobs.waiting")
+                .description("Jobs waiting for a stick, by the size class they wait for").register(registry);
         Gauge.builder("pipeline.jobs.active", active, AtomicInteger::get).strongReference(true)
                 .description("Jobs this instance is running now").register(registry);
         Gauge.builder("pipeline.queue.oldest.age", counts, c -> {
@@ -124,6 +130,14 @@ public class PipelineMetrics {
             return value;
         });
         speed.set(nanos <= 0 ? 0 : bytes * 1_000_000_000L / nanos);
+    }
+
+    /** Waiting jobs per size class ("16 GB"), as the waiting-metrics route counts them. */
+    public void waitingJobs(Map<Long, Long> bySizeClass) {
+        waiting.register(bySizeClass.entrySet().stream()
+                .map(entry -> MultiGauge.Row.of(Tags.of("sizeClass", NoStickReadyException.sizeClass(entry.getKey())),
+                        entry.getValue()))
+                .toList(), true);
     }
 
     /** Called by the dead-letter route with the reason header every dead letter carries. */
