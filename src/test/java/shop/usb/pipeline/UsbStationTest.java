@@ -220,6 +220,21 @@ abstract class UsbStationTest {
         awaitSlot("slot-1", "EMPTY");
     }
 
+    @Test
+    void orderThatNoStockedStickCouldTakeFailsAtOnceInsteadOfWaiting() throws Exception {
+        start(true, Map.of("pipeline.usb.stocked-sizes", "8GB,4GB"));
+        String orderId = PipelineEndToEndTest.newOrderId();
+
+        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+
+        JobView failed = pipeline.awaitJob(orderId, "FAILED");
+        assertThat(failed.errorCode()).isEqualTo("NO_FITTING_STICK");
+        assertThat(failed.errorRecoverable()).isFalse();
+        assertThat(failed.errorMessage()).isEqualTo("usb.capacityBytes: the order was bought on a 16 GB stick; the"
+                + " station is stocked with [8 GB, 4 GB] only (pipeline.usb.stocked-sizes)");
+        assertThat(failed.attempts()).isEqualTo(1);
+    }
+
     private void start(boolean realSticks) throws Exception {
         start(realSticks, Map.of());
     }

@@ -7,6 +7,8 @@ public enum ErrorCode {
     CONTENT_NOT_FOUND(false),
     PATH_OUTSIDE_LIBRARY(false),
     CAPACITY_EXCEEDED(false),
+    // No stick the station is stocked with could ever take the order (pipeline.usb.stocked-*).
+    NO_FITTING_STICK(false),
     // Messages that never became a job.
     NOT_JSON(false),
     MISSING_ORDER_ID(false),

@@ -95,7 +95,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         UsbStation station = new UsbStation(settings.instanceId(),
                 settings.usbMounts().stream().map(UsbStation.Slot::of).toList(), settings.usbSlotKind(),
                 new SlotProbe(settings.usbRequireMount()), dataSource, jobs, settings.usbWipe(),
-                settings.dataDir().resolve("delivered"), settings.usbSizeTolerance(), settings.usbAllowLarger());
+                settings.dataDir().resolve("delivered"), settings.usbSizeTolerance(), settings.usbAllowLarger(),
+                settings.usbStock());
         registry.bind(UsbStation.BEAN_NAME, station);
         registry.bind(SlotsApi.BEAN_NAME, new SlotsApi(station));
         UsbMountAllocator mounts = new UsbMountAllocator(station, dataSource, settings.allocationTimeout(),

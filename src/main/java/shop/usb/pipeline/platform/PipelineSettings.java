@@ -11,6 +11,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.ops.health.HealthThresholds;
+import shop.usb.pipeline.usb.StickStock;
 import shop.usb.pipeline.usb.UsbStation;
 
 /** The product's own settings, read once from Camel's properties (files, -D, environment). */
@@ -27,6 +28,7 @@ public record PipelineSettings(
         boolean usbAllowLarger,
         boolean usbWipe,
         boolean usbSetLabel,
+        StickStock usbStock,
         boolean usbEject,
         boolean demoEnabled,
         boolean brokerEmbedded,
@@ -89,6 +91,8 @@ public record PipelineSettings(
                 Boolean.parseBoolean(read.required("pipeline.usb.allow-larger")),
                 Boolean.parseBoolean(read.required("pipeline.usb.wipe")),
                 Boolean.parseBoolean(read.required("pipeline.usb.set-label")),
+                StickStock.parse(read.optional("pipeline.usb.stocked-sizes"),
+                        read.optional("pipeline.usb.stocked-filesystems")),
                 Boolean.parseBoolean(read.required("pipeline.usb.eject")),
                 Boolean.parseBoolean(read.required("pipeline.demo.enabled")),
                 Boolean.parseBoolean(read.required("pipeline.broker.embedded")),

@@ -87,6 +87,10 @@ public class UsbMountAllocator {
                 }
                 long remaining = deadline - clock.millis();
                 if (station.kind() == UsbStation.Kind.STICK) {
+                    String never = station.neverFits(demand);
+                    if (never != null) {
+                        throw JobFailure.ofField(ErrorCode.NO_FITTING_STICK, "usb.capacityBytes", never);
+                    }
                     // Each order needs a stick of its own: it waits for one without holding this worker.
                     throw new NoStickReadyException(demand.capacityBytes(), demand.refusedFilesystems().keySet());
                 }

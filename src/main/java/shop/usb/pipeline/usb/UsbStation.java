@@ -83,11 +83,14 @@ public class UsbStation {
     private final Path deliveredDir;
     private final double sizeTolerance;
     private final boolean allowLarger;
+    private final StickStock stock;
     private final Map<String, long[]> lastBytes = new HashMap<>();
     private volatile boolean registered;
 
     public UsbStation(String station, List<Slot> slots, Kind kind, SlotProbe probe, DataSource dataSource,
-            JobRepository jobs, boolean wipe, Path deliveredDir, double sizeTolerance, boolean allowLarger) {
+            JobRepository jobs, boolean wipe, Path deliveredDir, double sizeTolerance, boolean allowLarger,
+            StickStock stock) {
+        this.stock = stock;
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.jobs = jobs;
         this.sizeTolerance = sizeTolerance;
@@ -122,6 +125,12 @@ public class UsbStation {
             }
         }
         return null;
+    }
+
+    /** Why no stick the station is stocked with could ever take the order; null when one could. */
+    String neverFits(UsbMountAllocator.Demand demand) {
+        return kind == Kind.FOLDER ? null
+                : stock.neverFits(demand.capacityBytes(), demand.refusedFilesystems(), sizeTolerance, allowLarger);
     }
 
     /** Whether a waiting job fits a stick: its size class, and not a filesystem the order breaks. */

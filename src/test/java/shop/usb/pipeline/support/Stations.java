@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.usb.SlotProbe;
+import shop.usb.pipeline.usb.StickStock;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 import shop.usb.pipeline.usb.UsbStation;
 import shop.usb.pipeline.usb.UsbStation.Kind;
@@ -23,7 +24,7 @@ public final class Stations {
     public static UsbStation station(DataSource dataSource, Kind kind, boolean requireMount, List<Path> slots) {
         return new UsbStation("test-station", slots.stream().map(UsbStation.Slot::of).toList(), kind,
                 new SlotProbe(requireMount), dataSource, new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()),
-                false, slots.get(0).resolveSibling("delivered"), 0.10, false);
+                false, slots.get(0).resolveSibling("delivered"), 0.10, false, StickStock.UNKNOWN);
     }
 
     /** An allocator over folder slots that take one order after the other. */

@@ -59,6 +59,23 @@ class StickRulesTest {
                 .isEqualTo("a 16 GB stick that is not vfat");
     }
 
+    @Test
+    void orderNoStockedStickCouldEverTakeIsToldApartFromOneThatWaits() {
+        Map<String, String> fat32Breaker = StickRules.refusedFilesystems("ORD-1", List.of(file("movie.mkv", 5 * GIB)));
+
+        assertThat(StickStock.parse("8GB", "").neverFits(16_000_000_000L, Map.of(), 0.10, false))
+                .isEqualTo("the order was bought on a 16 GB stick; the station is stocked with [8 GB] only"
+                        + " (pipeline.usb.stocked-sizes)");
+        assertThat(StickStock.parse("8GB", "").neverFits(16_000_000_000L, Map.of(), 0.10, true))
+                .as("with allow-larger an 8 GB stick still cannot hold 16 GB").isNotNull();
+        assertThat(StickStock.parse("8GB,32GB", "").neverFits(16_000_000_000L, Map.of(), 0.10, true)).isNull();
+        assertThat(StickStock.parse("16GB", "vfat").neverFits(16_000_000_000L, fat32Breaker, 0.10, false))
+                .startsWith("no stocked filesystem [vfat] can hold the order: movie.mkv has");
+        assertThat(StickStock.parse("16GB", "vfat,exfat").neverFits(16_000_000_000L, fat32Breaker, 0.10, false))
+                .isNull();
+        assertThat(StickStock.UNKNOWN.neverFits(16_000_000_000L, fat32Breaker, 0.10, false)).isNull();
+    }
+
     private static PlannedFile file(String path, long size) {
         return new PlannedFile(path, Path.of("/library").resolve(path), size, null);
     }
