@@ -235,6 +235,29 @@ abstract class UsbStationTest {
         assertThat(failed.attempts()).isEqualTo(1);
     }
 
+    @Test
+    void wipedStickIsReadyAStickOfNoStockedSizeIsFaultyAndAWritingSlotCannotBeReleased() throws Exception {
+        start(true, Map.of("pipeline.usb.wipe", "true", "pipeline.usb.stocked-sizes", "100MB"));
+        LoopStick used = stick(root.resolve("usb/slot-1"), 96);
+        PipelineRuntime.writeRandom(root.resolve("usb/slot-1/old-photos/beach.jpg"), 1000);
+        stick(root.resolve("usb/slot-2"), 32);
+
+        awaitSlot("slot-1", "READY");
+        assertThat(root.resolve("usb/slot-1/old-photos")).as("wiped").doesNotExist();
+        assertThat(awaitSlot("slot-2", "FAULTY").get("problem").asText())
+                .isEqualTo("holds " + 32 * MIB + " bytes, which fits none of the stocked size classes [100 MB]");
+
+        used.throttleWrites(MIB);
+        PipelineRuntime.writeRandom(pipeline.library().resolve("big/8mib.bin"), (int) (8 * MIB));
+        String orderId = PipelineEndToEndTest.newOrderId();
+        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).capacity(CAPACITY).file("big/8mib.bin").json());
+        awaitSlot("slot-1", "WRITING");
+        HttpResponse<String> busy = pipeline.http("POST", "/api/slots/slot-1/release", null);
+        assertThat(busy.statusCode()).isEqualTo(409);
+        assertThat(busy.body()).contains("is writing an order");
+        assertThat(pipeline.awaitJob(orderId, "COMPLETED").slot()).isEqualTo("slot-1");
+    }
+
     private void start(boolean realSticks) throws Exception {
         start(realSticks, Map.of());
     }

@@ -46,6 +46,16 @@ public record StickStock(List<Long> nominalSizes, Set<String> filesystems) {
         return null;
     }
 
+    /** Why a stick fits none of the stocked size classes (too small or too large for all); null when one fits. */
+    String noSizeClassFor(Stick stick, double tolerance, boolean allowLarger) {
+        if (stick.isFolder() || nominalSizes.isEmpty()
+                || nominalSizes.stream().anyMatch(nominal -> stick.fits(nominal, tolerance, allowLarger))) {
+            return null;
+        }
+        return "holds " + stick.sizeBytes() + " bytes, which fits none of the stocked size classes "
+                + nominalSizes.stream().map(NoStickReadyException::sizeClass).toList();
+    }
+
     private static long bytes(String size) {
         String text = size.toUpperCase(Locale.ROOT).replace(" ", "");
         for (Map.Entry<String, Long> unit : Map.of("TB", 1_000_000_000_000L, "GB", 1_000_000_000L,

@@ -401,6 +401,11 @@ public class UsbStation {
             fault(slot, row, stick, "cannot be read: " + e.getMessage());
             return;
         }
+        String unsized = stock.noSizeClassFor(stick, sizeTolerance, allowLarger);
+        if (unsized != null) {
+            fault(slot, row, stick, unsized);
+            return;
+        }
         if (blankOrWiped(slot, row, filesystem, stick)) {
             if (row.state() != State.READY || !stick.id().equals(row.stickId())) {
                 LOG.info("Slot {}: blank stick {} ready ({} bytes, {})", slot.name(), stick.id(), stick.sizeBytes(),
