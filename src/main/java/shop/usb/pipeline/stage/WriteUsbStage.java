@@ -79,6 +79,7 @@ public class WriteUsbStage {
         if (job.job().previousMount() != null) {
             mounts.add(Path.of(job.job().previousMount()));
         }
+        mounts.addAll(this.mounts.takeBackEarlierLeases(job.run(), job.job().orderId()));
         for (Path mount : mounts) {
             try {
                 UsbWriter.removeEarlierRuns(mount, job.job().orderId(), job.run().token());

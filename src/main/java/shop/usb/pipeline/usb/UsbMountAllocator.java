@@ -1,5 +1,6 @@
 package shop.usb.pipeline.usb;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -28,6 +31,7 @@ import shop.usb.pipeline.job.SqlStatements;
 public class UsbMountAllocator {
 
     public static final String BEAN_NAME = "usbMountAllocator";
+    private static final Logger LOG = LoggerFactory.getLogger(UsbMountAllocator.class);
     /** How often a waiting job looks again when no release has woken it (another instance, a new stick). */
     private static final long RECHECK_MILLIS = 1000;
 
@@ -173,8 +177,48 @@ public class UsbMountAllocator {
                 .addValue("jobId", run.jobId())
                 .addValue("runToken", run.token())
                 .addValue("filesystem", stick.describe());
-        return insertLease(params, run)
-                || jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params) > 0 && insertLease(params, run);
+        return insertLease(params, run) || dropStaleLease(stick, params) && insertLease(params, run);
+    }
+
+    /** Drops the lease of a run that died on this mount, and the staging folder it left there. */
+    private boolean dropStaleLease(SlotFilesystem stick, MapSqlParameterSource params) {
+        List<Map<String, Object>> stale = jdbc.queryForList(SqlStatements.get("find-stale-mount-lease"), params);
+        if (jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params) == 0) {
+            return false;
+        }
+        for (Map<String, Object> dead : stale) {
+            if (dead.get("run_token") != null) {
+                removeStaging(stick.slot(), (String) dead.get("order_id"), (String) dead.get("run_token"));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Mounts on which earlier runs of the job held leases they never freed (their process died): their
+     * staging folders there are removed, and the leases dropped. Only for the run that owns the job.
+     */
+    public List<Path> takeBackEarlierLeases(JobRun run, String orderId) {
+        MapSqlParameterSource params = new MapSqlParameterSource("jobId", run.jobId()).addValue("runToken", run.token());
+        List<Path> mounts = new ArrayList<>();
+        for (Map<String, Object> earlier : jdbc.queryForList(SqlStatements.get("find-earlier-leases-of-job"), params)) {
+            Path mount = Path.of((String) earlier.get("mount_path"));
+            mounts.add(mount);
+            if (earlier.get("run_token") != null) {
+                removeStaging(mount, orderId, (String) earlier.get("run_token"));
+            }
+        }
+        jdbc.update(SqlStatements.get("delete-earlier-leases-of-job"), params);
+        return mounts;
+    }
+
+    private static void removeStaging(Path mount, String orderId, String runToken) {
+        Path staging = UsbWriter.stagingFolder(mount, orderId, runToken);
+        try {
+            UsbWriter.deleteRecursively(staging);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not remove {} left by a run that died: {}", staging, e.toString());
+        }
     }
 
     private boolean insertLease(MapSqlParameterSource params, JobRun run) {

@@ -95,12 +95,38 @@ class UsbMountAllocatorTest {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun dead = processingJob("ORD-1");
         allocator.acquire(dead, 1000, DEMAND);
-        // The process dies here; after recovery the same job runs again under a new run.
-        new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL");
-        JobRun again = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()).claim(JobRun.of(dead.jobId()), "test")
-                .orElseThrow().run();
+        JobRun again = runAgain(dead);
 
         assertThat(allocator.acquire(again, 1000, DEMAND).slot().path()).isEqualTo(root.resolve("only"));
+    }
+
+    @Test
+    void whatADeadRunLeftOnAMountGoesWhenItsLeaseIsDroppedOrTakenBack() throws IOException {
+        Path only = Files.createDirectories(root.resolve("only"));
+        UsbMountAllocator allocator = allocator(only);
+        JobRun dead = processingJob("ORD-1");
+        allocator.acquire(dead, 1000, DEMAND);
+        Path deadStaging = Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", dead.token()));
+        JobRun again = runAgain(dead);
+
+        assertThat(allocator.takeBackEarlierLeases(again, "ORD-1")).containsExactly(only);
+        assertThat(deadStaging).doesNotExist();
+        assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM usb_mount_leases", Integer.class))
+                .isZero();
+
+        allocator.acquire(again, 1000, DEMAND);
+        Path againStaging = Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", again.token()));
+        runAgain(again);
+        allocator.acquire(processingJob("ORD-2"), 1000, DEMAND);
+        assertThat(againStaging).as("dropped with the stale lease another job found on the mount").doesNotExist();
+    }
+
+    /** The run's process died; after recovery the job runs again under a new run. */
+    private JobRun runAgain(JobRun dead) {
+        new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL"
+                + " WHERE id = ?", dead.jobId());
+        return new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()).claim(JobRun.of(dead.jobId()), "test")
+                .orElseThrow().run();
     }
 
     @Test
