@@ -73,16 +73,20 @@ public class WriteUsbStage {
         metrics.bytesWritten(taken.slot().name(), bytes, writeNanos);
     }
 
-    /** Earlier attempts left folders on this slot, or on the mount they wrote to; the order lives on one only. */
+    /**
+     * Earlier attempts left folders on this slot, on the mount they last wrote to, or on mounts their
+     * dead runs leased; the order lives on one only. A first attempt (no mount recorded yet) has none
+     * elsewhere and costs no query.
+     */
     private void removeEarlierAttempts(JobContext job, SlotFilesystem stick) {
         Set<Path> mounts = new LinkedHashSet<>(List.of(stick.slot()));
         if (job.job().previousMount() != null) {
             mounts.add(Path.of(job.job().previousMount()));
+            mounts.addAll(this.mounts.takeBackEarlierLeases(job.run(), job.job().orderId()));
         }
-        mounts.addAll(this.mounts.takeBackEarlierLeases(job.run(), job.job().orderId()));
         for (Path mount : mounts) {
             try {
-                UsbWriter.removeEarlierRuns(mount, job.job().orderId(), job.run().token());
+                UsbWriter.removeOrderFolder(mount, job.job().orderId());
             } catch (IOException e) {
                 jobs.log(job.run(), "WARN", Stage.WRITE_USB, "Could not remove what an earlier attempt left on "
                         + mount + ": " + e.getMessage());

@@ -208,7 +208,9 @@ public class UsbMountAllocator {
                 removeStaging(mount, orderId, (String) earlier.get("run_token"));
             }
         }
-        jdbc.update(SqlStatements.get("delete-earlier-leases-of-job"), params);
+        if (!mounts.isEmpty()) {
+            jdbc.update(SqlStatements.get("delete-earlier-leases-of-job"), params);
+        }
         return mounts;
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.Sha256;
@@ -46,7 +44,6 @@ public class UsbWriter {
     private static final ThreadLocal<ByteBuffer> COPY_BUFFER = ThreadLocal.withInitial(
             () -> ByteBuffer.allocate(1024 * 1024));
     private static final String PART_SUFFIX = ".part";
-    private static final Pattern RUN_TOKEN = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
 
     private final ContentDigests digests;
 
@@ -130,29 +127,14 @@ public class UsbWriter {
     }
 
     /**
-     * Removes what earlier runs of the order left on a slot: its order folder and the staging folders
-     * of runs that died, not the one of the run {@code ownRunToken}. The caller has just proved that
-     * this run owns the job.
+     * Removes the order folder an earlier attempt named on a mount (one that failed verification, or
+     * was cut short). The staging folders of runs that died go with their leases
+     * ({@link UsbMountAllocator}), so no slot is ever listed: a folder slot may hold thousands of orders.
      */
-    public static void removeEarlierRuns(Path mount, String orderId, String ownRunToken) throws IOException {
-        if (!Files.isDirectory(mount)) {
-            return;
+    public static void removeOrderFolder(Path mount, String orderId) throws IOException {
+        if (Files.isDirectory(mount)) {
+            deleteRecursively(orderFolder(mount, orderId));
         }
-        deleteRecursively(orderFolder(mount, orderId));
-        Path own = stagingFolder(mount, orderId, ownRunToken);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(mount,
-                entry -> isStagingOf(entry.getFileName().toString(), orderId) && !entry.equals(own))) {
-            for (Path staging : entries) {
-                deleteRecursively(staging);
-            }
-        }
-    }
-
-    /** ".ORD-1.<run token>.part", not the staging folder of an order named "ORD-1.x". */
-    private static boolean isStagingOf(String name, String orderId) {
-        String prefix = "." + orderId + ".";
-        return name.startsWith(prefix) && name.endsWith(PART_SUFFIX)
-                && RUN_TOKEN.matcher(name.substring(prefix.length(), name.length() - PART_SUFFIX.length())).matches();
     }
 
     /** Removes a folder and all it holds; nothing when it is not there. Links are removed, never followed. */
