@@ -92,6 +92,42 @@ class BrokerProtocolsTest {
     }
 
     @Test
+    void producerMaySendConfirmations() throws Exception {
+        String orderId = PipelineEndToEndTest.newOrderId();
+        try (Connection connection = producer().createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            session.createProducer(session.createQueue("orders.confirmed"))
+                    .send(session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3").json()));
+        }
+
+        pipeline.awaitJob(orderId, "COMPLETED");
+    }
+
+    @Test
+    void producerMayNotConsumeNorSendJobsNorManage() throws Exception {
+        try (Connection connection = producer().createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            assertThatThrownBy(() -> session.createConsumer(session.createQueue("orders.confirmed")))
+                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("CONSUME");
+            assertThatThrownBy(() -> session.createConsumer(session.createQueue(DEAD_LETTERS)))
+                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("CONSUME");
+            assertThatThrownBy(() -> session.createBrowser(session.createQueue("orders.confirmed")).getEnumeration())
+                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("BROWSE");
+            assertThatThrownBy(() -> session.createProducer(session.createQueue("pipeline.jobs"))
+                    .send(session.createTextMessage("00000000-0000-0000-0000-000000000000")))
+                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("SEND");
+            // A management request is a message to the management address, which only the admin role may send.
+            assertThatThrownBy(() -> session.createProducer(session.createQueue("activemq.management"))
+                    .send(session.createTextMessage("")))
+                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("MANAGE");
+        }
+    }
+
+    private ActiveMQConnectionFactory producer() {
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + pipeline.brokerPort(), "producer", "producer");
+    }
+
+    @Test
     void deadLetterStaysHoweverOftenAReaderRollsBack() throws Exception {
         String marker = PipelineEndToEndTest.newOrderId();
         ActiveMQConnectionFactory core = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + pipeline.brokerPort(),

@@ -23,6 +23,7 @@ import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.platform.JmsBodies;
 
 /**
  * Makes a job of a confirmation, at most once per orderId. Only the JSON shape needed to key the job
@@ -85,6 +86,12 @@ public class OrderIntake {
 
     private byte[] read(Message message) throws JMSException {
         if (message instanceof TextMessage text) {
+            long maxChars = JmsBodies.maxTextChars(text);
+            if (maxChars > maxBytes) {
+                // Refused from the encoded size: a huge text is never materialised.
+                throw new JobFailure(ErrorCode.MESSAGE_TOO_LARGE, "The body holds up to " + maxChars
+                        + " characters, pipeline.intake.max-bytes allows " + maxBytes + " bytes");
+            }
             String body = text.getText();
             if (body == null) {
                 throw new JobFailure(ErrorCode.NOT_JSON, "The message body is empty");

@@ -14,6 +14,8 @@ public enum ErrorCode {
     MISSING_ORDER_ID(false),
     MESSAGE_TOO_LARGE(false),
     UNSUPPORTED_MESSAGE_TYPE(false),
+    // A message on the jobs queue that is not a job id as text (only the product sends there).
+    INVALID_JOB_MESSAGE(false),
     // The world around the job failed: trying again later may succeed.
     IO_ERROR(true),
     USB_UNAVAILABLE(true),

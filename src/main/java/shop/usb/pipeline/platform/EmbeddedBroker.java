@@ -15,12 +15,15 @@ import org.apache.camel.support.ResourceHelper;
 
 /**
  * The in-process Artemis broker of the embedded defaults: persistent journal under the data dir,
- * one acceptor for CORE, AMQP and STOMP, and only the configured user may connect.
+ * one acceptor for CORE, AMQP and STOMP, and three accounts with their own roles (see broker.xml):
+ * the product's own user, a producer that may only send confirmations, and an optional administrator.
  */
 public class EmbeddedBroker extends EarlyStartingService {
 
     static final String CONFIG = "classpath:config/broker.xml";
-    static final String ROLE = "pipeline";
+    static final String PRODUCT_ROLE = "pipeline";
+    static final String PRODUCER_ROLE = "producer";
+    static final String ADMIN_ROLE = "admin";
 
     private final CamelContext context;
     private final PipelineSettings settings;
@@ -45,11 +48,25 @@ public class EmbeddedBroker extends EarlyStartingService {
                     .parseMainConfig(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         }
         SecurityConfiguration users = new SecurityConfiguration();
-        users.addUser(settings.brokerUser(), settings.brokerPassword());
-        users.addRole(settings.brokerUser(), ROLE);
+        PipelineSettings.BrokerAccounts accounts = settings.embeddedBrokerAccounts();
+        addUser(users, settings.brokerUser(), settings.brokerPassword(), PRODUCT_ROLE);
+        addUser(users, accounts.producerUser(), accounts.producerPassword(), PRODUCER_ROLE);
+        addUser(users, accounts.adminUser(), accounts.adminPassword(), ADMIN_ROLE);
         return new EmbeddedActiveMQ()
                 .setConfiguration(configuration)
                 .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+    }
+
+    private static void addUser(SecurityConfiguration users, String user, String password, String role) {
+        if (user.isEmpty() || password.isEmpty()) {
+            return;
+        }
+        if (users.getRole(user) != null && !users.getRole(user).isEmpty()) {
+            throw new IllegalStateException("Broker user '" + user + "' is configured for two roles; each account"
+                    + " needs its own name (pipeline.broker.user, .producer.user, .admin.user)");
+        }
+        users.addUser(user, password);
+        users.addRole(user, role);
     }
 
     @Override

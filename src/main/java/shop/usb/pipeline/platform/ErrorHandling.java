@@ -6,6 +6,7 @@ import shop.usb.pipeline.intake.manifest.ManifestIntake;
 import shop.usb.pipeline.intake.manifest.ManifestUnreadableException;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.ops.ApiErrors;
+import shop.usb.pipeline.stage.JobClaimer;
 import shop.usb.pipeline.stage.JobContext;
 import shop.usb.pipeline.stage.JobOutcome;
 
@@ -32,6 +33,13 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         // A failing stage ends its job run: RETRYING (the job message is scheduled with its backoff),
         // FAILED (the order is dead-lettered) or CANCELLED. "stop" also ends the calling job route.
         routeConfiguration("job-errors")
+                // A job message that is no job id (wrong type, not a UUID) is dead-lettered and acknowledged.
+                .onException(JobFailure.class)
+                .onWhen(exchangeProperty(JobContext.PROPERTY).isNull())
+                .handled(true)
+                .bean(JobClaimer.BEAN_NAME, "reject")
+                .to(DEAD_LETTER)
+                .end()
                 .onException(Exception.class)
                 .onWhen(exchangeProperty(JobContext.PROPERTY).isNotNull())
                 .handled(true)

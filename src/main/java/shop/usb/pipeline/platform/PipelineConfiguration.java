@@ -79,7 +79,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         JmsPoolConnectionFactory brokerConnections = connectionPool(settings);
         // Services stop in reverse order: the pooled connections close before the embedded broker stops.
         context.addService(new StopAction(brokerConnections::stop), true, true);
-        registry.bind("jms", JmsComponent.jmsComponent(brokerConnections));
+        JmsComponent jms = JmsComponent.jmsComponent(brokerConnections);
+        // No route answers a message: a JMSReplyTo from outside must not make one send anywhere.
+        jms.getConfiguration().setDisableReplyTo(true);
+        registry.bind("jms", jms);
         // Routes marked "transacted: jmsTransaction" send all their messages in one JMS transaction.
         registry.bind("jmsTransaction", new SpringTransactionPolicy(new JmsTransactionManager(brokerConnections)));
 

@@ -35,6 +35,7 @@ public record PipelineSettings(
         String brokerUrl,
         String brokerUser,
         String brokerPassword,
+        BrokerAccounts embeddedBrokerAccounts,
         int brokerMaxConnections,
         long intakeMaxBytes,
         String dbUrl,
@@ -99,6 +100,9 @@ public record PipelineSettings(
                 read.required("pipeline.broker.url"),
                 read.optional("pipeline.broker.user"),
                 read.optional("pipeline.broker.password"),
+                new BrokerAccounts(read.optional("pipeline.broker.producer.user"),
+                        read.optional("pipeline.broker.producer.password"),
+                        read.optional("pipeline.broker.admin.user"), read.optional("pipeline.broker.admin.password")),
                 Integer.parseInt(read.required("pipeline.broker.max-connections")),
                 Long.parseLong(read.required("pipeline.intake.max-bytes")),
                 read.required("pipeline.db.url"),
@@ -141,6 +145,14 @@ public record PipelineSettings(
                         + " mount (a slot is named by the last element of its path)");
             }
         }
+    }
+
+    /**
+     * The embedded broker's other accounts: a producer that may only send confirmations, and an
+     * administrator who may manage the broker. An account without a password is not created.
+     */
+    public record BrokerAccounts(String producerUser, String producerPassword, String adminUser,
+            String adminPassword) {
     }
 
     private record Reader(PropertiesComponent properties) {

@@ -3,16 +3,25 @@ package shop.usb.pipeline.stage;
 import java.time.Clock;
 import java.util.Optional;
 
+import java.util.regex.Pattern;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
 import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.job.ClaimedJob;
+import shop.usb.pipeline.job.DeadLetter;
+import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.platform.JmsBodies;
 
 /**
  * Turns a job message into a running job. The table decides: a job that is not QUEUED or RETRYING
@@ -26,6 +35,8 @@ public class JobClaimer {
     /** Set instead of {@link JobContext#PROPERTY} when the job message has to come again later. */
     public static final String FOLLOW_UP = "followUp";
     private static final Logger LOG = LoggerFactory.getLogger(JobClaimer.class);
+    private static final int MAX_JOB_MESSAGE_CHARS = 64;
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final JobRepository jobs;
     private final LiveRuns liveRuns;
@@ -41,8 +52,8 @@ public class JobClaimer {
         this.clock = clock;
     }
 
-    public void claim(Exchange exchange) throws InvalidPayloadException {
-        String jobId = exchange.getMessage().getMandatoryBody(String.class).trim();
+    public void claim(Exchange exchange) throws JMSException {
+        String jobId = jobIdOf(exchange.getMessage().getBody(Message.class));
         JobRun run = JobRun.of(jobId);
         liveRuns.claiming(run);
         Optional<ClaimedJob> claimed;
@@ -59,6 +70,30 @@ public class JobClaimer {
                     exchange.setProperty(JobContext.PROPERTY, new JobContext(job, metrics));
                 },
                 () -> notClaimed(exchange, run));
+    }
+
+    /** A job message that is not a job id goes to the dead letters with its reason, and is acknowledged. */
+    public void reject(Exchange exchange) {
+        JobFailure failure = JobFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        LOG.warn("Job message rejected with {}: {}", failure.code(), failure.getMessage());
+        DeadLetter.prepare(exchange.getMessage(), null, failure.code(), failure.getMessage(), Stage.INTAKE, null);
+    }
+
+    /** The job id a job message carries as text; nothing else is read from it, and no object is deserialised. */
+    private static String jobIdOf(Message message) throws JMSException {
+        if (!(message instanceof TextMessage text)) {
+            String type = message == null ? "none" : message.getClass().getSimpleName();
+            throw new JobFailure(ErrorCode.INVALID_JOB_MESSAGE, "A job message is a TextMessage, this was " + type);
+        }
+        if (JmsBodies.maxTextChars(text) > MAX_JOB_MESSAGE_CHARS) {
+            throw new JobFailure(ErrorCode.INVALID_JOB_MESSAGE, "A job message holds only a job id; this one is longer");
+        }
+        String body = text.getText();
+        if (body == null || !JOB_ID.matcher(body.trim()).matches()) {
+            throw new JobFailure(ErrorCode.INVALID_JOB_MESSAGE, "A job message holds a job id (a UUID); this one "
+                    + (body == null ? "is empty" : "does not"));
+        }
+        return body.trim();
     }
 
     private void notClaimed(Exchange exchange, JobRun run) {
