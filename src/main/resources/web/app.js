@@ -267,10 +267,11 @@
     const controller = new AbortController();
     const timer = setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS);
     const headers = { Accept: 'application/json' };
-    if (method !== 'GET') {
-      const token = el.tokenInput.value.trim() || readToken();
-      if (token) headers.Authorization = 'Bearer ' + token;
-    }
+    // Reads need the token too where the product is configured so (jobs carry customer data).
+    const token = el.tokenInput.value.trim() || readToken();
+    if (token) headers.Authorization = 'Bearer ' + token;
+    // Proof that the dashboard itself asks: another site's page cannot send this header without a preflight.
+    if (method !== 'GET') headers['X-Requested-By'] = 'usb-order-pipeline-dashboard';
     try {
       const response = await fetch(apiUrl(path, params), {
         method: method,
@@ -288,6 +289,7 @@
           body = null;
         }
       }
+      if (response.status === 401) el.tokenForm.classList.add('needs-token');
       if (!response.ok) throw new ApiError(response.status, body, response.statusText);
       return { status: response.status, body: body };
     } catch (error) {
@@ -504,6 +506,9 @@
   /* ---------- actions ---------- */
 
   function describeError(error) {
+    if (error instanceof ApiError && error.status === 401) {
+      return 'this product needs its API token to show jobs; enter it in the header (' + error.message + ')';
+    }
     if (error instanceof ApiError) return error.message + ' (HTTP ' + error.status + ')';
     if (error instanceof TypeError) return 'the server cannot be reached';
     return error.message || String(error);

@@ -33,6 +33,20 @@ class ProductionProfileTest {
     }
 
     @Test
+    void prodProfileRefusesToStartWithoutTheApiToken() throws Exception {
+        Properties withoutToken = new Properties();
+        for (String key : new String[] {"pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
+                "pipeline.db.password"}) {
+            withoutToken.put(key, "from-env");
+        }
+        withoutToken.put("pipeline.usb.mounts", "/usb/slot-1");
+        try (DefaultCamelContext context = contextWith(withoutToken)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context)).hasMessageContaining("pipeline.api.token")
+                    .hasMessageContaining("PIPELINE_API_TOKEN");
+        }
+    }
+
+    @Test
     void prodProfileStartsFromTheEnvironmentsValues() throws Exception {
         Properties environment = new Properties();
         environment.put("pipeline.broker.url", "tcp://artemis:61616");
@@ -43,8 +57,10 @@ class ProductionProfileTest {
         environment.put("pipeline.db.password", "from-env");
         environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
         environment.put("pipeline.content.dir", "/library");
+        environment.put("pipeline.api.token", "from-env");
         try (DefaultCamelContext context = contextWith(environment)) {
             PipelineSettings settings = PipelineSettings.from(context);
+            assertThat(settings.apiTokenForReads()).as("jobs carry customer data").isTrue();
             assertThat(settings.brokerEmbedded()).isFalse();
             assertThat(settings.demoEnabled()).isFalse();
             assertThat(settings.usbMounts()).hasSize(2);

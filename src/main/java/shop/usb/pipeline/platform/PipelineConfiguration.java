@@ -29,8 +29,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import shop.usb.pipeline.job.JobRetention;
 import shop.usb.pipeline.ops.ApiErrors;
-import shop.usb.pipeline.ops.ApiGuard;
-import shop.usb.pipeline.ops.DashboardPages;
+import shop.usb.pipeline.ops.ApiServerSetup;
+import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.health.PartHealthCheck;
 import shop.usb.pipeline.ops.health.PipelineHealth;
 import shop.usb.pipeline.ops.health.PipelineHealthCheck;
@@ -132,7 +132,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, station, new StickEjector(settings.usbEject()), liveRuns, settings.retryPolicy(), metrics, clock));
         registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, metrics, settings.stalledAfter(), clock));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
-        registry.bind(ApiGuard.BEAN_NAME, new ApiGuard(settings.apiToken()));
 
         PipelineHealth health = new PipelineHealth(jobs, dataSource, brokerConnections, mounts, settings.health(),
                 clock);
@@ -142,7 +141,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("brokerHealthCheck", new PartHealthCheck("broker", health::brokerProblem));
         registry.bind("usbMountsHealthCheck", new UsbMountsHealthCheck(health));
         registry.bind("pipelineHealthCheck", new PipelineHealthCheck(health));
-        context.addStartupListener(new DashboardPages());
+        context.addStartupListener(new ApiServerSetup(new HttpGate(settings.apiToken(), settings.apiTokenForReads(),
+                settings.allowedHosts())));
     }
 
     /** The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it early; otherwise it finds this one. */

@@ -49,6 +49,8 @@ public record PipelineSettings(
         Duration stalledAfter,
         Duration overdueAfter,
         String apiToken,
+        boolean apiTokenForReads,
+        List<String> allowedHosts,
         Duration retention,
         int retentionBatchSize,
         HealthThresholds health) {
@@ -62,7 +64,7 @@ public record PipelineSettings(
         if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
             // Production takes these from the environment only; an empty one is a deployment error.
             for (String key : List.of("pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
-                    "pipeline.db.password", "pipeline.usb.mounts")) {
+                    "pipeline.db.password", "pipeline.usb.mounts", "pipeline.api.token")) {
                 if (read.optional(key).isEmpty()) {
                     throw new IllegalStateException("Missing required property " + key + " (set "
                             + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
@@ -124,6 +126,9 @@ public record PipelineSettings(
                 read.duration("pipeline.stalled.after"),
                 read.duration("pipeline.dispatch.overdue-after"),
                 read.optional("pipeline.api.token"),
+                Boolean.parseBoolean(read.required("pipeline.api.token-for-reads")),
+                Arrays.stream(read.required("pipeline.http.allowed-hosts").split(",")).map(String::trim)
+                        .filter(s -> !s.isEmpty()).toList(),
                 read.duration("pipeline.retention"),
                 Integer.parseInt(read.required("pipeline.retention.batch-size")),
                 new HealthThresholds(

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static shop.usb.pipeline.support.Orders.order;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import com.sun.net.httpserver.HttpServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +58,28 @@ class DashboardBrowserTest {
     }
 
     private static void useTheDashboard(PipelineRuntime pipeline, Chromium browser) throws Exception {
+        // A page of another origin on this machine, open in the operator's browser, posts a "simple" request
+        // (no preflight) at the retry endpoint; the retry would complete the job now.
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] page = "<title>elsewhere</title>".getBytes(StandardCharsets.UTF_8);
+        elsewhere.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        elsewhere.start();
+        try {
+            browser.navigate("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+            browser.evaluate("fetch('http://127.0.0.1:" + pipeline.httpPort() + "/api/jobs/"
+                    + pipeline.jobsOf("DASH-RETRY").get(0).id() + "/retry', {method: 'POST', mode: 'no-cors',"
+                    + " headers: {'Content-Type': 'text/plain'}, body: 'x'}).then(() => window.sent = 'sent',"
+                    + " e => window.sent = String(e))");
+            await("the forged request to be sent", () -> "sent".equals(browser.evaluate("window.sent").asText()));
+        } finally {
+            elsewhere.stop(0);
+        }
+
         browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/");
 
         await("the completed job with a full bar", () -> "100".equals(
@@ -64,6 +89,8 @@ class DashboardBrowserTest {
                 .isEqualTo("100%");
         assertThat(count(browser, String.format(ROW, "DASH-OK") + " [data-testid=retry-button]")).isZero();
         assertThat(text(browser, "[data-testid=card-completed] .card-value", "textContent")).isEqualTo("1");
+        assertThat(text(browser, String.format(ROW, "DASH-RETRY"), "dataset.status"))
+                .as("the other site's retry was refused").isEqualTo("FAILED");
 
         browser.click(String.format(ROW, "DASH-RETRY") + " [data-testid=retry-button]");
 
@@ -105,6 +132,30 @@ class DashboardBrowserTest {
                         && text(browser, slotA + " .slot-detail", "textContent").startsWith("DASH-C"));
                 assertThat(pipeline.jobsOf("DASH-C").get(0).slot()).isEqualTo("slot-a");
                 assertThat(text(browser, "[data-testid=waiting-jobs]", "textContent")).doesNotContain("DASH-C");
+            }
+        }
+    }
+
+    @Test
+    void aProductionDashboardAsksForTheToken(@TempDir Path root) throws Exception {
+        requireChromium();
+        Map<String, String> production = Map.of("pipeline.api.token", "s3cret-token", "pipeline.api.token-for-reads",
+                "true");
+        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), production)) {
+            pipeline.sendText("orders.confirmed", order("DASH-PROD").file("later/gone.mp3").json());
+            pipeline.awaitJob("DASH-PROD", "FAILED");
+            try (Chromium browser = Chromium.start()) {
+                browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/");
+                await("the dashboard to ask for the token", () -> browser.evaluate(
+                        "document.querySelector('[data-testid=token-form]').classList.contains('needs-token')")
+                        .asBoolean());
+                assertThat(count(browser, String.format(ROW, "DASH-PROD"))).isZero();
+
+                browser.evaluate("(() => { const input = document.querySelector('[data-testid=token-input]');"
+                        + " input.value = 's3cret-token'; input.dispatchEvent(new Event('input')); })()");
+
+                await("the failed job listed once the token is given", () -> "FAILED".equals(
+                        text(browser, String.format(ROW, "DASH-PROD"), "dataset.status")));
             }
         }
     }

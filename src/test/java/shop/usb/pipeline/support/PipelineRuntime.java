@@ -31,6 +31,7 @@ import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
 import shop.usb.pipeline.PipelineApplication;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.job.JobView;
 
 /**
@@ -205,11 +206,12 @@ public final class PipelineRuntime implements AutoCloseable {
         return jobs().findAll(orderId, 10);
     }
 
+    /** A request as the dashboard makes it on this machine: changes carry the intent header. */
     public HttpResponse<String> http(String method, String path, String body) throws IOException, InterruptedException {
-        return http(method, path, body, Map.of());
+        return http(method, path, body, Map.of(HttpGate.INTENT_HEADER, "test"));
     }
 
-    /** A request to the API server (port camel.server.port) with extra headers. */
+    /** A request to the API server (port camel.server.port) with exactly these extra headers. */
     public HttpResponse<String> http(String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         return send(httpPort, method, path, body, headers);

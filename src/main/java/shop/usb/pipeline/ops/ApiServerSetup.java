@@ -1,0 +1,46 @@
+package shop.usb.pipeline.ops;
+
+import io.vertx.ext.web.handler.StaticHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * Puts the {@link HttpGate} in front of everything the API server answers, and serves the jobs
+ * dashboard (classpath web/) at / behind every API route. Only that folder is served: Camel's own
+ * static option would also serve any classpath resource.
+ */
+public class ApiServerSetup implements StartupListener {
+
+    static final String WEB_ROOT = "web";
+
+    private final HttpGate gate;
+    private boolean installed;
+
+    public ApiServerSetup(HttpGate gate) {
+        this.gate = gate;
+    }
+
+    /** The server listens from here on, before any route starts: the gate is in place before the first route. */
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+    }
+
+    private synchronized void install(CamelContext context) {
+        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (installed || router == null) {
+            return;
+        }
+        router.route("/*").order(Integer.MIN_VALUE).handler(gate);
+        router.route("/*").order(Integer.MAX_VALUE).handler(StaticHandler.create(WEB_ROOT));
+        installed = true;
+    }
+}

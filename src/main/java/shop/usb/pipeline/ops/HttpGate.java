@@ -1,0 +1,209 @@
+package shop.usb.pipeline.ops;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Who may talk to the API server, decided in one place before any route or page sees a request.
+ * <ul>
+ * <li>The Host header must name this server (pipeline.http.allowed-hosts): a rebound DNS name cannot
+ * make a page on another site same-origin with the API.</li>
+ * <li>A request to /api from another site (Sec-Fetch-Site, Origin) is refused.</li>
+ * <li>A request that changes something needs the bearer token (pipeline.api.token); without a token it
+ * must come from this machine and carry X-Requested-By, which a page on another origin can only send
+ * after a CORS preflight that this server never grants.</li>
+ * <li>With pipeline.api.token-for-reads, reads of /api need the token too (not /api/health, which holds
+ * no customer data).</li>
+ * <li>Every answer carries only the headers the product sets, plus a Content-Security-Policy, nosniff
+ * and no-referrer: nothing from the request (query parameters, headers) becomes a response header.</li>
+ * </ul>
+ */
+public class HttpGate implements Handler<RoutingContext> {
+
+    /** The header the dashboard sends with every change; its value is not checked, its presence is. */
+    public static final String INTENT_HEADER = "X-Requested-By";
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
+            + " img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String BEARER = "Bearer ";
+    private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    private static final Set<String> FETCH_SITES_ALLOWED = Set.of("same-origin", "none");
+    private static final Set<String> OPEN_READS = Set.of("/api/health");
+    /** The response headers the product sets (Vert.x and the static handler add the framing and cache ones). */
+    private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "content-length", "transfer-encoding",
+            "connection", "date", "www-authenticate", "cache-control", "etag", "last-modified", "vary",
+            "accept-ranges", "content-range", "content-security-policy", "x-content-type-options",
+            "referrer-policy", "x-frame-options");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final byte[] token;
+    private final boolean tokenForReads;
+    private final Set<String> allowedHosts;
+
+    public HttpGate(String token, boolean tokenForReads, List<String> allowedHosts) {
+        this.token = token == null ? new byte[0] : token.getBytes(StandardCharsets.UTF_8);
+        this.tokenForReads = tokenForReads;
+        this.allowedHosts = Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
+    }
+
+    @Override
+    public void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        context.addHeadersEndHandler(ignored -> keepOnlyProductHeaders(context.response().headers()));
+        MultiMap headers = context.response().headers();
+        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("X-Frame-Options", "DENY");
+        headers.set("Referrer-Policy", "no-referrer");
+        Refusal refusal = refusalOf(request);
+        if (refusal == null) {
+            context.next();
+            return;
+        }
+        headers.set("Content-Type", "application/json");
+        headers.set("Cache-Control", "no-store");
+        if (refusal.status() == 401) {
+            headers.set("WWW-Authenticate", "Bearer");
+        }
+        context.response().setStatusCode(refusal.status()).end(refusal.json());
+    }
+
+    private Refusal refusalOf(HttpServerRequest request) {
+        String host = authority(request);
+        if (!hostAllowed(host)) {
+            return new Refusal(403, "HOST_NOT_ALLOWED", "The Host header (" + host + ") does not name this server"
+                    + " (pipeline.http.allowed-hosts)");
+        }
+        String path = request.path() == null ? "" : request.path();
+        if (!path.startsWith("/api/") && !path.equals("/api")) {
+            return null;
+        }
+        String crossSite = crossSite(request);
+        if (crossSite != null) {
+            return new Refusal(403, "CROSS_SITE_REQUEST", crossSite);
+        }
+        boolean changes = !READS.contains(request.method());
+        if (!changes && (!tokenForReads || OPEN_READS.contains(path))) {
+            return null;
+        }
+        if (token.length > 0) {
+            return bearerRefusal(request.getHeader("Authorization"));
+        }
+        if (!fromLoopback(request.remoteAddress())) {
+            return new Refusal(403, "FORBIDDEN",
+                    "Without pipeline.api.token only requests from this machine may change jobs");
+        }
+        if (isBlank(request.getHeader(INTENT_HEADER))) {
+            return new Refusal(403, "INTENT_HEADER_MISSING", "A request that changes something carries the header "
+                    + INTENT_HEADER + " (any value) or 'Authorization: Bearer <token>'");
+        }
+        return null;
+    }
+
+    private Refusal bearerRefusal(String authorization) {
+        if (authorization == null || !authorization.startsWith(BEARER)) {
+            return new Refusal(401, "UNAUTHORIZED", "This request needs 'Authorization: Bearer <token>'");
+        }
+        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(token, presented) ? null
+                : new Refusal(401, "UNAUTHORIZED", "The bearer token is not valid");
+    }
+
+    /** Why the request comes from a page on another origin, or null: judged by Sec-Fetch-Site, then Origin. */
+    private String crossSite(HttpServerRequest request) {
+        String fetchSite = request.getHeader("Sec-Fetch-Site");
+        if (fetchSite != null && !FETCH_SITES_ALLOWED.contains(fetchSite.toLowerCase(Locale.ROOT))) {
+            return "Requests from another site are refused (Sec-Fetch-Site: " + fetchSite + ")";
+        }
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(origin);
+            String host = authority(request);
+            String expected = host == null ? "" : host.toLowerCase(Locale.ROOT);
+            String actual = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            if (uri.getHost() != null && "http".equals(uri.getScheme()) == !request.isSSL()
+                    && actual.toLowerCase(Locale.ROOT).equals(expected)) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            // An Origin that is no URI ("null" from a sandboxed frame) is not this server either.
+        }
+        return "Requests from another origin are refused (Origin: " + origin + ")";
+    }
+
+    /** Host and port the client asked for: the Host header, or HTTP/2's :authority. */
+    private static String authority(HttpServerRequest request) {
+        HostAndPort authority = request.authority();
+        if (authority == null) {
+            return null;
+        }
+        String host = authority.host().contains(":") && !authority.host().startsWith("[")
+                ? "[" + authority.host() + "]" : authority.host();
+        return authority.port() < 0 ? host : host + ":" + authority.port();
+    }
+
+    private boolean hostAllowed(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        String name = host.trim().toLowerCase(Locale.ROOT);
+        int portStart = name.startsWith("[") ? name.indexOf("]:") + 1 : name.lastIndexOf(':');
+        if (portStart > 0) {
+            name = name.substring(0, portStart);
+        }
+        return allowedHosts.contains(name);
+    }
+
+    private static boolean fromLoopback(SocketAddress remote) {
+        if (remote == null || remote.hostAddress() == null) {
+            return false;
+        }
+        try {
+            // An IP literal: no name lookup happens.
+            return InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static void keepOnlyProductHeaders(MultiMap headers) {
+        for (String name : List.copyOf(headers.names())) {
+            if (!RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.remove(name);
+            }
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private record Refusal(int status, String code, String message) {
+        String json() {
+            try {
+                return JSON.writeValueAsString(Map.of("error", code, "message", message));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
