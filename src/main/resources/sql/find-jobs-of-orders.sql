@@ -1,1 +1,4 @@
-SELECT id, order_id, status FROM processing_jobs WHERE order_id IN (:orderIds)
+-- The job each order id became; a job that retention deleted shows as such (its receipt stays).
+SELECT r.order_id, r.job_id, COALESCE(j.status, 'deleted by retention') AS status
+  FROM order_receipts r LEFT JOIN processing_jobs j ON j.id = r.job_id
+ WHERE r.order_id IN (:orderIds)

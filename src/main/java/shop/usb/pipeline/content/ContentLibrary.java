@@ -2,9 +2,11 @@ package shop.usb.pipeline.content;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -12,21 +14,52 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import shop.usb.pipeline.intake.OrderConfirmation.ContentRequest;
+import shop.usb.pipeline.intake.OrderLimits;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
 /**
  * The content library folder. Every requested path is resolved here and nowhere else: it must be
- * relative, stay inside the library after normalisation, and not leave it through a symlink.
+ * relative, stay inside the library after normalisation, and not leave it through a symlink. A file
+ * is opened through {@link #openChecked}, which checks again that its path still leads there.
  */
 public class ContentLibrary {
 
     public static final String BEAN_NAME = "contentLibrary";
 
     private final Path root;
+    private final int maxFiles;
+    private final long maxBytes;
 
-    public ContentLibrary(Path root) {
+    public ContentLibrary(Path root, OrderLimits limits) {
         this.root = root.toAbsolutePath().normalize();
+        this.maxFiles = limits.maxFiles();
+        this.maxBytes = limits.maxBytes();
+    }
+
+    /**
+     * Opens a file {@link #resolve} returned (its real path) for reading, refusing it when that path
+     * no longer leads to it without a link: a folder on the way swapped for a symbolic link since it
+     * was checked. Checked before and after the open, and the file itself is opened without following
+     * a link; Java has no openat, so a swap there and back within the open itself is not seen.
+     */
+    public static FileChannel openChecked(Path realPath) throws IOException {
+        requireUnchanged(realPath);
+        FileChannel channel = FileChannel.open(realPath, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try {
+            requireUnchanged(realPath);
+            return channel;
+        } catch (RuntimeException | IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void requireUnchanged(Path realPath) throws IOException {
+        if (!realPath.toRealPath().equals(realPath)) {
+            throw new JobFailure(ErrorCode.PATH_OUTSIDE_LIBRARY, "'" + realPath + "' now leads elsewhere through a"
+                    + " symbolic link; it is not read");
+        }
     }
 
     /**
@@ -36,6 +69,7 @@ public class ContentLibrary {
     public List<LibraryFile> resolve(List<ContentRequest> requests) {
         Path realRoot = realRoot();
         SortedMap<String, LibraryFile> files = new TreeMap<>();
+        long[] bytes = {0};
         for (ContentRequest request : requests) {
             Path path = locate(request, realRoot);
             if (request.kind() == ContentRequest.Kind.FILE) {
@@ -43,19 +77,19 @@ public class ContentLibrary {
                     throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
                             "'" + request.path() + "' is not a file in the library");
                 }
-                add(files, path, realRoot, request);
+                add(files, bytes, path, realRoot, request);
             } else {
                 if (!Files.isDirectory(path)) {
                     throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
                             "'" + request.path() + "' is not a collection in the library");
                 }
-                List<Path> found = walk(path);
+                List<Path> found = walk(path, maxFiles - files.size(), request);
                 if (found.isEmpty()) {
                     throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
                             "collection '" + request.path() + "' holds no files");
                 }
                 for (Path file : found) {
-                    add(files, file, realRoot, request);
+                    add(files, bytes, file, realRoot, request);
                 }
             }
         }
@@ -92,17 +126,31 @@ public class ContentLibrary {
         return path;
     }
 
-    private void add(SortedMap<String, LibraryFile> files, Path file, Path realRoot, ContentRequest request) {
+    private void add(SortedMap<String, LibraryFile> files, long[] bytes, Path file, Path realRoot,
+            ContentRequest request) {
         Path real = requireInside(file, realRoot, request);
         if (!Files.isRegularFile(real)) {
             return;
         }
-        // The path as the library shows it (a link keeps its own name), always '/' separated.
-        String relative = root.relativize(file).toString().replace('\\', '/');
+        // The path as the library shows it (a link keeps its own name).
+        String relative = root.relativize(file).toString();
+        if (files.containsKey(relative)) {
+            return;
+        }
         try {
-            files.putIfAbsent(relative, new LibraryFile(relative, real, Files.size(real)));
+            LibraryFile added = new LibraryFile(relative, real, Files.size(real));
+            files.put(relative, added);
+            bytes[0] += added.size();
         } catch (IOException e) {
             throw JobFailure.ofField(ErrorCode.IO_ERROR, request.field(), "cannot read '" + relative + "': " + e, e);
+        }
+        if (files.size() > maxFiles) {
+            throw JobFailure.ofField(ErrorCode.TOO_MANY_FILES, request.field(), "the order comes to more than "
+                    + maxFiles + " files (pipeline.order.max-files)");
+        }
+        if (bytes[0] > maxBytes) {
+            throw JobFailure.ofField(ErrorCode.TOO_MANY_BYTES, request.field(), "the order comes to more than "
+                    + maxBytes + " bytes (pipeline.order.max-bytes)");
         }
     }
 
@@ -120,9 +168,16 @@ public class ContentLibrary {
         }
     }
 
-    private static List<Path> walk(Path folder) {
+    /** A collection's files, read no further than one past what the order may still take. */
+    private List<Path> walk(Path folder, int room, ContentRequest request) {
         try (Stream<Path> paths = Files.walk(folder)) {
-            return paths.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+            List<Path> found = paths.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .limit(room + 1L).toList();
+            if (found.size() > room) {
+                throw JobFailure.ofField(ErrorCode.TOO_MANY_FILES, request.field(), "the order comes to more than "
+                        + maxFiles + " files (pipeline.order.max-files)");
+            }
+            return found.stream().sorted().toList();
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.IO_ERROR, "Cannot read collection " + folder + ": " + e, e);
         } catch (UncheckedIOException e) {

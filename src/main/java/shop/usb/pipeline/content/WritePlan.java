@@ -33,11 +33,20 @@ public record WritePlan(List<PlannedFile> files) {
         return files.stream().mapToLong(PlannedFile::size).sum();
     }
 
-    /** One "digest  path" line per file: text mode, the way sha256sum writes it. */
+    /**
+     * One "digest  path" line per file: text mode, the way sha256sum writes it. A name holding a
+     * backslash or a newline is written escaped, its line starting with a backslash, as sha256sum
+     * does (and -c reads back).
+     */
     public String manifest() {
         StringBuilder text = new StringBuilder();
         for (PlannedFile file : files) {
-            text.append(file.sha256()).append("  ").append(file.relativePath()).append('\n');
+            String name = file.relativePath();
+            if (name.indexOf('\\') >= 0 || name.indexOf('\n') >= 0) {
+                name = name.replace("\\", "\\\\").replace("\n", "\\n");
+                text.append('\\');
+            }
+            text.append(file.sha256()).append("  ").append(name).append('\n');
         }
         return text.toString();
     }

@@ -3,9 +3,11 @@ package shop.usb.pipeline.intake;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,9 +29,11 @@ public class OrderConfirmationValidator {
     private static final Pattern UNSAFE_PATH_CHARS = Pattern.compile("[\\p{Cntrl}\\\\]");
 
     private final ObjectMapper mapper;
+    private final int maxContentEntries;
 
-    public OrderConfirmationValidator(ObjectMapper mapper) {
+    public OrderConfirmationValidator(ObjectMapper mapper, OrderLimits limits) {
         this.mapper = mapper;
+        this.maxContentEntries = limits.maxContentEntries();
     }
 
     /** Parses JSON text; anything else is a NOT_JSON failure. */
@@ -79,7 +83,7 @@ public class OrderConfirmationValidator {
             capacityBytes = capacityBytes(usb, errors);
             label = optionalText(usb, "label", "usb.label", errors);
         }
-        List<ContentRequest> content = content(root.path("content"), errors);
+        List<ContentRequest> content = content(root.path("content"), maxContentEntries, errors);
         if (!errors.isEmpty()) {
             throw new InvalidOrderException(errors);
         }
@@ -157,12 +161,18 @@ public class OrderConfirmationValidator {
         return value.asText();
     }
 
-    private static List<ContentRequest> content(JsonNode content, List<FieldError> errors) {
+    /** The content requests, each once: a repeated entry is merged into the first before the library is walked. */
+    private static List<ContentRequest> content(JsonNode content, int maxEntries, List<FieldError> errors) {
         if (!content.isArray() || content.isEmpty()) {
             errors.add(new FieldError("content", "is required and must hold at least one entry"));
             return List.of();
         }
+        if (content.size() > maxEntries) {
+            throw JobFailure.ofField(ErrorCode.TOO_MANY_CONTENT_ENTRIES, "content", "holds " + content.size()
+                    + " entries; an order may hold at most " + maxEntries + " (pipeline.order.max-content-entries)");
+        }
         List<ContentRequest> requests = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < content.size(); i++) {
             String field = "content[" + i + "]";
             JsonNode entry = content.get(i);
@@ -179,7 +189,7 @@ public class OrderConfirmationValidator {
                 errors.add(new FieldError(field + "." + key, "must be a non-empty relative path"));
             } else if (UNSAFE_PATH_CHARS.matcher(path.asText()).find()) {
                 errors.add(new FieldError(field + "." + key, "must not contain control characters or backslashes"));
-            } else {
+            } else if (seen.add(key + ":" + path.asText())) {
                 requests.add(new ContentRequest(kind, path.asText(), field + "." + key));
             }
         }

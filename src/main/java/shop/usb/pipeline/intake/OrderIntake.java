@@ -76,12 +76,22 @@ public class OrderIntake {
                 failure.getMessage(), Stage.INTAKE, null);
     }
 
-    /** A redelivered confirmation whose job is still QUEUED gets its job message again; others get none. */
+    /**
+     * A redelivered confirmation whose job is still QUEUED gets its job message again; others get none,
+     * nor does an order whose job retention has deleted (its receipt stays).
+     */
     private String waitingJobOf(String orderId) {
-        JobView existing = jobs.findByOrderId(orderId).orElseThrow(
-                () -> new IllegalStateException("Order " + orderId + " was a duplicate but has no job"));
-        LOG.info("Order {} already has job {} ({}); no second job created", orderId, existing.id(), existing.status());
-        return JobStatus.QUEUED.name().equals(existing.status()) ? existing.id() : null;
+        Optional<JobView> existing = jobs.findByOrderId(orderId);
+        if (existing.isEmpty()) {
+            JobRepository.OrderReceipt receipt = jobs.receiptOf(orderId).orElseThrow(() -> new IllegalStateException(
+                    "Order " + orderId + " was a duplicate but has neither a job nor a receipt"));
+            LOG.info("Order {} was received on {} as job {}, since deleted by retention; no second job", orderId,
+                    receipt.receivedAt(), receipt.jobId());
+            return null;
+        }
+        JobView job = existing.get();
+        LOG.info("Order {} already has job {} ({}); no second job created", orderId, job.id(), job.status());
+        return JobStatus.QUEUED.name().equals(job.status()) ? job.id() : null;
     }
 
     private byte[] read(Message message) throws JMSException {

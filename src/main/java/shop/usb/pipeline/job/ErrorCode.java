@@ -7,6 +7,10 @@ public enum ErrorCode {
     CONTENT_NOT_FOUND(false),
     PATH_OUTSIDE_LIBRARY(false),
     CAPACITY_EXCEEDED(false),
+    // An order past the product's limits (pipeline.order.max-*), refused before the work it would cause.
+    TOO_MANY_CONTENT_ENTRIES(false),
+    TOO_MANY_FILES(false),
+    TOO_MANY_BYTES(false),
     // No stick the station is stocked with could ever take the order (pipeline.usb.stocked-*).
     NO_FITTING_STICK(false),
     // Messages that never became a job.

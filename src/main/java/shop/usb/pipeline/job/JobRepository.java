@@ -57,6 +57,9 @@ public class JobRepository {
         String id = UUID.randomUUID().toString();
         try {
             transaction.executeWithoutResult(status -> {
+                jdbc.update(SqlStatements.get("insert-order-receipt"), params()
+                        .addValue("orderId", orderId)
+                        .addValue("id", id));
                 jdbc.update(SqlStatements.get("insert-job"), params()
                         .addValue("id", id)
                         .addValue("orderId", orderId)
@@ -355,7 +358,7 @@ public class JobRepository {
         Map<String, String> jobs = new HashMap<>();
         jdbc.query(SqlStatements.get("find-jobs-of-orders"), params().addValue("orderIds", orderIds),
                 (RowCallbackHandler) rs -> jobs.put(rs.getString("order_id"),
-                        rs.getString("id") + " (" + rs.getString("status") + ")"));
+                        rs.getString("job_id") + " (" + rs.getString("status") + ")"));
         return jobs;
     }
 
@@ -419,6 +422,15 @@ public class JobRepository {
     }
 
     /** Deletes up to {@code batchSize} COMPLETED or CANCELLED jobs that ended before the time, with their logs. */
+    /** The job an order id became and when it was received, even after retention deleted that job. */
+    public Optional<OrderReceipt> receiptOf(String orderId) {
+        return jdbc.query(SqlStatements.get("find-order-receipt"), params().addValue("orderId", orderId),
+                (rs, n) -> new OrderReceipt(rs.getString("job_id"), iso(rs, "received_at"))).stream().findFirst();
+    }
+
+    public record OrderReceipt(String jobId, String receivedAt) {
+    }
+
     public int deleteEnded(Instant endedBefore, int batchSize) {
         return jdbc.update(SqlStatements.get("delete-expired-jobs"), params()
                 .addValue("before", utc(endedBefore))

@@ -65,13 +65,22 @@ public class HttpGate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
-        context.addHeadersEndHandler(ignored -> keepOnlyProductHeaders(context.response().headers()));
+        // The path as the router matches it ("//api/./jobs" is /api/jobs), not as it came.
+        String path = context.normalizedPath();
+        boolean api = isApi(path);
+        context.addHeadersEndHandler(ignored -> {
+            keepOnlyProductHeaders(context.response().headers());
+            if (api) {
+                // Every API answer is JSON, whatever a query parameter named Content-Type asked for.
+                context.response().headers().set("Content-Type", "application/json");
+            }
+        });
         MultiMap headers = context.response().headers();
         headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");
         headers.set("Referrer-Policy", "no-referrer");
-        Refusal refusal = refusalOf(request);
+        Refusal refusal = refusalOf(request, path);
         if (refusal == null) {
             context.next();
             return;
@@ -84,14 +93,13 @@ public class HttpGate implements Handler<RoutingContext> {
         context.response().setStatusCode(refusal.status()).end(refusal.json());
     }
 
-    private Refusal refusalOf(HttpServerRequest request) {
+    private Refusal refusalOf(HttpServerRequest request, String path) {
         String host = authority(request);
         if (!hostAllowed(host)) {
             return new Refusal(403, "HOST_NOT_ALLOWED", "The Host header (" + host + ") does not name this server"
                     + " (pipeline.http.allowed-hosts)");
         }
-        String path = request.path() == null ? "" : request.path();
-        if (!path.startsWith("/api/") && !path.equals("/api")) {
+        if (!isApi(path)) {
             return null;
         }
         String crossSite = crossSite(request);
@@ -191,6 +199,10 @@ public class HttpGate implements Handler<RoutingContext> {
                 headers.remove(name);
             }
         }
+    }
+
+    private static boolean isApi(String path) {
+        return path != null && (path.startsWith("/api/") || path.equals("/api"));
     }
 
     private static boolean isBlank(String value) {

@@ -4,7 +4,10 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -33,7 +36,6 @@ import shop.usb.pipeline.ops.ApiServerSetup;
 import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.health.PartHealthCheck;
 import shop.usb.pipeline.ops.health.PipelineHealth;
-import shop.usb.pipeline.ops.health.PipelineHealthCheck;
 import shop.usb.pipeline.ops.health.UsbMountsHealthCheck;
 import shop.usb.pipeline.ops.metrics.CachedStatusCounts;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
@@ -60,6 +62,7 @@ import shop.usb.pipeline.usb.UsbWriter;
 public class PipelineConfiguration implements CamelConfiguration {
 
     private static final String METRICS_REGISTRY = "metricsRegistry";
+    private static final int MAX_JSON_DEPTH = 32;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -86,13 +89,17 @@ public class PipelineConfiguration implements CamelConfiguration {
         // Routes marked "transacted: jmsTransaction" send all their messages in one JMS transaction.
         registry.bind("jmsTransaction", new SpringTransactionPolicy(new JmsTransactionManager(brokerConnections)));
 
-        ObjectMapper mapper = new ObjectMapper();
+        // Confirmations are shallow: deeper nesting, or a string longer than a whole confirmation may be,
+        // is refused while parsing, before it is held.
+        ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(StreamReadConstraints
+                .builder().maxNestingDepth(MAX_JSON_DEPTH).maxStringLength((int) settings.intakeMaxBytes()).build())
+                .build()).build();
         JobRepository jobs = new JobRepository(dataSource, settings.progressInterval(), clock);
         PipelineMetrics metrics = new PipelineMetrics(meterRegistry(registry), new CachedStatusCounts(jobs, clock),
                 settings.usbMounts(), clock);
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);
-        OrderConfirmationValidator validator = new OrderConfirmationValidator(mapper);
-        ContentLibrary library = new ContentLibrary(settings.contentDir());
+        OrderConfirmationValidator validator = new OrderConfirmationValidator(mapper, settings.orderLimits());
+        ContentLibrary library = new ContentLibrary(settings.contentDir(), settings.orderLimits());
         // Digests of library files by content version: 20,000 entries take about 10 MB of heap.
         ContentDigests digests = new ContentDigests(20_000);
         UsbStation station = new UsbStation(settings.instanceId(),
@@ -136,11 +143,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         PipelineHealth health = new PipelineHealth(jobs, dataSource, brokerConnections, mounts, settings.health(),
                 clock);
         registry.bind(PipelineHealth.BEAN_NAME, health);
-        // Readiness checks, found in the registry by camel-health: the parts, then the verdict.
+        // Readiness checks, found in the registry by camel-health: whether this instance can work.
         registry.bind("databaseHealthCheck", new PartHealthCheck("database", health::databaseProblem));
         registry.bind("brokerHealthCheck", new PartHealthCheck("broker", health::brokerProblem));
         registry.bind("usbMountsHealthCheck", new UsbMountsHealthCheck(health));
-        registry.bind("pipelineHealthCheck", new PipelineHealthCheck(health));
+        // The verdict (success rate, stalled jobs, backlog) is no readiness check: a burst of bad orders
+        // must not take healthy instances out of the load balancer. It shows in /api/health and metrics.
+        metrics.watchVerdict(() -> health.evaluate().status());
         context.addStartupListener(new ApiServerSetup(new HttpGate(settings.apiToken(), settings.apiTokenForReads(),
                 settings.allowedHosts())));
     }

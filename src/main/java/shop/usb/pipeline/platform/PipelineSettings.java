@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
+import shop.usb.pipeline.intake.OrderLimits;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.ops.health.HealthThresholds;
 import shop.usb.pipeline.usb.StickStock;
@@ -38,6 +39,7 @@ public record PipelineSettings(
         BrokerAccounts embeddedBrokerAccounts,
         int brokerMaxConnections,
         long intakeMaxBytes,
+        OrderLimits orderLimits,
         String dbUrl,
         String dbUser,
         String dbPassword,
@@ -107,6 +109,9 @@ public record PipelineSettings(
                         read.optional("pipeline.broker.admin.user"), read.optional("pipeline.broker.admin.password")),
                 Integer.parseInt(read.required("pipeline.broker.max-connections")),
                 Long.parseLong(read.required("pipeline.intake.max-bytes")),
+                new OrderLimits(Integer.parseInt(read.required("pipeline.order.max-content-entries")),
+                        Integer.parseInt(read.required("pipeline.order.max-files")),
+                        Long.parseLong(read.required("pipeline.order.max-bytes"))),
                 read.required("pipeline.db.url"),
                 read.optional("pipeline.db.user"),
                 read.optional("pipeline.db.password"),

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 import shop.usb.pipeline.content.ContentDigests;
+import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
@@ -180,7 +181,7 @@ public class UsbWriter {
         Path part = destination.resolveSibling(destination.getFileName() + PART_SUFFIX);
         ContentDigests.Version version = file.sha256() == null ? ContentDigests.version(file.source()) : null;
         String digest;
-        try (FileChannel in = FileChannel.open(file.source(), StandardOpenOption.READ);
+        try (FileChannel in = ContentLibrary.openChecked(file.source());
                 FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             digest = version == null ? transfer(in, out, file.source(), listener) : hashWhileCopying(in, out, listener);
             out.force(true);

@@ -17,7 +17,8 @@ import shop.usb.pipeline.job.JobFailure;
 
 class OrderConfirmationValidatorTest {
 
-    private final OrderConfirmationValidator validator = new OrderConfirmationValidator(new ObjectMapper());
+    private final OrderConfirmationValidator validator = new OrderConfirmationValidator(new ObjectMapper(),
+            new OrderLimits(100, 1000, 1L << 40));
 
     @Test
     void validConfirmationIsReadWithDefaults() {

@@ -58,6 +58,20 @@ class JobRetentionTest {
         assertThat(sql.queryForObject("SELECT COUNT(*) FROM processing_job_logs", Integer.class)).isEqualTo(2);
     }
 
+    @Test
+    void aDeletedJobsOrderKeepsItsReceiptSoTheOrderMakesNoSecondJob() {
+        job("OLD-REPLAYED", "COMPLETED", 40);
+        String jobId = jobs.findByOrderId("OLD-REPLAYED").orElseThrow().id();
+
+        new JobRetention(jobs, Duration.ofDays(30), 10, Clock.systemUTC()).purge();
+
+        assertThat(jobs.findByOrderId("OLD-REPLAYED")).isEmpty();
+        assertThat(jobs.receiptOf("OLD-REPLAYED")).hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo(jobId));
+        assertThat(jobs.create("OLD-REPLAYED", "normal", "{}")).as("a replay of the old order").isEmpty();
+        assertThat(jobs.jobsOfOrders(java.util.List.of("OLD-REPLAYED")))
+                .containsEntry("OLD-REPLAYED", jobId + " (deleted by retention)");
+    }
+
     private void job(String orderId, String status, int daysAgo) {
         String id = jobs.create(orderId, "normal", "{}").orElseThrow();
         sql.update("UPDATE processing_jobs SET status = ?, completed_at = ? WHERE id = ?", status,

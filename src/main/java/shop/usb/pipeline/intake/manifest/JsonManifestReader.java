@@ -9,21 +9,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import shop.usb.pipeline.intake.FieldError;
 
 /**
  * A JSON manifest: an array of order confirmations, or an object whose "orders" field is one (other
- * fields are ignored). The array is streamed: one confirmation is in memory at a time.
+ * fields are ignored). The array is streamed: one confirmation is in memory at a time, and one that
+ * takes more bytes than a confirmation may (pipeline.intake.max-bytes) is skipped unread, as broken.
  */
 final class JsonManifestReader implements ManifestReader {
 
     private static final String SHAPE = "a JSON manifest is an array of order confirmations or {\"orders\": [...]}";
 
     private final JsonParser parser;
+    private final long maxOrderBytes;
     private final boolean wrapped;
     private boolean finished;
 
-    JsonManifestReader(InputStream in, ObjectMapper mapper) {
+    JsonManifestReader(InputStream in, ObjectMapper mapper, long maxOrderBytes) {
+        this.maxOrderBytes = maxOrderBytes;
         try {
             this.parser = mapper.createParser(in);
             JsonToken first = parser.nextToken();
@@ -55,7 +59,11 @@ final class JsonManifestReader implements ManifestReader {
                 throw new ManifestUnreadableException(line(), "the file ends inside the orders array");
             }
             int line = line();
-            JsonNode node = parser.readValueAsTree();
+            JsonNode node = boundedValue();
+            if (node == null) {
+                return ManifestEntry.broken(line, null, List.of(new FieldError("$", "this order takes more than "
+                        + maxOrderBytes + " bytes (pipeline.intake.max-bytes); it was skipped unread")));
+            }
             JsonNode id = node.path("orderId");
             String orderId = id.isTextual() && !id.asText().isEmpty() ? id.asText() : null;
             if (!node.isObject()) {
@@ -64,6 +72,38 @@ final class JsonManifestReader implements ManifestReader {
             return ManifestEntry.of(line, orderId, node);
         } catch (IOException e) {
             throw unreadable(e);
+        }
+    }
+
+    /**
+     * The value at the current token as a tree, or null when it runs past maxOrderBytes: the rest of
+     * it is then skipped token by token, never held.
+     */
+    private JsonNode boundedValue() throws IOException {
+        long start = parser.currentTokenLocation().getByteOffset();
+        TokenBuffer copy = new TokenBuffer(parser);
+        int depth = 0;
+        do {
+            JsonToken token = parser.currentToken();
+            depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
+            if (parser.currentLocation().getByteOffset() - start > maxOrderBytes) {
+                skipRest(depth);
+                return null;
+            }
+            copy.copyCurrentEvent(parser);
+        } while (depth > 0 && parser.nextToken() != null);
+        try (JsonParser buffered = copy.asParser()) {
+            return buffered.readValueAsTree();
+        }
+    }
+
+    private void skipRest(int depth) throws IOException {
+        while (depth > 0) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new ManifestUnreadableException(line(), "the file ends inside an order");
+            }
+            depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
         }
     }
 

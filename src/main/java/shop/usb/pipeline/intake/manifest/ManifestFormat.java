@@ -23,7 +23,7 @@ public enum ManifestFormat {
     }
 
     ManifestReader open(InputStream in, ObjectMapper mapper, int maxLineBytes) {
-        return this == JSON ? new JsonManifestReader(in, mapper) : new CsvManifestReader(in, mapper, maxLineBytes);
+        return this == JSON ? new JsonManifestReader(in, mapper, maxLineBytes) : new CsvManifestReader(in, mapper, maxLineBytes);
     }
 
     /** The name an operator knows a confirmation field by in this format: CSV has columns, not JSON paths. */

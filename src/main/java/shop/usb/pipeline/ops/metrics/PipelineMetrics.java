@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,6 +26,7 @@ import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.ops.health.HealthReport;
 import shop.usb.pipeline.usb.NoStickReadyException;
 
 /**
@@ -87,6 +89,15 @@ public class PipelineMetrics {
                     .tag("mount", mount.toString()).description("Usable bytes on a USB mount, NaN when unplugged")
                     .register(registry);
         }
+    }
+
+    /**
+     * The pipeline verdict (0 healthy, 1 degraded, 2 unhealthy) as a gauge, evaluated at each scrape.
+     * A falling success rate shows here and in GET /api/health, never in readiness.
+     */
+    public void watchVerdict(Supplier<HealthReport.Status> verdict) {
+        Gauge.builder("pipeline.health.verdict", verdict, v -> v.get().ordinal()).strongReference(true)
+                .description("The pipeline verdict: 0 healthy, 1 degraded, 2 unhealthy").register(registry);
     }
 
     public void jobCreated() {
