@@ -167,10 +167,6 @@ public class OrderConfirmationValidator {
             errors.add(new FieldError("content", "is required and must hold at least one entry"));
             return List.of();
         }
-        if (content.size() > maxEntries) {
-            throw JobFailure.ofField(ErrorCode.TOO_MANY_CONTENT_ENTRIES, "content", "holds " + content.size()
-                    + " entries; an order may hold at most " + maxEntries + " (pipeline.order.max-content-entries)");
-        }
         List<ContentRequest> requests = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < content.size(); i++) {
@@ -190,6 +186,11 @@ public class OrderConfirmationValidator {
             } else if (UNSAFE_PATH_CHARS.matcher(path.asText()).find()) {
                 errors.add(new FieldError(field + "." + key, "must not contain control characters or backslashes"));
             } else if (seen.add(key + ":" + path.asText())) {
+                if (requests.size() == maxEntries) {
+                    throw JobFailure.ofField(ErrorCode.TOO_MANY_CONTENT_ENTRIES, "content", "holds more than "
+                            + maxEntries + " different entries; an order may hold at most " + maxEntries
+                            + " (pipeline.order.max-content-entries)");
+                }
                 requests.add(new ContentRequest(kind, path.asText(), field + "." + key));
             }
         }

@@ -75,7 +75,7 @@ public class UsbVerifier {
         try (Stream<Path> paths = Files.walk(folder)) {
             Set<String> files = new TreeSet<>();
             paths.filter(p -> !Files.isDirectory(p))
-                    .forEach(p -> files.add(folder.relativize(p).toString().replace('\\', '/')));
+                    .forEach(p -> files.add(folder.relativize(p).toString()));
             return files;
         }
     }

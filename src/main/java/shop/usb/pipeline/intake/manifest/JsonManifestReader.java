@@ -61,8 +61,8 @@ final class JsonManifestReader implements ManifestReader {
             int line = line();
             JsonNode node = boundedValue();
             if (node == null) {
-                return ManifestEntry.broken(line, null, List.of(new FieldError("$", "this order takes more than "
-                        + maxOrderBytes + " bytes (pipeline.intake.max-bytes); it was skipped unread")));
+                return ManifestEntry.tooLarge(line, "this order takes more than " + maxOrderBytes
+                        + " bytes (pipeline.intake.max-bytes); it was skipped unread");
             }
             JsonNode id = node.path("orderId");
             String orderId = id.isTextual() && !id.asText().isEmpty() ? id.asText() : null;

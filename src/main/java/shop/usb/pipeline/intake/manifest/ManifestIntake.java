@@ -154,7 +154,7 @@ public class ManifestIntake {
     private Candidate candidate(ManifestEntry entry, ManifestReport report) {
         ManifestFormat format = report.format();
         if (!entry.problems().isEmpty()) {
-            report.reject(entry, ErrorCode.INVALID_ORDER.name(), entry.problems());
+            report.reject(entry, entry.code().name(), entry.problems());
             return null;
         }
         OrderConfirmation order;

@@ -1,0 +1,511 @@
+package shop.usb.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.OutputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.content.ContentLibrary;
+import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.job.JobRetention;
+import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.ops.HttpGate;
+import shop.usb.pipeline.support.Manifests;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TestDatabase;
+
+/**
+ * Input from outside is hostile: one case per rule. Each case asserts the specific refusal (its
+ * status or error code), then that the product still serves: a good order still completes. The
+ * suite prints how many cases ran and how many were refused cleanly.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileInputTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ORDERS = "orders.confirmed";
+    private static final String JOBS = "pipeline.jobs";
+    private static final int MAX_BYTES = 65_536;
+    /** Set by {@link Tripwire#readObject}: a hostile ObjectMessage was deserialised in this JVM. */
+    static final AtomicBoolean DESERIALISED = new AtomicBoolean();
+
+    private final AtomicInteger ran = new AtomicInteger();
+    private final AtomicInteger refusedCleanly = new AtomicInteger();
+    private PipelineRuntime pipeline;
+    private int goodOrders;
+
+    @BeforeAll
+    void startPipeline(@TempDir Path root) throws Exception {
+        pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of(
+                "pipeline.intake.max-bytes", String.valueOf(MAX_BYTES),
+                "pipeline.order.max-content-entries", "20",
+                "pipeline.order.max-files", "10",
+                "pipeline.order.max-bytes", "1000000",
+                "pipeline.manifest.poll-interval", "200ms"));
+        for (int i = 0; i < 11; i++) {
+            PipelineRuntime.writeRandom(pipeline.library().resolve("many/track-" + i + ".mp3"), 100);
+        }
+        PipelineRuntime.writeRandom(pipeline.library().resolve("big/part-1.bin"), 600_000);
+        PipelineRuntime.writeRandom(pipeline.library().resolve("big/part-2.bin"), 600_000);
+        PipelineRuntime.writeRandom(pipeline.library().resolve("odd/back\\slash.mp3"), 1_000);
+        PipelineRuntime.writeRandom(pipeline.library().resolve("odd/new\nline.mp3"), 1_000);
+    }
+
+    @AfterAll
+    void report() {
+        System.out.printf("Hostile input: %d cases ran, %d refused cleanly with the product still serving%n",
+                ran.get(), refusedCleanly.get());
+        pipeline.close();
+    }
+
+    @AfterEach
+    void countCase() {
+        ran.incrementAndGet();
+    }
+
+    // ---------- HTTP ----------
+
+    @Test
+    void queryParametersAndRequestHeadersNeverBecomeResponseHeaders() throws Exception {
+        HttpResponse<String> answer = pipeline.http("GET", "/api/queue?Access-Control-Allow-Origin=https://evil.example"
+                + "&Set-Cookie=x%3D1&Content-Type=text/html&Location=https://evil.example", null,
+                Map.of("X-Evil", "1", "Access-Control-Request-Method", "POST"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().map().keySet()).map(String::toLowerCase)
+                .doesNotContain("access-control-allow-origin", "set-cookie", "location", "x-evil",
+                        "access-control-request-method");
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        stillServes();
+    }
+
+    @Test
+    void aCrossSiteChangeIsRefused() throws Exception {
+        String jobId = completedJob();
+        Map<String, String> fromElsewhere = Map.of("Origin", "https://evil.example", "Content-Type", "text/plain",
+                HttpGate.INTENT_HEADER, "x");
+        HttpResponse<String> byOrigin = pipeline.http("POST", "/api/jobs/" + jobId + "/cancel", "x", fromElsewhere);
+        HttpResponse<String> byFetchSite = pipeline.http("POST", "/api/jobs/" + jobId + "/retry", null,
+                Map.of("Sec-Fetch-Site", "cross-site", HttpGate.INTENT_HEADER, "x"));
+        HttpResponse<String> sameSiteOtherPort = pipeline.http("POST", "/api/jobs/" + jobId + "/retry", null,
+                Map.of("Origin", "http://127.0.0.1:8090", HttpGate.INTENT_HEADER, "x"));
+
+        for (HttpResponse<String> refused : new HttpResponse[] {byOrigin, byFetchSite, sameSiteOtherPort}) {
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("CROSS_SITE_REQUEST");
+        }
+        assertThat(pipeline.http("GET", "/api/jobs", null, Map.of("Origin", "https://evil.example")).statusCode())
+                .as("reads from another site too").isEqualTo(403);
+        stillServes();
+    }
+
+    @Test
+    void aChangeWithoutTheIntentHeaderIsRefusedWhatEverItsPathLooksLike() throws Exception {
+        String jobId = completedJob();
+        HttpResponse<String> plain = pipeline.http("POST", "/api/jobs/" + jobId + "/cancel", null, Map.of());
+        assertThat(plain.statusCode()).isEqualTo(403);
+        assertThat(plain.body()).contains("INTENT_HEADER_MISSING");
+        // Spelled otherwise, the path reaches no handler or is refused alike; it never acts.
+        for (String path : new String[] {"//api/jobs/" + jobId + "/cancel", "/api/./jobs/" + jobId + "/cancel",
+                "/%61pi/jobs/" + jobId + "/cancel", "/api/jobs/../jobs/" + jobId + "/cancel"}) {
+            assertThat(pipeline.http("POST", path, null, Map.of()).statusCode()).as(path).isIn(400, 403, 404);
+        }
+        stillServes();
+    }
+
+    @Test
+    void aForeignHostNameIsRefused() throws Exception {
+        for (String path : new String[] {"/api/jobs", "/"}) {
+            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: rebound.evil.example:" + pipeline.httpPort()
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(path).startsWith("HTTP/1.1 403").contains("HOST_NOT_ALLOWED");
+        }
+        stillServes();
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedBeforeItIsRead() throws Exception {
+        HttpResponse<String> tooLarge = pipeline.http("POST", "/api/orders", "x".repeat(MAX_BYTES + 1));
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        // Announced, never sent: the answer comes before any body byte.
+        String announced = raw("POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1:" + pipeline.httpPort()
+                + "\r\nContent-Type: application/json\r\nX-Requested-By: x\r\nContent-Length: 10000000000\r\n\r\n");
+        assertThat(announced).startsWith("HTTP/1.1 413");
+        stillServes();
+    }
+
+    @Test
+    void tooManyContentEntriesAreRefusedAtTheApi() throws Exception {
+        var order = order("HOSTILE-ENTRIES-HTTP");
+        for (int i = 0; i < 21; i++) {
+            order.file("music/jazz/" + i + ".mp3");
+        }
+        HttpResponse<String> refused = pipeline.http("POST", "/api/orders", order.json());
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("TOO_MANY_CONTENT_ENTRIES").contains("more than 20 different entries");
+        stillServes();
+    }
+
+    @Test
+    void theDashboardIsServedUnderAContentSecurityPolicy() throws Exception {
+        HttpResponse<String> page = pipeline.http("GET", "/", null, Map.of());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("frame-ancestors 'none'").contains("script-src 'self'").doesNotContain("unsafe"));
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        stillServes();
+    }
+
+    // ---------- JMS ----------
+
+    @Test
+    void anObjectMessageConfirmationIsDeadLetteredUnread() throws Exception {
+        pipeline.sendObject(ORDERS, new Tripwire());
+
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'UNSUPPORTED_MESSAGE_TYPE'", m -> { });
+        assertThat(dead).isNotNull();
+        assertThat(DESERIALISED).isFalse();
+        stillServes();
+    }
+
+    @Test
+    void aJobMessageThatIsNoJobIdIsDeadLetteredOnceAndUnread() throws Exception {
+        pipeline.sendObject(JOBS, new Tripwire());
+        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> { }))
+                .as("an ObjectMessage").isNotNull();
+        assertThat(DESERIALISED).isFalse();
+
+        pipeline.send(JOBS, session -> session.createTextMessage(null));
+        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> { }))
+                .as("a null body").isNotNull();
+        pipeline.sendText(JOBS, "'; DROP TABLE processing_jobs; --");
+        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> { }))
+                .as("text that is no job id").isNotNull();
+        stillServes();
+    }
+
+    @Test
+    void jmsReplyToIsIgnored() throws Exception {
+        String orderId = "HOSTILE-REPLY-TO";
+        pipeline.send(ORDERS, session -> session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3")
+                .json()), message -> message.setJMSReplyTo(new org.apache.activemq.artemis.jms.client
+                        .ActiveMQQueue("hostile.replies")));
+        pipeline.awaitJob(orderId, "COMPLETED");
+
+        try (Connection connection = client().createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageConsumer replies = session.createConsumer(session.createQueue("hostile.replies"));
+            assertThat(replies.receive(1000)).as("nothing was sent to the reply-to address").isNull();
+        }
+        stillServes();
+    }
+
+    @Test
+    void anOversizedTextMessageIsRefusedFromItsEncodedSize() throws Exception {
+        pipeline.sendText(ORDERS, "{\"orderId\":\"HOSTILE-HUGE\",\"pad\":\"" + "x".repeat(MAX_BYTES) + "\"}");
+
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'MESSAGE_TOO_LARGE'", m -> { });
+        assertThat(dead).isNotNull();
+        assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("holds up to").contains("characters");
+        assertThat(pipeline.jobsOf("HOSTILE-HUGE")).isEmpty();
+        stillServes();
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRefused() throws Exception {
+        pipeline.sendBytes(ORDERS, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'});
+
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> { });
+        assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("UTF-8");
+        stillServes();
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefusedWhileParsing() throws Exception {
+        pipeline.sendText(ORDERS, "{\"orderId\":\"HOSTILE-DEEP\",\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}");
+
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> { });
+        assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("nesting depth");
+        stillServes();
+    }
+
+    @Test
+    void messageHeadersFromOutsideReachNoEndpoint() throws Exception {
+        String orderId = "HOSTILE-HEADERS";
+        pipeline.send(ORDERS, session -> session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3")
+                .json()), message -> {
+                    message.setStringProperty("CamelFileName", "../../escaped.txt");
+                    message.setStringProperty("CamelJmsDestinationName", "hostile.redirected");
+                    message.setStringProperty("CamelHttpResponseCode", "500");
+                });
+        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+
+        assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("music/jazz/01-so-what.mp3")).exists();
+        assertThat(Path.of(job.usbMount()).resolveSibling("escaped.txt")).doesNotExist();
+        try (Connection connection = client().createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            assertThat(session.createConsumer(session.createQueue("hostile.redirected")).receive(1000)).isNull();
+        }
+        stillServes();
+    }
+
+    // ---------- what an order may ask for ----------
+
+    @Test
+    void pathsOutOfTheLibraryAreRefused() throws Exception {
+        pipeline.sendText(ORDERS, order("HOSTILE-TRAVERSAL").file("music/../../outside/secret.txt").json());
+        pipeline.sendText(ORDERS, order("HOSTILE-ABSOLUTE").file("/etc/passwd").json());
+        pipeline.sendText(ORDERS, order("HOSTILE-LINK").file("music/leak").json());
+
+        for (String orderId : new String[] {"HOSTILE-TRAVERSAL", "HOSTILE-ABSOLUTE", "HOSTILE-LINK"}) {
+            JobView job = pipeline.awaitJob(orderId, "FAILED");
+            assertThat(job.errorCode()).as(orderId).isEqualTo("PATH_OUTSIDE_LIBRARY");
+            assertThat(job.errorMessage()).as(orderId).contains("content[0].file");
+        }
+        stillServes();
+    }
+
+    @Test
+    void tooManyContentEntriesAreRefusedBeforeTheLibraryIsWalked() throws Exception {
+        var order = order("HOSTILE-ENTRIES");
+        for (int i = 0; i < 21; i++) {
+            order.collection("many/" + i);
+        }
+        pipeline.sendText(ORDERS, order.json());
+
+        JobView job = pipeline.awaitJob("HOSTILE-ENTRIES", "FAILED");
+        assertThat(job.errorCode()).isEqualTo("TOO_MANY_CONTENT_ENTRIES");
+        assertThat(job.errorMessage()).contains("content").contains("at most 20");
+        stillServes();
+    }
+
+    @Test
+    void repeatedEntriesCountOnce() throws Exception {
+        var order = order("HOSTILE-REPEATS");
+        for (int i = 0; i < 20; i++) {
+            order.file("music/jazz/01-so-what.mp3").collection("music/salsa");
+        }
+        pipeline.sendText(ORDERS, order.json());
+
+        JobView job = pipeline.awaitJob("HOSTILE-REPEATS", "COMPLETED");
+        assertThat(job.filesPlanned()).isEqualTo(4);
+        stillServes();
+    }
+
+    @Test
+    void aCollectionOfTooManyFilesIsRefused() throws Exception {
+        pipeline.sendText(ORDERS, order("HOSTILE-FILES").collection("many").json());
+
+        JobView job = pipeline.awaitJob("HOSTILE-FILES", "FAILED");
+        assertThat(job.errorCode()).isEqualTo("TOO_MANY_FILES");
+        assertThat(job.errorMessage()).contains("more than 10 files");
+        stillServes();
+    }
+
+    @Test
+    void anOrderOfTooManyBytesIsRefused() throws Exception {
+        pipeline.sendText(ORDERS, order("HOSTILE-BYTES").collection("big").json());
+
+        JobView job = pipeline.awaitJob("HOSTILE-BYTES", "FAILED");
+        assertThat(job.errorCode()).isEqualTo("TOO_MANY_BYTES");
+        assertThat(job.errorMessage()).contains("more than 1000000 bytes");
+        stillServes();
+    }
+
+    @Test
+    void aManifestOrderLargerThanAConfirmationIsSkippedUnread() throws Exception {
+        StringBuilder padding = new StringBuilder("[");
+        for (int i = 0; i < MAX_BYTES / 4; i++) {
+            padding.append(i == 0 ? "" : ",").append("\"ab\"");
+        }
+        padding.append(']');
+        String huge = order("HOSTILE-MANIFEST-HUGE").file("music/jazz/01-so-what.mp3").json()
+                .replaceFirst("\\{", "{\"padding\":" + padding + ",");
+        Manifests manifests = new Manifests(pipeline.root().resolve("data/inbox"));
+        manifests.drop("hostile.json", "[\n" + order("HOSTILE-MANIFEST-1").file("music/jazz/01-so-what.mp3").json()
+                + ",\n" + huge + ",\n" + order("HOSTILE-MANIFEST-3").file("music/jazz/01-so-what.mp3").json() + "\n]");
+
+        JsonNode report = manifests.awaitReport("done", "hostile.json");
+        assertThat(report.path("accepted").asInt()).isEqualTo(2);
+        assertThat(report.path("rejectedLines").get(0).path("line").asInt()).isEqualTo(3);
+        assertThat(report.path("rejectedLines").get(0).path("code").asText()).isEqualTo("MESSAGE_TOO_LARGE");
+        pipeline.awaitJob("HOSTILE-MANIFEST-3", "COMPLETED");
+        assertThat(pipeline.jobsOf("HOSTILE-MANIFEST-HUGE")).isEmpty();
+        stillServes();
+    }
+
+    // ---------- names and links ----------
+
+    @Test
+    void namesWithABackslashOrANewlineAreEscapedInTheManifest() throws Exception {
+        pipeline.sendText(ORDERS, order("HOSTILE-NAMES").collection("odd").json());
+
+        JobView job = pipeline.awaitJob("HOSTILE-NAMES", "COMPLETED");
+        Path folder = Path.of(job.usbMount()).resolve("HOSTILE-NAMES");
+        assertThat(folder.resolve("odd/back\\slash.mp3")).exists();
+        assertThat(folder.resolve("odd/new\nline.mp3")).exists();
+        assertThat(Files.readString(folder.resolve("MANIFEST.sha256"))).contains("odd/back\\\\slash.mp3")
+                .contains("odd/new\\nline.mp3");
+        assertThat(PipelineRuntime.sha256sumCheck(folder)).as("sha256sum -c accepts the escaped names").isZero();
+        stillServes();
+    }
+
+    @Test
+    void aFolderSwappedForALinkAfterTheCheckIsNotFollowed() throws Exception {
+        Path library = pipeline.library();
+        PipelineRuntime.writeRandom(library.resolve("swap/track.mp3"), 100);
+        Path checked = library.resolve("swap/track.mp3").toRealPath();
+        try (FileChannel first = ContentLibrary.openChecked(checked)) {
+            assertThat(first.size()).isEqualTo(100);
+        }
+        Path outside = library.resolveSibling("outside-swap");
+        PipelineRuntime.writeRandom(outside.resolve("track.mp3"), 100);
+        Files.move(library.resolve("swap"), library.resolve("swap-gone"));
+        Files.createSymbolicLink(library.resolve("swap"), outside);
+
+        assertThatThrownBy(() -> ContentLibrary.openChecked(checked)).isInstanceOf(JobFailure.class)
+                .hasMessageContaining("symbolic link");
+        stillServes();
+    }
+
+    // ---------- retention and readiness ----------
+
+    @Test
+    void aReplayedOrderWhoseJobRetentionDeletedMakesNoSecondJob() throws Exception {
+        String orderId = "HOSTILE-REPLAY";
+        String confirmation = order(orderId).file("music/jazz/01-so-what.mp3").json();
+        pipeline.sendText(ORDERS, confirmation);
+        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+        new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET completed_at = ? WHERE id = ?",
+                OffsetDateTime.ofInstant(Instant.now().minus(Duration.ofDays(400)), ZoneOffset.UTC), job.id());
+        pipeline.context().getRegistry().lookupByNameAndType(JobRetention.BEAN_NAME, JobRetention.class).purge();
+        assertThat(pipeline.jobsOf(orderId)).isEmpty();
+
+        NotifyBuilder replayed = new NotifyBuilder(pipeline.context()).fromRoute("order-intake").whenDone(1).create();
+        pipeline.sendText(ORDERS, confirmation);
+
+        assertThat(replayed.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(pipeline.jobsOf(orderId)).isEmpty();
+        assertThat(pipeline.jobs().receiptOf(orderId)).hasValueSatisfying(r -> assertThat(r.jobId())
+                .isEqualTo(job.id()));
+        stillServes();
+    }
+
+    @Test
+    void aBurstOfBadOrdersChangesTheVerdictNotReadiness() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            pipeline.sendText(ORDERS, order("HOSTILE-BAD-" + i).file("music/missing-" + i + ".mp3").json());
+        }
+        for (int i = 0; i < 12; i++) {
+            pipeline.awaitJob("HOSTILE-BAD-" + i, "FAILED");
+        }
+
+        JsonNode verdict = JSON.readTree(pipeline.http("GET", "/api/health", null).body());
+        assertThat(verdict.path("issues").findValuesAsText("condition")).contains("success-rate-last-hour");
+        assertThat(pipeline.management("GET", "/observe/health/ready", null, Map.of()).statusCode())
+                .as("this instance can still work").isEqualTo(200);
+        assertThat(pipeline.management("GET", "/observe/metrics", null, Map.of()).body())
+                .containsPattern("pipeline_health_verdict [12]\\.0");
+        stillServes();
+    }
+
+    // ---------- helpers ----------
+
+    /** The case's refusal held: a good order still goes through end to end. */
+    private void stillServes() throws Exception {
+        String orderId = "HOSTILE-GOOD-" + ++goodOrders;
+        pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+        pipeline.awaitJob(orderId, "COMPLETED");
+        assertThat(pipeline.http("GET", "/api/queue", null).statusCode()).isEqualTo(200);
+        refusedCleanly.incrementAndGet();
+    }
+
+    private String completedJob() throws Exception {
+        String orderId = "HOSTILE-TARGET-" + ++goodOrders;
+        pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+        return pipeline.awaitJob(orderId, "COMPLETED").id();
+    }
+
+    private ActiveMQConnectionFactory client() {
+        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + pipeline.brokerPort(), PipelineRuntime.USER,
+                PipelineRuntime.PASSWORD);
+    }
+
+    /** One request as raw bytes (the JDK client cannot set Host), and the answer's head and body. */
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", pipeline.httpPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                answer.write(buffer, 0, read);
+                if (answer.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n{")
+                        && answer.toString(StandardCharsets.ISO_8859_1).endsWith("}")) {
+                    break;
+                }
+                if (answer.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 413")) {
+                    break;
+                }
+            }
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** A body whose deserialisation would be noticed: the product must never call readObject. */
+    static final class Tripwire implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Serial
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            DESERIALISED.set(true);
+            in.defaultReadObject();
+        }
+    }
+}
