@@ -1,8 +1,6 @@
 package shop.usb.pipeline.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.net.InetSocketAddress;
@@ -32,7 +30,7 @@ class DashboardBrowserTest {
 
     @Test
     void operatorSeesACompletedJobAndRetriesAFailedOne(@TempDir Path root) throws Exception {
-        requireChromium();
+        Chromium.requireOrSkip();
         try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             pipeline.sendText("orders.confirmed", order("DASH-OK").file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob("DASH-OK", "COMPLETED");
@@ -109,7 +107,7 @@ class DashboardBrowserTest {
 
     @Test
     void operatorReleasesADoneStickOnTheStationPanel(@TempDir Path root) throws Exception {
-        requireChromium();
+        Chromium.requireOrSkip();
         Map<String, String> station = Map.of("pipeline.usb.slot-kind", "stick", "pipeline.usb.scan-interval", "100ms");
         try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), station)) {
             for (String orderId : new String[] {"DASH-A", "DASH-B", "DASH-C"}) {
@@ -138,7 +136,7 @@ class DashboardBrowserTest {
 
     @Test
     void aProductionDashboardAsksForTheToken(@TempDir Path root) throws Exception {
-        requireChromium();
+        Chromium.requireOrSkip();
         Map<String, String> production = Map.of("pipeline.api.token", "s3cret-token", "pipeline.api.token-for-reads",
                 "true");
         try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), production)) {
@@ -157,15 +155,6 @@ class DashboardBrowserTest {
                 await("the failed job listed once the token is given", () -> "FAILED".equals(
                         text(browser, String.format(ROW, "DASH-PROD"), "dataset.status")));
             }
-        }
-    }
-
-    private static void requireChromium() {
-        if (!Chromium.available()) {
-            if ("required".equals(System.getenv("PIPELINE_BROWSER_TESTS"))) {
-                fail("Chromium is required here but /usr/bin/chromium is missing (apt-get install -y chromium)");
-            }
-            assumeTrue(false, "Chromium is not installed; .ci/run installs it");
         }
     }
 

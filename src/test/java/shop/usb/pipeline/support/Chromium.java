@@ -1,5 +1,8 @@
 package shop.usb.pipeline.support;
 
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -49,6 +52,19 @@ public final class Chromium implements AutoCloseable {
     /** Whether /usr/bin/chromium (or the system property chromium.path) is an executable file. */
     public static boolean available() {
         return Files.isRegularFile(BINARY) && Files.isExecutable(BINARY);
+    }
+
+    /**
+     * Skips the calling test loudly where Chromium is missing, except where PIPELINE_BROWSER_TESTS=required
+     * (.ci/run sets it): there it fails.
+     */
+    public static void requireOrSkip() {
+        if (!available()) {
+            if ("required".equals(System.getenv("PIPELINE_BROWSER_TESTS"))) {
+                fail("Chromium is required here but " + BINARY + " is missing (apt-get install -y chromium)");
+            }
+            assumeTrue(false, "Chromium is not installed; .ci/run installs it");
+        }
     }
 
     /** Launches Chromium with a new temporary profile and connects to its page. */

@@ -227,6 +227,10 @@ public final class PipelineRuntime implements AutoCloseable {
         return httpPort;
     }
 
+    public int managementPort() {
+        return managementPort;
+    }
+
     private HttpResponse<String> send(int port, String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
