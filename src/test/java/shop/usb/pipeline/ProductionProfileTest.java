@@ -33,6 +33,22 @@ class ProductionProfileTest {
     }
 
     @Test
+    void prodProfileRefusesToStartWithoutJolokiaCredentials() throws Exception {
+        Properties withoutJolokiaUsers = new Properties();
+        for (String key : new String[] {"pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
+                "pipeline.db.password", "pipeline.api.token"}) {
+            withoutJolokiaUsers.put(key, "from-env");
+        }
+        withoutJolokiaUsers.put("pipeline.usb.mounts", "/usb/slot-1");
+        try (DefaultCamelContext context = contextWith(withoutJolokiaUsers)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("CAMEL_MANAGEMENT_BASIC_PROPERTIES_FILE");
+            assertThat(context.resolvePropertyPlaceholders("{{camel.management.authentication-enabled}}"))
+                    .isEqualTo("true");
+        }
+    }
+
+    @Test
     void prodProfileRefusesToStartWithoutTheApiToken() throws Exception {
         Properties withoutToken = new Properties();
         for (String key : new String[] {"pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
@@ -58,6 +74,7 @@ class ProductionProfileTest {
         environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
         environment.put("pipeline.content.dir", "/library");
         environment.put("pipeline.api.token", "from-env");
+        environment.put("camel.management.basic-properties-file", "/run/secrets/jolokia-users.properties");
         try (DefaultCamelContext context = contextWith(environment)) {
             PipelineSettings settings = PipelineSettings.from(context);
             assertThat(settings.apiTokenForReads()).as("jobs carry customer data").isTrue();

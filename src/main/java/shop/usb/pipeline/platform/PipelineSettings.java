@@ -66,7 +66,8 @@ public record PipelineSettings(
         if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
             // Production takes these from the environment only; an empty one is a deployment error.
             for (String key : List.of("pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
-                    "pipeline.db.password", "pipeline.usb.mounts", "pipeline.api.token")) {
+                    "pipeline.db.password", "pipeline.usb.mounts", "pipeline.api.token",
+                    "camel.management.basic-properties-file")) {
                 if (read.optional(key).isEmpty()) {
                     throw new IllegalStateException("Missing required property " + key + " (set "
                             + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
