@@ -1,6 +1,7 @@
 package shop.usb.pipeline.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.order;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +40,8 @@ class HawtioBrowserTest {
     void theRouteDiagramOfJobDispatchShowsItsNodes(@TempDir Path root) throws Exception {
         Chromium.requireOrSkip();
         try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
+            pipeline.sendText("orders.confirmed", order("HAWTIO-1").file("music/jazz/01-so-what.mp3").json());
+            pipeline.awaitJob("HAWTIO-1", "COMPLETED");
             Process hawtio = startHawtio(root.resolve("hawtio-tmp"));
             try (Chromium browser = Chromium.start()) {
                 try {
@@ -85,6 +88,10 @@ class HawtioBrowserTest {
         assertThat(labels.get(0)).as("the route starts at its JMS consumer").startsWith("From jms:queue:");
         assertThat(labels).as("the steps of " + ROUTE).anyMatch(label -> label.contains("jobClaimer"))
                 .anyMatch(label -> label.startsWith("To direct:stage-"));
+        // Processor statistics: the claim step counts the job message the order became.
+        await("the claim step's count", Duration.ofSeconds(15), () -> browser.evaluate("[..." + nodes + "].some(n =>"
+                + " (n.querySelector('.camel-node-label')?.textContent || '').includes('jobClaimer')"
+                + " && Number(n.querySelector('.number')?.textContent) >= 1)").asBoolean());
     }
 
     private static Process startHawtio(Path tmp) throws Exception {
