@@ -362,16 +362,21 @@ class HostileInputTest {
         padding.append(']');
         String huge = order("HOSTILE-MANIFEST-HUGE").file("music/jazz/01-so-what.mp3").json()
                 .replaceFirst("\\{", "{\"padding\":" + padding + ",");
+        String hugeString = order("HOSTILE-MANIFEST-LONG").file("music/jazz/01-so-what.mp3").json()
+                .replaceFirst("\\{", "{\"padding\":\"" + "x".repeat(MAX_BYTES + 1) + "\",");
         Manifests manifests = new Manifests(pipeline.root().resolve("data/inbox"));
         manifests.drop("hostile.json", "[\n" + order("HOSTILE-MANIFEST-1").file("music/jazz/01-so-what.mp3").json()
-                + ",\n" + huge + ",\n" + order("HOSTILE-MANIFEST-3").file("music/jazz/01-so-what.mp3").json() + "\n]");
+                + ",\n" + huge + ",\n" + hugeString + ",\n"
+                + order("HOSTILE-MANIFEST-4").file("music/jazz/01-so-what.mp3").json() + "\n]");
 
         JsonNode report = manifests.awaitReport("done", "hostile.json");
         assertThat(report.path("accepted").asInt()).isEqualTo(2);
-        assertThat(report.path("rejectedLines").get(0).path("line").asInt()).isEqualTo(3);
-        assertThat(report.path("rejectedLines").get(0).path("code").asText()).isEqualTo("MESSAGE_TOO_LARGE");
-        pipeline.awaitJob("HOSTILE-MANIFEST-3", "COMPLETED");
+        assertThat(report.path("rejectedLines").findValuesAsText("line")).containsExactly("3", "4");
+        assertThat(report.path("rejectedLines").findValuesAsText("code"))
+                .containsExactly("MESSAGE_TOO_LARGE", "MESSAGE_TOO_LARGE");
+        pipeline.awaitJob("HOSTILE-MANIFEST-4", "COMPLETED");
         assertThat(pipeline.jobsOf("HOSTILE-MANIFEST-HUGE")).isEmpty();
+        assertThat(pipeline.jobsOf("HOSTILE-MANIFEST-LONG")).isEmpty();
         stillServes();
     }
 

@@ -68,8 +68,7 @@ public class ContentLibrary {
      */
     public List<LibraryFile> resolve(List<ContentRequest> requests) {
         Path realRoot = realRoot();
-        SortedMap<String, LibraryFile> files = new TreeMap<>();
-        long[] bytes = {0};
+        Selection files = new Selection();
         for (ContentRequest request : requests) {
             Path path = locate(request, realRoot);
             if (request.kind() == ContentRequest.Kind.FILE) {
@@ -77,23 +76,24 @@ public class ContentLibrary {
                     throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
                             "'" + request.path() + "' is not a file in the library");
                 }
-                add(files, bytes, path, realRoot, request);
+                add(files, path, realRoot, request);
             } else {
                 if (!Files.isDirectory(path)) {
                     throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
                             "'" + request.path() + "' is not a collection in the library");
                 }
-                List<Path> found = walk(path, maxFiles - files.size(), request);
+                // A collection overlapping an earlier one counts its files again here: a bound, not the total.
+                List<Path> found = walk(path, maxFiles - files.byPath.size(), request);
                 if (found.isEmpty()) {
                     throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
                             "collection '" + request.path() + "' holds no files");
                 }
                 for (Path file : found) {
-                    add(files, bytes, file, realRoot, request);
+                    add(files, file, realRoot, request);
                 }
             }
         }
-        return new ArrayList<>(files.values());
+        return new ArrayList<>(files.byPath.values());
     }
 
     /**
@@ -126,29 +126,28 @@ public class ContentLibrary {
         return path;
     }
 
-    private void add(SortedMap<String, LibraryFile> files, long[] bytes, Path file, Path realRoot,
-            ContentRequest request) {
+    private void add(Selection files, Path file, Path realRoot, ContentRequest request) {
         Path real = requireInside(file, realRoot, request);
         if (!Files.isRegularFile(real)) {
             return;
         }
         // The path as the library shows it (a link keeps its own name).
         String relative = root.relativize(file).toString();
-        if (files.containsKey(relative)) {
+        if (files.byPath.containsKey(relative)) {
             return;
         }
         try {
             LibraryFile added = new LibraryFile(relative, real, Files.size(real));
-            files.put(relative, added);
-            bytes[0] += added.size();
+            files.byPath.put(relative, added);
+            files.bytes += added.size();
         } catch (IOException e) {
             throw JobFailure.ofField(ErrorCode.IO_ERROR, request.field(), "cannot read '" + relative + "': " + e, e);
         }
-        if (files.size() > maxFiles) {
+        if (files.byPath.size() > maxFiles) {
             throw JobFailure.ofField(ErrorCode.TOO_MANY_FILES, request.field(), "the order comes to more than "
                     + maxFiles + " files (pipeline.order.max-files)");
         }
-        if (bytes[0] > maxBytes) {
+        if (files.bytes > maxBytes) {
             throw JobFailure.ofField(ErrorCode.TOO_MANY_BYTES, request.field(), "the order comes to more than "
                     + maxBytes + " bytes (pipeline.order.max-bytes)");
         }
@@ -191,6 +190,12 @@ public class ContentLibrary {
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.IO_ERROR, "The content library " + root + " is not readable: " + e, e);
         }
+    }
+
+    /** The files an order comes to so far, each once, and their bytes. */
+    private static final class Selection {
+        private final SortedMap<String, LibraryFile> byPath = new TreeMap<>();
+        private long bytes;
     }
 
     private static JobFailure outside(ContentRequest request, String why) {

@@ -421,7 +421,6 @@ public class JobRepository {
         return jdbc.queryForList(SqlStatements.get("error-counts"), params());
     }
 
-    /** Deletes up to {@code batchSize} COMPLETED or CANCELLED jobs that ended before the time, with their logs. */
     /** The job an order id became and when it was received, even after retention deleted that job. */
     public Optional<OrderReceipt> receiptOf(String orderId) {
         return jdbc.query(SqlStatements.get("find-order-receipt"), params().addValue("orderId", orderId),
@@ -431,6 +430,10 @@ public class JobRepository {
     public record OrderReceipt(String jobId, String receivedAt) {
     }
 
+    /**
+     * Deletes up to {@code batchSize} COMPLETED or CANCELLED jobs that ended before the time, with their
+     * logs; their order receipts stay.
+     */
     public int deleteEnded(Instant endedBefore, int batchSize) {
         return jdbc.update(SqlStatements.get("delete-expired-jobs"), params()
                 .addValue("before", utc(endedBefore))

@@ -2,7 +2,6 @@ package shop.usb.pipeline.stage;
 
 import java.time.Clock;
 import java.util.Optional;
-
 import java.util.regex.Pattern;
 
 import jakarta.jms.JMSException;
@@ -14,12 +13,12 @@ import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
-import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
+import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.platform.JmsBodies;
 

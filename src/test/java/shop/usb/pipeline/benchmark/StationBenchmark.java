@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
+import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.ProductProcess;
 import shop.usb.pipeline.support.TestDatabase;
@@ -155,7 +156,8 @@ class StationBenchmark {
 
     private String send(int port, String method, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+                .timeout(Duration.ofSeconds(10)).header(HttpGate.INTENT_HEADER, "station-benchmark")
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 }

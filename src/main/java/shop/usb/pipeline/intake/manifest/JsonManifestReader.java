@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -90,7 +91,13 @@ final class JsonManifestReader implements ManifestReader {
                 skipRest(depth);
                 return null;
             }
-            copy.copyCurrentEvent(parser);
+            try {
+                copy.copyCurrentEvent(parser);
+            } catch (StreamConstraintsException tooLong) {
+                // One string longer than a whole confirmation may be: the parser skips its rest unread.
+                skipRest(depth);
+                return null;
+            }
         } while (depth > 0 && parser.nextToken() != null);
         try (JsonParser buffered = copy.asParser()) {
             return buffered.readValueAsTree();
