@@ -28,11 +28,12 @@ public class JobRecovery {
     private final String instanceId;
     private final Duration stalledAfter;
     private final Duration overdueAfter;
+    private final Duration queuedOverdueAfter;
     private final PipelineMetrics metrics;
     private final Clock clock;
 
     public JobRecovery(JobRepository jobs, LiveRuns liveRuns, RetryPolicy retries, String instanceId, Duration stalledAfter,
-            Duration overdueAfter, PipelineMetrics metrics, Clock clock) {
+            Duration overdueAfter, Duration queuedOverdueAfter, PipelineMetrics metrics, Clock clock) {
         this.metrics = metrics;
         this.jobs = jobs;
         this.liveRuns = liveRuns;
@@ -40,6 +41,7 @@ public class JobRecovery {
         this.instanceId = instanceId;
         this.stalledAfter = stalledAfter;
         this.overdueAfter = overdueAfter;
+        this.queuedOverdueAfter = queuedOverdueAfter;
         this.clock = clock;
     }
 
@@ -59,9 +61,9 @@ public class JobRecovery {
             recover(job, stalledAfter, "stalled: no heartbeat since " + job.heartbeatAt())
                     .ifPresent(followUps::add);
         }
-        for (Map.Entry<String, String> job : jobs.takeOverdue(overdueAfter)) {
-            LOG.warn("Job {} was due to run more than {} ago; sending its job message again", job.getKey(),
-                    overdueAfter);
+        for (Map.Entry<String, String> job : jobs.takeOverdue(overdueAfter, queuedOverdueAfter)) {
+            LOG.warn("Job {} should have run by now (due more than {} ago, or QUEUED for more than {}); sending"
+                    + " its job message again", job.getKey(), overdueAfter, queuedOverdueAfter);
             followUps.add(FollowUp.run(job.getKey(), null, job.getValue()));
         }
         return followUps;

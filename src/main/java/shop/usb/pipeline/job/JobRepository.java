@@ -320,11 +320,15 @@ public class JobRepository {
         }));
     }
 
-    /** Waiting jobs that should have run long ago, with their priority; each is re-sent at most once per period. */
-    public List<Map.Entry<String, String>> takeOverdue(Duration overdueAfter) {
+    /**
+     * Waiting jobs that should have run long ago (a due time past by {@code overdueAfter}, or QUEUED
+     * without one for {@code queuedOverdueAfter}), with their priority; each is re-sent at most once per period.
+     */
+    public List<Map.Entry<String, String>> takeOverdue(Duration overdueAfter, Duration queuedOverdueAfter) {
         MapSqlParameterSource values = params()
                 .addValue("waiting", JobStatus.waitingNames())
-                .addValue("overdueAfterMs", overdueAfter.toMillis());
+                .addValue("overdueAfterMs", overdueAfter.toMillis())
+                .addValue("queuedOverdueAfterMs", queuedOverdueAfter.toMillis());
         return jdbc.query(SqlStatements.get("find-overdue-jobs"), values,
                 (rs, n) -> Map.entry(rs.getString("id"), rs.getString("priority"))).stream()
                 .filter(job -> jdbc.update(SqlStatements.get("touch-overdue-job"),

@@ -118,7 +118,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(LiveRuns.BEAN_NAME, liveRuns);
         registry.bind(FollowUps.BEAN_NAME, new FollowUps());
         registry.bind(JobRecovery.BEAN_NAME, new JobRecovery(jobs, liveRuns, settings.retryPolicy(), settings.instanceId(),
-                settings.stalledAfter(), settings.overdueAfter(), metrics, clock));
+                settings.stalledAfter(), settings.overdueAfter(), settings.queuedOverdueAfter(), metrics, clock));
         registry.bind(JobRetention.BEAN_NAME, new JobRetention(jobs, settings.retention(),
                 settings.retentionBatchSize(), clock));
         registry.bind(OrderConfirmationValidator.BEAN_NAME, validator);

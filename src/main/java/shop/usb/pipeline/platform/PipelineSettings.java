@@ -50,6 +50,7 @@ public record PipelineSettings(
         RetryPolicy retryPolicy,
         Duration stalledAfter,
         Duration overdueAfter,
+        Duration queuedOverdueAfter,
         String apiToken,
         boolean apiTokenForReads,
         List<String> allowedHosts,
@@ -131,6 +132,7 @@ public record PipelineSettings(
                         Double.parseDouble(read.required("pipeline.retry.jitter"))),
                 read.duration("pipeline.stalled.after"),
                 read.duration("pipeline.dispatch.overdue-after"),
+                read.duration("pipeline.dispatch.queued-overdue-after"),
                 read.optional("pipeline.api.token"),
                 Boolean.parseBoolean(read.required("pipeline.api.token-for-reads")),
                 Arrays.stream(read.required("pipeline.http.allowed-hosts").split(",")).map(String::trim)

@@ -51,6 +51,24 @@ class JobRepositoryTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void aQueuedJobWhoseJobMessageWasLostIsOverdueOnceQueuedLongEnough(TestDatabase database) {
+        try (HikariDataSource dataSource = open(database)) {
+            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            String lost = jobs.create("ORD-LOST-MESSAGE", "high", "{}").orElseThrow();
+            String fresh = jobs.create("ORD-FRESH", "normal", "{}").orElseThrow();
+            new org.springframework.jdbc.core.JdbcTemplate(dataSource).update(
+                    "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE WHERE id = ?", lost);
+
+            assertThat(jobs.takeOverdue(Duration.ofSeconds(30), Duration.ofMinutes(10)))
+                    .containsExactly(java.util.Map.entry(lost, "high"));
+            assertThat(jobs.takeOverdue(Duration.ofSeconds(30), Duration.ofMinutes(10)))
+                    .as("re-sent once per period").isEmpty();
+            assertThat(jobs.findById(fresh).orElseThrow().status()).isEqualTo("QUEUED");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void illegalTransitionsAreRefused(TestDatabase database) {
         try (HikariDataSource dataSource = open(database)) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
