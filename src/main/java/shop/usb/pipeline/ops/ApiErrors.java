@@ -1,12 +1,16 @@
 package shop.usb.pipeline.ops;
 
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.jms.JMSException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jms.JmsException;
 import shop.usb.pipeline.intake.FieldError;
 import shop.usb.pipeline.intake.InvalidOrderException;
 import shop.usb.pipeline.job.JobFailure;
@@ -16,6 +20,7 @@ public class ApiErrors {
 
     public static final String BEAN_NAME = "apiErrors";
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+    private static final String RETRY_AFTER_SECONDS = "5";
 
     public Map<String, Object> answer(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -26,6 +31,14 @@ public class ApiErrors {
             problem = new ApiProblem(400, invalid.code().name(), invalid.getMessage(), invalid.errors());
         } else if (cause instanceof JobFailure failure && !failure.code().recoverable()) {
             problem = new ApiProblem(400, failure.code().name(), failure.getMessage(), List.<FieldError>of());
+        } else if (causedBy(cause, JMSException.class, JmsException.class)) {
+            LOG.warn("API request failed, the broker is away: {}", cause.toString());
+            problem = new ApiProblem(503, "BROKER_UNAVAILABLE", "The broker cannot be reached; try again shortly",
+                    List.of());
+        } else if (causedBy(cause, SQLException.class, DataAccessException.class)) {
+            LOG.warn("API request failed, the database is away: {}", cause.toString());
+            problem = new ApiProblem(503, "DATABASE_UNAVAILABLE", "The database cannot be reached; try again shortly",
+                    List.of());
         } else {
             LOG.error("API request failed", cause);
             problem = new ApiProblem(500, "INTERNAL_ERROR", "The request failed; see the server log", List.of());
@@ -36,6 +49,9 @@ public class ApiErrors {
         if (problem.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }
+        if (problem.status() == 503) {
+            exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", problem.code());
         body.put("message", problem.getMessage());
@@ -43,5 +59,17 @@ public class ApiErrors {
             body.put("fields", problem.fields());
         }
         return body;
+    }
+
+    /** Whether the exception or one of its causes is of one of the types: an outage shows deep in the chain. */
+    private static boolean causedBy(Throwable error, Class<?>... types) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            for (Class<?> type : types) {
+                if (type.isInstance(cause)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -49,7 +49,7 @@ public class HttpGate implements Handler<RoutingContext> {
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "content-length", "transfer-encoding",
             "connection", "date", "www-authenticate", "cache-control", "etag", "last-modified", "vary",
             "accept-ranges", "content-range", "content-security-policy", "x-content-type-options",
-            "referrer-policy", "x-frame-options");
+            "referrer-policy", "x-frame-options", "retry-after");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final byte[] token;

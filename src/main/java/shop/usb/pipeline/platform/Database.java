@@ -1,5 +1,7 @@
 package shop.usb.pipeline.platform;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -21,6 +23,19 @@ public final class Database extends EarlyStartingService {
             dataSource.setPassword(settings.dbPassword());
         }
         dataSource.setMaximumPoolSize(settings.dbPoolSize());
+        // No wait on the database is unbounded: a caller gives up on the pool after the connection
+        // timeout, and on PostgreSQL a half-open connection (a network cut, a server gone silent)
+        // fails a statement after the socket timeout instead of hanging its worker for ever.
+        dataSource.setConnectionTimeout(settings.dbConnectionTimeout().toMillis());
+        dataSource.setValidationTimeout(Math.min(3_000, settings.dbConnectionTimeout().toMillis()));
+        dataSource.setKeepaliveTime(Duration.ofSeconds(30).toMillis());
+        if (settings.dbUrl().startsWith("jdbc:postgresql:")) {
+            long socketSeconds = Math.max(1, settings.dbSocketTimeout().toSeconds());
+            dataSource.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
+            dataSource.addDataSourceProperty("connectTimeout",
+                    String.valueOf(Math.max(1, settings.dbConnectionTimeout().toSeconds())));
+            dataSource.addDataSourceProperty("tcpKeepAlive", "true");
+        }
     }
 
     public DataSource dataSource() {

@@ -63,6 +63,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     private static final String METRICS_REGISTRY = "metricsRegistry";
     private static final int MAX_JSON_DEPTH = 32;
+    private static final long BROKER_CALL_TIMEOUT_MS = 5_000;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -173,6 +174,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         broker.setConsumerWindowSize(0);
         // Each send would otherwise ask the broker twice or three times whether its queue exists.
         broker.setCacheDestinations(true);
+        // A blocking call (a send, a commit) on a broker that went silent fails after this, instead of
+        // hanging its thread (and an HTTP caller, who gets a 503) for the default 30 s.
+        broker.setCallTimeout(BROKER_CALL_TIMEOUT_MS);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(broker);
         pool.setMaxConnections(settings.brokerMaxConnections());

@@ -1,0 +1,158 @@
+package shop.usb.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.order;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.TcpProxy;
+import shop.usb.pipeline.support.TestDatabase;
+
+/**
+ * The product on PostgreSQL and its broker, each reached through a TCP proxy that the test breaks:
+ * an outage of the database never dead-letters an order, a database that fails fast does not make
+ * job-dispatch spin, and with the broker away an HTTP submit gets a clear 503, not a hang.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResilienceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private TestDatabase database;
+    private TcpProxy databaseLink;
+    private TcpProxy brokerLink;
+    private PipelineRuntime pipeline;
+
+    @BeforeAll
+    void start(@TempDir Path root) throws Exception {
+        database = TestDatabase.postgres();
+        URI direct = URI.create(database.url().substring("jdbc:".length()));
+        databaseLink = TcpProxy.to(direct.getHost(), direct.getPort());
+        int brokerPort = PipelineRuntime.freePort();
+        brokerLink = TcpProxy.to("127.0.0.1", brokerPort);
+        pipeline = PipelineRuntime.start(root, database, Map.ofEntries(
+                Map.entry("pipeline.db.url", database.url().replace(":" + direct.getPort() + "/",
+                        ":" + databaseLink.port() + "/")),
+                Map.entry("pipeline.db.connection-timeout", "1s"),
+                Map.entry("pipeline.broker.port", String.valueOf(brokerPort)),
+                Map.entry("pipeline.broker.url", "tcp://127.0.0.1:" + brokerLink.port()),
+                // Fast redeliveries, so that the old limit of five attempts would be used up within the test.
+                Map.entry("pipeline.intake.redelivery-delay", "100"),
+                Map.entry("pipeline.intake.redelivery-multiplier", "1"),
+                Map.entry("pipeline.intake.max-redelivery-delay", "100")));
+    }
+
+    @AfterEach
+    void heal() {
+        databaseLink.heal();
+        brokerLink.heal();
+    }
+
+    @AfterAll
+    void stop() {
+        pipeline.close();
+        databaseLink.close();
+        brokerLink.close();
+    }
+
+    @Test
+    void aDatabaseOutageNeverDeadLettersAnOrder() throws Exception {
+        ManagedRouteMBean intake = route("order-intake");
+        long failedBefore = intake.getExchangesFailed();
+        databaseLink.cut();
+        for (int i = 0; i < 5; i++) {
+            String orderId = "OUTAGE-" + i;
+            pipeline.send("orders.confirmed", session -> session.createTextMessage(order(orderId)
+                    .file("music/jazz/01-so-what.mp3").json()), message -> message.setStringProperty("outage", "db"));
+        }
+        // Each order fails its intake many more times than the five attempts the broker used to allow.
+        Awaitility.await("intake to fail again and again while the database is away").atMost(Duration.ofSeconds(60))
+                .until(() -> intake.getExchangesFailed() - failedBefore >= 5 * 8);
+
+        databaseLink.heal();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(pipeline.awaitJob("OUTAGE-" + i, "COMPLETED").attempts()).isEqualTo(1);
+        }
+        assertThat(pipeline.receiveDeadLetter("outage = 'db'", m -> { })).as("nothing dead-lettered").isNull();
+    }
+
+    @Test
+    void jobDispatchBacksOffWhileTheDatabaseFailsFast() throws Exception {
+        String jobId = pipeline.jobs().create("READ-ONLY-1", "normal",
+                order("READ-ONLY-1").file("music/jazz/01-so-what.mp3").json()).orElseThrow();
+        ManagedRouteMBean dispatch = route("job-dispatch");
+        long failedBefore = dispatch.getExchangesFailed();
+        readOnly(true);
+        try {
+            pipeline.sendText("pipeline.jobs", jobId);
+            Awaitility.await("the first failed claim").atMost(Duration.ofSeconds(20))
+                    .until(() -> dispatch.getExchangesFailed() > failedBefore);
+            long first = System.nanoTime();
+            Awaitility.await("two more failed claims").atMost(Duration.ofSeconds(30))
+                    .until(() -> dispatch.getExchangesFailed() >= failedBefore + 3);
+
+            // The jobs queue redelivers after 1 s, then 2 s: no tight loop of four threads.
+            assertThat(Duration.ofNanos(System.nanoTime() - first)).isGreaterThan(Duration.ofMillis(2_500));
+        } finally {
+            readOnly(false);
+        }
+        assertThat(pipeline.awaitJob("READ-ONLY-1", "COMPLETED").attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void withTheBrokerAwayASubmitGetsA503AndConsumersComeBack() throws Exception {
+        brokerLink.cut();
+        long start = System.nanoTime();
+        var refused = pipeline.http("POST", "/api/orders", order("BROKER-AWAY").file("music/jazz/01-so-what.mp3")
+                .json());
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.path("error").asText()).isEqualTo("BROKER_UNAVAILABLE");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+
+        brokerLink.heal();
+        // The test's own client reaches the broker directly; the product's consumers must reconnect by themselves.
+        pipeline.sendText("orders.confirmed", order("BROKER-BACK").file("music/jazz/01-so-what.mp3").json());
+        assertThat(pipeline.awaitJob("BROKER-BACK", "COMPLETED").attempts()).isEqualTo(1);
+        assertThat(pipeline.http("POST", "/api/orders", order("BROKER-BACK-HTTP").file("music/jazz/01-so-what.mp3")
+                .json()).statusCode()).isEqualTo(202);
+        pipeline.awaitJob("BROKER-BACK-HTTP", "COMPLETED");
+    }
+
+    private ManagedRouteMBean route(String routeId) {
+        return pipeline.context().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute(routeId);
+    }
+
+    /** A database that fails fast: as a read-only standby after a failover would, every write is refused. */
+    private void readOnly(boolean readOnly) throws Exception {
+        String name = URI.create(database.url().substring("jdbc:".length())).getPath().substring(1);
+        try (Connection admin = DriverManager.getConnection(database.url(), database.user(), database.password());
+                Statement sql = admin.createStatement()) {
+            sql.execute("SET default_transaction_read_only = off"); // this session itself must still write
+            sql.execute("ALTER DATABASE " + name + " SET default_transaction_read_only = " + readOnly);
+            sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+                    + "' AND pid <> pg_backend_pid()");
+        }
+    }
+}
