@@ -174,6 +174,7 @@ public class UsbMountAllocator {
      */
     private boolean lease(SlotFilesystem stick, JobRun run) {
         MapSqlParameterSource params = new MapSqlParameterSource("mount", stick.slot().toString())
+                .addValue("station", station.id())
                 .addValue("jobId", run.jobId())
                 .addValue("runToken", run.token())
                 .addValue("filesystem", stick.describe());
@@ -199,7 +200,8 @@ public class UsbMountAllocator {
      * staging folders there are removed, and the leases dropped. Only for the run that owns the job.
      */
     public List<Path> takeBackEarlierLeases(JobRun run, String orderId) {
-        MapSqlParameterSource params = new MapSqlParameterSource("jobId", run.jobId()).addValue("runToken", run.token());
+        MapSqlParameterSource params = new MapSqlParameterSource("jobId", run.jobId()).addValue("runToken", run.token())
+                .addValue("station", station.id());
         List<Path> mounts = new ArrayList<>();
         for (Map<String, Object> earlier : jdbc.queryForList(SqlStatements.get("find-earlier-leases-of-job"), params)) {
             Path mount = Path.of((String) earlier.get("mount_path"));

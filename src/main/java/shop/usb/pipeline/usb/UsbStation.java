@@ -104,6 +104,11 @@ public class UsbStation {
         this.deliveredDir = deliveredDir;
     }
 
+    /** The station's id: the instance id, which keys its slots and its slots' leases. */
+    public String id() {
+        return station;
+    }
+
     public Kind kind() {
         return kind;
     }

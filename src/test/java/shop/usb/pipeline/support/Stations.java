@@ -22,7 +22,13 @@ public final class Stations {
 
     /** A station of folder slots; {@code requireMount} as pipeline.usb.require-mount. */
     public static UsbStation station(DataSource dataSource, Kind kind, boolean requireMount, List<Path> slots) {
-        return new UsbStation("test-station", slots.stream().map(UsbStation.Slot::of).toList(), kind,
+        return station("test-station", dataSource, kind, requireMount, slots);
+    }
+
+    /** A station of its own id: two instances may name their slots by the same paths. */
+    public static UsbStation station(String id, DataSource dataSource, Kind kind, boolean requireMount,
+            List<Path> slots) {
+        return new UsbStation(id, slots.stream().map(UsbStation.Slot::of).toList(), kind,
                 new SlotProbe(requireMount), dataSource, new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()),
                 false, slots.get(0).resolveSibling("delivered"), 0.10, false, StickStock.UNKNOWN);
     }
@@ -30,7 +36,12 @@ public final class Stations {
     /** An allocator over folder slots that take one order after the other. */
     public static UsbMountAllocator folders(DataSource dataSource, Duration timeout, boolean requireMount,
             Path... slots) {
-        return new UsbMountAllocator(station(dataSource, Kind.FOLDER, requireMount, List.of(slots)), dataSource, timeout,
-                0, Clock.systemUTC());
+        return folders("test-station", dataSource, timeout, requireMount, slots);
+    }
+
+    public static UsbMountAllocator folders(String stationId, DataSource dataSource, Duration timeout,
+            boolean requireMount, Path... slots) {
+        return new UsbMountAllocator(station(stationId, dataSource, Kind.FOLDER, requireMount, List.of(slots)),
+                dataSource, timeout, 0, Clock.systemUTC());
     }
 }

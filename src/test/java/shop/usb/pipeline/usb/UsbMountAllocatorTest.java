@@ -80,6 +80,18 @@ class UsbMountAllocatorTest {
     }
 
     @Test
+    void twoInstancesWhoseSlotsHaveTheSamePathsDoNotBlockEachOther() throws IOException {
+        // As compose writes them: every instance sees its own sticks at the same path (here one folder).
+        Path slot = Files.createDirectories(root.resolve("usb/slot-1"));
+        UsbMountAllocator first = Stations.folders("pipeline-1", dataSource, Duration.ofMillis(300), false, slot);
+        UsbMountAllocator second = Stations.folders("pipeline-2", dataSource, Duration.ofMillis(300), false, slot);
+
+        first.acquire(processingJob("ORD-1"), 1000, DEMAND);
+
+        assertThat(second.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path()).isEqualTo(slot);
+    }
+
+    @Test
     void leaseOfAJobThatIsNoLongerRunningDoesNotHoldTheMount() throws IOException {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun crashed = processingJob("ORD-1");
