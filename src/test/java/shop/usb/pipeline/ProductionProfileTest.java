@@ -42,7 +42,7 @@ class ProductionProfileTest {
         withoutJolokiaUsers.put("pipeline.usb.mounts", "/usb/slot-1");
         try (DefaultCamelContext context = contextWith(withoutJolokiaUsers)) {
             assertThatThrownBy(() -> PipelineSettings.from(context))
-                    .hasMessageContaining("CAMEL_MANAGEMENT_BASIC_PROPERTIES_FILE");
+                    .hasMessageContaining("PIPELINE_JOLOKIA_USERS_FILE");
             assertThat(context.resolvePropertyPlaceholders("{{camel.management.authentication-enabled}}"))
                     .isEqualTo("true");
         }
@@ -74,7 +74,7 @@ class ProductionProfileTest {
         environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
         environment.put("pipeline.content.dir", "/library");
         environment.put("pipeline.api.token", "from-env");
-        environment.put("camel.management.basic-properties-file", "/run/secrets/jolokia-users.properties");
+        environment.put("pipeline.jolokia.users-file", "/run/secrets/jolokia-users.properties");
         try (DefaultCamelContext context = contextWith(environment)) {
             PipelineSettings settings = PipelineSettings.from(context);
             assertThat(settings.apiTokenForReads()).as("jobs carry customer data").isTrue();

@@ -95,6 +95,26 @@ class ResilienceTest {
     }
 
     @Test
+    void aRunCutOffFromTheDatabaseIsRetriedWithinSecondsAndTheAttemptDoesNotCount() throws Exception {
+        // Every round trip to the database takes a while, so the run is caught mid-way by the cut.
+        databaseLink.delay(200);
+        pipeline.sendText("orders.confirmed", order("CUT-MID-RUN").collection("music/salsa").json());
+        pipeline.awaitJob("CUT-MID-RUN", job -> job.status().equals("PROCESSING"), "be running");
+        databaseLink.cut();
+        Awaitility.await("the run to end without its outcome written").atMost(Duration.ofSeconds(30))
+                .until(() -> route("job-dispatch").getExchangesInflight() == 0);
+        databaseLink.heal();
+
+        // The stalled threshold is five minutes: only this instance's own recovery can be this quick.
+        var job = Awaitility.await("the job to complete after the database is back").atMost(Duration.ofSeconds(30))
+                .ignoreExceptions().until(() -> pipeline.jobs().findByOrderId("CUT-MID-RUN").orElseThrow(),
+                        found -> found.status().equals("COMPLETED"));
+        assertThat(job.attempts()).as("the attempt the outage cut off does not count").isEqualTo(1);
+        assertThat(PipelineRuntime.sha256sumCheck(Path.of(job.usbMount()).resolve("CUT-MID-RUN"))).isZero();
+        assertThat(pipeline.jobs().logs(job.id())).anyMatch(line -> line.message().contains("does not count"));
+    }
+
+    @Test
     void jobDispatchBacksOffWhileTheDatabaseFailsFast() throws Exception {
         String jobId = pipeline.jobs().create("READ-ONLY-1", "normal",
                 order("READ-ONLY-1").file("music/jazz/01-so-what.mp3").json()).orElseThrow();

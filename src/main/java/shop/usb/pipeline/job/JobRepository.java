@@ -303,9 +303,10 @@ public class JobRepository {
      * asked for. False when the run beat meanwhile or another sweeper got there first.
      */
     public boolean recover(RunningJob job, Duration stalledAfter, JobStatus outcome, ErrorCode code, String message,
-            Duration delay) {
+            Duration delay, boolean refundAttempt) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
             boolean recovered = transition(job.id(), outcome, job.run(), "recover-stalled-job", params()
+                    .addValue("refund", refundAttempt ? 1 : 0)
                     .addValue("errorCode", code == null ? null : code.name())
                     .addValue("recoverable", code == null ? null : code.recoverable())
                     .addValue("errorMessage", message)

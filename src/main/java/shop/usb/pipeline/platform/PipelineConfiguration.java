@@ -119,7 +119,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(LiveRuns.BEAN_NAME, liveRuns);
         registry.bind(FollowUps.BEAN_NAME, new FollowUps());
         registry.bind(JobRecovery.BEAN_NAME, new JobRecovery(jobs, liveRuns, settings.retryPolicy(), settings.instanceId(),
-                settings.stalledAfter(), settings.overdueAfter(), settings.queuedOverdueAfter(), metrics, clock));
+                settings.stalledAfter(), settings.overdueAfter(), settings.queuedOverdueAfter(), metrics, clock,
+                station::removeUnrecordedOrder));
         registry.bind(JobRetention.BEAN_NAME, new JobRetention(jobs, settings.retention(),
                 settings.retentionBatchSize(), clock));
         registry.bind(OrderConfirmationValidator.BEAN_NAME, validator);

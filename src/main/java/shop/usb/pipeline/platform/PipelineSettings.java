@@ -70,7 +70,7 @@ public record PipelineSettings(
             // Production takes these from the environment only; an empty one is a deployment error.
             for (String key : List.of("pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
                     "pipeline.db.password", "pipeline.usb.mounts", "pipeline.api.token",
-                    "camel.management.basic-properties-file")) {
+                    "pipeline.jolokia.users-file")) {
                 if (read.optional(key).isEmpty()) {
                     throw new IllegalStateException("Missing required property " + key + " (set "
                             + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')

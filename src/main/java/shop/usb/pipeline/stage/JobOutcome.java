@@ -184,18 +184,23 @@ public class JobOutcome {
      * writes there), its lease is freed (refused for a run that lost its job) and it stops beating.
      */
     private void end(JobContext job) {
-        jobs.writeLogs(job.run());
-        if (job.stick() != null && job.stick().isPresent()) {
-            Path staging = UsbWriter.stagingFolder(job.stick().slot(), job.job().orderId(), job.run().token());
-            try {
-                UsbWriter.deleteRecursively(staging);
-            } catch (IOException e) {
-                LOG.warn("Job {} left its staging folder {}: {}", job.id(), staging, e.toString());
+        try {
+            jobs.writeLogs(job.run());
+            if (job.stick() != null && job.stick().isPresent()) {
+                Path staging = UsbWriter.stagingFolder(job.stick().slot(), job.job().orderId(), job.run().token());
+                try {
+                    UsbWriter.deleteRecursively(staging);
+                } catch (IOException e) {
+                    LOG.warn("Job {} left its staging folder {}: {}", job.id(), staging, e.toString());
+                }
             }
+            mounts.release(job.run());
+        } finally {
+            // Even when the database is away and nothing above could be written: a run that stays "alive"
+            // here would keep beating for its job after the database is back, and nobody would recover it.
+            liveRuns.end(job.run());
+            metrics.jobEnded();
         }
-        mounts.release(job.run());
-        liveRuns.end(job.run());
-        metrics.jobEnded();
     }
 
     private static String describe(JobContext job) {

@@ -104,6 +104,22 @@ public class UsbStation {
         this.deliveredDir = deliveredDir;
     }
 
+    /**
+     * Removes the order folder a run of this instance published on one of its slots but whose
+     * completion was never recorded (the database was away): the order is written again, once.
+     */
+    public void removeUnrecordedOrder(String mount, String orderId) {
+        Path slot = Path.of(mount);
+        if (slots.stream().noneMatch(s -> s.path().equals(slot))) {
+            return;
+        }
+        try {
+            UsbWriter.removeOrderFolder(slot, orderId);
+        } catch (IOException e) {
+            LOG.warn("Could not remove {} of order {} that a run left unrecorded: {}", slot, orderId, e.toString());
+        }
+    }
+
     /** The station's id: the instance id, which keys its slots and its slots' leases. */
     public String id() {
         return station;

@@ -147,7 +147,7 @@ class JobRepositoryTest {
             assertThat(jobs.heartbeat(List.of(run))).isEmpty();
 
             assertThat(jobs.recover(stalled, Duration.ofSeconds(30), JobStatus.RETRYING, ErrorCode.STALLED, "stalled",
-                    Duration.ZERO)).isFalse();
+                    Duration.ZERO, false)).isFalse();
             jobs.confirmOwnership(run);
         }
     }
@@ -181,7 +181,7 @@ class JobRepositoryTest {
                 .filter(job -> job.id().equals(id)).findFirst().orElseThrow();
         assertThat(stalled.run()).isEqualTo(first);
         assertThat(jobs.recover(stalled, Duration.ofSeconds(30), JobStatus.RETRYING, ErrorCode.STALLED, "stalled",
-                Duration.ZERO)).isTrue();
+                Duration.ZERO, false)).isTrue();
         return jobs.claim(JobRun.of(id), "me-again").orElseThrow().run();
     }
 

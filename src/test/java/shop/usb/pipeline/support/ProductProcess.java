@@ -46,18 +46,28 @@ public final class ProductProcess implements AutoCloseable {
      */
     public static ProductProcess start(List<String> jvmOptions, Map<String, String> properties, Path log)
             throws IOException {
+        return start(List.of(), jvmOptions, properties, Map.of(), log);
+    }
+
+    /**
+     * As {@link #start(List, Map, Path)}, run through {@code wrapper} (a command that execs the rest,
+     * such as {@code unshare}) with {@code environment} added to this JVM's.
+     */
+    public static ProductProcess start(List<String> wrapper, List<String> jvmOptions, Map<String, String> properties,
+            Map<String, String> environment, Path log) throws IOException {
         String classpath = productClasspath();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(PipelineApplication.class.getName());
         Files.createDirectories(log.toAbsolutePath().getParent());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ProductProcess product = new ProductProcess(process, Integer.parseInt(properties.get("camel.server.port")));
         product.awaitReady();
         return product;
@@ -119,6 +129,18 @@ public final class ProductProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, as an orchestrator stops it: it stops taking work and finishes or hands back what it runs. */
+    public void terminate(Duration atMost) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("The product did not stop within " + atMost + " of SIGTERM");
+        }
+    }
+
     /** SIGKILL, as a power cut or the OOM killer would end it. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
@@ -138,7 +160,9 @@ public final class ProductProcess implements AutoCloseable {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("The product exited with " + process.exitValue());
                     }
-                    return get("/api/queue").statusCode() == 200;
+                    // /api/health needs no token (the prod profile's reads do) and answers once the routes run.
+                    int status = get("/api/health").statusCode();
+                    return status == 200 || status == 503;
                 });
     }
 }

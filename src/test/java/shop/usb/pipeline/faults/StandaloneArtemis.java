@@ -1,0 +1,110 @@
+package shop.usb.pipeline.faults;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.Connection;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.awaitility.Awaitility;
+
+/**
+ * Artemis 2.44.0 from its distribution (the build copies the archive into target/faults): an instance
+ * made with {@code artemis create}, configured with docker/artemis/broker.xml (its acceptor on this
+ * machine's port) and the accounts compose gives it, run as a process a test may kill.
+ */
+final class StandaloneArtemis implements AutoCloseable {
+
+    static final Path ARCHIVE = Path.of("target", "faults", "apache-artemis-2.44.0-bin.tar.gz");
+    static final Path COMPOSE_BROKER_XML = Path.of("docker", "artemis", "broker.xml");
+
+    private final Path instance;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private StandaloneArtemis(Path instance, int port, Path log) {
+        this.instance = instance;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Unpacks the distribution, creates an instance with these accounts (user to password and role). */
+    static StandaloneArtemis create(Path root, int port, Map<String, String[]> accounts) throws Exception {
+        Files.createDirectories(root);
+        run(root, List.of("tar", "xzf", ARCHIVE.toAbsolutePath().toString(), "-C", root.toString()));
+        Path home = root.resolve("apache-artemis-2.44.0");
+        Path instance = root.resolve("broker");
+        run(root, List.of(home.resolve("bin/artemis").toString(), "create", instance.toString(), "--user", "admin",
+                "--password", "admin", "--role", "amq", "--require-login", "--silent", "--no-web", "--no-autotune",
+                "--host", "127.0.0.1", "--default-port", String.valueOf(port), "--java-options", "-Xmx512m"));
+        String brokerXml = Files.readString(COMPOSE_BROKER_XML).replace("tcp://0.0.0.0:61616", "tcp://127.0.0.1:" + port);
+        if (!brokerXml.contains("127.0.0.1:" + port)) {
+            throw new IllegalStateException("docker/artemis/broker.xml has no acceptor on 0.0.0.0:61616 to move");
+        }
+        Files.writeString(instance.resolve("etc/broker.xml"), brokerXml);
+        // The administrator "artemis create" made (role amq, as the image's ARTEMIS_USER), and the others.
+        StringBuilder users = new StringBuilder("admin = admin\n");
+        StringBuilder roles = new StringBuilder("amq = admin\n");
+        accounts.forEach((user, passwordAndRole) -> {
+            users.append(user).append(" = ").append(passwordAndRole[0]).append('\n');
+            roles.append(passwordAndRole[1]).append(" = ").append(user).append('\n');
+        });
+        Files.writeString(instance.resolve("etc/artemis-users.properties"), users);
+        Files.writeString(instance.resolve("etc/artemis-roles.properties"), roles);
+        return new StandaloneArtemis(instance, port, root.resolve("artemis.log"));
+    }
+
+    int port() {
+        return port;
+    }
+
+    String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    void start() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        process = builder.start();
+        ActiveMQConnectionFactory admin = new ActiveMQConnectionFactory(url(), "admin", "admin");
+        Awaitility.await("Artemis to take connections (its log: " + log + ")").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("Artemis exited:\n" + Files.readString(log));
+                    }
+                    try (Connection connection = admin.createConnection()) {
+                        return true;
+                    }
+                });
+    }
+
+    /** SIGKILL of the broker's JVM (and the script that started it). */
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.onExit().join();
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static void run(Path dir, List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        }
+    }
+}
