@@ -152,7 +152,8 @@ class FaultTopologyTest {
     @Test
     @Order(4)
     void databaseDownForLong() throws Exception {
-        row("PostgreSQL down " + LONG_OUTAGE.toMinutes() + " min", 2, LONG_OUTAGE, database::crash, database::start);
+        String length = LONG_OUTAGE.toSeconds() % 60 == 0 ? LONG_OUTAGE.toMinutes() + " min" : LONG_OUTAGE.toSeconds() + " s";
+        row("PostgreSQL down " + length + ", orders arriving", 2, LONG_OUTAGE, database::crash, database::start);
     }
 
     @Test
