@@ -196,9 +196,12 @@ class FaultTopologyTest {
         Instant healedAt;
         try {
             hold(Duration.ofSeconds(3));
-            breakIt.run();
-            hold(outage);
-            healIt.run();
+            try {
+                breakIt.run();
+                hold(outage);
+            } finally {
+                healIt.run(); // whatever failed, the next row starts on a whole topology
+            }
             healedAt = Instant.now();
             hold(Duration.ofSeconds(3));
         } finally {
