@@ -101,6 +101,8 @@ class FaultTopologyTest {
             instances[i].start();
         }
         producer = new ActiveMQConnectionFactory(broker.url(), "producer", "producer-secret");
+        // A send to a dead broker gives up soon, so the sender keeps its pace through the outage.
+        producer.setCallTimeout(2_000);
     }
 
     @AfterAll
