@@ -178,6 +178,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         // A blocking call (a send, a commit) on a broker that went silent fails after this, instead of
         // hanging its thread (and an HTTP caller, who gets a 503) for the default 30 s.
         broker.setCallTimeout(BROKER_CALL_TIMEOUT_MS);
+        // With a failover URL (ha=true, reconnectAttempts) a call made while the client fails over waits
+        // at most as long too, instead of 30 s (or for ever, while a lone broker stays away).
+        broker.setCallFailoverTimeout(BROKER_CALL_TIMEOUT_MS);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(broker);
         pool.setMaxConnections(settings.brokerMaxConnections());
