@@ -14,6 +14,7 @@
 
   const state = {
     filter: '',
+    search: '',
     firstPage: { jobs: [], nextCursor: null },
     extraPages: [],          // pages appended with "Load more"; never auto-refreshed
     loadingMore: false,
@@ -33,6 +34,7 @@
     empty: document.querySelector('[data-testid="jobs-empty"]'),
     rowCount: document.querySelector('[data-testid="row-count"]'),
     filter: document.querySelector('[data-testid="status-filter"]'),
+    search: document.querySelector('[data-testid="search"]'),
     loadMore: document.querySelector('[data-testid="load-more"]'),
     message: document.querySelector('[data-testid="message"]'),
     messageBar: document.querySelector('.message-bar'),
@@ -453,7 +455,8 @@
       }
     });
     el.empty.hidden = jobs.length > 0;
-    setText(el.empty, state.filter ? 'No ' + state.filter + ' jobs.' : 'No jobs.');
+    setText(el.empty, (state.filter ? 'No ' + state.filter + ' jobs' : 'No jobs')
+        + (state.search ? ' match "' + state.search + '".' : '.'));
     setText(el.rowCount, jobs.length + (jobs.length === 1 ? ' job shown' : ' jobs shown'));
     el.loadMore.hidden = !currentCursor();
   }
@@ -474,10 +477,19 @@
     renderQueue(result.body || {});
   }
 
+  /** The list's filters as query parameters; a stale answer is one asked with other filters. */
+  function listQuery() {
+    return { status: state.filter, q: state.search };
+  }
+
+  function sameQuery(asked) {
+    return asked.status === state.filter && asked.q === state.search;
+  }
+
   async function refreshFirstPage() {
-    const filter = state.filter;
-    const result = await request('GET', 'api/jobs', { status: filter, limit: PAGE_SIZE });
-    if (filter !== state.filter) return; // the filter changed while waiting; a new refresh is queued
+    const asked = listQuery();
+    const result = await request('GET', 'api/jobs', Object.assign({ limit: PAGE_SIZE }, asked));
+    if (!sameQuery(asked)) return; // the filters changed while waiting; a new refresh is queued
     state.firstPage = normalizePage(result.body);
     renderJobs();
   }
@@ -485,13 +497,13 @@
   async function loadMore() {
     const cursor = currentCursor();
     if (!cursor || state.loadingMore) return;
-    const filter = state.filter;
+    const asked = listQuery();
     state.loadingMore = true;
     el.loadMore.disabled = true;
     setText(el.loadMore, 'Loading…');
     try {
-      const result = await request('GET', 'api/jobs', { status: filter, limit: PAGE_SIZE, cursor: cursor });
-      if (filter !== state.filter) return;
+      const result = await request('GET', 'api/jobs', Object.assign({ limit: PAGE_SIZE, cursor: cursor }, asked));
+      if (!sameQuery(asked)) return;
       state.extraPages.push(normalizePage(result.body));
       renderJobs();
     } catch (error) {
@@ -867,12 +879,25 @@
 
   function onFilterChange() {
     state.filter = el.filter.value;
+    state.search = el.search.value.trim();
     const url = new URL(window.location.href);
     if (state.filter) url.searchParams.set('status', state.filter);
     else url.searchParams.delete('status');
+    if (state.search) url.searchParams.set('q', state.search);
+    else url.searchParams.delete('q');
     window.history.replaceState(null, '', url.toString());
     clearJobs();
     refreshNow();
+  }
+
+  let searchTimer = null;
+
+  /** Searches once typing pauses, not at every key. */
+  function onSearchInput() {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () {
+      if (el.search.value.trim() !== state.search) onFilterChange();
+    }, 300);
   }
 
   function onTokenInput() {
@@ -881,11 +906,14 @@
   }
 
   function initFilterFromUrl() {
-    const wanted = new URL(window.location.href).searchParams.get('status');
+    const params = new URL(window.location.href).searchParams;
+    const wanted = params.get('status');
     if (wanted && STATUSES.includes(wanted.toUpperCase())) {
       el.filter.value = wanted.toUpperCase();
       state.filter = el.filter.value;
     }
+    el.search.value = (params.get('q') || '').slice(0, 255);
+    state.search = el.search.value.trim();
   }
 
   function init() {
@@ -898,6 +926,8 @@
     el.tokenForm.addEventListener('submit', function (event) { event.preventDefault(); });
     el.messageClose.addEventListener('click', clearMessage);
     el.filter.addEventListener('change', onFilterChange);
+    el.search.addEventListener('input', onSearchInput);
+    el.search.addEventListener('search', onFilterChange);
     el.tbody.addEventListener('click', onActionClick);
     el.slots.addEventListener('click', onSlotClick);
     el.tbody.addEventListener('click', onRowClick);

@@ -118,7 +118,7 @@ abstract class FailureSemanticsTest {
         Files.createDirectories(stick);
         try {
             String orderId = PipelineEndToEndTest.newOrderId();
-            String id = pipeline.jobs().create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3")
+            String id = pipeline.jobs().create(orderId, "normal", null, order(orderId).file("music/jazz/01-so-what.mp3")
                     .json()).orElseThrow();
             new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET status = 'RETRYING',"
                     + " next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '3' SECOND WHERE id = ?", id);
@@ -140,10 +140,10 @@ abstract class FailureSemanticsTest {
     @Test
     void cancelAskedForOnAnotherInstanceWinsOverARetry() {
         String orderId = PipelineEndToEndTest.newOrderId();
-        String id = pipeline.jobs().create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3").json())
+        String id = pipeline.jobs().create(orderId, "normal", null, order(orderId).file("music/jazz/01-so-what.mp3").json())
                 .orElseThrow();
         ClaimedJob running = pipeline.jobs().claim(JobRun.of(id), "another-instance").orElseThrow();
-        assertThat(pipeline.jobs().cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
+        assertThat(pipeline.jobs().cancel(id, "operator")).isEqualTo(CancelOutcome.REQUESTED);
         Exchange failedRun = new DefaultExchange(pipeline.context());
         failedRun.setProperty(JobContext.PROPERTY, new JobContext(running,
                 pipeline.context().getRegistry().lookupByNameAndType(PipelineMetrics.BEAN_NAME, PipelineMetrics.class)));

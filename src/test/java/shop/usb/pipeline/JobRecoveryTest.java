@@ -110,7 +110,7 @@ abstract class JobRecoveryTest {
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
     private String runningElsewhere(String orderId, String owner) {
         JobRepository jobs = pipeline.jobs();
-        String id = jobs.create(orderId, "normal", order(orderId).file("music/jazz/01-so-what.mp3").json())
+        String id = jobs.create(orderId, "normal", null, order(orderId).file("music/jazz/01-so-what.mp3").json())
                 .orElseThrow();
         assertThat(jobs.claim(JobRun.of(id), owner)).isPresent();
         new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET heartbeat_at = ? WHERE id = ?",

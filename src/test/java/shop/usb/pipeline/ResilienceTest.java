@@ -120,7 +120,7 @@ class ResilienceTest {
 
     @Test
     void jobDispatchBacksOffWhileTheDatabaseFailsFast() throws Exception {
-        String jobId = pipeline.jobs().create("READ-ONLY-1", "normal",
+        String jobId = pipeline.jobs().create("READ-ONLY-1", "normal", null,
                 order("READ-ONLY-1").file("music/jazz/01-so-what.mp3").json()).orElseThrow();
         ManagedRouteMBean dispatch = route("job-dispatch");
         long failedBefore = dispatch.getExchangesFailed();

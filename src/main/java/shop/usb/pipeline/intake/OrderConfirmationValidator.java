@@ -61,6 +61,19 @@ public class OrderConfirmationValidator {
         return priority == null ? Priority.NORMAL : priority;
     }
 
+    /**
+     * The customer's name as search matches it (lower-cased, at most 200 characters), or null: read
+     * before validation, so anything but a text is no name.
+     */
+    public static String customerKey(JsonNode root) {
+        JsonNode name = root == null ? null : root.path("customer").path("name");
+        if (name == null || !name.isTextual() || name.asText().isBlank()) {
+            return null;
+        }
+        String key = name.asText().strip().toLowerCase(java.util.Locale.ROOT);
+        return key.length() > 200 ? key.substring(0, 200) : key;
+    }
+
     public OrderConfirmation validate(String json) {
         return validate(parse(json));
     }

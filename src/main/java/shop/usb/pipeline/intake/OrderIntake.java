@@ -61,7 +61,7 @@ public class OrderIntake {
         String orderId = OrderConfirmationValidator.usableOrderId(root).orElseThrow(() -> new JobFailure(
                 ErrorCode.MISSING_ORDER_ID, "orderId: missing, or not matching [A-Za-z0-9._-]{1,64}"));
         String priority = OrderConfirmationValidator.priorityOrDefault(root).label();
-        Optional<String> created = jobs.create(orderId, priority, text);
+        Optional<String> created = jobs.create(orderId, priority, OrderConfirmationValidator.customerKey(root), text);
         created.ifPresent(id -> metrics.jobCreated());
         exchange.getMessage().setBody(created.orElseGet(() -> waitingJobOf(orderId)));
         exchange.getMessage().setHeader(FollowUps.JMS_PRIORITY, FollowUps.jmsPriority(priority));

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,8 +53,11 @@ public class JobRepository {
         this.logBuffer = new JobLogBuffer(logDelay, clock);
     }
 
-    /** Records a QUEUED job for the order; empty when the order already has a job. */
-    public Optional<String> create(String orderId, String priority, String orderJson) {
+    /**
+     * Records a QUEUED job for the order, with its customer's name as search matches it (may be null);
+     * empty when the order already has a job.
+     */
+    public Optional<String> create(String orderId, String priority, String customerKey, String orderJson) {
         String id = UUID.randomUUID().toString();
         try {
             transaction.executeWithoutResult(status -> {
@@ -66,6 +70,7 @@ public class JobRepository {
                         .addValue("status", JobStatus.QUEUED.name())
                         .addValue("stage", Stage.INTAKE.label())
                         .addValue("priority", priority)
+                        .addValue("customerKey", customerKey)
                         .addValue("orderJson", orderJson));
                 insertLog(id, "INFO", Stage.INTAKE, "Order " + orderId + " received", null);
             });
@@ -248,15 +253,19 @@ public class JobRepository {
 
     public enum CancelOutcome { CANCELLED, REQUESTED, ALREADY_FINAL, NOT_FOUND }
 
-    /** A waiting job is cancelled at once; a running one is asked to stop at its next checkpoint. */
-    public CancelOutcome cancel(String id) {
+    /**
+     * A waiting job is cancelled at once; a running one is asked to stop at its next checkpoint. The
+     * job's log names the operator ({@code actor}: a token's name or "loopback").
+     */
+    public CancelOutcome cancel(String id, String actor) {
         return transaction.execute(status -> {
             if (transition(id, JobStatus.CANCELLED, null, "cancel-waiting-job", params())) {
-                insertLog(id, "INFO", Stage.INTAKE, "Cancelled by an operator before it ran", null);
+                insertLog(id, "INFO", Stage.INTAKE, "Cancelled by " + actor + " before it ran", null);
                 return CancelOutcome.CANCELLED;
             }
             if (jdbc.update(SqlStatements.get("request-job-cancel"), params().addValue("id", id)) == 1) {
-                insertLog(id, "INFO", Stage.INTAKE, "Cancel requested; stopping at the next checkpoint", null);
+                insertLog(id, "INFO", Stage.INTAKE, "Cancel requested by " + actor + "; stopping at the next checkpoint",
+                        null);
                 return CancelOutcome.REQUESTED;
             }
             return findById(id).isPresent() ? CancelOutcome.ALREADY_FINAL : CancelOutcome.NOT_FOUND;
@@ -269,8 +278,11 @@ public class JobRepository {
                 ownedTransition(run, JobStatus.CANCELLED, "cancel-running-job", params()));
     }
 
-    /** A FAILED or CANCELLED job is queued again with a fresh attempt budget; false when it is in another status. */
-    public boolean requeue(String id) {
+    /**
+     * A FAILED or CANCELLED job is queued again by {@code actor} with a fresh attempt budget; false when
+     * it is in another status.
+     */
+    public boolean requeue(String id, String actor) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
             int attempts = findById(id).map(JobView::attempts).orElse(0);
             if (!transition(id, JobStatus.QUEUED, EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED), null,
@@ -278,7 +290,7 @@ public class JobRepository {
                     .addValue("stage", Stage.INTAKE.label()))) {
                 return false;
             }
-            insertLog(id, "INFO", Stage.INTAKE, "Queued again by an operator after " + attempts + " attempts", null);
+            insertLog(id, "INFO", Stage.INTAKE, "Queued again by " + actor + " after " + attempts + " attempts", null);
             return true;
         }));
     }
@@ -374,7 +386,13 @@ public class JobRepository {
                 .addValue("orderId", query.orderId())
                 .addValue("status", query.status() == null ? null : query.status().name())
                 .addValue("priority", query.priority())
+                .addValue("errorCode", query.errorCode())
                 .addValue("stick", query.stick())
+                .addValue("text", query.text())
+                .addValue("textPrefix", likePattern(query.text(), "", "%"))
+                .addValue("textLowerPrefix", likePattern(lower(query.text()), "", "%"))
+                .addValue("textLowerInside", likePattern(lower(query.text()), "%", "%"))
+                .addValue("textUpper", query.text() == null ? null : query.text().toUpperCase(Locale.ROOT))
                 .addValue("createdFrom", query.createdFrom() == null ? null : utc(query.createdFrom()))
                 .addValue("createdTo", query.createdTo() == null ? null : utc(query.createdTo()))
                 .addValue("cursorAt", after == null ? null : utc(after.createdAt()))
@@ -390,7 +408,7 @@ public class JobRepository {
 
     /** Jobs of one order, newest first. */
     public List<JobView> findAll(String orderId, int limit) {
-        return find(new JobQuery(orderId, null, null, null, null, null, null, limit)).jobs();
+        return find(new JobQuery(orderId, null, null, null, null, null, null, null, null, limit)).jobs();
     }
 
     public StatusSummary statusSummary() {
@@ -583,6 +601,18 @@ public class JobRepository {
     private static String iso(ResultSet rs, String column) throws SQLException {
         Instant value = instant(rs, column);
         return value == null ? null : value.toString();
+    }
+
+    /** A LIKE pattern matching {@code text} literally (its % and _ escaped) between these wildcards. */
+    private static String likePattern(String text, String before, String after) {
+        if (text == null) {
+            return null;
+        }
+        return before + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + after;
+    }
+
+    private static String lower(String text) {
+        return text == null ? null : text.toLowerCase(Locale.ROOT);
     }
 
     private static OffsetDateTime utc(Instant instant) {

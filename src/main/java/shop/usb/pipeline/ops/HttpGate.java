@@ -3,8 +3,6 @@ package shop.usb.pipeline.ops;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,11 +24,13 @@ import io.vertx.ext.web.RoutingContext;
  * <li>The Host header must name this server (pipeline.http.allowed-hosts): a rebound DNS name cannot
  * make a page on another site same-origin with the API.</li>
  * <li>A request to /api from another site (Sec-Fetch-Site, Origin) is refused.</li>
- * <li>A request that changes something needs the bearer token (pipeline.api.token); without a token it
+ * <li>A request that changes something needs a bearer token (pipeline.api.token, pipeline.api.tokens); without one it
  * must come from this machine and carry X-Requested-By, which a page on another origin can only send
  * after a CORS preflight that this server never grants.</li>
  * <li>With pipeline.api.token-for-reads, reads of /api need the token too (not /api/health, which holds
  * no customer data).</li>
+ * <li>An admitted /api request carries {@value #ACTOR_HEADER}, set here and nowhere else (a client's own
+ * is replaced): the name of its valid token, else "loopback" or "anonymous". The audit trail records it.</li>
  * <li>Every answer carries only the headers the product sets, plus a Content-Security-Policy, nosniff
  * and no-referrer: nothing from the request (query parameters, headers) becomes a response header.</li>
  * </ul>
@@ -39,6 +39,8 @@ public class HttpGate implements Handler<RoutingContext> {
 
     /** The header the dashboard sends with every change; its value is not checked, its presence is. */
     public static final String INTENT_HEADER = "X-Requested-By";
+    /** Who the request acts as, for the audit trail. */
+    public static final String ACTOR_HEADER = "X-Pipeline-Actor";
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
             + " img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final String BEARER = "Bearer ";
@@ -52,12 +54,12 @@ public class HttpGate implements Handler<RoutingContext> {
             "referrer-policy", "x-frame-options", "retry-after");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final byte[] token;
+    private final ApiTokens tokens;
     private final boolean tokenForReads;
     private final Set<String> allowedHosts;
 
-    public HttpGate(String token, boolean tokenForReads, List<String> allowedHosts) {
-        this.token = token == null ? new byte[0] : token.getBytes(StandardCharsets.UTF_8);
+    public HttpGate(ApiTokens tokens, boolean tokenForReads, List<String> allowedHosts) {
+        this.tokens = tokens;
         this.tokenForReads = tokenForReads;
         this.allowedHosts = Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
     }
@@ -82,6 +84,9 @@ public class HttpGate implements Handler<RoutingContext> {
         headers.set("Referrer-Policy", "no-referrer");
         Refusal refusal = refusalOf(request, path);
         if (refusal == null) {
+            if (api) {
+                request.headers().set(ACTOR_HEADER, actor(request));
+            }
             context.next();
             return;
         }
@@ -110,12 +115,13 @@ public class HttpGate implements Handler<RoutingContext> {
         if (!changes && (!tokenForReads || OPEN_READS.contains(path))) {
             return null;
         }
-        if (token.length > 0) {
+        if (!tokens.isEmpty()) {
             return bearerRefusal(request.getHeader("Authorization"));
         }
         if (!fromLoopback(request.remoteAddress())) {
             return new Refusal(403, "FORBIDDEN",
-                    "Without pipeline.api.token only requests from this machine may change jobs");
+                    "Without an API token (pipeline.api.token, pipeline.api.tokens) only requests from this machine"
+                            + " may change jobs");
         }
         if (isBlank(request.getHeader(INTENT_HEADER))) {
             return new Refusal(403, "INTENT_HEADER_MISSING", "A request that changes something carries the header "
@@ -128,9 +134,25 @@ public class HttpGate implements Handler<RoutingContext> {
         if (authorization == null || !authorization.startsWith(BEARER)) {
             return new Refusal(401, "UNAUTHORIZED", "This request needs 'Authorization: Bearer <token>'");
         }
-        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(token, presented) ? null
+        return tokenName(authorization) != null ? null
                 : new Refusal(401, "UNAUTHORIZED", "The bearer token is not valid");
+    }
+
+    /** The name of the valid token the request presents, or null. */
+    private String tokenName(String authorization) {
+        if (authorization == null || !authorization.startsWith(BEARER)) {
+            return null;
+        }
+        return tokens.nameOf(authorization.substring(BEARER.length()).trim()).orElse(null);
+    }
+
+    /** Who an admitted request acts as: its token's name, else where it comes from. */
+    private String actor(HttpServerRequest request) {
+        String name = tokenName(request.getHeader("Authorization"));
+        if (name != null) {
+            return name;
+        }
+        return fromLoopback(request.remoteAddress()) ? "loopback" : "anonymous";
     }
 
     /** Why the request comes from a page on another origin, or null: judged by Sec-Fetch-Site, then Origin. */

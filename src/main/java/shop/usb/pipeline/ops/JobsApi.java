@@ -39,34 +39,30 @@ public class JobsApi {
 
     private final JobRepository jobs;
     private final LiveRuns liveRuns;
+    private final AuditTrail audit;
     private final PipelineMetrics metrics;
     private final Duration stalledAfter;
     private final Clock clock;
 
-    public JobsApi(JobRepository jobs, LiveRuns liveRuns, PipelineMetrics metrics, Duration stalledAfter,
-            Clock clock) {
+    public JobsApi(JobRepository jobs, LiveRuns liveRuns, AuditTrail audit, PipelineMetrics metrics,
+            Duration stalledAfter, Clock clock) {
         this.jobs = jobs;
         this.liveRuns = liveRuns;
+        this.audit = audit;
         this.metrics = metrics;
         this.stalledAfter = stalledAfter;
         this.clock = clock;
     }
 
-    /** GET /api/jobs: newest first, filtered, a page at a time. */
+    /** GET /api/jobs: newest first, filtered and searched ({@code q}), a page at a time. */
     public JobPage list(@Header("orderId") String orderId, @Header("status") String status,
-            @Header("priority") String priority, @Header("stick") String stick, @Header("from") String from,
-            @Header("to") String to, @Header("cursor") String cursor, @Header("limit") String limit) {
-        return jobs.find(new JobQuery(blankToNull(orderId), status(status), priority(priority), stick(stick),
-                time("from", from), time("to", to), cursor(cursor), limit(limit)));
-    }
-
-    /** A stick's id (filesystem UUID or device) or USB serial, as the job's delivery record holds it. */
-    private static String stick(String value) {
-        String stick = blankToNull(value);
-        if (stick != null && stick.length() > 255) {
-            throw ApiProblem.badRequest("stick", "a stick id or serial has at most 255 characters");
-        }
-        return stick;
+            @Header("priority") String priority, @Header("errorCode") String errorCode, @Header("stick") String stick,
+            @Header("q") String q, @Header("from") String from, @Header("to") String to,
+            @Header("cursor") String cursor, @Header("limit") String limit) {
+        return jobs.find(new JobQuery(blankToNull(orderId), status(status), priority(priority),
+                ApiQueries.text("errorCode", errorCode, 64), ApiQueries.text("stick", stick, 255),
+                ApiQueries.text("q", q == null ? null : q.strip(), 255), time("from", from), time("to", to),
+                cursor(cursor), ApiQueries.limit(limit, DEFAULT_LIMIT, MAX_LIMIT)));
     }
 
     public JobView get(@Header("id") String id) {
@@ -79,32 +75,35 @@ public class JobsApi {
     }
 
     /** POST /api/jobs/{id}/cancel: 200 when cancelled, 202 when a running job was asked to stop, else 409/404. */
-    public JobView cancel(@Header("id") String id, Exchange exchange) {
-        switch (jobs.cancel(id)) {
-            case CANCELLED -> {
-                metrics.jobCancelled();
-                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+    public JobView cancel(@Header("id") String id, @Header(HttpGate.ACTOR_HEADER) String actor, Exchange exchange) {
+        JobRepository.CancelOutcome outcome = audit.record(actor, "job.cancel", id, () -> {
+            JobRepository.CancelOutcome cancel = jobs.cancel(id, actor);
+            switch (cancel) {
+                case CANCELLED -> metrics.jobCancelled();
+                case REQUESTED -> liveRuns.requestCancel(id);
+                case ALREADY_FINAL -> throw new ApiProblem(409, "CONFLICT",
+                        "Job " + id + " is " + get(id).status() + " and cannot be cancelled", List.of());
+                case NOT_FOUND -> throw ApiProblem.notFound("Job " + id);
             }
-            case REQUESTED -> {
-                liveRuns.requestCancel(id);
-                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-            }
-            case ALREADY_FINAL -> throw new ApiProblem(409, "CONFLICT",
-                    "Job " + id + " is " + get(id).status() + " and cannot be cancelled", List.of());
-            case NOT_FOUND -> throw ApiProblem.notFound("Job " + id);
-        }
+            return cancel;
+        }, Enum::name);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE,
+                outcome == JobRepository.CancelOutcome.CANCELLED ? 200 : 202);
         return get(id);
     }
 
     /** POST /api/jobs/{id}/retry: a FAILED or CANCELLED job is queued again; the follow-up sends its job message. */
-    public FollowUp retry(@Header("id") String id, Exchange exchange) {
-        JobView job = get(id);
-        if (!jobs.requeue(id)) {
-            throw new ApiProblem(409, "CONFLICT", "Job " + id + " is " + job.status()
-                    + "; only FAILED or CANCELLED jobs can be retried", List.of());
-        }
+    public FollowUp retry(@Header("id") String id, @Header(HttpGate.ACTOR_HEADER) String actor, Exchange exchange) {
+        FollowUp followUp = audit.record(actor, "job.retry", id, () -> {
+            JobView job = get(id);
+            if (!jobs.requeue(id, actor)) {
+                throw new ApiProblem(409, "CONFLICT", "Job " + id + " is " + job.status()
+                        + "; only FAILED or CANCELLED jobs can be retried", List.of());
+            }
+            return FollowUp.run(id, null, job.priority());
+        }, queued -> "QUEUED");
         exchange.setProperty(JOB_ID, id);
-        return FollowUp.run(id, null, job.priority());
+        return followUp;
     }
 
     /** The job a mutating request acted on, as it is now. */
@@ -232,20 +231,5 @@ public class JobsApi {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("status", "must be one of " + List.of(JobStatus.values()));
         }
-    }
-
-    private static int limit(String value) {
-        if (blankToNull(value) == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiProblem.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT);
     }
 }

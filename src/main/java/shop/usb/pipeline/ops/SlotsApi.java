@@ -13,9 +13,11 @@ public class SlotsApi {
     public static final String BEAN_NAME = "slotsApi";
 
     private final UsbStation station;
+    private final AuditTrail audit;
 
-    public SlotsApi(UsbStation station) {
+    public SlotsApi(UsbStation station, AuditTrail audit) {
         this.station = station;
+        this.audit = audit;
     }
 
     /** GET /api/slots */
@@ -24,16 +26,19 @@ public class SlotsApi {
     }
 
     /** POST /api/slots/{slot}/release: 200 with the slot; 409 while it writes; 404 for an unknown slot. */
-    public SlotView release(@Header("slot") String slot, Exchange exchange) {
+    public SlotView release(@Header("slot") String slot, @Header(HttpGate.ACTOR_HEADER) String actor,
+            Exchange exchange) {
         exchange.getMessage().getHeaders().clear();
-        try {
-            SlotView released = station.release(slot);
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-            return released;
-        } catch (UsbStation.UnknownSlotException unknown) {
-            throw ApiProblem.notFound("Slot '" + slot + "'");
-        } catch (UsbStation.SlotBusyException busy) {
-            throw new ApiProblem(409, "CONFLICT", busy.getMessage(), List.of());
-        }
+        SlotView released = audit.record(actor, "slot.release", slot, () -> {
+            try {
+                return station.release(slot);
+            } catch (UsbStation.UnknownSlotException unknown) {
+                throw ApiProblem.notFound("Slot '" + slot + "'");
+            } catch (UsbStation.SlotBusyException busy) {
+                throw new ApiProblem(409, "CONFLICT", busy.getMessage(), List.of());
+            }
+        }, view -> "RELEASED");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        return released;
     }
 }

@@ -32,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import shop.usb.pipeline.job.JobRetention;
 import shop.usb.pipeline.ops.ApiErrors;
+import shop.usb.pipeline.ops.AuditTrail;
 import shop.usb.pipeline.ops.ApiServerSetup;
 import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.health.PartHealthCheck;
@@ -96,6 +97,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 .builder().maxNestingDepth(MAX_JSON_DEPTH).maxStringLength((int) settings.intakeMaxBytes()).build())
                 .build()).build();
         JobRepository jobs = new JobRepository(dataSource, settings.progressInterval(), clock);
+        AuditTrail audit = new AuditTrail(dataSource, settings.auditRetention(), settings.retentionBatchSize(), clock);
+        registry.bind(AuditTrail.BEAN_NAME, audit);
         PipelineMetrics metrics = new PipelineMetrics(meterRegistry(registry), new CachedStatusCounts(jobs, clock),
                 settings.usbMounts(), clock);
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);
@@ -109,7 +112,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.dataDir().resolve("delivered"), settings.usbSizeTolerance(), settings.usbAllowLarger(),
                 settings.usbStock());
         registry.bind(UsbStation.BEAN_NAME, station);
-        registry.bind(SlotsApi.BEAN_NAME, new SlotsApi(station));
+        registry.bind(SlotsApi.BEAN_NAME, new SlotsApi(station, audit));
         UsbMountAllocator mounts = new UsbMountAllocator(station, dataSource, settings.allocationTimeout(),
                 settings.usbReserveBytes(), clock);
         LiveRuns liveRuns = new LiveRuns(jobs, context, settings.stalledAfter());
@@ -139,7 +142,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(VerifyStage.BEAN_NAME,
                 new VerifyStage(jobs, new UsbVerifier(), new StickLabeler(settings.usbSetLabel()), liveRuns, settings.progressInterval(), clock));
         registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, station, new StickEjector(settings.usbEject()), liveRuns, settings.retryPolicy(), metrics, clock));
-        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, metrics, settings.stalledAfter(), clock));
+        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, audit, metrics, settings.stalledAfter(), clock));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
 
         PipelineHealth health = new PipelineHealth(jobs, dataSource, brokerConnections, mounts, settings.health(),
@@ -152,7 +155,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         // The verdict (success rate, stalled jobs, backlog) is no readiness check: a burst of bad orders
         // must not take healthy instances out of the load balancer. It shows in /api/health and metrics.
         metrics.watchVerdict(() -> health.evaluate().status());
-        context.addStartupListener(new ApiServerSetup(new HttpGate(settings.apiToken(), settings.apiTokenForReads(),
+        context.addStartupListener(new ApiServerSetup(new HttpGate(settings.apiTokens(), settings.apiTokenForReads(),
                 settings.allowedHosts())));
     }
 

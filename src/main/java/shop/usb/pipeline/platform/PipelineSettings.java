@@ -11,6 +11,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 import shop.usb.pipeline.intake.OrderLimits;
 import shop.usb.pipeline.job.RetryPolicy;
+import shop.usb.pipeline.ops.ApiTokens;
 import shop.usb.pipeline.ops.health.HealthThresholds;
 import shop.usb.pipeline.usb.StickStock;
 import shop.usb.pipeline.usb.UsbStation;
@@ -53,11 +54,12 @@ public record PipelineSettings(
         Duration stalledAfter,
         Duration overdueAfter,
         Duration queuedOverdueAfter,
-        String apiToken,
+        ApiTokens apiTokens,
         boolean apiTokenForReads,
         List<String> allowedHosts,
         Duration retention,
         int retentionBatchSize,
+        Duration auditRetention,
         HealthThresholds health) {
 
     public static final String BEAN_NAME = "pipelineSettings";
@@ -68,14 +70,20 @@ public record PipelineSettings(
         Reader read = new Reader(properties);
         if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
             // Production takes these from the environment only; an empty one is a deployment error.
+            List<String> missing = new java.util.ArrayList<>();
             for (String key : List.of("pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
-                    "pipeline.db.password", "pipeline.usb.mounts", "pipeline.api.token",
-                    "pipeline.jolokia.users-file")) {
+                    "pipeline.db.password", "pipeline.usb.mounts", "pipeline.jolokia.users-file")) {
                 if (read.optional(key).isEmpty()) {
-                    throw new IllegalStateException("Missing required property " + key + " (set "
-                            + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
-                            + " in the environment)");
+                    missing.add(key + " (set " + environmentName(key) + ")");
                 }
+            }
+            if (read.optional("pipeline.api.token").isEmpty() && read.optional("pipeline.api.tokens").isEmpty()) {
+                missing.add("pipeline.api.token or pipeline.api.tokens (set " + environmentName("pipeline.api.token")
+                        + " or " + environmentName("pipeline.api.tokens") + ")");
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("Missing required properties, which the prod profile takes from the"
+                        + " environment: " + String.join(", ", missing));
             }
         }
         Path dataDir = Path.of(read.required("pipeline.data.dir")).toAbsolutePath().normalize();
@@ -137,12 +145,13 @@ public record PipelineSettings(
                 read.duration("pipeline.stalled.after"),
                 read.duration("pipeline.dispatch.overdue-after"),
                 read.duration("pipeline.dispatch.queued-overdue-after"),
-                read.optional("pipeline.api.token"),
+                ApiTokens.parse(read.optional("pipeline.api.token"), read.optional("pipeline.api.tokens")),
                 Boolean.parseBoolean(read.required("pipeline.api.token-for-reads")),
                 Arrays.stream(read.required("pipeline.http.allowed-hosts").split(",")).map(String::trim)
                         .filter(s -> !s.isEmpty()).toList(),
                 read.duration("pipeline.retention"),
                 Integer.parseInt(read.required("pipeline.retention.batch-size")),
+                read.duration("pipeline.audit.retention"),
                 new HealthThresholds(
                         Double.parseDouble(read.required("pipeline.health.success-rate.degraded-below")),
                         Double.parseDouble(read.required("pipeline.health.success-rate.unhealthy-below")),
@@ -151,6 +160,10 @@ public record PipelineSettings(
                         Long.parseLong(read.required("pipeline.health.backlog.degraded-above")),
                         read.duration("pipeline.health.oldest-queued.degraded-after"),
                         read.duration("pipeline.stalled.after")));
+    }
+
+    private static String environmentName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** A slot is named by the last element of its path (slot-1): two alike could not be told apart. */

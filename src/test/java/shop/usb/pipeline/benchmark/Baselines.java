@@ -118,7 +118,7 @@ final class Baselines {
     }
 
     private static void runJob(JobRepository jobs, UsbMountAllocator mounts, String orderId) {
-        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
+        String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         JobRun run = jobs.claim(JobRun.of(id), "baseline").orElseThrow().run();
         jobs.enterStage(run, Stage.VALIDATE, "Validating");
         jobs.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");

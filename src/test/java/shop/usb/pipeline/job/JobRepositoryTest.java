@@ -40,11 +40,11 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void secondJobForSameOrderIsRefused(TestDatabase database) {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
 
-            assertThat(jobs.create("ORD-1", "normal", "{}")).isPresent();
-            assertThat(jobs.create("ORD-1", "high", "{}")).isEmpty();
+            assertThat(jobs.create("ORD-1", "normal", null, "{}")).isPresent();
+            assertThat(jobs.create("ORD-1", "high", null, "{}")).isEmpty();
             assertThat(jobs.findAll("ORD-1", 10)).hasSize(1);
         }
     }
@@ -52,10 +52,10 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void aQueuedJobWhoseJobMessageWasLostIsOverdueOnceQueuedLongEnough(TestDatabase database) {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-            String lost = jobs.create("ORD-LOST-MESSAGE", "high", "{}").orElseThrow();
-            String fresh = jobs.create("ORD-FRESH", "normal", "{}").orElseThrow();
+            String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
+            String fresh = jobs.create("ORD-FRESH", "normal", null, "{}").orElseThrow();
             new org.springframework.jdbc.core.JdbcTemplate(dataSource).update(
                     "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE WHERE id = ?", lost);
 
@@ -70,9 +70,9 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void illegalTransitionsAreRefused(TestDatabase database) {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-            String id = jobs.create("ORD-2", "normal", "{}").orElseThrow();
+            String id = jobs.create("ORD-2", "normal", null, "{}").orElseThrow();
 
             assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", DELIVERY))
                     .isInstanceOf(RunSupersededException.class);
@@ -93,7 +93,7 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void runThatLostItsJobCanChangeNothing(TestDatabase database) throws Exception {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             UsbMountAllocator mounts = Stations.folders(dataSource, Duration.ofMillis(200), false,
                     Files.createDirectories(folder.resolve("m")));
@@ -138,7 +138,7 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void runThatBeatsAfterBeingFoundStalledIsNotRecovered(TestDatabase database) {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             JobRun run = running(jobs, "ORD-6");
             heartbeatAgo(dataSource, run.jobId(), Duration.ofMinutes(1));
@@ -155,7 +155,7 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait(TestDatabase database) {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             JobRun run = running(jobs, "ORD-7");
             String id = run.jobId();
@@ -188,7 +188,7 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder(TestDatabase database) {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
             JobRun run = validating(jobs, "ORD-3");
             jobs.log(run, "WARN", Stage.VALIDATE, "A note");
@@ -207,10 +207,10 @@ class JobRepositoryTest {
     @ParameterizedTest
     @MethodSource("databases")
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines(TestDatabase database) {
-        try (HikariDataSource dataSource = open(database)) {
+        try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
             JobRun run = validating(jobs, "ORD-4");
-            assertThat(jobs.cancel(run.jobId())).isEqualTo(JobRepository.CancelOutcome.REQUESTED);
+            assertThat(jobs.cancel(run.jobId(), "operator")).isEqualTo(JobRepository.CancelOutcome.REQUESTED);
 
             assertThatThrownBy(() -> jobs.scheduleRetry(run, Stage.VALIDATE, ErrorCode.IO_ERROR, "Disk", Duration.ZERO))
                     .isInstanceOf(JobCancelledException.class);
@@ -218,7 +218,7 @@ class JobRepositoryTest {
 
             assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
                     "Attempt 1 started on me (run " + run.shortToken() + ")", "Validating",
-                    "Cancel requested; stopping at the next checkpoint");
+                    "Cancel requested by operator; stopping at the next checkpoint");
         }
     }
 
@@ -231,7 +231,7 @@ class JobRepositoryTest {
 
     /** The run of a new order's job, claimed by "me". */
     private static JobRun running(JobRepository jobs, String orderId) {
-        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
+        String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         return jobs.claim(JobRun.of(id), "me").orElseThrow().run();
     }
 
@@ -239,16 +239,5 @@ class JobRepositoryTest {
     private static void heartbeatAgo(DataSource dataSource, String id, Duration ago) {
         new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET heartbeat_at = CURRENT_TIMESTAMP"
                 + " - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND WHERE id = ?", ago.toMillis(), id);
-    }
-
-    private static HikariDataSource open(TestDatabase database) {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(database.url());
-        if (!database.user().isEmpty()) {
-            dataSource.setUsername(database.user());
-            dataSource.setPassword(database.password());
-        }
-        shop.usb.pipeline.platform.Database.migrate(dataSource);
-        return dataSource;
     }
 }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import shop.usb.pipeline.platform.Database;
 import shop.usb.pipeline.support.TestDatabase;
 
 /** Old COMPLETED and CANCELLED jobs go with their log lines, in batches; FAILED and recent ones stay. */
@@ -29,9 +28,7 @@ class JobRetentionTest {
 
     @BeforeEach
     void openDatabase() {
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(TestDatabase.h2(root.resolve("db")).url());
-        Database.migrate(dataSource);
+        dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
         jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         sql = new JdbcTemplate(dataSource);
     }
@@ -67,13 +64,13 @@ class JobRetentionTest {
 
         assertThat(jobs.findByOrderId("OLD-REPLAYED")).isEmpty();
         assertThat(jobs.receiptOf("OLD-REPLAYED")).hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo(jobId));
-        assertThat(jobs.create("OLD-REPLAYED", "normal", "{}")).as("a replay of the old order").isEmpty();
+        assertThat(jobs.create("OLD-REPLAYED", "normal", null, "{}")).as("a replay of the old order").isEmpty();
         assertThat(jobs.jobsOfOrders(java.util.List.of("OLD-REPLAYED")))
                 .containsEntry("OLD-REPLAYED", jobId + " (deleted by retention)");
     }
 
     private void job(String orderId, String status, int daysAgo) {
-        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
+        String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         sql.update("UPDATE processing_jobs SET status = ?, completed_at = ? WHERE id = ?", status,
                 OffsetDateTime.ofInstant(Instant.now().minus(Duration.ofDays(daysAgo)), ZoneOffset.UTC), id);
     }

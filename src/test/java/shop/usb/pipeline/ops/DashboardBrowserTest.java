@@ -103,6 +103,20 @@ class DashboardBrowserTest {
         Awaitility.await("the new job on the page").atMost(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> "COMPLETED".equals(text(browser, String.format(ROW, "DASH-NEW"), "dataset.status")));
+
+        // Search by business key: an order id by prefix narrows the list; clearing it brings all back.
+        type(browser, "[data-testid=search]", "DASH-RE");
+        await("only the searched job listed", () -> count(browser, "[data-testid=job-row]") == 1
+                && count(browser, String.format(ROW, "DASH-RETRY")) == 1);
+        assertThat(browser.evaluate("location.search").asText()).contains("q=DASH-RE");
+        type(browser, "[data-testid=search]", "");
+        await("every job listed again", () -> count(browser, "[data-testid=job-row]") == 3);
+    }
+
+    /** Types into a field as a person does: the value changes and the page hears an input event. */
+    private static void type(Chromium browser, String selector, String value) {
+        browser.evaluate("(() => { const e = document.querySelector(" + quote(selector) + "); e.value = "
+                + quote(value) + "; e.dispatchEvent(new Event('input', {bubbles: true})); })()");
     }
 
     @Test

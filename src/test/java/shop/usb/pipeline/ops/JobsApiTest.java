@@ -95,6 +95,35 @@ abstract class JobsApiTest {
     }
 
     @Test
+    void jobsAreFoundByBusinessKey() throws Exception {
+        String customerOrder = prefix + "customer";
+        pipeline.sendText("orders.confirmed", order(customerOrder).customer("Zoë Quint-" + prefix)
+                .file("music/jazz/01-so-what.mp3").json());
+        pipeline.awaitJob(customerOrder, "COMPLETED");
+        JsonNode bad = get("/api/jobs?orderId=" + prefix + "bad").path("jobs").get(0);
+        String code = bad.path("errorCode").asText();
+        assertThat(bad.path("errorMessage").asText()).contains("none.mp4");
+
+        assertThat(orderIdsOf(search(prefix))).as("order id by prefix").hasSize(7).contains(prefix + "bad");
+        assertThat(orderIdsOf(search("zoë quint-" + prefix.toLowerCase(java.util.Locale.ROOT))))
+                .as("customer's name by prefix, any case").containsExactly(customerOrder);
+        assertThat(orderIdsOf(search(code.toLowerCase(java.util.Locale.ROOT)))).as("error code")
+                .contains(prefix + "bad").doesNotContain(orderIds.get(0));
+        assertThat(orderIdsOf(search("NONE.MP4"))).as("words of the error message").contains(prefix + "bad")
+                .doesNotContain(orderIds.get(0));
+        assertThat(orderIdsOf(get("/api/jobs?status=COMPLETED&limit=500&q=" + prefix))).as("with the filters")
+                .hasSize(6).doesNotContain(prefix + "bad");
+        assertThat(orderIdsOf(get("/api/jobs?errorCode=" + code + "&limit=500"))).contains(prefix + "bad")
+                .doesNotContain(orderIds.get(0));
+        assertThat(orderIdsOf(search(prefix.substring(0, 3) + "%"))).as("% is a character, not a wildcard").isEmpty();
+        assertThat(orderIdsOf(search(prefix.replace('-', '_')))).as("_ is a character, not a wildcard").isEmpty();
+    }
+
+    private JsonNode search(String text) throws Exception {
+        return get("/api/jobs?limit=500&q=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
+    }
+
+    @Test
     void badFiltersGet400NamingTheField() throws Exception {
         for (String[] query : List.of(new String[] {"priority=urgent", "priority"}, new String[] {"from=yesterday",
                 "from"}, new String[] {"cursor=not-a-cursor", "cursor"}, new String[] {"limit=0", "limit"})) {
@@ -140,14 +169,26 @@ abstract class JobsApiTest {
         }
         assertThat(documented).isEqualTo(routed);
 
+        assertThat(queryParameters(document, "/api/jobs")).isEqualTo(headersOf(JobsApi.class, "list"));
+        assertThat(queryParameters(document, "/api/audit")).isEqualTo(headersOf(AuditTrail.class, "page"));
+    }
+
+    private static Set<String> queryParameters(JsonNode document, String path) {
         Set<String> parameters = new TreeSet<>();
-        document.at("/paths/~1api~1jobs/get/parameters").forEach(p -> parameters.add(p.path("name").asText()));
+        document.path("paths").path(path).path("get").path("parameters")
+                .forEach(p -> parameters.add(p.path("name").asText()));
+        return parameters;
+    }
+
+    /** The headers (query values) a bean method reads. */
+    private static Set<String> headersOf(Class<?> type, String method) {
         Set<String> accepted = new TreeSet<>();
-        for (Parameter parameter : JobsApi.class.getMethod("list", String.class, String.class, String.class,
-                String.class, String.class, String.class, String.class, String.class).getParameters()) {
+        java.lang.reflect.Method read = java.util.Arrays.stream(type.getMethods())
+                .filter(m -> m.getName().equals(method)).findFirst().orElseThrow();
+        for (Parameter parameter : read.getParameters()) {
             accepted.add(parameter.getAnnotation(Header.class).value());
         }
-        assertThat(parameters).isEqualTo(accepted);
+        return accepted;
     }
 
     @Test

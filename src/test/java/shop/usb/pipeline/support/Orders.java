@@ -39,6 +39,11 @@ public final class Orders {
         return this;
     }
 
+    public Orders customer(String name) {
+        ((ObjectNode) root.get("customer")).put("name", name);
+        return this;
+    }
+
     public Orders set(String field, String value) {
         root.put(field, value);
         return this;

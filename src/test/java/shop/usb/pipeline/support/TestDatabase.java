@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import shop.usb.pipeline.platform.Database;
 
 /** Where a test product keeps its jobs: an H2 file, or a fresh database on a real PostgreSQL server. */
 public interface TestDatabase {
@@ -17,6 +19,18 @@ public interface TestDatabase {
     String user();
 
     String password();
+
+    /** A connection pool on this database with the product's migrations applied. */
+    default HikariDataSource openMigrated() {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(url());
+        if (!user().isEmpty()) {
+            dataSource.setUsername(user());
+            dataSource.setPassword(password());
+        }
+        Database.migrate(dataSource);
+        return dataSource;
+    }
 
     static TestDatabase h2(Path folder) {
         String url = "jdbc:h2:file:" + folder.resolve("pipeline")

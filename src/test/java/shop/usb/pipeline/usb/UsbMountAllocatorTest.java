@@ -20,7 +20,6 @@ import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.platform.Database;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.support.LoopStick;
 import shop.usb.pipeline.support.Stations;
@@ -38,9 +37,7 @@ class UsbMountAllocatorTest {
 
     @BeforeEach
     void openDatabase() {
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(TestDatabase.h2(root.resolve("db")).url());
-        Database.migrate(dataSource);
+        dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
     }
 
     @AfterEach
@@ -174,7 +171,7 @@ class UsbMountAllocatorTest {
 
     private JobRun processingJob(String orderId) {
         JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-        String id = jobs.create(orderId, "normal", "{}").orElseThrow();
+        String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         return jobs.claim(JobRun.of(id), "test").orElseThrow().run();
     }
 

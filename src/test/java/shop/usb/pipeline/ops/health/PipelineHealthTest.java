@@ -21,7 +21,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.ops.health.HealthReport.Issue;
 import shop.usb.pipeline.ops.health.HealthReport.Status;
-import shop.usb.pipeline.platform.Database;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
@@ -41,9 +40,7 @@ class PipelineHealthTest {
 
     @BeforeEach
     void open() throws Exception {
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(TestDatabase.h2(root.resolve("db")).url());
-        Database.migrate(dataSource);
+        dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
         jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         sql = new JdbcTemplate(dataSource);
         Path mount = Files.createDirectories(root.resolve("usb"));
@@ -72,7 +69,7 @@ class PipelineHealthTest {
     void stalledJobsBacklogAndOldQueuedJobsAreNamedWithTheirFigures() {
         // 102 jobs, one of which becomes PROCESSING: 101 QUEUED, one over the backlog limit.
         for (int i = 0; i < 102; i++) {
-            jobs.create("Q-" + i, "normal", "{}");
+            jobs.create("Q-" + i, "normal", null, "{}");
         }
         sql.update("UPDATE processing_jobs SET created_at = ? WHERE order_id = 'Q-0'", ago(Duration.ofMinutes(11)));
         sql.update("UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE order_id = 'Q-1'",
@@ -91,7 +88,7 @@ class PipelineHealthTest {
     @Test
     void moreThanFiveStalledJobsAreUnhealthy() {
         for (int i = 0; i < 6; i++) {
-            String id = jobs.create("S-" + i, "normal", "{}").orElseThrow();
+            String id = jobs.create("S-" + i, "normal", null, "{}").orElseThrow();
             sql.update("UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE id = ?",
                     ago(Duration.ofMinutes(6)), id);
         }
@@ -109,7 +106,7 @@ class PipelineHealthTest {
 
     private void ended(String status, int count) {
         for (int i = 0; i < count; i++) {
-            String id = jobs.create(status + "-" + System.nanoTime(), "normal", "{}").orElseThrow();
+            String id = jobs.create(status + "-" + System.nanoTime(), "normal", null, "{}").orElseThrow();
             sql.update("UPDATE processing_jobs SET status = ?, completed_at = ? WHERE id = ?", status,
                     ago(Duration.ofMinutes(5)), id);
         }
