@@ -4,7 +4,12 @@
 
 (function () {
   const POLL_MS = 1000;
+  // While the event stream runs, changes arrive as events; polling stays as a slow safety net.
+  const STREAMING_POLL_MS = 15000;
+  const STREAM_RETRY_MS = 5000;
   const REQUEST_TIMEOUT_MS = 8000;
+  // A bulk action changes its jobs in batches on the server; the answer comes when the last is done.
+  const BULK_TIMEOUT_MS = 600000;
   const PAGE_SIZE = 50;
   const TOKEN_KEY = 'usbPipeline.apiToken';
   const STATUSES = ['QUEUED', 'PROCESSING', 'RETRYING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'];
@@ -15,14 +20,17 @@
   const state = {
     filter: '',
     search: '',
+    bulk: null,              // {action, query, count} awaiting the operator's yes
     firstPage: { jobs: [], nextCursor: null },
     extraPages: [],          // pages appended with "Load more"; never auto-refreshed
     loadingMore: false,
     detailJobId: null,
     detailJob: null,
-    logsSignature: '',
+    logLines: [],            // the open job's log lines so far; only newer ones are fetched (?after=)
     lastSuccess: null,
     pollTimer: null,
+    streaming: false,        // GET /api/events is open: polling slows down
+    eventTimer: null,
     polling: false,
     pollAgain: false,
   };
@@ -35,6 +43,11 @@
     rowCount: document.querySelector('[data-testid="row-count"]'),
     filter: document.querySelector('[data-testid="status-filter"]'),
     search: document.querySelector('[data-testid="search"]'),
+    bulkButtons: document.querySelectorAll('[data-bulk]'),
+    bulkConfirm: document.querySelector('[data-testid="bulk-confirm"]'),
+    bulkQuestion: document.querySelector('[data-testid="bulk-question"]'),
+    bulkYes: document.querySelector('[data-testid="bulk-yes"]'),
+    bulkNo: document.querySelector('[data-testid="bulk-no"]'),
     loadMore: document.querySelector('[data-testid="load-more"]'),
     message: document.querySelector('[data-testid="message"]'),
     messageBar: document.querySelector('.message-bar'),
@@ -265,9 +278,10 @@
   }
 
   /** Resolves to {status, body}; rejects with ApiError for HTTP errors and TypeError/AbortError when unreachable. */
-  async function request(method, path, params) {
+  async function request(method, path, params, timeoutMs) {
+    const waitMs = timeoutMs || REQUEST_TIMEOUT_MS;
     const controller = new AbortController();
-    const timer = setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS);
+    const timer = setTimeout(function () { controller.abort(); }, waitMs);
     const headers = { Accept: 'application/json' };
     // Reads need the token too where the product is configured so (jobs carry customer data).
     const token = el.tokenInput.value.trim() || readToken();
@@ -295,7 +309,7 @@
       if (!response.ok) throw new ApiError(response.status, body, response.statusText);
       return { status: response.status, body: body };
     } catch (error) {
-      if (error.name === 'AbortError') throw new Error('the server did not answer within ' + REQUEST_TIMEOUT_MS / 1000 + ' s');
+      if (error.name === 'AbortError') throw new Error('the server did not answer within ' + waitMs / 1000 + ' s');
       throw error;
     } finally {
       clearTimeout(timer);
@@ -569,6 +583,57 @@
     }
   }
 
+  /* ---------- bulk actions ---------- */
+
+  /** "failed jobs matching "usb"": the list's filters in words. */
+  function describeShown(count) {
+    return (state.filter ? state.filter.toLowerCase() + ' ' : '') + (count === 1 ? 'job' : 'jobs')
+        + (state.search ? ' matching "' + state.search + '"' : '');
+  }
+
+  /** Counts first (a dry run), then asks: "Retry 1,234 failed jobs matching "USB_FULL"?" */
+  async function askBulk(action) {
+    const query = listQuery();
+    try {
+      const result = await request('POST', 'api/jobs/' + action, Object.assign({ dryRun: 'true' }, query));
+      const count = result.body.changed;
+      if (count === 0) {
+        showMessage('info', 'No ' + describeShown(2) + ' to ' + action + '.');
+        return;
+      }
+      state.bulk = { action: action, query: query, count: count };
+      setText(el.bulkQuestion, (action === 'retry' ? 'Retry ' : 'Cancel ') + count.toLocaleString('en')
+          + ' ' + describeShown(count) + '?');
+      el.bulkConfirm.hidden = false;
+      el.bulkYes.focus();
+    } catch (error) {
+      showMessage('error', 'Could not count the jobs to ' + action + ': ' + describeError(error));
+    }
+  }
+
+  async function runBulk() {
+    const bulk = state.bulk;
+    closeBulk();
+    if (!bulk) return;
+    showMessage('info', (bulk.action === 'retry' ? 'Retrying ' : 'Cancelling ') + bulk.count.toLocaleString('en') + ' jobs…');
+    try {
+      const result = await request('POST', 'api/jobs/' + bulk.action, bulk.query, BULK_TIMEOUT_MS);
+      const done = result.body;
+      showMessage('success', (bulk.action === 'retry' ? 'Queued again ' : 'Cancelled or stopping ')
+          + done.changed.toLocaleString('en') + ' of ' + done.matched.toLocaleString('en') + ' jobs'
+          + (done.skipped ? '; ' + done.skipped.toLocaleString('en') + ' skipped (not in a status to ' + bulk.action + ').' : '.'));
+    } catch (error) {
+      showMessage('error', 'Could not ' + bulk.action + ' the jobs: ' + describeError(error));
+    } finally {
+      refreshNow();
+    }
+  }
+
+  function closeBulk() {
+    state.bulk = null;
+    el.bulkConfirm.hidden = true;
+  }
+
   /* ---------- station panel ---------- */
 
   /** What the operator must do next at a slot, in words. */
@@ -677,7 +742,7 @@
     el.detail.setAttribute('data-job-id', id);
     if (changed) {
       state.detailJob = null;
-      state.logsSignature = '';
+      state.logLines = [];
       el.detail.querySelector('.logs').textContent = '';
       el.detail.querySelector('.fields').textContent = '';
       el.detail.querySelector('.detail-actions').textContent = '';
@@ -791,19 +856,27 @@
     return item;
   }
 
-  function renderLogs(lines) {
-    const signature = JSON.stringify(lines);
-    if (signature === state.logsSignature) return;
-    state.logsSignature = signature;
+  /** Adds the lines fetched since the last look and shows them in the order they happened. */
+  function renderLogs(fetched) {
+    const known = new Set(state.logLines.map(function (line) { return line.id; }));
+    const newLines = fetched.filter(function (line) { return !known.has(line.id); });
     const wrap = el.detail.querySelector('.logs-wrap');
-    const stickToBottom = wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
     const list = el.detail.querySelector('.logs');
+    el.detail.querySelector('.logs-empty').hidden = state.logLines.length + newLines.length > 0;
+    if (newLines.length === 0) return;
+    const stickToBottom = wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
+    state.logLines = state.logLines.concat(newLines).sort(function (a, b) {
+      return a.at === b.at ? a.id - b.id : (a.at < b.at ? -1 : 1);
+    });
     list.textContent = '';
-    lines.forEach(function (line) {
+    state.logLines.forEach(function (line) {
       list.appendChild(logLine(line));
     });
-    el.detail.querySelector('.logs-empty').hidden = lines.length > 0;
     if (stickToBottom) wrap.scrollTop = wrap.scrollHeight;
+  }
+
+  function lastLogLineId() {
+    return state.logLines.reduce(function (max, line) { return Math.max(max, line.id); }, 0);
   }
 
   async function refreshDetail() {
@@ -812,7 +885,7 @@
     try {
       const [job, logs] = await Promise.all([
         request('GET', jobPath(id)),
-        request('GET', jobPath(id, '/logs')),
+        request('GET', jobPath(id, '/logs'), { after: lastLogLineId() || '' }),
       ]);
       if (String(id) !== String(state.detailJobId)) return;
       renderDetailJob(job.body || {});
@@ -843,7 +916,53 @@
     else markConnected();
     state.polling = false;
     if (state.pollAgain) poll();
-    else state.pollTimer = setTimeout(poll, POLL_MS);
+    else state.pollTimer = setTimeout(poll, state.streaming ? STREAMING_POLL_MS : POLL_MS);
+  }
+
+  /* ---------- live updates ---------- */
+
+  /**
+   * Listens on GET /api/events (Server-Sent Events, read with fetch so the API token goes along). Each
+   * change refreshes what the page shows, at most every 200 ms; when the stream breaks the page polls
+   * every second again and reconnects after a while.
+   */
+  async function listenForChanges() {
+    const headers = { Accept: 'text/event-stream' };
+    const token = el.tokenInput.value.trim() || readToken();
+    if (token) headers.Authorization = 'Bearer ' + token;
+    try {
+      const response = await fetch(apiUrl('api/events'), { headers: headers, cache: 'no-store', credentials: 'same-origin' });
+      if (!response.ok || !response.body) throw new Error('HTTP ' + response.status);
+      setStreaming(true);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        buffer += chunk.value;
+        const events = buffer.split('\n\n');
+        buffer = events.pop();
+        if (events.some(function (event) { return /^event: /m.test(event); })) changeHeard();
+      }
+    } catch (error) {
+      // Falls back to polling below.
+    }
+    setStreaming(false);
+    setTimeout(listenForChanges, STREAM_RETRY_MS);
+  }
+
+  function setStreaming(streaming) {
+    state.streaming = streaming;
+    document.body.setAttribute('data-updates', streaming ? 'stream' : 'polling');
+    if (!streaming) refreshNow();
+  }
+
+  function changeHeard() {
+    if (state.eventTimer) return;
+    state.eventTimer = setTimeout(function () {
+      state.eventTimer = null;
+      refreshNow();
+    }, 200);
   }
 
   function refreshNow() {
@@ -878,6 +997,7 @@
   }
 
   function onFilterChange() {
+    closeBulk();
     state.filter = el.filter.value;
     state.search = el.search.value.trim();
     const url = new URL(window.location.href);
@@ -928,6 +1048,11 @@
     el.filter.addEventListener('change', onFilterChange);
     el.search.addEventListener('input', onSearchInput);
     el.search.addEventListener('search', onFilterChange);
+    el.bulkButtons.forEach(function (button) {
+      button.addEventListener('click', function () { askBulk(button.getAttribute('data-bulk')); });
+    });
+    el.bulkYes.addEventListener('click', runBulk);
+    el.bulkNo.addEventListener('click', closeBulk);
     el.tbody.addEventListener('click', onActionClick);
     el.slots.addEventListener('click', onSlotClick);
     el.tbody.addEventListener('click', onRowClick);
@@ -938,7 +1063,9 @@
     });
     initFilterFromUrl();
     clearJobs();
+    document.body.setAttribute('data-updates', 'polling');
     poll();
+    listenForChanges();
   }
 
   init();

@@ -76,7 +76,7 @@ abstract class FailureSemanticsTest {
         assertThat(failed.attempts()).isEqualTo(3);
         assertThat(failed.errorCode()).isEqualTo("USB_UNAVAILABLE");
         assertThat(stick).as("a missing mount is never created").doesNotExist();
-        assertThat(pipeline.jobs().logs(failed.id())).filteredOn(line -> "WARN".equals(line.level()))
+        assertThat(pipeline.jobs().logs(failed.id(), 0)).filteredOn(line -> "WARN".equals(line.level()))
                 .extracting(JobLogView::message).hasSize(2).allMatch(m -> m.contains("(retry in "));
         Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> { });
         assertThat(dead).isNotNull();

@@ -67,7 +67,7 @@ abstract class JobRecoveryTest {
         JobView cancelled = pipeline.awaitJob(orderId, "CANCELLED");
         assertThat(cancelled.filesWritten()).isLessThan(400);
         assertThat(Path.of(cancelled.usbMount()).resolve(orderId)).doesNotExist();
-        assertThat(pipeline.jobs().logs(cancelled.id())).extracting(JobLogView::message)
+        assertThat(pipeline.jobs().logs(cancelled.id(), 0)).extracting(JobLogView::message)
                 .anyMatch(m -> m.startsWith("Cancelled at a checkpoint"));
         new JdbcTemplate(pipeline.dataSource()).queryForList("SELECT job_id FROM usb_mount_leases", String.class)
                 .forEach(leased -> assertThat(leased).isNotEqualTo(cancelled.id()));
@@ -82,7 +82,7 @@ abstract class JobRecoveryTest {
 
         assertThat(completed.id()).isEqualTo(id);
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(id)).anySatisfy(line -> {
+        assertThat(pipeline.jobs().logs(id, 0)).anySatisfy(line -> {
             assertThat(line.message()).contains("stalled");
             assertThat(line.errorCode()).isEqualTo("STALLED");
         });
@@ -101,7 +101,7 @@ abstract class JobRecoveryTest {
 
         JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(completed.id())).extracting(JobLogView::message)
+        assertThat(pipeline.jobs().logs(completed.id(), 0)).extracting(JobLogView::message)
                 .anyMatch(m -> m.contains("interrupted when instance test-instance stopped"));
         pipeline.close();
         pipeline = PipelineRuntime.start(root, database, SETTINGS);

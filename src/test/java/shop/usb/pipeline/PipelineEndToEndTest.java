@@ -72,7 +72,7 @@ abstract class PipelineEndToEndTest {
         }
         assertThat(Files.readString(folder.resolve("MANIFEST.sha256"))).contains("  movies/coco.mp4\n");
         assertThat(PipelineRuntime.sha256sumCheck(folder)).isZero();
-        assertThat(pipeline.jobs().logs(job.id())).extracting(JobLogView::stage)
+        assertThat(pipeline.jobs().logs(job.id(), 0)).extracting(JobLogView::stage)
                 .contains("intake", "validate", "select-content", "write-usb", "verify", "done");
     }
 
@@ -298,7 +298,7 @@ abstract class PipelineEndToEndTest {
         assertThat(job.errorCode()).isEqualTo(errorCode);
         assertThat(job.attempts()).isEqualTo(1);
         assertThat(job.errorRecoverable()).isFalse();
-        assertThat(pipeline.jobs().logs(job.id())).anySatisfy(line -> assertThat(line.errorCode()).isEqualTo(errorCode));
+        assertThat(pipeline.jobs().logs(job.id(), 0)).anySatisfy(line -> assertThat(line.errorCode()).isEqualTo(errorCode));
         return job;
     }
 }

@@ -115,7 +115,7 @@ class ResilienceTest {
                         found -> found.status().equals("COMPLETED"));
         assertThat(job.attempts()).as("the attempt the outage cut off does not count").isEqualTo(1);
         assertThat(PipelineRuntime.sha256sumCheck(Path.of(job.usbMount()).resolve("CUT-MID-RUN"))).isZero();
-        assertThat(pipeline.jobs().logs(job.id())).anyMatch(line -> line.message().contains("does not count"));
+        assertThat(pipeline.jobs().logs(job.id(), 0)).anyMatch(line -> line.message().contains("does not count"));
     }
 
     @Test

@@ -108,7 +108,7 @@ abstract class StickSafetyTest {
         assertThat(completed.attempts()).isEqualTo(1);
         assertThat(completed.usbMount()).isEqualTo(slotA.toString());
         assertThat(completed.verifiedBy()).isEqualTo("direct");
-        assertThat(pipeline.jobs().logs(completed.id())).extracting(JobLogView::message)
+        assertThat(pipeline.jobs().logs(completed.id(), 0)).extracting(JobLogView::message)
                 .noneMatch(m -> m.contains("stalled") || m.contains("superseded"))
                 .filteredOn(m -> m.startsWith("Attempt")).hasSize(1);
         assertThat(PipelineRuntime.sha256sumCheck(slotA.resolve(orderId))).isZero();
@@ -131,7 +131,7 @@ abstract class StickSafetyTest {
         JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
         assertThat(completed.usbMount()).isEqualTo(slotB.toString());
         Awaitility.await("the first run to wake up and stop").atMost(Duration.ofSeconds(60))
-                .until(() -> pipeline.jobs().logs(first.id()), lines -> lines.stream()
+                .until(() -> pipeline.jobs().logs(first.id(), 0), lines -> lines.stream()
                         .anyMatch(line -> line.message().contains("superseded")));
 
         JobView after = pipeline.jobs().findById(first.id()).orElseThrow();
@@ -160,7 +160,7 @@ abstract class StickSafetyTest {
                         job -> job != null && job.status().equals("COMPLETED"));
         assertThat(completed.usbMount()).isEqualTo(slotB.toString());
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(completed.id())).anySatisfy(line -> {
+        assertThat(pipeline.jobs().logs(completed.id(), 0)).anySatisfy(line -> {
             assertThat(line.errorCode()).isEqualTo("USB_REMOVED");
             assertThat(line.message()).contains("was removed");
         });

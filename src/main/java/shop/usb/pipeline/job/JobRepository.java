@@ -381,8 +381,40 @@ public class JobRepository {
 
     /** A page of jobs, newest first, with the cursor of the next page when there is one. */
     public JobPage find(JobQuery query) {
-        JobCursor after = query.after();
-        List<JobView> rows = jdbc.query(SqlStatements.get("find-jobs"), params()
+        List<JobView> rows = jdbc.query(SqlStatements.get("find-jobs"), after(filter(query), query.after())
+                .addValue("limit", query.limit() + 1), JobRepository::view);
+        if (rows.size() <= query.limit()) {
+            return new JobPage(rows, null);
+        }
+        JobView last = rows.get(query.limit() - 1);
+        return new JobPage(rows.subList(0, query.limit()),
+                new JobCursor(Instant.parse(last.createdAt()), last.id()).encode());
+    }
+
+    /** How many jobs a bulk action's filters match, and how many of those it may change. */
+    public record BulkCount(long matched, long eligible) {
+    }
+
+    public BulkCount count(JobQuery query, Set<JobStatus> eligible) {
+        return jdbc.queryForObject(SqlStatements.get("count-jobs"), filter(query).addValue("eligible", names(eligible)),
+                (rs, row) -> new BulkCount(rs.getLong("matched"), rs.getLong("eligible")));
+    }
+
+    /** A job a bulk action acts on, and where its batch ends. */
+    public record BulkTarget(String id, String priority, JobCursor cursor) {
+    }
+
+    /** The next batch of jobs the filters match in one of {@code eligible}, newest first after {@code after}. */
+    public List<BulkTarget> eligibleBatch(JobQuery query, Set<JobStatus> eligible, JobCursor after, int limit) {
+        return jdbc.query(SqlStatements.get("find-eligible-jobs"), after(filter(query), after)
+                .addValue("eligible", names(eligible)).addValue("limit", limit), (rs, row) -> new BulkTarget(
+                        rs.getString("id"), rs.getString("priority"),
+                        new JobCursor(instant(rs, "created_at"), rs.getString("id"))));
+    }
+
+    /** The list's filters and search as the statements of job-filter.sql read them. */
+    private static MapSqlParameterSource filter(JobQuery query) {
+        return params()
                 .addValue("orderId", query.orderId())
                 .addValue("status", query.status() == null ? null : query.status().name())
                 .addValue("priority", query.priority())
@@ -394,16 +426,16 @@ public class JobRepository {
                 .addValue("textLowerInside", likePattern(lower(query.text()), "%", "%"))
                 .addValue("textUpper", query.text() == null ? null : query.text().toUpperCase(Locale.ROOT))
                 .addValue("createdFrom", query.createdFrom() == null ? null : utc(query.createdFrom()))
-                .addValue("createdTo", query.createdTo() == null ? null : utc(query.createdTo()))
-                .addValue("cursorAt", after == null ? null : utc(after.createdAt()))
-                .addValue("cursorId", after == null ? "" : after.id())
-                .addValue("limit", query.limit() + 1), JobRepository::view);
-        if (rows.size() <= query.limit()) {
-            return new JobPage(rows, null);
-        }
-        JobView last = rows.get(query.limit() - 1);
-        return new JobPage(rows.subList(0, query.limit()),
-                new JobCursor(Instant.parse(last.createdAt()), last.id()).encode());
+                .addValue("createdTo", query.createdTo() == null ? null : utc(query.createdTo()));
+    }
+
+    private static MapSqlParameterSource after(MapSqlParameterSource values, JobCursor after) {
+        return values.addValue("cursorAt", after == null ? null : utc(after.createdAt()))
+                .addValue("cursorId", after == null ? "" : after.id());
+    }
+
+    private static List<String> names(Set<JobStatus> statuses) {
+        return statuses.stream().map(Enum::name).toList();
     }
 
     /** Jobs of one order, newest first. */
@@ -463,12 +495,12 @@ public class JobRepository {
                 .addValue("batchSize", batchSize));
     }
 
-    public List<JobLogView> logs(String jobId) {
-        return jdbc.query(SqlStatements.get("find-job-logs"), params().addValue("jobId", jobId),
-                (rs, n) -> new JobLogView(iso(rs, "logged_at"), rs.getString("log_level"), rs.getString("stage"),
+    /** The job's log lines written after line {@code afterId} (0 for all). */
+    public List<JobLogView> logs(String jobId, long afterId) {
+        return jdbc.query(SqlStatements.get("find-job-logs"), params().addValue("jobId", jobId)
+                .addValue("after", afterId), (rs, n) -> new JobLogView(rs.getLong("id"), iso(rs, "logged_at"), rs.getString("log_level"), rs.getString("stage"),
                         rs.getString("message"), rs.getString("error_code")));
     }
-
 
     private static MapSqlParameterSource params() {
         return new MapSqlParameterSource();
@@ -492,7 +524,7 @@ public class JobRepository {
         }
         values.addValue("id", id)
                 .addValue("status", target.name())
-                .addValue("from", from.stream().map(Enum::name).toList())
+                .addValue("from", names(from))
                 .addValue("runToken", owner == null ? null : owner.token());
         return jdbc.update(SqlStatements.get(statement), values) == 1;
     }

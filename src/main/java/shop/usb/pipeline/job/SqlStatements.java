@@ -6,11 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** SQL text from {@code src/main/resources/sql/NAME.sql}, read once. */
+/**
+ * SQL text from {@code src/main/resources/sql/NAME.sql}, read once. A line {@code -- include: OTHER}
+ * stands for the text of OTHER.sql, so statements that share a condition keep it in one file.
+ */
 public final class SqlStatements {
 
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^-- include: ([a-z-]+)$");
 
     private SqlStatements() {
     }
@@ -25,7 +31,8 @@ public final class SqlStatements {
             if (in == null) {
                 throw new IllegalArgumentException("No SQL file " + resource);
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return INCLUDE.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .replaceAll(include -> Matcher.quoteReplacement(get(include.group(1))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

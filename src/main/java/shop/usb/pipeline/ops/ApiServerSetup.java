@@ -6,8 +6,8 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Puts the {@link HttpGate} in front of everything the API server answers, and serves the jobs
- * dashboard (classpath web/) at / behind every API route. Only that folder is served: Camel's own
+ * Puts the {@link HttpGate} in front of everything the API server answers, opens the event stream
+ * ({@link LiveEvents}), and serves the jobs dashboard (classpath web/) at / behind every API route. Only that folder is served: Camel's own
  * static option would also serve any classpath resource.
  */
 public class ApiServerSetup implements StartupListener {
@@ -15,10 +15,12 @@ public class ApiServerSetup implements StartupListener {
     static final String WEB_ROOT = "web";
 
     private final HttpGate gate;
+    private final LiveEvents events;
     private boolean installed;
 
-    public ApiServerSetup(HttpGate gate) {
+    public ApiServerSetup(HttpGate gate, LiveEvents events) {
         this.gate = gate;
+        this.events = events;
     }
 
     /** The server listens from here on, before any route starts: the gate is in place before the first route. */
@@ -40,6 +42,7 @@ public class ApiServerSetup implements StartupListener {
             return;
         }
         router.route("/*").order(Integer.MIN_VALUE).handler(gate);
+        router.get(LiveEvents.PATH).handler(events);
         router.route("/*").order(Integer.MAX_VALUE).handler(StaticHandler.create(WEB_ROOT));
         installed = true;
     }

@@ -30,8 +30,6 @@ public class AuditTrail {
 
     public static final String BEAN_NAME = "auditTrail";
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 500;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -76,7 +74,7 @@ public class AuditTrail {
     /** GET /api/audit?actor=&target=&cursor=&limit= */
     public Page page(@Header("actor") String actor, @Header("target") String target, @Header("cursor") String cursor,
             @Header("limit") String limit) {
-        int size = ApiQueries.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        int size = ApiQueries.limit(limit, ApiQueries.DEFAULT_LIMIT, ApiQueries.MAX_LIMIT);
         List<Entry> entries = jdbc.query(SqlStatements.get("find-operator-actions"), new MapSqlParameterSource()
                 .addValue("actor", ApiQueries.text("actor", actor, 64))
                 .addValue("target", ApiQueries.text("target", target, 255))

@@ -72,8 +72,9 @@ public class HttpGate implements Handler<RoutingContext> {
         boolean api = isApi(path);
         context.addHeadersEndHandler(ignored -> {
             keepOnlyProductHeaders(context.response().headers());
-            if (api) {
-                // Every API answer is JSON, whatever a query parameter named Content-Type asked for.
+            if (api && !(LiveEvents.PATH.equals(path) && context.response().getStatusCode() == 200)) {
+                // Every API answer is JSON (the event stream aside), whatever a query parameter named
+                // Content-Type asked for.
                 context.response().headers().set("Content-Type", "application/json");
             }
         });

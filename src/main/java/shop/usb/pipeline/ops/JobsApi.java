@@ -32,8 +32,6 @@ import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 public class JobsApi {
 
     public static final String BEAN_NAME = "jobsApi";
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 500;
 
     private static final String JOB_ID = "pipelineJobId";
 
@@ -55,23 +53,18 @@ public class JobsApi {
     }
 
     /** GET /api/jobs: newest first, filtered and searched ({@code q}), a page at a time. */
-    public JobPage list(@Header("orderId") String orderId, @Header("status") String status,
-            @Header("priority") String priority, @Header("errorCode") String errorCode, @Header("stick") String stick,
-            @Header("q") String q, @Header("from") String from, @Header("to") String to,
-            @Header("cursor") String cursor, @Header("limit") String limit) {
-        return jobs.find(new JobQuery(blankToNull(orderId), status(status), priority(priority),
-                ApiQueries.text("errorCode", errorCode, 64), ApiQueries.text("stick", stick, 255),
-                ApiQueries.text("q", q == null ? null : q.strip(), 255), time("from", from), time("to", to),
-                cursor(cursor), ApiQueries.limit(limit, DEFAULT_LIMIT, MAX_LIMIT)));
+    public JobPage list(Exchange exchange) {
+        return jobs.find(ApiQueries.jobQuery(exchange.getMessage(), true));
     }
 
     public JobView get(@Header("id") String id) {
         return jobs.findById(id).orElseThrow(() -> ApiProblem.notFound("Job " + id));
     }
 
-    public List<JobLogView> logs(@Header("id") String id) {
+    /** GET /api/jobs/{id}/logs?after=: the lines written after line {@code after}, so a viewer fetches only new ones. */
+    public List<JobLogView> logs(@Header("id") String id, @Header("after") String after) {
         get(id);
-        return jobs.logs(id);
+        return jobs.logs(id, ApiQueries.lineId("after", after));
     }
 
     /** POST /api/jobs/{id}/cancel: 200 when cancelled, 202 when a running job was asked to stop, else 409/404. */
@@ -185,51 +178,5 @@ public class JobsApi {
 
     private static Number number(Object value) {
         return value instanceof Number n ? n : 0;
-    }
-
-    private static String priority(String value) {
-        if (blankToNull(value) == null) {
-            return null;
-        }
-        for (Priority priority : Priority.values()) {
-            if (priority.label().equals(value)) {
-                return value;
-            }
-        }
-        throw ApiProblem.badRequest("priority", "must be one of low, normal, high");
-    }
-
-    private static Instant time(String field, String value) {
-        if (blankToNull(value) == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.badRequest(field, "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z");
-        }
-    }
-
-    private static JobCursor cursor(String value) {
-        if (blankToNull(value) == null) {
-            return null;
-        }
-        return JobCursor.decode(value).orElseThrow(
-                () -> ApiProblem.badRequest("cursor", "is not a cursor this API gave out (nextCursor of a page)"));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
-
-    private static JobStatus status(String value) {
-        if (blankToNull(value) == null) {
-            return null;
-        }
-        try {
-            return JobStatus.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("status", "must be one of " + List.of(JobStatus.values()));
-        }
     }
 }

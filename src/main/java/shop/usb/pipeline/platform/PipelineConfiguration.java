@@ -33,6 +33,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import shop.usb.pipeline.job.JobRetention;
 import shop.usb.pipeline.ops.ApiErrors;
 import shop.usb.pipeline.ops.AuditTrail;
+import shop.usb.pipeline.ops.BulkActions;
+import shop.usb.pipeline.ops.ChangeFeed;
 import shop.usb.pipeline.ops.ApiServerSetup;
 import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.health.PartHealthCheck;
@@ -41,6 +43,7 @@ import shop.usb.pipeline.ops.health.UsbMountsHealthCheck;
 import shop.usb.pipeline.ops.metrics.CachedStatusCounts;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.JobsApi;
+import shop.usb.pipeline.ops.LiveEvents;
 import shop.usb.pipeline.ops.SlotsApi;
 import shop.usb.pipeline.stage.JobClaimer;
 import shop.usb.pipeline.stage.JobOutcome;
@@ -143,6 +146,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 new VerifyStage(jobs, new UsbVerifier(), new StickLabeler(settings.usbSetLabel()), liveRuns, settings.progressInterval(), clock));
         registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, station, new StickEjector(settings.usbEject()), liveRuns, settings.retryPolicy(), metrics, clock));
         registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, audit, metrics, settings.stalledAfter(), clock));
+        registry.bind(BulkActions.BEAN_NAME, new BulkActions(dataSource, jobs, liveRuns, audit, metrics,
+                settings.bulkBatchSize()));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
 
         PipelineHealth health = new PipelineHealth(jobs, dataSource, brokerConnections, mounts, settings.health(),
@@ -155,8 +160,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         // The verdict (success rate, stalled jobs, backlog) is no readiness check: a burst of bad orders
         // must not take healthy instances out of the load balancer. It shows in /api/health and metrics.
         metrics.watchVerdict(() -> health.evaluate().status());
+        LiveEvents events = new LiveEvents();
+        registry.bind(LiveEvents.BEAN_NAME, events);
+        registry.bind(ChangeFeed.BEAN_NAME, new ChangeFeed(dataSource));
         context.addStartupListener(new ApiServerSetup(new HttpGate(settings.apiTokens(), settings.apiTokenForReads(),
-                settings.allowedHosts())));
+                settings.allowedHosts()), events));
     }
 
     /** The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it early; otherwise it finds this one. */

@@ -60,6 +60,7 @@ public record PipelineSettings(
         Duration retention,
         int retentionBatchSize,
         Duration auditRetention,
+        int bulkBatchSize,
         HealthThresholds health) {
 
     public static final String BEAN_NAME = "pipelineSettings";
@@ -152,6 +153,7 @@ public record PipelineSettings(
                 read.duration("pipeline.retention"),
                 Integer.parseInt(read.required("pipeline.retention.batch-size")),
                 read.duration("pipeline.audit.retention"),
+                Integer.parseInt(read.required("pipeline.bulk.batch-size")),
                 new HealthThresholds(
                         Double.parseDouble(read.required("pipeline.health.success-rate.degraded-below")),
                         Double.parseDouble(read.required("pipeline.health.success-rate.unhealthy-below")),

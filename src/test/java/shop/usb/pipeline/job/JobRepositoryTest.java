@@ -193,14 +193,14 @@ class JobRepositoryTest {
             JobRun run = validating(jobs, "ORD-3");
             jobs.log(run, "WARN", Stage.VALIDATE, "A note");
 
-            assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
+            assertThat(jobs.logs(run.jobId(), 0)).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
             jobs.complete(run, "Done", DELIVERY);
 
-            assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message)
+            assertThat(jobs.logs(run.jobId(), 0)).extracting(JobLogView::message)
                     .containsExactly("Order ORD-3 received", "Attempt 1 started on me (run " + run.shortToken() + ")",
                             "Validating", "A note", "Done");
             jobs.writeLogs(run);
-            assertThat(jobs.logs(run.jobId())).as("nothing is written twice").hasSize(5);
+            assertThat(jobs.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(5);
         }
     }
 
@@ -216,7 +216,7 @@ class JobRepositoryTest {
                     .isInstanceOf(JobCancelledException.class);
             jobs.writeLogs(run);
 
-            assertThat(jobs.logs(run.jobId())).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
+            assertThat(jobs.logs(run.jobId(), 0)).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
                     "Attempt 1 started on me (run " + run.shortToken() + ")", "Validating",
                     "Cancel requested by operator; stopping at the next checkpoint");
         }

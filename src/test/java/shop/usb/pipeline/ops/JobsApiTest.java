@@ -119,6 +119,21 @@ abstract class JobsApiTest {
         assertThat(orderIdsOf(search(prefix.replace('-', '_')))).as("_ is a character, not a wildcard").isEmpty();
     }
 
+    @Test
+    void logLinesAreFetchedOnlyAfterTheLastOneSeen() throws Exception {
+        String id = get("/api/jobs?orderId=" + orderIds.get(0)).path("jobs").get(0).path("id").asText();
+        JsonNode all = get("/api/jobs/" + id + "/logs");
+        assertThat(all.size()).isGreaterThan(2);
+        long second = all.get(1).path("id").asLong();
+
+        JsonNode newer = get("/api/jobs/" + id + "/logs?after=" + second);
+        assertThat(newer.size()).isEqualTo(all.size() - 2);
+        newer.forEach(line -> assertThat(line.path("id").asLong()).isGreaterThan(second));
+        long last = all.get(all.size() - 1).path("id").asLong();
+        assertThat(get("/api/jobs/" + id + "/logs?after=" + last).size()).isZero();
+        assertThat(pipeline.http("GET", "/api/jobs/" + id + "/logs?after=-1", null).body()).contains("after");
+    }
+
     private JsonNode search(String text) throws Exception {
         return get("/api/jobs?limit=500&q=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
     }
@@ -167,15 +182,22 @@ abstract class JobsApiTest {
                 routed.add(verb.asVerb().toUpperCase() + " " + rest.getPath() + verb.getPath());
             }
         }
+        routed.add("GET " + LiveEvents.PATH); // a stream the API server holds itself, not a REST route
         assertThat(documented).isEqualTo(routed);
 
-        assertThat(queryParameters(document, "/api/jobs")).isEqualTo(headersOf(JobsApi.class, "list"));
-        assertThat(queryParameters(document, "/api/audit")).isEqualTo(headersOf(AuditTrail.class, "page"));
+        Set<String> listed = new TreeSet<>(ApiQueries.JOB_FILTERS);
+        listed.addAll(ApiQueries.PAGING);
+        assertThat(queryParameters(document, "/api/jobs", "get")).isEqualTo(listed);
+        Set<String> bulk = new TreeSet<>(ApiQueries.JOB_FILTERS);
+        bulk.add("dryRun");
+        assertThat(queryParameters(document, "/api/jobs/retry", "post")).isEqualTo(bulk);
+        assertThat(queryParameters(document, "/api/jobs/cancel", "post")).isEqualTo(bulk);
+        assertThat(queryParameters(document, "/api/audit", "get")).isEqualTo(headersOf(AuditTrail.class, "page"));
     }
 
-    private static Set<String> queryParameters(JsonNode document, String path) {
+    private static Set<String> queryParameters(JsonNode document, String path, String verb) {
         Set<String> parameters = new TreeSet<>();
-        document.path("paths").path(path).path("get").path("parameters")
+        document.path("paths").path(path).path(verb).path("parameters")
                 .forEach(p -> parameters.add(p.path("name").asText()));
         return parameters;
     }
