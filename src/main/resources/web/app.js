@@ -8,6 +8,8 @@
   const STREAMING_POLL_MS = 15000;
   const STREAM_RETRY_MS = 5000;
   const REQUEST_TIMEOUT_MS = 8000;
+  // The charts cover an hour; they are redrawn at most this often.
+  const CHARTS_MS = 10000;
   // A bulk action changes its jobs in batches on the server; the answer comes when the last is done.
   const BULK_TIMEOUT_MS = 600000;
   const PAGE_SIZE = 50;
@@ -29,6 +31,7 @@
     logLines: [],            // the open job's log lines so far; only newer ones are fetched (?after=)
     lastSuccess: null,
     pollTimer: null,
+    chartsAt: 0,
     streaming: false,        // GET /api/events is open: polling slows down
     eventTimer: null,
     polling: false,
@@ -634,6 +637,81 @@
     el.bulkConfirm.hidden = true;
   }
 
+  /* ---------- charts ---------- */
+
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  function svgNode(tag, attributes, text) {
+    const node = document.createElementNS(SVG, tag);
+    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /**
+   * Bars for {label, value, kind} items on a 300 × 100 canvas, tallest = the highest value; each bar
+   * carries its label and value (data-label, data-value) and says them on hover.
+   */
+  function drawBars(svg, items, labelEvery) {
+    svg.textContent = '';
+    const max = items.reduce(function (m, item) { return Math.max(m, item.value || 0); }, 0);
+    const width = 300 / Math.max(items.length, 1);
+    items.forEach(function (item, index) {
+      const height = max === 0 ? 0 : Math.max(1, (item.value || 0) / max * 80);
+      const bar = svgNode('rect', {
+        x: (index * width + width * 0.1).toFixed(2), y: (85 - height).toFixed(2),
+        width: (width * 0.8).toFixed(2), height: height.toFixed(2),
+        class: 'bar ' + (item.kind || ''), 'data-label': item.label, 'data-value': String(item.value === null ? '' : item.value),
+      });
+      bar.appendChild(svgNode('title', {}, item.label + ': ' + (item.value === null ? 'none yet' : item.text || item.value)));
+      svg.appendChild(bar);
+      if (labelEvery && index % labelEvery === 0) {
+        svg.appendChild(svgNode('text', { x: (index * width + width / 2).toFixed(2), y: 97, class: 'axis' }, item.short || item.label));
+      }
+    });
+    svg.appendChild(svgNode('text', { x: 2, y: 9, class: 'axis' }, 'max ' + formatChartValue(max)));
+  }
+
+  function formatChartValue(value) {
+    return value >= 100 ? Math.round(value).toLocaleString('en') : String(Math.round(value * 10) / 10);
+  }
+
+  function drawCharts(charts) {
+    const throughput = charts.throughput || [];
+    drawBars(document.querySelector('[data-testid="chart-throughput"]'), throughput.map(function (minute) {
+      return { label: minute.minute, value: minute.jobs, short: minute.minute.slice(11, 16) };
+    }), 15);
+    const total = throughput.reduce(function (sum, minute) { return sum + minute.jobs; }, 0);
+    setText(document.querySelector('[data-testid="chart-throughput-total"]'), total.toLocaleString('en') + ' in all');
+    const stages = [];
+    (charts.stages || []).forEach(function (stage) {
+      stages.push({ label: stage.stage + ' p50', value: stage.p50Ms, kind: 'p50', short: stage.stage, text: ms(stage.p50Ms) });
+      stages.push({ label: stage.stage + ' p95', value: stage.p95Ms, kind: 'p95', text: ms(stage.p95Ms) });
+    });
+    drawBars(document.querySelector('[data-testid="chart-stages"]'), stages, 2);
+    const failures = Object.keys(charts.failures || {}).map(function (code) {
+      return { label: code, value: charts.failures[code], kind: 'failed', short: code.slice(0, 10) };
+    });
+    drawBars(document.querySelector('[data-testid="chart-failures"]'), failures, 1);
+    const slots = Object.keys(charts.slots || {}).map(function (slotState) {
+      return { label: slotState, value: charts.slots[slotState], kind: 'slot-' + slotState.toLowerCase(), short: slotState };
+    });
+    drawBars(document.querySelector('[data-testid="chart-slots"]'), slots, 1);
+    setText(document.querySelector('[data-testid="chart-slots-utilisation"]'), charts.slotUtilisation === null
+        ? '' : Math.round(charts.slotUtilisation * 100) + '% writing');
+  }
+
+  function ms(value) {
+    return value === null || value === undefined ? 'none yet' : formatChartValue(value) + ' ms';
+  }
+
+  async function refreshCharts() {
+    if (Date.now() - state.chartsAt < CHARTS_MS) return;
+    const result = await request('GET', 'api/charts');
+    state.chartsAt = Date.now();
+    drawCharts(result.body || {});
+  }
+
   /* ---------- station panel ---------- */
 
   /** What the operator must do next at a slot, in words. */
@@ -910,7 +988,8 @@
     clearTimeout(state.pollTimer);
     state.polling = true;
     state.pollAgain = false;
-    const results = await Promise.allSettled([refreshQueue(), refreshFirstPage(), refreshDetail(), refreshStation()]);
+    const results = await Promise.allSettled([refreshQueue(), refreshFirstPage(), refreshDetail(), refreshStation(),
+      refreshCharts()]);
     const failure = results.find(function (r) { return r.status === 'rejected'; });
     if (failure) markConnectionLost(failure.reason);
     else markConnected();

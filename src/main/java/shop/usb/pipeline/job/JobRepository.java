@@ -471,6 +471,25 @@ public class JobRepository {
         return jdbc.queryForList(SqlStatements.get("job-stats"), params());
     }
 
+    /** Jobs completed in each of the last {@code minutes} minutes, oldest first, by the database's clock. */
+    public List<MinuteCount> completedPerMinute(int minutes) {
+        Instant now = jdbc.getJdbcTemplate().queryForObject(SqlStatements.get("database-time"),
+                (rs, row) -> rs.getObject("now", OffsetDateTime.class).toInstant());
+        long thisMinute = now.getEpochSecond() / 60;
+        Map<Long, Long> counts = new HashMap<>();
+        jdbc.query(SqlStatements.get("completed-per-minute"), params().addValue("minutes", minutes),
+                (RowCallbackHandler) rs -> counts.put(rs.getLong("epoch_minute"), rs.getLong("jobs")));
+        List<MinuteCount> perMinute = new ArrayList<>();
+        for (long minute = thisMinute - minutes + 1; minute <= thisMinute; minute++) {
+            perMinute.add(new MinuteCount(Instant.ofEpochSecond(minute * 60).toString(), counts.getOrDefault(minute, 0L)));
+        }
+        return perMinute;
+    }
+
+    /** The jobs completed in the minute that starts at {@code minute} (ISO-8601). */
+    public record MinuteCount(String minute, long jobs) {
+    }
+
     /** Rows of error_code, status (FAILED or RETRYING) and jobs. */
     public List<Map<String, Object>> errorCounts() {
         return jdbc.queryForList(SqlStatements.get("error-counts"), params());

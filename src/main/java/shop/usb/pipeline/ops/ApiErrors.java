@@ -10,6 +10,8 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jms.JmsException;
 import shop.usb.pipeline.intake.FieldError;
 import shop.usb.pipeline.intake.InvalidOrderException;
@@ -35,6 +37,10 @@ public class ApiErrors {
             LOG.warn("API request failed, the broker is away: {}", cause.toString());
             problem = new ApiProblem(503, "BROKER_UNAVAILABLE", "The broker cannot be reached; try again shortly",
                     List.of());
+        } else if (causedBy(cause, BadSqlGrammarException.class, InvalidDataAccessApiUsageException.class)) {
+            // A statement the database refuses is a fault of the product, not an outage.
+            LOG.error("API request failed on a statement the database refused", cause);
+            problem = new ApiProblem(500, "INTERNAL_ERROR", "The request failed; see the server log", List.of());
         } else if (causedBy(cause, SQLException.class, DataAccessException.class)) {
             LOG.warn("API request failed, the database is away: {}", cause.toString());
             problem = new ApiProblem(503, "DATABASE_UNAVAILABLE", "The database cannot be reached; try again shortly",

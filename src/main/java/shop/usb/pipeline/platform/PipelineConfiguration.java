@@ -35,6 +35,7 @@ import shop.usb.pipeline.ops.ApiErrors;
 import shop.usb.pipeline.ops.AuditTrail;
 import shop.usb.pipeline.ops.BulkActions;
 import shop.usb.pipeline.ops.ChangeFeed;
+import shop.usb.pipeline.ops.DashboardCharts;
 import shop.usb.pipeline.ops.ApiServerSetup;
 import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.health.PartHealthCheck;
@@ -116,6 +117,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.usbStock());
         registry.bind(UsbStation.BEAN_NAME, station);
         registry.bind(SlotsApi.BEAN_NAME, new SlotsApi(station, audit));
+        registry.bind(DashboardCharts.BEAN_NAME, new DashboardCharts(jobs, metrics, station));
         UsbMountAllocator mounts = new UsbMountAllocator(station, dataSource, settings.allocationTimeout(),
                 settings.usbReserveBytes(), clock);
         LiveRuns liveRuns = new LiveRuns(jobs, context, settings.stalledAfter());

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,21 @@ class DashboardBrowserTest {
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> "COMPLETED".equals(text(browser, String.format(ROW, "DASH-NEW"), "dataset.status")));
 
+        // The charts are drawn from GET /api/charts: a bar per minute, per failed error code, two per stage.
+        JsonNode charts = new ObjectMapper().readTree(pipeline.http("GET", "/api/charts", null).body());
+        long apiCompleted = 0;
+        for (JsonNode minute : charts.path("throughput")) {
+            apiCompleted += minute.path("jobs").asLong();
+        }
+        long completed = apiCompleted;
+        // The page redraws its charts every 10 s: wait for a drawing of at least this data.
+        await("the charts drawn from the API's data", () -> count(browser, "[data-testid=chart-throughput] rect.bar") == 60
+                && browser.evaluate("Array.from(document.querySelectorAll('[data-testid=chart-throughput] rect.bar'))"
+                        + ".reduce((sum, bar) => sum + Number(bar.dataset.value), 0)").asLong() == completed);
+        assertThat(completed).as("completed jobs drawn").isPositive();
+        assertThat(count(browser, "[data-testid=chart-stages] rect.bar")).isEqualTo(2 * charts.path("stages").size());
+        assertThat(count(browser, "[data-testid=chart-failures] rect.bar")).isEqualTo(charts.path("failures").size());
+
         // Search by business key: an order id by prefix narrows the list; clearing it brings all back.
         type(browser, "[data-testid=search]", "DASH-RE");
         await("only the searched job listed", () -> count(browser, "[data-testid=job-row]") == 1
@@ -136,6 +153,8 @@ class DashboardBrowserTest {
             try (Chromium browser = Chromium.start()) {
                 browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/?status=FAILED");
                 await("the failed jobs listed", () -> count(browser, "[data-testid=job-row]") == 2);
+                await("the failures chart drawn", () -> "2".equals(text(browser,
+                        "[data-testid=chart-failures] rect.bar[data-label=CONTENT_NOT_FOUND]", "dataset.value")));
                 browser.click("[data-testid=bulk-retry]");
                 await("the count asked first", () -> "Retry 2 failed jobs?".equals(
                         text(browser, "[data-testid=bulk-question]", "textContent")));

@@ -134,6 +134,48 @@ abstract class JobsApiTest {
         assertThat(pipeline.http("GET", "/api/jobs/" + id + "/logs?after=-1", null).body()).contains("after");
     }
 
+    @Test
+    void chartsAgreeWithTheApiAndTheMetrics() throws Exception {
+        JsonNode charts = get("/api/charts");
+
+        JsonNode throughput = charts.path("throughput");
+        assertThat(throughput).hasSize(60);
+        long completedInCharts = 0;
+        for (JsonNode minute : throughput) {
+            completedInCharts += minute.path("jobs").asLong();
+        }
+        assertThat(completedInCharts).as("completed per minute adds up to the queue's last hour")
+                .isEqualTo(get("/api/queue").path("throughput").path("lastHour").path("completed").asLong())
+                .isGreaterThanOrEqualTo(5);
+
+        JsonNode errors = get("/api/stats").path("errorsByCode");
+        errors.fields().forEachRemaining(code -> assertThat(charts.path("failures").path(code.getKey()).asLong())
+                .as(code.getKey()).isEqualTo(code.getValue().path("failed").asLong()));
+        assertThat(charts.path("failures").path("CONTENT_NOT_FOUND").asLong()).isGreaterThanOrEqualTo(1);
+
+        // Each stage's count is the histogram's, as Prometheus scrapes it (every outcome together).
+        String metrics = pipeline.management("GET", "/observe/metrics", null, Map.of()).body();
+        for (JsonNode stage : charts.path("stages")) {
+            long scraped = 0;
+            java.util.regex.Matcher count = java.util.regex.Pattern.compile("pipeline_stage_duration_seconds_count\\{[^}]*stage=\""
+                    + stage.path("stage").asText() + "\"[^}]*} ([0-9.]+)").matcher(metrics);
+            while (count.find()) {
+                scraped += (long) Double.parseDouble(count.group(1));
+            }
+            assertThat(stage.path("count").asLong()).as(stage.path("stage").asText()).isEqualTo(scraped);
+        }
+        JsonNode validate = charts.path("stages").get(0);
+        assertThat(validate.path("stage").asText()).isEqualTo("validate");
+        assertThat(validate.path("p50Ms").asDouble()).isPositive().isLessThanOrEqualTo(validate.path("p95Ms").asDouble());
+
+        JsonNode slots = get("/api/slots");
+        long slotsInCharts = 0;
+        for (JsonNode state : charts.path("slots")) {
+            slotsInCharts += state.asLong();
+        }
+        assertThat(slotsInCharts).isEqualTo(slots.size());
+    }
+
     private JsonNode search(String text) throws Exception {
         return get("/api/jobs?limit=500&q=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
     }

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +23,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import org.apache.camel.Header;
 import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
@@ -161,6 +165,58 @@ public class PipelineMetrics {
         Timer.builder("pipeline.stage.duration").tag("stage", stage.label()).tag("outcome", outcome.tag())
                 .publishPercentileHistogram().description("Time a job spent in a stage")
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** How many times a stage ended (any outcome) and its 50th and 95th percentile duration. */
+    public record StageTimes(String stage, long count, Double p50Ms, Double p95Ms) {
+    }
+
+    /**
+     * Per stage, from the same histogram /observe/metrics exposes (pipeline_stage_duration_seconds,
+     * every outcome together), the percentiles estimated as Prometheus' histogram_quantile does:
+     * linearly within the bucket the rank falls in. Null while a stage has not ended yet.
+     */
+    public List<StageTimes> stageTimes() {
+        Map<String, TreeMap<Double, Double>> cumulative = new HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
+        for (Timer timer : registry.find("pipeline.stage.duration").timers()) {
+            String stage = timer.getId().getTag("stage");
+            HistogramSnapshot snapshot = timer.takeSnapshot();
+            counts.merge(stage, snapshot.count(), Long::sum);
+            TreeMap<Double, Double> buckets = cumulative.computeIfAbsent(stage, s -> new TreeMap<>());
+            for (CountAtBucket bucket : snapshot.histogramCounts()) {
+                buckets.merge(bucket.bucket(TimeUnit.MILLISECONDS), bucket.count(), Double::sum);
+            }
+        }
+        List<StageTimes> times = new ArrayList<>();
+        for (Stage stage : Stage.values()) {
+            if (stage == Stage.INTAKE || stage == Stage.DONE) {
+                continue;
+            }
+            long count = counts.getOrDefault(stage.label(), 0L);
+            TreeMap<Double, Double> buckets = cumulative.getOrDefault(stage.label(), new TreeMap<>());
+            times.add(new StageTimes(stage.label(), count, quantile(0.5, buckets, count), quantile(0.95, buckets, count)));
+        }
+        return times;
+    }
+
+    private static Double quantile(double q, TreeMap<Double, Double> cumulative, long count) {
+        if (count == 0 || cumulative.isEmpty()) {
+            return null;
+        }
+        double rank = q * count;
+        double lowerBound = 0;
+        double countBelow = 0;
+        for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+            if (bucket.getValue() >= rank) {
+                double inBucket = bucket.getValue() - countBelow;
+                double share = inBucket == 0 ? 1 : (rank - countBelow) / inBucket;
+                return lowerBound + (bucket.getKey() - lowerBound) * share;
+            }
+            lowerBound = bucket.getKey();
+            countBelow = bucket.getValue();
+        }
+        return lowerBound; // beyond the last bucket: Prometheus answers its upper bound too
     }
 
     private static double freeBytes(Path mount) {

@@ -1,0 +1,56 @@
+package shop.usb.pipeline.ops;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.usb.UsbStation;
+
+/**
+ * GET /api/charts: what the dashboard's charts draw, from the same sources as the rest of the API and
+ * the metrics: jobs completed per minute over the last hour (the job table, every instance's), each
+ * stage's p50 and p95 (the pipeline_stage_duration_seconds histogram of /observe/metrics, this
+ * instance's), failed jobs by error code (as GET /api/stats counts them) and this station's slots
+ * by state (as GET /api/slots shows them).
+ */
+public class DashboardCharts {
+
+    public static final String BEAN_NAME = "dashboardCharts";
+    static final int THROUGHPUT_MINUTES = 60;
+
+    private final JobRepository jobs;
+    private final PipelineMetrics metrics;
+    private final UsbStation station;
+
+    public DashboardCharts(JobRepository jobs, PipelineMetrics metrics, UsbStation station) {
+        this.jobs = jobs;
+        this.metrics = metrics;
+        this.station = station;
+    }
+
+    public Map<String, Object> charts() {
+        Map<String, Long> failures = new TreeMap<>();
+        for (Map<String, Object> row : jobs.errorCounts()) {
+            if (JobStatus.FAILED.name().equals(row.get("status"))) {
+                failures.put(String.valueOf(row.get("error_code")), ((Number) row.get("jobs")).longValue());
+            }
+        }
+        Map<String, Long> slots = new LinkedHashMap<>();
+        for (String state : List.of("WRITING", "DONE", "READY", "EMPTY", "FAULTY")) {
+            slots.put(state, 0L);
+        }
+        station.views().forEach(slot -> slots.merge(slot.state(), 1L, Long::sum));
+        long total = slots.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Object> charts = new LinkedHashMap<>();
+        charts.put("throughput", jobs.completedPerMinute(THROUGHPUT_MINUTES));
+        charts.put("stages", metrics.stageTimes());
+        charts.put("failures", failures);
+        charts.put("slots", slots);
+        charts.put("slotUtilisation", total == 0 ? null : (double) slots.get("WRITING") / total);
+        return charts;
+    }
+}
