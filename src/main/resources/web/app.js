@@ -822,6 +822,7 @@
       state.detailJob = null;
       state.logLines = [];
       el.detail.querySelector('.logs').textContent = '';
+      el.detail.querySelector('.timeline tbody').textContent = '';
       el.detail.querySelector('.fields').textContent = '';
       el.detail.querySelector('.detail-actions').textContent = '';
       el.detail.querySelector('.detail-actions').removeAttribute('data-actions');
@@ -953,6 +954,36 @@
     if (stickToBottom) wrap.scrollTop = wrap.scrollHeight;
   }
 
+  /** Each attempt as a row (its stages with their durations, where it wrote, how it ended) and the events between. */
+  function renderTimeline(timeline) {
+    const body = el.detail.querySelector('.timeline tbody');
+    body.textContent = '';
+    (timeline.rows || []).forEach(function (row) {
+      const tr = make('tr');
+      if (row.attempt) {
+        const attempt = row.attempt;
+        tr.setAttribute('data-testid', 'attempt-row');
+        tr.className = attempt.errorCode ? 'attempt failed' : 'attempt';
+        tr.appendChild(make('td', '', attempt.number));
+        tr.appendChild(make('td', '', dateTime(attempt.startedAt) + ' · ' + formatDuration(attempt.durationMs)));
+        tr.appendChild(make('td', '', attempt.stages.map(function (stage) {
+          return stage.stage + ' ' + formatDuration(stage.durationMs);
+        }).join(' → ')));
+        tr.appendChild(make('td', '', attempt.where || ''));
+        tr.appendChild(make('td', '', attempt.errorCode ? attempt.errorCode + ': ' + attempt.error : attempt.outcome));
+      } else {
+        tr.setAttribute('data-testid', 'timeline-event');
+        tr.className = 'event';
+        tr.appendChild(make('td', '', ''));
+        tr.appendChild(make('td', '', dateTime(row.event.at)));
+        const message = make('td', '', row.event.message);
+        message.colSpan = 3;
+        tr.appendChild(message);
+      }
+      body.appendChild(tr);
+    });
+  }
+
   function lastLogLineId() {
     return state.logLines.reduce(function (max, line) { return Math.max(max, line.id); }, 0);
   }
@@ -967,7 +998,13 @@
       ]);
       if (String(id) !== String(state.detailJobId)) return;
       renderDetailJob(job.body || {});
-      renderLogs(Array.isArray(logs.body) ? logs.body : []);
+      const newLines = Array.isArray(logs.body) ? logs.body : [];
+      renderLogs(newLines);
+      // The attempts change only with new log lines.
+      if (newLines.length > 0) {
+        const timeline = await request('GET', jobPath(id, '/timeline'));
+        if (String(id) === String(state.detailJobId)) renderTimeline(timeline.body || { rows: [] });
+      }
     } catch (error) {
       if (error instanceof ApiError && error.status === 404 && String(id) === String(state.detailJobId)) {
         renderDetailMissing();

@@ -357,7 +357,7 @@ public class JobRepository {
 
     /** Writes what is left of a run's log, however the run ended (its status change may have been refused). */
     public void writeLogs(JobRun run) {
-        insertLogs(run.jobId(), logBuffer.take(run));
+        insertLogs(run.jobId(), run, logBuffer.take(run));
     }
 
     public Optional<JobView> findById(String id) {
@@ -517,7 +517,8 @@ public class JobRepository {
     /** The job's log lines written after line {@code afterId} (0 for all). */
     public List<JobLogView> logs(String jobId, long afterId) {
         return jdbc.query(SqlStatements.get("find-job-logs"), params().addValue("jobId", jobId)
-                .addValue("after", afterId), (rs, n) -> new JobLogView(rs.getLong("id"), iso(rs, "logged_at"), rs.getString("log_level"), rs.getString("stage"),
+                .addValue("after", afterId), (rs, n) -> new JobLogView(rs.getLong("id"), rs.getString("run_token"),
+                        iso(rs, "logged_at"), rs.getString("log_level"), rs.getString("stage"),
                         rs.getString("message"), rs.getString("error_code")));
     }
 
@@ -578,7 +579,7 @@ public class JobRepository {
         List<JobLogBuffer.Line> lines = logBuffer.pendingFollowedBy(run, line);
         transaction.executeWithoutResult(status -> {
             statusChange.run();
-            insertLogs(run.jobId(), lines);
+            insertLogs(run.jobId(), run, lines);
         });
         logBuffer.take(run);
     }
@@ -590,17 +591,18 @@ public class JobRepository {
     }
 
     private void insertLog(String jobId, String level, Stage stage, String message, String errorCode) {
-        insertLogs(jobId, List.of(logBuffer.line(level, stage, message, errorCode)));
+        insertLogs(jobId, null, List.of(logBuffer.line(level, stage, message, errorCode)));
     }
 
-    /** One batch: a round trip for all the lines. */
-    private void insertLogs(String jobId, List<JobLogBuffer.Line> lines) {
+    /** One batch: a round trip for all the lines, written by {@code run} (null: not by a run). */
+    private void insertLogs(String jobId, JobRun run, List<JobLogBuffer.Line> lines) {
         if (lines.isEmpty()) {
             return;
         }
         jdbc.batchUpdate(SqlStatements.get("insert-job-log"), lines.stream().map(line -> params()
                 .addValue("now", utc(line.at()))
                 .addValue("jobId", jobId)
+                .addValue("run", run == null ? null : run.shortToken())
                 .addValue("level", line.level())
                 .addValue("stage", line.stage().label())
                 .addValue("message", truncate(line.message(), 4000))

@@ -24,6 +24,7 @@ import shop.usb.pipeline.job.JobPage;
 import shop.usb.pipeline.job.JobQuery;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.job.StatusSummary;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
@@ -59,6 +60,12 @@ public class JobsApi {
 
     public JobView get(@Header("id") String id) {
         return jobs.findById(id).orElseThrow(() -> ApiProblem.notFound("Job " + id));
+    }
+
+    /** GET /api/jobs/{id}/timeline: each attempt as a row, and the events between them. */
+    public JobTimeline timeline(@Header("id") String id) {
+        get(id);
+        return JobTimeline.of(jobs.logs(id, 0));
     }
 
     /** GET /api/jobs/{id}/logs?after=: the lines written after line {@code after}, so a viewer fetches only new ones. */

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.camel.ExchangeProperty;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.LiveRuns;
+import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.SlotFilesystem;
@@ -57,7 +58,7 @@ public class WriteUsbStage {
         job.took(taken);
         SlotFilesystem stick = taken.filesystem();
         jobs.recordMount(job.run(), stick.slot().toString());
-        jobs.log(job.run(), "INFO", Stage.WRITE_USB, "Writing " + job.plan().files().size() + " files (" + bytes
+        jobs.log(job.run(), "INFO", Stage.WRITE_USB, JobTimeline.WRITING + job.plan().files().size() + " files (" + bytes
                 + " bytes) to " + stick.slot() + ", " + stick.describe());
         ProgressReporter progress = new ProgressReporter(jobs, liveRuns, job.run(), bytes, progressInterval, clock);
         String orderId = job.order().orderId();

@@ -98,6 +98,12 @@ class DashboardBrowserTest {
                 text(browser, String.format(ROW, "DASH-RETRY"), "dataset.status")));
         assertThat(pipeline.jobsOf("DASH-RETRY").get(0).status()).isEqualTo("COMPLETED");
         assertThat(text(browser, "[data-testid=message]", "textContent")).contains("DASH-RETRY");
+        // Its detail shows each attempt as a row: the failed one, then the one after the retry.
+        browser.click(String.format(ROW, "DASH-RETRY"));
+        await("both attempts in the detail", () -> count(browser, "[data-testid=attempt-row]") == 2);
+        assertThat(text(browser, "[data-testid=attempt-row]", "textContent")).contains("CONTENT_NOT_FOUND");
+        assertThat(count(browser, "[data-testid=timeline-event]")).as("received, queued again by loopback")
+                .isGreaterThanOrEqualTo(2);
 
         // Without a reload: a new job appears within 2 s. The page listens on GET /api/events and polls
         // only every 15 s meanwhile, so the change arrives as an event.
@@ -191,9 +197,11 @@ class DashboardBrowserTest {
 
                 browser.click(slotA + " [data-testid=release-button]");
 
-                await("the waiting order to take the released slot", () -> "DONE".equals(
-                        text(browser, slotA, "dataset.state"))
-                        && text(browser, slotA + " .slot-detail", "textContent").startsWith("DASH-C"));
+                // State and order read in one look: two looks could straddle a redraw (DONE of the last
+                // order, then the next order WRITING).
+                await("the waiting order to take the released slot", () -> browser.evaluate("(() => { const e ="
+                        + " document.querySelector(" + quote(slotA) + "); return e.dataset.state + ' '"
+                        + " + e.querySelector('.slot-detail').textContent; })()").asText().startsWith("DONE DASH-C"));
                 assertThat(pipeline.jobsOf("DASH-C").get(0).slot()).isEqualTo("slot-a");
                 assertThat(text(browser, "[data-testid=waiting-jobs]", "textContent")).doesNotContain("DASH-C");
             }

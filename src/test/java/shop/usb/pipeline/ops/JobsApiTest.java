@@ -176,6 +176,25 @@ abstract class JobsApiTest {
         assertThat(slotsInCharts).isEqualTo(slots.size());
     }
 
+    @Test
+    void aJobsTimelineShowsItsAttemptWithStagesAndError() throws Exception {
+        String id = get("/api/jobs?orderId=" + prefix + "bad").path("jobs").get(0).path("id").asText();
+        JsonNode rows = get("/api/jobs/" + id + "/timeline").path("rows");
+
+        assertThat(rows.get(0).path("event").path("message").asText()).isEqualTo("Order " + prefix + "bad received");
+        JsonNode attempt = rows.get(1).path("attempt");
+        assertThat(attempt.path("number").asInt()).isEqualTo(1);
+        assertThat(attempt.path("errorCode").asText()).isEqualTo("CONTENT_NOT_FOUND");
+        assertThat(attempt.path("stages").get(0).path("stage").asText()).isEqualTo("validate");
+        assertThat(attempt.path("durationMs").asLong()).isNotNegative();
+        JsonNode done = get("/api/jobs/" + get("/api/jobs?orderId=" + orderIds.get(0)).path("jobs").get(0).path("id")
+                .asText() + "/timeline").path("rows").get(1).path("attempt");
+        assertThat(done.path("stages")).extracting(stage -> stage.path("stage").asText())
+                .containsExactly("validate", "select-content", "write-usb", "verify");
+        assertThat(done.path("where").asText()).contains("slot-");
+        assertThat(pipeline.http("GET", "/api/jobs/no-such-job/timeline", null).statusCode()).isEqualTo(404);
+    }
+
     private JsonNode search(String text) throws Exception {
         return get("/api/jobs?limit=500&q=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
     }
