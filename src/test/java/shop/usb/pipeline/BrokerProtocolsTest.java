@@ -48,6 +48,14 @@ class BrokerProtocolsTest {
         pipeline.close();
     }
 
+    /** A second instance on the same port must not run its routes against the first instance's broker. */
+    @Test
+    void anInstanceWhoseBrokerCannotListenRefusesToStart(@TempDir Path other) {
+        assertThatThrownBy(() -> PipelineRuntime.start(other, TestDatabase.h2(other.resolve("db")),
+                Map.of("pipeline.broker.port", String.valueOf(pipeline.brokerPort()))).close())
+                .hasStackTraceContaining("The embedded broker could not listen on port " + pipeline.brokerPort());
+    }
+
     @Test
     void orderSentOverStompWithContentLengthCompletes() throws Exception {
         String orderId = PipelineEndToEndTest.newOrderId();

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.deployers.impl.FileConfigurationParser;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
@@ -34,10 +36,25 @@ public class EmbeddedBroker extends EarlyStartingService {
         this.settings = settings;
     }
 
+    /**
+     * Starts the broker, and refuses to go on when it does not listen: Artemis only logs an acceptor
+     * that cannot bind, and the routes would then connect to whatever holds the port (another instance's
+     * broker), taking its orders into this instance's database.
+     */
     @Override
     protected void startEarly() throws Exception {
         broker = createBroker();
         broker.start();
+        ActiveMQServer server = broker.getActiveMQServer();
+        boolean listening = server.isActive() && server.getRemotingService() != null
+                && !server.getRemotingService().getAcceptors().isEmpty()
+                && server.getRemotingService().getAcceptors().values().stream().allMatch(Acceptor::isStarted);
+        if (!listening) {
+            broker.stop();
+            throw new IllegalStateException("The embedded broker could not listen on port "
+                    + context.resolvePropertyPlaceholders("{{pipeline.broker.port}}")
+                    + " (pipeline.broker.port): is another instance running on this machine?");
+        }
     }
 
     private EmbeddedActiveMQ createBroker() throws Exception {
