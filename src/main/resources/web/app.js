@@ -18,6 +18,7 @@
   const CANCELLABLE = ['QUEUED', 'RETRYING', 'WAITING', 'PROCESSING'];
   const RETRYABLE = ['FAILED', 'CANCELLED'];
   const RUNNING = ['PROCESSING', 'RETRYING'];
+  const ACTION_LABELS = { cancel: 'Cancel', retry: 'Retry', reverify: 'Read the stick back again' };
 
   const state = {
     filter: '',
@@ -425,6 +426,8 @@
     const wanted = [];
     if (CANCELLABLE.includes(job.status)) wanted.push('cancel');
     if (RETRYABLE.includes(job.status)) wanted.push('retry');
+    // A customer brought the stick back: read it again (in the detail only, not on every row).
+    if (testIdPrefix === 'detail-' && job.status === 'COMPLETED' && job.stick) wanted.push('reverify');
     const key = wanted.join(',');
     if (container.getAttribute('data-actions') === key) {
       container.querySelectorAll('button').forEach(function (b) {
@@ -436,13 +439,13 @@
     container.setAttribute('data-actions', key);
     container.textContent = '';
     wanted.forEach(function (action) {
-      const button = make('button', 'action action-' + action, action === 'cancel' ? 'Cancel' : 'Retry');
+      const button = make('button', 'action action-' + action, ACTION_LABELS[action]);
       button.type = 'button';
       button.setAttribute('data-testid', testIdPrefix + action + '-button');
       button.setAttribute('data-action', action);
       button.setAttribute('data-job-id', job.id);
       button.setAttribute('data-order-id', job.orderId || '');
-      button.title = (action === 'cancel' ? 'Cancel' : 'Retry') + ' the job for order ' + orderLabel(job);
+      button.title = ACTION_LABELS[action] + ': the job for order ' + orderLabel(job);
       container.appendChild(button);
     });
   }
@@ -545,12 +548,13 @@
 
   function successText(action, status, job, order) {
     if (action === 'retry') return 'Job ' + order + ' queued again';
+    if (action === 'reverify') return 'Reading the stick of ' + order + ' back; the result shows in the job';
     if (status === 202 || (job && job.status !== 'CANCELLED')) return 'Job ' + order + ' will stop at its next checkpoint';
     return 'Job ' + order + ' cancelled';
   }
 
   function failureText(action, error, order) {
-    const verb = action === 'retry' ? 'retry' : 'cancel';
+    const verb = action === 'reverify' ? 'read back the stick of' : action;
     if (error instanceof ApiError) {
       if (error.status === 401) {
         return (readToken() || el.tokenInput.value.trim())
@@ -561,7 +565,7 @@
         return 'Could not ' + verb + ' job ' + order + ': forbidden (' + error.message + '). Without an API token the product accepts actions only from its own machine.';
       }
       if (error.status === 404) return 'Job ' + order + ' no longer exists.';
-      if (error.status === 409) return 'Job ' + order + ' cannot be ' + (action === 'retry' ? 'retried' : 'cancelled') + ' now: ' + error.message;
+      if (error.status === 409) return 'Could not ' + verb + ' job ' + order + ' now: ' + error.message;
     }
     return 'Could not ' + verb + ' job ' + order + ': ' + describeError(error);
   }
@@ -873,6 +877,7 @@
       ['Started', dateTime(job.startedAt)],
       ['Completed', dateTime(job.completedAt)],
       ['Updated', dateTime(job.updatedAt)],
+      ['Read back again', job.reverifiedAt ? dateTime(job.reverifiedAt) + ': ' + job.reverifyResult : '–'],
     ];
   }
 

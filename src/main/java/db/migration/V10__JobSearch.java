@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
@@ -39,9 +40,10 @@ public class V10__JobSearch extends BaseJavaMigration {
             }
         }
         try (Statement read = connection.createStatement();
-                ResultSet jobs = read.executeQuery("SELECT id, order_json FROM processing_jobs");
                 PreparedStatement update = connection.prepareStatement(
                         "UPDATE processing_jobs SET customer_key = ? WHERE id = ?")) {
+            read.setFetchSize(500); // a cursor, not the whole table in memory (Flyway runs this in a transaction)
+            ResultSet jobs = read.executeQuery("SELECT id, order_json FROM processing_jobs");
             int pending = 0;
             while (jobs.next()) {
                 String key = OrderConfirmationValidator.customerKey(readTree(jobs.getString("order_json")));
@@ -58,7 +60,7 @@ public class V10__JobSearch extends BaseJavaMigration {
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode readTree(String orderJson) {
+    private static JsonNode readTree(String orderJson) {
         try {
             return JSON.readTree(orderJson);
         } catch (Exception notJson) {

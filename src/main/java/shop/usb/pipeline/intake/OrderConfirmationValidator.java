@@ -70,7 +70,7 @@ public class OrderConfirmationValidator {
         if (name == null || !name.isTextual() || name.asText().isBlank()) {
             return null;
         }
-        String key = name.asText().strip().toLowerCase(java.util.Locale.ROOT);
+        String key = name.asText().strip().toLowerCase(Locale.ROOT);
         return key.length() > 200 ? key.substring(0, 200) : key;
     }
 

@@ -295,6 +295,16 @@ public class JobRepository {
         }));
     }
 
+    /** A returned stick was read back again: the result on the job and in its log. */
+    public void recordReverify(String id, boolean asWritten, String result) {
+        transaction.executeWithoutResult(status -> {
+            jdbc.update(SqlStatements.get("record-reverify"), params().addValue("id", id)
+                    .addValue("result", truncate(result, 1000)));
+            insertLog(id, asWritten ? "INFO" : "WARN", Stage.VERIFY, result,
+                    asWritten ? null : ErrorCode.VERIFICATION_FAILED.name());
+        });
+    }
+
     /** Running jobs whose heartbeat is older than {@code stalledAfter} by the database's clock. */
     public List<RunningJob> findStalled(Duration stalledAfter) {
         return jdbc.query(SqlStatements.get("find-stalled-jobs"), params()
@@ -643,7 +653,9 @@ public class JobRepository {
                         rs.getString("stick_fs_type"), rs.getString("stick_label")),
                 rs.getString("manifest_sha256"),
                 rs.getString("waiting_for"),
-                rs.getString("volume_label"));
+                rs.getString("volume_label"),
+                iso(rs, "reverified_at"),
+                rs.getString("reverify_result"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

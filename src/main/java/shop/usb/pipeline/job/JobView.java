@@ -33,7 +33,10 @@ public record JobView(
         /** While WAITING: the stick it waits for ("a 16 GB stick"). */
         String waitingFor,
         /** The volume label the product gave the stick (pipeline.usb.set-label); null when it set none. */
-        String volumeLabel) {
+        String volumeLabel,
+        /** When the returned stick was last read back again (POST /api/jobs/{id}/reverify), and what that found. */
+        String reverifiedAt,
+        String reverifyResult) {
 
     public record StickRecord(String id, String serial, Long sizeBytes, String fsType, String label) {
     }

@@ -22,7 +22,13 @@ public final class SqlStatements {
     }
 
     public static String get(String name) {
-        return CACHE.computeIfAbsent(name, SqlStatements::load);
+        String cached = CACHE.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        // Loaded outside the map's own update: an include loads (and caches) another statement meanwhile.
+        CACHE.putIfAbsent(name, load(name));
+        return CACHE.get(name);
     }
 
     private static String load(String name) {

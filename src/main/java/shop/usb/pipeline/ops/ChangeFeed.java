@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public class ChangeFeed {
         Instant forgetBefore = newestSeen.minus(OVERLAP);
         sent.values().removeIf(at -> at.isBefore(forgetBefore));
         // Oldest first, as they happened; read newest first so that a flood cannot hold the feed back.
-        java.util.Collections.reverse(changes);
+        Collections.reverse(changes);
         if (read[0] == LIMIT || read[1] == LIMIT) {
             changes.add(new Change("more", "", Map.of("newest", newestSeen.toString())));
         }

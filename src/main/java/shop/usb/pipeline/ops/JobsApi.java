@@ -28,6 +28,8 @@ import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.job.StatusSummary;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.usb.StickReverifier;
+import shop.usb.pipeline.usb.UsbStation;
 
 /** The read side of the HTTP API. Query values come from outside: each is checked before use. */
 public class JobsApi {
@@ -39,15 +41,17 @@ public class JobsApi {
     private final JobRepository jobs;
     private final LiveRuns liveRuns;
     private final AuditTrail audit;
+    private final UsbStation station;
     private final PipelineMetrics metrics;
     private final Duration stalledAfter;
     private final Clock clock;
 
-    public JobsApi(JobRepository jobs, LiveRuns liveRuns, AuditTrail audit, PipelineMetrics metrics,
+    public JobsApi(JobRepository jobs, LiveRuns liveRuns, AuditTrail audit, UsbStation station, PipelineMetrics metrics,
             Duration stalledAfter, Clock clock) {
         this.jobs = jobs;
         this.liveRuns = liveRuns;
         this.audit = audit;
+        this.station = station;
         this.metrics = metrics;
         this.stalledAfter = stalledAfter;
         this.clock = clock;
@@ -79,14 +83,21 @@ public class JobsApi {
         JobRepository.CancelOutcome outcome = audit.record(actor, "job.cancel", id, () -> {
             JobRepository.CancelOutcome cancel = jobs.cancel(id, actor);
             switch (cancel) {
-                case CANCELLED -> metrics.jobCancelled();
-                case REQUESTED -> liveRuns.requestCancel(id);
                 case ALREADY_FINAL -> throw new ApiProblem(409, "CONFLICT",
                         "Job " + id + " is " + get(id).status() + " and cannot be cancelled", List.of());
                 case NOT_FOUND -> throw ApiProblem.notFound("Job " + id);
+                default -> {
+                    // CANCELLED or REQUESTED: told below, once committed
+                }
             }
             return cancel;
         }, Enum::name);
+        // Only once the cancel is committed: a running job is asked to stop, a cancelled one counted.
+        if (outcome == JobRepository.CancelOutcome.REQUESTED) {
+            liveRuns.requestCancel(id);
+        } else {
+            metrics.jobCancelled();
+        }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE,
                 outcome == JobRepository.CancelOutcome.CANCELLED ? 200 : 202);
         return get(id);
@@ -104,6 +115,36 @@ public class JobsApi {
         }, queued -> "QUEUED");
         exchange.setProperty(JOB_ID, id);
         return followUp;
+    }
+
+    /**
+     * POST /api/jobs/{id}/reverify: a COMPLETED job whose stick is plugged into a slot of this station
+     * is read back again (the reverify-stick route, on its own); 202 now, the result on the job later.
+     */
+    public StickReverifier.Request reverify(@Header("id") String id, @Header(HttpGate.ACTOR_HEADER) String actor,
+            Exchange exchange) {
+        StickReverifier.Request request = audit.record(actor, "job.reverify", id, () -> {
+            JobView job = get(id);
+            if (!JobStatus.COMPLETED.name().equals(job.status()) || job.stick() == null
+                    || job.manifestSha256() == null) {
+                throw new ApiProblem(409, "NOT_DELIVERED", "Job " + id + " is " + job.status()
+                        + " and has no stick on record to read back", List.of());
+            }
+            UsbStation.SlotView slot = station.slotHolding(job.stick().id(), job.stick().serial()).orElseThrow(
+                    () -> new ApiProblem(409, "STICK_NOT_PLUGGED", "The stick of job " + id + " (id " + job.stick().id()
+                            + ", serial " + job.stick().serial() + ") is in no slot of this station; plug it into any"
+                            + " slot and ask again", List.of()));
+            // A stick that holds an order is DONE (never taken out) or FAULTY (brought back: not blank), so
+            // no write can take its slot while it is read.
+            if (!"DONE".equals(slot.state()) && !"FAULTY".equals(slot.state())) {
+                throw new ApiProblem(409, "CONFLICT", "Slot " + slot.slot() + " is " + slot.state()
+                        + "; a stick that holds an order is DONE or FAULTY there", List.of());
+            }
+            return new StickReverifier.Request(id, job.orderId(), slot.slot(), slot.path(), job.manifestSha256(),
+                    job.filesPlanned(), job.bytesPlanned());
+        }, started -> "STARTED IN " + started.slot());
+        exchange.setProperty(JOB_ID, id);
+        return request;
     }
 
     /** The job a mutating request acted on, as it is now. */

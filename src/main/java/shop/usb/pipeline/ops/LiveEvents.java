@@ -66,7 +66,11 @@ public class LiveEvents implements Handler<RoutingContext> {
             if (listener.closed() || listener.ended()) {
                 listeners.remove(listener);
             } else if (!listener.writeQueueFull()) {
-                listener.write(text);
+                try {
+                    listener.write(text);
+                } catch (IllegalStateException closedMeanwhile) {
+                    listeners.remove(listener);
+                }
             }
             // A listener whose queue is full (a stalled browser) misses this look; it reloads on the next.
         }

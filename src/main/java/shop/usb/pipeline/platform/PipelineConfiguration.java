@@ -53,6 +53,7 @@ import shop.usb.pipeline.stage.ValidateStage;
 import shop.usb.pipeline.stage.VerifyStage;
 import shop.usb.pipeline.stage.WriteUsbStage;
 import shop.usb.pipeline.usb.SlotProbe;
+import shop.usb.pipeline.usb.StickReverifier;
 import shop.usb.pipeline.usb.StickEjector;
 import shop.usb.pipeline.usb.StickLabeler;
 import shop.usb.pipeline.usb.UsbMountAllocator;
@@ -117,6 +118,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.usbStock());
         registry.bind(UsbStation.BEAN_NAME, station);
         registry.bind(SlotsApi.BEAN_NAME, new SlotsApi(station, audit));
+        registry.bind(StickReverifier.BEAN_NAME, new StickReverifier(jobs, new SlotProbe(settings.usbRequireMount()),
+                new UsbVerifier()));
         registry.bind(DashboardCharts.BEAN_NAME, new DashboardCharts(jobs, metrics, station));
         UsbMountAllocator mounts = new UsbMountAllocator(station, dataSource, settings.allocationTimeout(),
                 settings.usbReserveBytes(), clock);
@@ -147,7 +150,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(VerifyStage.BEAN_NAME,
                 new VerifyStage(jobs, new UsbVerifier(), new StickLabeler(settings.usbSetLabel()), liveRuns, settings.progressInterval(), clock));
         registry.bind(JobOutcome.BEAN_NAME, new JobOutcome(jobs, mounts, station, new StickEjector(settings.usbEject()), liveRuns, settings.retryPolicy(), metrics, clock));
-        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, audit, metrics, settings.stalledAfter(), clock));
+        registry.bind(JobsApi.BEAN_NAME, new JobsApi(jobs, liveRuns, audit, station, metrics, settings.stalledAfter(),
+                clock));
         registry.bind(BulkActions.BEAN_NAME, new BulkActions(dataSource, jobs, liveRuns, audit, metrics,
                 settings.bulkBatchSize()));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -320,6 +321,16 @@ public class UsbStation {
         LOG.info("Slot {} released{}", name, row.orderId() == null ? "" : " (order " + row.orderId() + ")");
         observe(slot, rows().get(name));
         return views().stream().filter(view -> view.slot().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * The slot whose stick is this one, if any is plugged in: the same id (filesystem UUID or device), and
+     * the same serial where both are known (serials of cheap sticks repeat; a device name is reused).
+     */
+    public Optional<SlotView> slotHolding(String stickId, String stickSerial) {
+        return views().stream().filter(view -> view.stick() != null && Objects.equals(view.stick().id(), stickId)
+                && (stickSerial == null || view.stick().serial() == null || stickSerial.equals(view.stick().serial())))
+                .findFirst();
     }
 
     public List<SlotView> views() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** A job's log lines become attempt rows (one per run) and the events between them. */
@@ -34,9 +35,9 @@ class JobTimelineTest {
         assertThat(first.run()).isEqualTo("aaaa1111");
         assertThat(first.durationMs()).isEqualTo(1200);
         assertThat(first.stages()).extracting(JobTimeline.StageSpan::stage, JobTimeline.StageSpan::durationMs)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("validate", 40L),
-                        org.assertj.core.groups.Tuple.tuple("select-content", 150L),
-                        org.assertj.core.groups.Tuple.tuple("write-usb", 1000L));
+                .containsExactly(Tuple.tuple("validate", 40L),
+                        Tuple.tuple("select-content", 150L),
+                        Tuple.tuple("write-usb", 1000L));
         assertThat(first.where()).contains("/usb/slot-1");
         assertThat(first.errorCode()).isEqualTo("USB_FULL");
         assertThat(first.error()).isEqualTo("The stick was full");

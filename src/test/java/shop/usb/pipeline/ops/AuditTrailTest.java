@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,8 +57,8 @@ class AuditTrailTest {
             List<AuditTrail.Entry> trail = audit.page(null, null, null, null).actions();
             assertThat(trail).extracting(AuditTrail.Entry::actor, AuditTrail.Entry::action, AuditTrail.Entry::target,
                     AuditTrail.Entry::result).containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("ci", "job.cancel", "job-2", "CONFLICT"),
-                            org.assertj.core.groups.Tuple.tuple("anna", "job.retry", "job-1", "DONE-42"));
+                            Tuple.tuple("ci", "job.cancel", "job-2", "CONFLICT"),
+                            Tuple.tuple("anna", "job.retry", "job-1", "DONE-42"));
             assertThat(trail.get(0).at()).isEqualTo(NOW.toString());
             assertThat(jobs.findAll("ORDER-IN-A-FAILED-ACTION", 10)).isEmpty();
         }
@@ -81,7 +83,7 @@ class AuditTrailTest {
                 pages++;
             } while (cursor != null);
             assertThat(pages).isEqualTo(3);
-            assertThat(seen).hasSize(7).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            assertThat(seen).hasSize(7).isSortedAccordingTo(Comparator.reverseOrder());
 
             assertThat(audit.page("anna", null, null, null).actions()).hasSize(3)
                     .allSatisfy(entry -> assertThat(entry.actor()).isEqualTo("anna"));

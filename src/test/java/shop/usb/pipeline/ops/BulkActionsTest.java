@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -97,8 +98,8 @@ class BulkActionsTest {
     }
 
     /** matched, changed, skipped */
-    private static java.util.List<Long> answer(JsonNode result) {
-        return java.util.List.of(result.get("matched").asLong(), result.get("changed").asLong(),
+    private static List<Long> answer(JsonNode result) {
+        return List.of(result.get("matched").asLong(), result.get("changed").asLong(),
                 result.get("skipped").asLong());
     }
 }

@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,9 @@ class LiveEventsTest {
             List<Instant> heardAt = new CopyOnWriteArrayList<>();
             CompletableFuture<HttpResponse<Void>> stream = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + listened.httpPort() + LiveEvents.PATH)).build(),
-                    HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
                         @Override
-                        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                        public void onSubscribe(Flow.Subscription subscription) {
                             subscription.request(Long.MAX_VALUE);
                         }
 
