@@ -7,19 +7,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import shop.usb.pipeline.job.JobQuery;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
-import shop.usb.pipeline.job.SqlStatements;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
@@ -70,25 +66,11 @@ class SearchBenchmark {
                     format("%.1f / %.1f ms", Figures.percentile(filtered, 50) / 1000.0,
                             Figures.percentile(filtered, 95) / 1000.0),
                     "", "", "≤ 200 ms", Figures.percentile(filtered, 95) <= 200_000 ? "yes" : "**no**");
-            // Which indexes the database takes for one search (a message word: the arm no b-tree serves).
-            String plan = String.join("\n", new NamedParameterJdbcTemplate(
-                    dataSource).queryForList("EXPLAIN " + SqlStatements.get("find-jobs"),
-                    planParameters("fault 42420"), String.class));
             String report = "Search on PostgreSQL 17 (embedded binaries), " + RUNS + " runs each after 5 warm-ups\n\n"
-                    + figures.table() + "\nPlan of a search for words of the error message:\n\n```\n" + plan + "\n```\n";
+                    + figures.table();
             System.out.println("\n" + report);
             Files.writeString(Path.of("target", "benchmark-search.md"), report);
         }
-    }
-
-    private static MapSqlParameterSource planParameters(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        return new MapSqlParameterSource().addValue("orderId", null)
-                .addValue("status", null).addValue("priority", null).addValue("errorCode", null).addValue("stick", null)
-                .addValue("createdFrom", null).addValue("createdTo", null).addValue("cursorAt", null)
-                .addValue("cursorId", "").addValue("limit", 51).addValue("text", text).addValue("textPrefix", text + "%")
-                .addValue("textLowerPrefix", lower + "%").addValue("textLowerInside", "%" + lower + "%")
-                .addValue("textUpper", text.toUpperCase(Locale.ROOT));
     }
 
     private static long[] time(JobRepository jobs, String text, JobStatus status) {
