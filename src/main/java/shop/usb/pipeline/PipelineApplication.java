@@ -9,11 +9,14 @@ import shop.usb.pipeline.platform.PipelineConfiguration;
 public final class PipelineApplication {
 
     static final String PROPERTIES = "classpath:config/application.properties";
-    /** CAMEL_MAIN_PROFILE=prod (or -Dcamel.main.profile=prod) adds config/application-prod.properties. */
+
+    /**
+     * CAMEL_MAIN_PROFILE=prod (or -Dcamel.main.profile=prod) adds
+     * config/application-prod.properties.
+     */
     static final String PROFILE = "camel.main.profile";
 
-    private PipelineApplication() {
-    }
+    private PipelineApplication() {}
 
     public static void main(String... args) throws Exception {
         System.exit(create().run(args));
@@ -22,16 +25,19 @@ public final class PipelineApplication {
     /** The product's camel-main, configured but not started; tests start the same one. */
     public static Main create() {
         Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(propertyLocations(
-                MainHelper.lookupPropertyFromSysOrEnv(PROFILE).orElse(null)));
+        main.setDefaultPropertyPlaceholderLocation(
+                propertyLocations(MainHelper.lookupPropertyFromSysOrEnv(PROFILE).orElse(null)));
         main.configure().addConfiguration(new PipelineConfiguration());
         main.configure().addRoutesBuilder(new ErrorHandling());
         return main;
     }
 
-    /** The profile's file comes first: Camel takes a property from the first location that has it. */
+    /**
+     * The profile's file comes first: Camel takes a property from the first location that has it.
+     */
     static String propertyLocations(String profile) {
-        return profile == null || profile.isBlank() ? PROPERTIES
+        return profile == null || profile.isBlank()
+                ? PROPERTIES
                 : "classpath:config/application-" + profile.trim() + ".properties," + PROPERTIES;
     }
 }

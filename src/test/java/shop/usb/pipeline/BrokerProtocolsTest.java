@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static shop.usb.pipeline.support.Orders.order;
 
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +17,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-
-import jakarta.jms.Connection;
-import jakarta.jms.JMSSecurityException;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -29,8 +28,8 @@ import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
- * The embedded broker's one acceptor takes orders over STOMP and AMQP as well as CORE, and only with
- * credentials; a dead letter stays however often a reader rolls back.
+ * The embedded broker's one acceptor takes orders over STOMP and AMQP as well as CORE, and only
+ * with credentials; a dead letter stays however often a reader rolls back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokerProtocolsTest {
@@ -48,26 +47,48 @@ class BrokerProtocolsTest {
         pipeline.close();
     }
 
-    /** A second instance on the same port must not run its routes against the first instance's broker. */
+    /**
+     * A second instance on the same port must not run its routes against the first instance's
+     * broker.
+     */
     @Test
     void anInstanceWhoseBrokerCannotListenRefusesToStart(@TempDir Path other) {
-        assertThatThrownBy(() -> PipelineRuntime.start(other, TestDatabase.h2(other.resolve("db")),
-                Map.of("pipeline.broker.port", String.valueOf(pipeline.brokerPort()))).close())
-                .hasStackTraceContaining("The embedded broker could not listen on port " + pipeline.brokerPort());
+        assertThatThrownBy(
+                        () ->
+                                PipelineRuntime.start(
+                                                other,
+                                                TestDatabase.h2(other.resolve("db")),
+                                                Map.of(
+                                                        "pipeline.broker.port",
+                                                        String.valueOf(pipeline.brokerPort())))
+                                        .close())
+                .hasStackTraceContaining(
+                        "The embedded broker could not listen on port " + pipeline.brokerPort());
     }
 
     @Test
     void orderSentOverStompWithContentLengthCompletes() throws Exception {
         String orderId = PipelineEndToEndTest.newOrderId();
-        byte[] body = order(orderId).file("music/jazz/01-so-what.mp3").json().getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                order(orderId)
+                        .file("music/jazz/01-so-what.mp3")
+                        .json()
+                        .getBytes(StandardCharsets.UTF_8);
 
         try (Socket socket = new Socket("127.0.0.1", pipeline.brokerPort())) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            frame(out, "CONNECT\naccept-version:1.2\nhost:localhost\nlogin:pipeline\npasscode:pipeline\n\n", new byte[0]);
+            frame(
+                    out,
+                    "CONNECT\naccept-version:1.2\nhost:localhost\nlogin:pipeline\npasscode:pipeline\n\n",
+                    new byte[0]);
             assertThat(readFrame(in)).startsWith("CONNECTED");
-            frame(out, "SEND\ndestination:/queue/orders.confirmed\ncontent-type:application/json\ncontent-length:"
-                    + body.length + "\nreceipt:sent\n\n", body);
+            frame(
+                    out,
+                    "SEND\ndestination:/queue/orders.confirmed\ncontent-type:application/json\ncontent-length:"
+                            + body.length
+                            + "\nreceipt:sent\n\n",
+                    body);
             assertThat(readFrame(in)).startsWith("RECEIPT");
         }
 
@@ -77,13 +98,18 @@ class BrokerProtocolsTest {
     @Test
     void orderSentOverAmqpCompletes() throws Exception {
         String orderId = PipelineEndToEndTest.newOrderId();
-        JmsConnectionFactory amqp = new JmsConnectionFactory(PipelineRuntime.USER, PipelineRuntime.PASSWORD,
-                "amqp://127.0.0.1:" + pipeline.brokerPort());
+        JmsConnectionFactory amqp =
+                new JmsConnectionFactory(
+                        PipelineRuntime.USER,
+                        PipelineRuntime.PASSWORD,
+                        "amqp://127.0.0.1:" + pipeline.brokerPort());
 
         try (Connection connection = amqp.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             session.createProducer(session.createQueue("orders.confirmed"))
-                    .send(session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3").json()));
+                    .send(
+                            session.createTextMessage(
+                                    order(orderId).file("music/jazz/01-so-what.mp3").json()));
         }
 
         pipeline.awaitJob(orderId, "COMPLETED");
@@ -95,7 +121,11 @@ class BrokerProtocolsTest {
 
         assertThatThrownBy(() -> new ActiveMQConnectionFactory(url).createConnection().close())
                 .isInstanceOf(JMSSecurityException.class);
-        assertThatThrownBy(() -> new ActiveMQConnectionFactory(url, "pipeline", "wrong").createConnection().close())
+        assertThatThrownBy(
+                        () ->
+                                new ActiveMQConnectionFactory(url, "pipeline", "wrong")
+                                        .createConnection()
+                                        .close())
                 .isInstanceOf(JMSSecurityException.class);
     }
 
@@ -105,7 +135,9 @@ class BrokerProtocolsTest {
         try (Connection connection = producer().createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             session.createProducer(session.createQueue("orders.confirmed"))
-                    .send(session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3").json()));
+                    .send(
+                            session.createTextMessage(
+                                    order(orderId).file("music/jazz/01-so-what.mp3").json()));
         }
 
         pipeline.awaitJob(orderId, "COMPLETED");
@@ -115,31 +147,52 @@ class BrokerProtocolsTest {
     void producerMayNotConsumeNorSendJobsNorManage() throws Exception {
         try (Connection connection = producer().createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            assertThatThrownBy(() -> session.createConsumer(session.createQueue("orders.confirmed")))
-                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("CONSUME");
+            assertThatThrownBy(
+                            () -> session.createConsumer(session.createQueue("orders.confirmed")))
+                    .isInstanceOf(JMSSecurityException.class)
+                    .hasMessageContaining("CONSUME");
             assertThatThrownBy(() -> session.createConsumer(session.createQueue(DEAD_LETTERS)))
-                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("CONSUME");
-            assertThatThrownBy(() -> session.createBrowser(session.createQueue("orders.confirmed")).getEnumeration())
-                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("BROWSE");
-            assertThatThrownBy(() -> session.createProducer(session.createQueue("pipeline.jobs"))
-                    .send(session.createTextMessage("00000000-0000-0000-0000-000000000000")))
-                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("SEND");
-            // A management request is a message to the management address, which only the admin role may send.
-            assertThatThrownBy(() -> session.createProducer(session.createQueue("activemq.management"))
-                    .send(session.createTextMessage("")))
-                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("MANAGE");
+                    .isInstanceOf(JMSSecurityException.class)
+                    .hasMessageContaining("CONSUME");
+            assertThatThrownBy(
+                            () ->
+                                    session.createBrowser(session.createQueue("orders.confirmed"))
+                                            .getEnumeration())
+                    .isInstanceOf(JMSSecurityException.class)
+                    .hasMessageContaining("BROWSE");
+            assertThatThrownBy(
+                            () ->
+                                    session.createProducer(session.createQueue("pipeline.jobs"))
+                                            .send(
+                                                    session.createTextMessage(
+                                                            "00000000-0000-0000-0000-000000000000")))
+                    .isInstanceOf(JMSSecurityException.class)
+                    .hasMessageContaining("SEND");
+            // A management request is a message to the management address, which only the admin
+            // role may send.
+            assertThatThrownBy(
+                            () ->
+                                    session.createProducer(
+                                                    session.createQueue("activemq.management"))
+                                            .send(session.createTextMessage("")))
+                    .isInstanceOf(JMSSecurityException.class)
+                    .hasMessageContaining("MANAGE");
         }
     }
 
     private ActiveMQConnectionFactory producer() {
-        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + pipeline.brokerPort(), "producer", "producer");
+        return new ActiveMQConnectionFactory(
+                "tcp://127.0.0.1:" + pipeline.brokerPort(), "producer", "producer");
     }
 
     @Test
     void deadLetterStaysHoweverOftenAReaderRollsBack() throws Exception {
         String marker = PipelineEndToEndTest.newOrderId();
-        ActiveMQConnectionFactory core = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + pipeline.brokerPort(),
-                PipelineRuntime.USER, PipelineRuntime.PASSWORD);
+        ActiveMQConnectionFactory core =
+                new ActiveMQConnectionFactory(
+                        "tcp://127.0.0.1:" + pipeline.brokerPort(),
+                        PipelineRuntime.USER,
+                        PipelineRuntime.PASSWORD);
         try (Connection connection = core.createConnection();
                 Session sender = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 Session reader = connection.createSession(true, Session.SESSION_TRANSACTED)) {
@@ -147,10 +200,12 @@ class BrokerProtocolsTest {
             deadLetter.setStringProperty("testMarker", marker);
             sender.createProducer(sender.createQueue(DEAD_LETTERS)).send(deadLetter);
             connection.start();
-            MessageConsumer consumer = reader.createConsumer(reader.createQueue(DEAD_LETTERS),
-                    "testMarker = '" + marker + "'");
+            MessageConsumer consumer =
+                    reader.createConsumer(
+                            reader.createQueue(DEAD_LETTERS), "testMarker = '" + marker + "'");
 
-            // Artemis' default is ten attempts, after which a message with nowhere to go is deleted.
+            // Artemis' default is ten attempts, after which a message with nowhere to go is
+            // deleted.
             for (int read = 1; read <= 12; read++) {
                 assertThat(consumer.receive(5000)).as("dead letter on read " + read).isNotNull();
                 reader.rollback();

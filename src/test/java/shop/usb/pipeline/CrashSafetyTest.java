@@ -3,6 +3,10 @@ package shop.usb.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -12,11 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
-import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -42,18 +41,22 @@ class CrashSafetyTest {
     private static final int KILLS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
     ProductProcess product;
+
     /** The product's output, one file per test under target/, kept for a failure's post-mortem. */
     Path productLog;
+
     int brokerPort;
     int httpPort;
     int managementPort;
 
     @BeforeEach
     void newProductLog(TestInfo test) throws IOException {
-        productLog = Path.of("target", "crash-test-" + test.getTestMethod().orElseThrow().getName() + ".log");
+        productLog =
+                Path.of(
+                        "target",
+                        "crash-test-" + test.getTestMethod().orElseThrow().getName() + ".log");
         Files.deleteIfExists(productLog);
     }
 
@@ -77,38 +80,80 @@ class CrashSafetyTest {
         }
 
         try {
-            Awaitility.await("every order to end").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> jobs().stream().filter(job -> "COMPLETED".equals(job.path("status").asText()))
-                            .count() == ORDERS);
+            Awaitility.await("every order to end")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(
+                            () ->
+                                    jobs().stream()
+                                                    .filter(
+                                                            job ->
+                                                                    "COMPLETED"
+                                                                            .equals(
+                                                                                    job.path(
+                                                                                                    "status")
+                                                                                            .asText()))
+                                                    .count()
+                                            == ORDERS);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             StringBuilder unfinished = new StringBuilder();
             for (JsonNode job : jobs()) {
                 if (!"COMPLETED".equals(job.path("status").asText())) {
-                    unfinished.append(job).append('\n').append(get("/api/jobs/" + job.path("id").asText() + "/logs")
-                            .body()).append('\n');
+                    unfinished
+                            .append(job)
+                            .append('\n')
+                            .append(get("/api/jobs/" + job.path("id").asText() + "/logs").body())
+                            .append('\n');
                 }
             }
-            throw new AssertionError("Orders did not all complete; unfinished jobs:\n" + unfinished, e);
+            throw new AssertionError(
+                    "Orders did not all complete; unfinished jobs:\n" + unfinished, e);
         }
         List<JsonNode> jobs = jobs();
-        Map<String, Long> jobsPerOrder = jobs.stream()
-                .collect(Collectors.groupingBy(job -> job.path("orderId").asText(), Collectors.counting()));
+        Map<String, Long> jobsPerOrder =
+                jobs.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        job -> job.path("orderId").asText(),
+                                        Collectors.counting()));
         long lost = orderIds.stream().filter(id -> !jobsPerOrder.containsKey(id)).count();
         long duplicated = jobsPerOrder.values().stream().filter(count -> count > 1).count();
-        LOG.info("Crash test: {} orders, {} kills, lost {}, duplicated {}, attempts {}", ORDERS, KILLS, lost,
-                duplicated, jobs.stream().map(job -> job.path("attempts").asInt()).toList());
+        LOG.info(
+                "Crash test: {} orders, {} kills, lost {}, duplicated {}, attempts {}",
+                ORDERS,
+                KILLS,
+                lost,
+                duplicated,
+                jobs.stream().map(job -> job.path("attempts").asInt()).toList());
         assertThat(lost).isZero();
         assertThat(duplicated).isZero();
         assertThat(jobs).hasSize(ORDERS);
         for (JsonNode job : jobs) {
-            Path folder = Path.of(job.path("usbMount").asText()).resolve(job.path("orderId").asText());
-            assertThat(PipelineRuntime.sha256sumCheck(folder)).as("sha256sum -c in " + folder).isZero();
+            Path folder =
+                    Path.of(job.path("usbMount").asText()).resolve(job.path("orderId").asText());
+            assertThat(PipelineRuntime.sha256sumCheck(folder))
+                    .as("sha256sum -c in " + folder)
+                    .isZero();
         }
         for (String mount : List.of("usb/a", "usb/b")) {
             try (var folders = Files.list(root.resolve(mount))) {
-                assertThat(folders.filter(folder -> jobs.stream().noneMatch(job ->
-                        Path.of(job.path("usbMount").asText()).resolve(job.path("orderId").asText()).equals(folder))))
-                        .as("partial folders left on " + mount).isEmpty();
+                assertThat(
+                                folders.filter(
+                                        folder ->
+                                                jobs.stream()
+                                                        .noneMatch(
+                                                                job ->
+                                                                        Path.of(
+                                                                                        job.path(
+                                                                                                        "usbMount")
+                                                                                                .asText())
+                                                                                .resolve(
+                                                                                        job.path(
+                                                                                                        "orderId")
+                                                                                                .asText())
+                                                                                .equals(folder))))
+                        .as("partial folders left on " + mount)
+                        .isEmpty();
             }
         }
     }
@@ -123,25 +168,52 @@ class CrashSafetyTest {
         String log = Files.readString(productLog);
         start();
 
-        Awaitility.await("every order to end").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
-                .until(() -> jobs().stream().filter(job -> "COMPLETED".equals(job.path("status").asText()))
-                        .count() == orderIds.size());
-        assertThat(jobs()).as("no job ran twice: the running ones finished before the product exited")
+        Awaitility.await("every order to end")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                jobs().stream()
+                                                .filter(
+                                                        job ->
+                                                                "COMPLETED"
+                                                                        .equals(
+                                                                                job.path("status")
+                                                                                        .asText()))
+                                                .count()
+                                        == orderIds.size());
+        assertThat(jobs())
+                .as("no job ran twice: the running ones finished before the product exited")
                 .allSatisfy(job -> assertThat(job.path("attempts").asInt()).isEqualTo(1));
         assertThat(log).doesNotContain("Database is already closed");
     }
 
     private void awaitAJobWriting() {
-        Awaitility.await("a job writing to a mount").atMost(Duration.ofSeconds(60))
+        Awaitility.await("a job writing to a mount")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> jobs().stream().anyMatch(job -> "PROCESSING".equals(job.path("status").asText())
-                        && "write-usb".equals(job.path("stage").asText())));
+                .until(
+                        () ->
+                                jobs().stream()
+                                        .anyMatch(
+                                                job ->
+                                                        "PROCESSING"
+                                                                        .equals(
+                                                                                job.path("status")
+                                                                                        .asText())
+                                                                && "write-usb"
+                                                                        .equals(
+                                                                                job.path("stage")
+                                                                                        .asText())));
     }
 
     private List<String> sendOrders(String prefix, int count) throws Exception {
         List<String> orderIds = new ArrayList<>();
-        ActiveMQConnectionFactory client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
-                PipelineRuntime.USER, PipelineRuntime.PASSWORD);
+        ActiveMQConnectionFactory client =
+                new ActiveMQConnectionFactory(
+                        "tcp://127.0.0.1:" + brokerPort,
+                        PipelineRuntime.USER,
+                        PipelineRuntime.PASSWORD);
         try (Connection connection = client.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             var producer = session.createProducer(session.createQueue("orders.confirmed"));
@@ -154,10 +226,13 @@ class CrashSafetyTest {
         return orderIds;
     }
 
-    /** A library collection "big" of 40 files × 512 KiB, two mounts, free ports, then the product. */
+    /**
+     * A library collection "big" of 40 files × 512 KiB, two mounts, free ports, then the product.
+     */
     private void startFirstTime() throws IOException {
         for (int i = 0; i < 40; i++) {
-            PipelineRuntime.writeRandom(root.resolve(String.format("library/big/part-%02d.bin", i)), 512 * 1024);
+            PipelineRuntime.writeRandom(
+                    root.resolve(String.format("library/big/part-%02d.bin", i)), 512 * 1024);
         }
         Files.createDirectories(root.resolve("usb/a"));
         Files.createDirectories(root.resolve("usb/b"));
@@ -168,22 +243,28 @@ class CrashSafetyTest {
     }
 
     private void start() throws IOException {
-        product = ProductProcess.start(List.of("-Xmx256m"), Map.ofEntries(
-                Map.entry("pipeline.data.dir", root.resolve("data").toString()),
-                Map.entry("pipeline.content.dir", root.resolve("library").toString()),
-                Map.entry("pipeline.usb.mounts", root.resolve("usb/a") + "," + root.resolve("usb/b")),
-                Map.entry("pipeline.usb.require-mount", "false"),
-                Map.entry("pipeline.usb.slot-kind", "folder"),
-                Map.entry("pipeline.broker.port", String.valueOf(brokerPort)),
-                Map.entry("camel.server.port", String.valueOf(httpPort)),
-                Map.entry("camel.management.port", String.valueOf(managementPort)),
-                Map.entry("pipeline.instance.id", "crash-test"),
-                Map.entry("pipeline.retry.max-attempts", "20"),
-                Map.entry("pipeline.retry.delays", "200ms"),
-                Map.entry("pipeline.progress.interval", "100ms"),
-                Map.entry("pipeline.stalled.check-interval", "1s"),
-                Map.entry("pipeline.dispatch.overdue-after", "2s")),
-                productLog);
+        product =
+                ProductProcess.start(
+                        List.of("-Xmx256m"),
+                        Map.ofEntries(
+                                Map.entry("pipeline.data.dir", root.resolve("data").toString()),
+                                Map.entry(
+                                        "pipeline.content.dir", root.resolve("library").toString()),
+                                Map.entry(
+                                        "pipeline.usb.mounts",
+                                        root.resolve("usb/a") + "," + root.resolve("usb/b")),
+                                Map.entry("pipeline.usb.require-mount", "false"),
+                                Map.entry("pipeline.usb.slot-kind", "folder"),
+                                Map.entry("pipeline.broker.port", String.valueOf(brokerPort)),
+                                Map.entry("camel.server.port", String.valueOf(httpPort)),
+                                Map.entry("camel.management.port", String.valueOf(managementPort)),
+                                Map.entry("pipeline.instance.id", "crash-test"),
+                                Map.entry("pipeline.retry.max-attempts", "20"),
+                                Map.entry("pipeline.retry.delays", "200ms"),
+                                Map.entry("pipeline.progress.interval", "100ms"),
+                                Map.entry("pipeline.stalled.check-interval", "1s"),
+                                Map.entry("pipeline.dispatch.overdue-after", "2s")),
+                        productLog);
     }
 
     private List<JsonNode> jobs() throws Exception {
@@ -195,5 +276,4 @@ class CrashSafetyTest {
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return product.get(path);
     }
-
 }

@@ -3,13 +3,12 @@ package shop.usb.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import jakarta.jms.Message;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
-import jakarta.jms.Message;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 import org.awaitility.Awaitility;
@@ -24,8 +23,8 @@ import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLogView;
-import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobRepository.CancelOutcome;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.stage.JobContext;
@@ -35,8 +34,9 @@ import shop.usb.pipeline.support.TestDatabase;
 import shop.usb.pipeline.usb.UsbWriter;
 
 /**
- * Recoverable failures are retried with backoff through the broker, exhausted ones are dead-lettered,
- * and an operator can cancel and retry jobs. The only USB mount starts unplugged (its folder is missing).
+ * Recoverable failures are retried with backoff through the broker, exhausted ones are
+ * dead-lettered, and an operator can cancel and retry jobs. The only USB mount starts unplugged
+ * (its folder is missing).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FailureSemanticsTest {
@@ -50,13 +50,18 @@ abstract class FailureSemanticsTest {
     @BeforeAll
     void startPipeline(@TempDir Path root) throws Exception {
         stick = root.resolve("usb/stick");
-        pipeline = PipelineRuntime.start(root, database(root), Map.of(
-                "pipeline.usb.mounts", stick.toString(),
-                "pipeline.retry.max-attempts", "3",
-                // The first wait is long enough for a test to act on a RETRYING job before it runs again.
-                "pipeline.retry.delays", "2s,300ms",
-                "pipeline.retry.jitter", "0",
-                "pipeline.usb.allocation-timeout", "1s"));
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        database(root),
+                        Map.of(
+                                "pipeline.usb.mounts", stick.toString(),
+                                "pipeline.retry.max-attempts", "3",
+                                // The first wait is long enough for a test to act on a RETRYING job
+                                // before it runs again.
+                                "pipeline.retry.delays", "2s,300ms",
+                                "pipeline.retry.jitter", "0",
+                                "pipeline.usb.allocation-timeout", "1s"));
     }
 
     @AfterAll
@@ -76,20 +81,32 @@ abstract class FailureSemanticsTest {
         assertThat(failed.attempts()).isEqualTo(3);
         assertThat(failed.errorCode()).isEqualTo("USB_UNAVAILABLE");
         assertThat(stick).as("a missing mount is never created").doesNotExist();
-        assertThat(pipeline.jobs().logs(failed.id(), 0)).filteredOn(line -> "WARN".equals(line.level()))
-                .extracting(JobLogView::message).hasSize(2).allMatch(m -> m.contains("(retry in "));
-        Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> { });
+        assertThat(pipeline.jobs().logs(failed.id(), 0))
+                .filteredOn(line -> "WARN".equals(line.level()))
+                .extracting(JobLogView::message)
+                .hasSize(2)
+                .allMatch(m -> m.contains("(retry in "));
+        Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> {});
         assertThat(dead).isNotNull();
         assertThat(dead.getStringProperty("pipelineErrorCode")).isEqualTo("USB_UNAVAILABLE");
         assertThat(dead.getStringProperty("pipelineFailedStage")).isEqualTo("write-usb");
 
         Files.createDirectories(stick);
         try {
-            assertThat(pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null).statusCode()).isEqualTo(202);
+            assertThat(
+                            pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null)
+                                    .statusCode())
+                    .isEqualTo(202);
             JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
             assertThat(completed.attempts()).isEqualTo(1);
-            assertThat(pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null).statusCode()).isEqualTo(409);
-            assertThat(pipeline.http("POST", "/api/jobs/" + failed.id() + "/cancel", null).statusCode()).isEqualTo(409);
+            assertThat(
+                            pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null)
+                                    .statusCode())
+                    .isEqualTo(409);
+            assertThat(
+                            pipeline.http("POST", "/api/jobs/" + failed.id() + "/cancel", null)
+                                    .statusCode())
+                    .isEqualTo(409);
         } finally {
             UsbWriter.deleteRecursively(stick);
         }
@@ -106,31 +123,49 @@ abstract class FailureSemanticsTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"CANCELLED\"");
         // Its scheduled job message still arrives after 2 s; the job must not run again.
-        Awaitility.await("job to stay cancelled past its retry time").during(Duration.ofMillis(2500))
+        Awaitility.await("job to stay cancelled past its retry time")
+                .during(Duration.ofMillis(2500))
                 .atMost(Duration.ofSeconds(6))
-                .until(() -> pipeline.jobs().findByOrderId(orderId).orElseThrow(),
+                .until(
+                        () -> pipeline.jobs().findByOrderId(orderId).orElseThrow(),
                         job -> job.status().equals("CANCELLED") && job.attempts() == 1);
-        assertThat(pipeline.http("POST", "/api/jobs/unknown/cancel", null).statusCode()).isEqualTo(404);
+        assertThat(pipeline.http("POST", "/api/jobs/unknown/cancel", null).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
-    void jobMessageThatComesBeforeTheDueTimeByTheDatabasesClockRunsTheJobWhenItIsDue() throws Exception {
+    void jobMessageThatComesBeforeTheDueTimeByTheDatabasesClockRunsTheJobWhenItIsDue()
+            throws Exception {
         Files.createDirectories(stick);
         try {
             String orderId = PipelineEndToEndTest.newOrderId();
-            String id = pipeline.jobs().create(orderId, "normal", null, order(orderId).file("music/jazz/01-so-what.mp3")
-                    .json()).orElseThrow();
-            new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET status = 'RETRYING',"
-                    + " next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '3' SECOND WHERE id = ?", id);
+            String id =
+                    pipeline.jobs()
+                            .create(
+                                    orderId,
+                                    "normal",
+                                    null,
+                                    order(orderId).file("music/jazz/01-so-what.mp3").json())
+                            .orElseThrow();
+            new JdbcTemplate(pipeline.dataSource())
+                    .update(
+                            "UPDATE processing_jobs SET status = 'RETRYING',"
+                                    + " next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '3' SECOND WHERE id = ?",
+                            id);
             Instant sent = Instant.now();
 
             // As a broker whose clock runs 3 s ahead of the database's would deliver a retry.
             pipeline.sendText("pipeline.jobs", id);
 
-            JobView completed = Awaitility.await("the job to run at its due time, not at the overdue sweep")
-                    .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> pipeline.jobs().findById(id).orElseThrow(), job -> job.status().equals("COMPLETED"));
-            assertThat(Duration.between(sent, Instant.now())).isGreaterThan(Duration.ofMillis(1900));
+            JobView completed =
+                    Awaitility.await("the job to run at its due time, not at the overdue sweep")
+                            .atMost(Duration.ofSeconds(15))
+                            .pollInterval(Duration.ofMillis(50))
+                            .until(
+                                    () -> pipeline.jobs().findById(id).orElseThrow(),
+                                    job -> job.status().equals("COMPLETED"));
+            assertThat(Duration.between(sent, Instant.now()))
+                    .isGreaterThan(Duration.ofMillis(1900));
             assertThat(completed.attempts()).isEqualTo(1);
         } finally {
             UsbWriter.deleteRecursively(stick);
@@ -140,19 +175,38 @@ abstract class FailureSemanticsTest {
     @Test
     void cancelAskedForOnAnotherInstanceWinsOverARetry() {
         String orderId = PipelineEndToEndTest.newOrderId();
-        String id = pipeline.jobs().create(orderId, "normal", null, order(orderId).file("music/jazz/01-so-what.mp3").json())
-                .orElseThrow();
+        String id =
+                pipeline.jobs()
+                        .create(
+                                orderId,
+                                "normal",
+                                null,
+                                order(orderId).file("music/jazz/01-so-what.mp3").json())
+                        .orElseThrow();
         ClaimedJob running = pipeline.jobs().claim(JobRun.of(id), "another-instance").orElseThrow();
         assertThat(pipeline.jobs().cancel(id, "operator")).isEqualTo(CancelOutcome.REQUESTED);
         Exchange failedRun = new DefaultExchange(pipeline.context());
-        failedRun.setProperty(JobContext.PROPERTY, new JobContext(running,
-                pipeline.context().getRegistry().lookupByNameAndType(PipelineMetrics.BEAN_NAME, PipelineMetrics.class)));
-        failedRun.setProperty(Exchange.EXCEPTION_CAUGHT, new JobFailure(ErrorCode.USB_UNAVAILABLE, "unplugged"));
+        failedRun.setProperty(
+                JobContext.PROPERTY,
+                new JobContext(
+                        running,
+                        pipeline.context()
+                                .getRegistry()
+                                .lookupByNameAndType(
+                                        PipelineMetrics.BEAN_NAME, PipelineMetrics.class)));
+        failedRun.setProperty(
+                Exchange.EXCEPTION_CAUGHT, new JobFailure(ErrorCode.USB_UNAVAILABLE, "unplugged"));
 
-        FollowUp next = pipeline.context().getRegistry().lookupByNameAndType(JobOutcome.BEAN_NAME, JobOutcome.class)
-                .fail(failedRun);
+        FollowUp next =
+                pipeline.context()
+                        .getRegistry()
+                        .lookupByNameAndType(JobOutcome.BEAN_NAME, JobOutcome.class)
+                        .fail(failedRun);
 
         assertThat(next.getKind()).isEqualTo(FollowUp.Kind.NONE);
-        assertThat(pipeline.jobs().findById(id)).get().extracting(JobView::status).isEqualTo("CANCELLED");
+        assertThat(pipeline.jobs().findById(id))
+                .get()
+                .extracting(JobView::status)
+                .isEqualTo("CANCELLED");
     }
 }

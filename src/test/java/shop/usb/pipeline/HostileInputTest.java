@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,13 +31,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +61,7 @@ class HostileInputTest {
     private static final String ORDERS = "orders.confirmed";
     private static final String JOBS = "pipeline.jobs";
     private static final int MAX_BYTES = 65_536;
+
     /** Set by {@link Tripwire#readObject}: a hostile ObjectMessage was deserialised in this JVM. */
     static final AtomicBoolean DESERIALISED = new AtomicBoolean();
 
@@ -72,14 +72,19 @@ class HostileInputTest {
 
     @BeforeAll
     void startPipeline(@TempDir Path root) throws Exception {
-        pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of(
-                "pipeline.intake.max-bytes", String.valueOf(MAX_BYTES),
-                "pipeline.order.max-content-entries", "20",
-                "pipeline.order.max-files", "10",
-                "pipeline.order.max-bytes", "1000000",
-                "pipeline.manifest.poll-interval", "200ms"));
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        TestDatabase.h2(root.resolve("db")),
+                        Map.of(
+                                "pipeline.intake.max-bytes", String.valueOf(MAX_BYTES),
+                                "pipeline.order.max-content-entries", "20",
+                                "pipeline.order.max-files", "10",
+                                "pipeline.order.max-bytes", "1000000",
+                                "pipeline.manifest.poll-interval", "200ms"));
         for (int i = 0; i < 11; i++) {
-            PipelineRuntime.writeRandom(pipeline.library().resolve("many/track-" + i + ".mp3"), 100);
+            PipelineRuntime.writeRandom(
+                    pipeline.library().resolve("many/track-" + i + ".mp3"), 100);
         }
         PipelineRuntime.writeRandom(pipeline.library().resolve("big/part-1.bin"), 600_000);
         PipelineRuntime.writeRandom(pipeline.library().resolve("big/part-2.bin"), 600_000);
@@ -89,7 +94,8 @@ class HostileInputTest {
 
     @AfterAll
     void report() {
-        System.out.printf("Hostile input: %d cases ran, %d refused cleanly with the product still serving%n",
+        System.out.printf(
+                "Hostile input: %d cases ran, %d refused cleanly with the product still serving%n",
                 ran.get(), refusedCleanly.get());
         pipeline.close();
     }
@@ -103,13 +109,22 @@ class HostileInputTest {
 
     @Test
     void queryParametersAndRequestHeadersNeverBecomeResponseHeaders() throws Exception {
-        HttpResponse<String> answer = pipeline.http("GET", "/api/queue?Access-Control-Allow-Origin=https://evil.example"
-                + "&Set-Cookie=x%3D1&Content-Type=text/html&Location=https://evil.example", null,
-                Map.of("X-Evil", "1", "Access-Control-Request-Method", "POST"));
+        HttpResponse<String> answer =
+                pipeline.http(
+                        "GET",
+                        "/api/queue?Access-Control-Allow-Origin=https://evil.example"
+                                + "&Set-Cookie=x%3D1&Content-Type=text/html&Location=https://evil.example",
+                        null,
+                        Map.of("X-Evil", "1", "Access-Control-Request-Method", "POST"));
 
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(answer.headers().map().keySet()).map(String::toLowerCase)
-                .doesNotContain("access-control-allow-origin", "set-cookie", "location", "x-evil",
+        assertThat(answer.headers().map().keySet())
+                .map(String::toLowerCase)
+                .doesNotContain(
+                        "access-control-allow-origin",
+                        "set-cookie",
+                        "location",
+                        "x-evil",
                         "access-control-request-method");
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(answer.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
@@ -119,33 +134,64 @@ class HostileInputTest {
     @Test
     void aCrossSiteChangeIsRefused() throws Exception {
         String jobId = completedJob();
-        Map<String, String> fromElsewhere = Map.of("Origin", "https://evil.example", "Content-Type", "text/plain",
-                HttpGate.INTENT_HEADER, "x");
-        HttpResponse<String> byOrigin = pipeline.http("POST", "/api/jobs/" + jobId + "/cancel", "x", fromElsewhere);
-        HttpResponse<String> byFetchSite = pipeline.http("POST", "/api/jobs/" + jobId + "/retry", null,
-                Map.of("Sec-Fetch-Site", "cross-site", HttpGate.INTENT_HEADER, "x"));
-        HttpResponse<String> sameSiteOtherPort = pipeline.http("POST", "/api/jobs/" + jobId + "/retry", null,
-                Map.of("Origin", "http://127.0.0.1:8090", HttpGate.INTENT_HEADER, "x"));
+        Map<String, String> fromElsewhere =
+                Map.of(
+                        "Origin",
+                        "https://evil.example",
+                        "Content-Type",
+                        "text/plain",
+                        HttpGate.INTENT_HEADER,
+                        "x");
+        HttpResponse<String> byOrigin =
+                pipeline.http("POST", "/api/jobs/" + jobId + "/cancel", "x", fromElsewhere);
+        HttpResponse<String> byFetchSite =
+                pipeline.http(
+                        "POST",
+                        "/api/jobs/" + jobId + "/retry",
+                        null,
+                        Map.of("Sec-Fetch-Site", "cross-site", HttpGate.INTENT_HEADER, "x"));
+        HttpResponse<String> sameSiteOtherPort =
+                pipeline.http(
+                        "POST",
+                        "/api/jobs/" + jobId + "/retry",
+                        null,
+                        Map.of("Origin", "http://127.0.0.1:8090", HttpGate.INTENT_HEADER, "x"));
 
-        for (HttpResponse<String> refused : new HttpResponse[] {byOrigin, byFetchSite, sameSiteOtherPort}) {
+        for (HttpResponse<String> refused :
+                new HttpResponse[] {byOrigin, byFetchSite, sameSiteOtherPort}) {
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.body()).contains("CROSS_SITE_REQUEST");
         }
-        assertThat(pipeline.http("GET", "/api/jobs", null, Map.of("Origin", "https://evil.example")).statusCode())
-                .as("reads from another site too").isEqualTo(403);
+        assertThat(
+                        pipeline.http(
+                                        "GET",
+                                        "/api/jobs",
+                                        null,
+                                        Map.of("Origin", "https://evil.example"))
+                                .statusCode())
+                .as("reads from another site too")
+                .isEqualTo(403);
         stillServes();
     }
 
     @Test
     void aChangeWithoutTheIntentHeaderIsRefusedWhatEverItsPathLooksLike() throws Exception {
         String jobId = completedJob();
-        HttpResponse<String> plain = pipeline.http("POST", "/api/jobs/" + jobId + "/cancel", null, Map.of());
+        HttpResponse<String> plain =
+                pipeline.http("POST", "/api/jobs/" + jobId + "/cancel", null, Map.of());
         assertThat(plain.statusCode()).isEqualTo(403);
         assertThat(plain.body()).contains("INTENT_HEADER_MISSING");
         // Spelled otherwise, the path reaches no handler or is refused alike; it never acts.
-        for (String path : new String[] {"//api/jobs/" + jobId + "/cancel", "/api/./jobs/" + jobId + "/cancel",
-                "/%61pi/jobs/" + jobId + "/cancel", "/api/jobs/../jobs/" + jobId + "/cancel"}) {
-            assertThat(pipeline.http("POST", path, null, Map.of()).statusCode()).as(path).isIn(400, 403, 404);
+        for (String path :
+                new String[] {
+                    "//api/jobs/" + jobId + "/cancel",
+                    "/api/./jobs/" + jobId + "/cancel",
+                    "/%61pi/jobs/" + jobId + "/cancel",
+                    "/api/jobs/../jobs/" + jobId + "/cancel"
+                }) {
+            assertThat(pipeline.http("POST", path, null, Map.of()).statusCode())
+                    .as(path)
+                    .isIn(400, 403, 404);
         }
         stillServes();
     }
@@ -153,8 +199,13 @@ class HostileInputTest {
     @Test
     void aForeignHostNameIsRefused() throws Exception {
         for (String path : new String[] {"/api/jobs", "/"}) {
-            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: rebound.evil.example:" + pipeline.httpPort()
-                    + "\r\nConnection: close\r\n\r\n");
+            String answer =
+                    raw(
+                            "GET "
+                                    + path
+                                    + " HTTP/1.1\r\nHost: rebound.evil.example:"
+                                    + pipeline.httpPort()
+                                    + "\r\nConnection: close\r\n\r\n");
             assertThat(answer).as(path).startsWith("HTTP/1.1 403").contains("HOST_NOT_ALLOWED");
         }
         stillServes();
@@ -162,11 +213,15 @@ class HostileInputTest {
 
     @Test
     void anOversizedBodyIsRefusedBeforeItIsRead() throws Exception {
-        HttpResponse<String> tooLarge = pipeline.http("POST", "/api/orders", "x".repeat(MAX_BYTES + 1));
+        HttpResponse<String> tooLarge =
+                pipeline.http("POST", "/api/orders", "x".repeat(MAX_BYTES + 1));
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         // Announced, never sent: the answer comes before any body byte.
-        String announced = raw("POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1:" + pipeline.httpPort()
-                + "\r\nContent-Type: application/json\r\nX-Requested-By: x\r\nContent-Length: 10000000000\r\n\r\n");
+        String announced =
+                raw(
+                        "POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1:"
+                                + pipeline.httpPort()
+                                + "\r\nContent-Type: application/json\r\nX-Requested-By: x\r\nContent-Length: 10000000000\r\n\r\n");
         assertThat(announced).startsWith("HTTP/1.1 413");
         stillServes();
     }
@@ -180,7 +235,9 @@ class HostileInputTest {
         HttpResponse<String> refused = pipeline.http("POST", "/api/orders", order.json());
 
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.body()).contains("TOO_MANY_CONTENT_ENTRIES").contains("more than 20 different entries");
+        assertThat(refused.body())
+                .contains("TOO_MANY_CONTENT_ENTRIES")
+                .contains("more than 20 different entries");
         stillServes();
     }
 
@@ -189,8 +246,13 @@ class HostileInputTest {
         HttpResponse<String> page = pipeline.http("GET", "/", null, Map.of());
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
-                .contains("frame-ancestors 'none'").contains("script-src 'self'").doesNotContain("unsafe"));
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(
+                        csp ->
+                                assertThat(csp)
+                                        .contains("frame-ancestors 'none'")
+                                        .contains("script-src 'self'")
+                                        .doesNotContain("unsafe"));
         assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         stillServes();
     }
@@ -201,7 +263,9 @@ class HostileInputTest {
     void anObjectMessageConfirmationIsDeadLetteredUnread() throws Exception {
         pipeline.sendObject(ORDERS, new Tripwire());
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'UNSUPPORTED_MESSAGE_TYPE'", m -> { });
+        Message dead =
+                pipeline.receiveDeadLetter(
+                        "pipelineErrorCode = 'UNSUPPORTED_MESSAGE_TYPE'", m -> {});
         assertThat(dead).isNotNull();
         assertThat(DESERIALISED).isFalse();
         stillServes();
@@ -210,61 +274,83 @@ class HostileInputTest {
     @Test
     void aJobMessageThatIsNoJobIdIsDeadLetteredOnceAndUnread() throws Exception {
         pipeline.sendObject(JOBS, new Tripwire());
-        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> { }))
-                .as("an ObjectMessage").isNotNull();
+        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> {}))
+                .as("an ObjectMessage")
+                .isNotNull();
         assertThat(DESERIALISED).isFalse();
 
         pipeline.send(JOBS, session -> session.createTextMessage(null));
-        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> { }))
-                .as("a null body").isNotNull();
+        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> {}))
+                .as("a null body")
+                .isNotNull();
         pipeline.sendText(JOBS, "'; DROP TABLE processing_jobs; --");
-        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> { }))
-                .as("text that is no job id").isNotNull();
+        assertThat(pipeline.receiveDeadLetter("pipelineErrorCode = 'INVALID_JOB_MESSAGE'", m -> {}))
+                .as("text that is no job id")
+                .isNotNull();
         stillServes();
     }
 
     @Test
     void jmsReplyToIsIgnored() throws Exception {
         String orderId = "HOSTILE-REPLY-TO";
-        pipeline.send(ORDERS, session -> session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3")
-                .json()), message -> message.setJMSReplyTo(new org.apache.activemq.artemis.jms.client
-                        .ActiveMQQueue("hostile.replies")));
+        pipeline.send(
+                ORDERS,
+                session ->
+                        session.createTextMessage(
+                                order(orderId).file("music/jazz/01-so-what.mp3").json()),
+                message ->
+                        message.setJMSReplyTo(
+                                new org.apache.activemq.artemis.jms.client.ActiveMQQueue(
+                                        "hostile.replies")));
         pipeline.awaitJob(orderId, "COMPLETED");
 
         try (Connection connection = client().createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
-            MessageConsumer replies = session.createConsumer(session.createQueue("hostile.replies"));
-            assertThat(replies.receive(1000)).as("nothing was sent to the reply-to address").isNull();
+            MessageConsumer replies =
+                    session.createConsumer(session.createQueue("hostile.replies"));
+            assertThat(replies.receive(1000))
+                    .as("nothing was sent to the reply-to address")
+                    .isNull();
         }
         stillServes();
     }
 
     @Test
     void anOversizedTextMessageIsRefusedFromItsEncodedSize() throws Exception {
-        pipeline.sendText(ORDERS, "{\"orderId\":\"HOSTILE-HUGE\",\"pad\":\"" + "x".repeat(MAX_BYTES) + "\"}");
+        pipeline.sendText(
+                ORDERS, "{\"orderId\":\"HOSTILE-HUGE\",\"pad\":\"" + "x".repeat(MAX_BYTES) + "\"}");
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'MESSAGE_TOO_LARGE'", m -> { });
+        Message dead =
+                pipeline.receiveDeadLetter("pipelineErrorCode = 'MESSAGE_TOO_LARGE'", m -> {});
         assertThat(dead).isNotNull();
-        assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("holds up to").contains("characters");
+        assertThat(dead.getStringProperty("pipelineErrorMessage"))
+                .contains("holds up to")
+                .contains("characters");
         assertThat(pipeline.jobsOf("HOSTILE-HUGE")).isEmpty();
         stillServes();
     }
 
     @Test
     void bytesThatAreNotUtf8AreRefused() throws Exception {
-        pipeline.sendBytes(ORDERS, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'});
+        pipeline.sendBytes(
+                ORDERS, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'});
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> { });
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> {});
         assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("UTF-8");
         stillServes();
     }
 
     @Test
     void deeplyNestedJsonIsRefusedWhileParsing() throws Exception {
-        pipeline.sendText(ORDERS, "{\"orderId\":\"HOSTILE-DEEP\",\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}");
+        pipeline.sendText(
+                ORDERS,
+                "{\"orderId\":\"HOSTILE-DEEP\",\"x\":"
+                        + "[".repeat(5_000)
+                        + "]".repeat(5_000)
+                        + "}");
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> { });
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> {});
         assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("nesting depth");
         stillServes();
     }
@@ -272,20 +358,28 @@ class HostileInputTest {
     @Test
     void messageHeadersFromOutsideReachNoEndpoint() throws Exception {
         String orderId = "HOSTILE-HEADERS";
-        pipeline.send(ORDERS, session -> session.createTextMessage(order(orderId).file("music/jazz/01-so-what.mp3")
-                .json()), message -> {
+        pipeline.send(
+                ORDERS,
+                session ->
+                        session.createTextMessage(
+                                order(orderId).file("music/jazz/01-so-what.mp3").json()),
+                message -> {
                     message.setStringProperty("CamelFileName", "../../escaped.txt");
                     message.setStringProperty("CamelJmsDestinationName", "hostile.redirected");
                     message.setStringProperty("CamelHttpResponseCode", "500");
                 });
         JobView job = pipeline.awaitJob(orderId, "COMPLETED");
 
-        assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("music/jazz/01-so-what.mp3")).exists();
+        assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("music/jazz/01-so-what.mp3"))
+                .exists();
         assertThat(Path.of(job.usbMount()).resolveSibling("escaped.txt")).doesNotExist();
         try (Connection connection = client().createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
-            assertThat(session.createConsumer(session.createQueue("hostile.redirected")).receive(1000)).isNull();
+            assertThat(
+                            session.createConsumer(session.createQueue("hostile.redirected"))
+                                    .receive(1000))
+                    .isNull();
         }
         stillServes();
     }
@@ -294,11 +388,13 @@ class HostileInputTest {
 
     @Test
     void pathsOutOfTheLibraryAreRefused() throws Exception {
-        pipeline.sendText(ORDERS, order("HOSTILE-TRAVERSAL").file("music/../../outside/secret.txt").json());
+        pipeline.sendText(
+                ORDERS, order("HOSTILE-TRAVERSAL").file("music/../../outside/secret.txt").json());
         pipeline.sendText(ORDERS, order("HOSTILE-ABSOLUTE").file("/etc/passwd").json());
         pipeline.sendText(ORDERS, order("HOSTILE-LINK").file("music/leak").json());
 
-        for (String orderId : new String[] {"HOSTILE-TRAVERSAL", "HOSTILE-ABSOLUTE", "HOSTILE-LINK"}) {
+        for (String orderId :
+                new String[] {"HOSTILE-TRAVERSAL", "HOSTILE-ABSOLUTE", "HOSTILE-LINK"}) {
             JobView job = pipeline.awaitJob(orderId, "FAILED");
             assertThat(job.errorCode()).as(orderId).isEqualTo("PATH_OUTSIDE_LIBRARY");
             assertThat(job.errorMessage()).as(orderId).contains("content[0].file");
@@ -360,14 +456,28 @@ class HostileInputTest {
             padding.append(i == 0 ? "" : ",").append("\"ab\"");
         }
         padding.append(']');
-        String huge = order("HOSTILE-MANIFEST-HUGE").file("music/jazz/01-so-what.mp3").json()
-                .replaceFirst("\\{", "{\"padding\":" + padding + ",");
-        String hugeString = order("HOSTILE-MANIFEST-LONG").file("music/jazz/01-so-what.mp3").json()
-                .replaceFirst("\\{", "{\"padding\":\"" + "x".repeat(MAX_BYTES + 1) + "\",");
+        String huge =
+                order("HOSTILE-MANIFEST-HUGE")
+                        .file("music/jazz/01-so-what.mp3")
+                        .json()
+                        .replaceFirst("\\{", "{\"padding\":" + padding + ",");
+        String hugeString =
+                order("HOSTILE-MANIFEST-LONG")
+                        .file("music/jazz/01-so-what.mp3")
+                        .json()
+                        .replaceFirst("\\{", "{\"padding\":\"" + "x".repeat(MAX_BYTES + 1) + "\",");
         Manifests manifests = new Manifests(pipeline.root().resolve("data/inbox"));
-        manifests.drop("hostile.json", "[\n" + order("HOSTILE-MANIFEST-1").file("music/jazz/01-so-what.mp3").json()
-                + ",\n" + huge + ",\n" + hugeString + ",\n"
-                + order("HOSTILE-MANIFEST-4").file("music/jazz/01-so-what.mp3").json() + "\n]");
+        manifests.drop(
+                "hostile.json",
+                "[\n"
+                        + order("HOSTILE-MANIFEST-1").file("music/jazz/01-so-what.mp3").json()
+                        + ",\n"
+                        + huge
+                        + ",\n"
+                        + hugeString
+                        + ",\n"
+                        + order("HOSTILE-MANIFEST-4").file("music/jazz/01-so-what.mp3").json()
+                        + "\n]");
 
         JsonNode report = manifests.awaitReport("done", "hostile.json");
         assertThat(report.path("accepted").asInt()).isEqualTo(2);
@@ -390,9 +500,12 @@ class HostileInputTest {
         Path folder = Path.of(job.usbMount()).resolve("HOSTILE-NAMES");
         assertThat(folder.resolve("odd/back\\slash.mp3")).exists();
         assertThat(folder.resolve("odd/new\nline.mp3")).exists();
-        assertThat(Files.readString(folder.resolve("MANIFEST.sha256"))).contains("odd/back\\\\slash.mp3")
+        assertThat(Files.readString(folder.resolve("MANIFEST.sha256")))
+                .contains("odd/back\\\\slash.mp3")
                 .contains("odd/new\\nline.mp3");
-        assertThat(PipelineRuntime.sha256sumCheck(folder)).as("sha256sum -c accepts the escaped names").isZero();
+        assertThat(PipelineRuntime.sha256sumCheck(folder))
+                .as("sha256sum -c accepts the escaped names")
+                .isZero();
         stillServes();
     }
 
@@ -409,7 +522,8 @@ class HostileInputTest {
         Files.move(library.resolve("swap"), library.resolve("swap-gone"));
         Files.createSymbolicLink(library.resolve("swap"), outside);
 
-        assertThatThrownBy(() -> ContentLibrary.openChecked(checked)).isInstanceOf(JobFailure.class)
+        assertThatThrownBy(() -> ContentLibrary.openChecked(checked))
+                .isInstanceOf(JobFailure.class)
                 .hasMessageContaining("symbolic link");
         stillServes();
     }
@@ -422,34 +536,48 @@ class HostileInputTest {
         String confirmation = order(orderId).file("music/jazz/01-so-what.mp3").json();
         pipeline.sendText(ORDERS, confirmation);
         JobView job = pipeline.awaitJob(orderId, "COMPLETED");
-        new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET completed_at = ? WHERE id = ?",
-                OffsetDateTime.ofInstant(Instant.now().minus(Duration.ofDays(400)), ZoneOffset.UTC), job.id());
-        pipeline.context().getRegistry().lookupByNameAndType(JobRetention.BEAN_NAME, JobRetention.class).purge();
+        new JdbcTemplate(pipeline.dataSource())
+                .update(
+                        "UPDATE processing_jobs SET completed_at = ? WHERE id = ?",
+                        OffsetDateTime.ofInstant(
+                                Instant.now().minus(Duration.ofDays(400)), ZoneOffset.UTC),
+                        job.id());
+        pipeline.context()
+                .getRegistry()
+                .lookupByNameAndType(JobRetention.BEAN_NAME, JobRetention.class)
+                .purge();
         assertThat(pipeline.jobsOf(orderId)).isEmpty();
 
-        NotifyBuilder replayed = new NotifyBuilder(pipeline.context()).fromRoute("order-intake").whenDone(1).create();
+        NotifyBuilder replayed =
+                new NotifyBuilder(pipeline.context())
+                        .fromRoute("order-intake")
+                        .whenDone(1)
+                        .create();
         pipeline.sendText(ORDERS, confirmation);
 
         assertThat(replayed.matches(10, TimeUnit.SECONDS)).isTrue();
         assertThat(pipeline.jobsOf(orderId)).isEmpty();
-        assertThat(pipeline.jobs().receiptOf(orderId)).hasValueSatisfying(r -> assertThat(r.jobId())
-                .isEqualTo(job.id()));
+        assertThat(pipeline.jobs().receiptOf(orderId))
+                .hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo(job.id()));
         stillServes();
     }
 
     @Test
     void aBurstOfBadOrdersChangesTheVerdictNotReadiness() throws Exception {
         for (int i = 0; i < 12; i++) {
-            pipeline.sendText(ORDERS, order("HOSTILE-BAD-" + i).file("music/missing-" + i + ".mp3").json());
+            pipeline.sendText(
+                    ORDERS, order("HOSTILE-BAD-" + i).file("music/missing-" + i + ".mp3").json());
         }
         for (int i = 0; i < 12; i++) {
             pipeline.awaitJob("HOSTILE-BAD-" + i, "FAILED");
         }
 
         JsonNode verdict = JSON.readTree(pipeline.http("GET", "/api/health", null).body());
-        assertThat(verdict.path("issues").findValuesAsText("condition")).contains("success-rate-last-hour");
+        assertThat(verdict.path("issues").findValuesAsText("condition"))
+                .contains("success-rate-last-hour");
         assertThat(pipeline.management("GET", "/observe/health/ready", null, Map.of()).statusCode())
-                .as("this instance can still work").isEqualTo(200);
+                .as("this instance can still work")
+                .isEqualTo(200);
         assertThat(pipeline.management("GET", "/observe/metrics", null, Map.of()).body())
                 .containsPattern("pipeline_health_verdict [12]\\.0");
         stillServes();
@@ -473,11 +601,15 @@ class HostileInputTest {
     }
 
     private ActiveMQConnectionFactory client() {
-        return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + pipeline.brokerPort(), PipelineRuntime.USER,
+        return new ActiveMQConnectionFactory(
+                "tcp://127.0.0.1:" + pipeline.brokerPort(),
+                PipelineRuntime.USER,
                 PipelineRuntime.PASSWORD);
     }
 
-    /** One request as raw bytes (the JDK client cannot set Host), and the answer's head and body. */
+    /**
+     * One request as raw bytes (the JDK client cannot set Host), and the answer's head and body.
+     */
     private String raw(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", pipeline.httpPort())) {
             socket.setSoTimeout(10_000);
@@ -504,8 +636,7 @@ class HostileInputTest {
 
     /** A body whose deserialisation would be noticed: the product must never call readObject. */
     static final class Tripwire implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
+        @Serial private static final long serialVersionUID = 1L;
 
         @Serial
         private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

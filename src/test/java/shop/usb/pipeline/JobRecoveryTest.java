@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +26,13 @@ import shop.usb.pipeline.support.TestDatabase;
 abstract class JobRecoveryTest {
 
     static final String ORDERS = PipelineEndToEndTest.ORDERS;
-    static final Map<String, String> SETTINGS = Map.of(
-            "pipeline.stalled.after", "2s",
-            "pipeline.stalled.check-interval", "300ms",
-            "pipeline.retry.delays", "200ms",
-            "pipeline.progress.interval", "100ms",
-            "pipeline.workers", "2");
+    static final Map<String, String> SETTINGS =
+            Map.of(
+                    "pipeline.stalled.after", "2s",
+                    "pipeline.stalled.check-interval", "300ms",
+                    "pipeline.retry.delays", "200ms",
+                    "pipeline.progress.interval", "100ms",
+                    "pipeline.workers", "2");
     Path root;
     TestDatabase database;
     PipelineRuntime pipeline;
@@ -45,7 +45,8 @@ abstract class JobRecoveryTest {
         this.database = database(root);
         pipeline = PipelineRuntime.start(root, database, SETTINGS);
         for (int i = 0; i < 400; i++) {
-            PipelineRuntime.writeRandom(pipeline.library().resolve(String.format("many/file-%03d.bin", i)), 16_000);
+            PipelineRuntime.writeRandom(
+                    pipeline.library().resolve(String.format("many/file-%03d.bin", i)), 16_000);
         }
     }
 
@@ -58,8 +59,11 @@ abstract class JobRecoveryTest {
     void cancelledRunningJobStopsAtCheckpointRemovesItsFolderAndFreesItsMount() throws Exception {
         String orderId = PipelineEndToEndTest.newOrderId();
         pipeline.sendText(ORDERS, order(orderId).collection("many").json());
-        JobView writing = pipeline.awaitJob(orderId, job -> "write-usb".equals(job.stage())
-                && job.usbMount() != null, "start writing");
+        JobView writing =
+                pipeline.awaitJob(
+                        orderId,
+                        job -> "write-usb".equals(job.stage()) && job.usbMount() != null,
+                        "start writing");
 
         var response = pipeline.http("POST", "/api/jobs/" + writing.id() + "/cancel", null);
 
@@ -67,9 +71,11 @@ abstract class JobRecoveryTest {
         JobView cancelled = pipeline.awaitJob(orderId, "CANCELLED");
         assertThat(cancelled.filesWritten()).isLessThan(400);
         assertThat(Path.of(cancelled.usbMount()).resolve(orderId)).doesNotExist();
-        assertThat(pipeline.jobs().logs(cancelled.id(), 0)).extracting(JobLogView::message)
+        assertThat(pipeline.jobs().logs(cancelled.id(), 0))
+                .extracting(JobLogView::message)
                 .anyMatch(m -> m.startsWith("Cancelled at a checkpoint"));
-        new JdbcTemplate(pipeline.dataSource()).queryForList("SELECT job_id FROM usb_mount_leases", String.class)
+        new JdbcTemplate(pipeline.dataSource())
+                .queryForList("SELECT job_id FROM usb_mount_leases", String.class)
                 .forEach(leased -> assertThat(leased).isNotEqualTo(cancelled.id()));
     }
 
@@ -82,10 +88,12 @@ abstract class JobRecoveryTest {
 
         assertThat(completed.id()).isEqualTo(id);
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(id, 0)).anySatisfy(line -> {
-            assertThat(line.message()).contains("stalled");
-            assertThat(line.errorCode()).isEqualTo("STALLED");
-        });
+        assertThat(pipeline.jobs().logs(id, 0))
+                .anySatisfy(
+                        line -> {
+                            assertThat(line.message()).contains("stalled");
+                            assertThat(line.errorCode()).isEqualTo("STALLED");
+                        });
     }
 
     @Test
@@ -96,12 +104,16 @@ abstract class JobRecoveryTest {
         runningElsewhere(orderId, "test-instance");
         pipeline.close();
 
-        pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.stalled.after", "1h",
-                "pipeline.retry.delays", "200ms"));
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        database,
+                        Map.of("pipeline.stalled.after", "1h", "pipeline.retry.delays", "200ms"));
 
         JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(completed.id(), 0)).extracting(JobLogView::message)
+        assertThat(pipeline.jobs().logs(completed.id(), 0))
+                .extracting(JobLogView::message)
                 .anyMatch(m -> m.contains("interrupted when instance test-instance stopped"));
         pipeline.close();
         pipeline = PipelineRuntime.start(root, database, SETTINGS);
@@ -110,11 +122,21 @@ abstract class JobRecoveryTest {
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
     private String runningElsewhere(String orderId, String owner) {
         JobRepository jobs = pipeline.jobs();
-        String id = jobs.create(orderId, "normal", null, order(orderId).file("music/jazz/01-so-what.mp3").json())
-                .orElseThrow();
+        String id =
+                jobs.create(
+                                orderId,
+                                "normal",
+                                null,
+                                order(orderId).file("music/jazz/01-so-what.mp3").json())
+                        .orElseThrow();
         assertThat(jobs.claim(JobRun.of(id), owner)).isPresent();
-        new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET heartbeat_at = ? WHERE id = ?",
-                OffsetDateTime.now(Clock.systemUTC()).minusMinutes(1).withOffsetSameInstant(ZoneOffset.UTC), id);
+        new JdbcTemplate(pipeline.dataSource())
+                .update(
+                        "UPDATE processing_jobs SET heartbeat_at = ? WHERE id = ?",
+                        OffsetDateTime.now(Clock.systemUTC())
+                                .minusMinutes(1)
+                                .withOffsetSameInstant(ZoneOffset.UTC),
+                        id);
         return id;
     }
 }

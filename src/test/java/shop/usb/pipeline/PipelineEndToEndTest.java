@@ -3,15 +3,14 @@ package shop.usb.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import jakarta.jms.Message;
-import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,8 @@ abstract class PipelineEndToEndTest {
     @Test
     void confirmationBecomesCompletedJobWithVerifiedFiles() throws Exception {
         String orderId = newOrderId();
-        pipeline.sendText(ORDERS, order(orderId).collection("music/salsa").file("movies/coco.mp4").json());
+        pipeline.sendText(
+                ORDERS, order(orderId).collection("music/salsa").file("movies/coco.mp4").json());
 
         JobView job = pipeline.awaitJob(orderId, "COMPLETED");
 
@@ -66,25 +66,37 @@ abstract class PipelineEndToEndTest {
         assertThat(job.bytesWritten()).isEqualTo(40_000 + 30_000 + 5_000 + 300_000);
         assertThat(job.durationMs()).isNotNull();
         Path folder = Path.of(job.usbMount()).resolve(orderId);
-        for (String file : List.of("music/salsa/01-la-rebelion.mp3", "music/salsa/02-pedro-navaja.mp3",
-                "music/salsa/cover/front.jpg", "movies/coco.mp4")) {
-            assertThat(Sha256.of(folder.resolve(file))).isEqualTo(Sha256.of(pipeline.library().resolve(file)));
+        for (String file :
+                List.of(
+                        "music/salsa/01-la-rebelion.mp3",
+                        "music/salsa/02-pedro-navaja.mp3",
+                        "music/salsa/cover/front.jpg",
+                        "movies/coco.mp4")) {
+            assertThat(Sha256.of(folder.resolve(file)))
+                    .isEqualTo(Sha256.of(pipeline.library().resolve(file)));
         }
-        assertThat(Files.readString(folder.resolve("MANIFEST.sha256"))).contains("  movies/coco.mp4\n");
+        assertThat(Files.readString(folder.resolve("MANIFEST.sha256")))
+                .contains("  movies/coco.mp4\n");
         assertThat(PipelineRuntime.sha256sumCheck(folder)).isZero();
-        assertThat(pipeline.jobs().logs(job.id(), 0)).extracting(JobLogView::stage)
+        assertThat(pipeline.jobs().logs(job.id(), 0))
+                .extracting(JobLogView::stage)
                 .contains("intake", "validate", "select-content", "write-usb", "verify", "done");
     }
 
     @Test
     void bytesMessageBodyBecomesJob() throws Exception {
         String orderId = newOrderId();
-        pipeline.sendBytes(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json()
-                .getBytes(StandardCharsets.UTF_8));
+        pipeline.sendBytes(
+                ORDERS,
+                order(orderId)
+                        .file("music/jazz/01-so-what.mp3")
+                        .json()
+                        .getBytes(StandardCharsets.UTF_8));
 
         JobView job = pipeline.awaitJob(orderId, "COMPLETED");
 
-        assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("music/jazz/01-so-what.mp3")).exists();
+        assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("music/jazz/01-so-what.mp3"))
+                .exists();
     }
 
     @Test
@@ -95,21 +107,27 @@ abstract class PipelineEndToEndTest {
         JobView first = pipeline.awaitJob(orderId, "COMPLETED");
 
         pipeline.sendText(ORDERS, confirmation);
-        // The marker order goes through the same queue after the duplicate, so once it is done the duplicate was seen.
+        // The marker order goes through the same queue after the duplicate, so once it is done the
+        // duplicate was seen.
         String marker = newOrderId();
         pipeline.sendText(ORDERS, order(marker).file("music/jazz/01-so-what.mp3").json());
         pipeline.awaitJob(marker, "COMPLETED");
 
-        assertThat(pipeline.jobsOf(orderId)).singleElement().satisfies(job -> {
-            assertThat(job.id()).isEqualTo(first.id());
-            assertThat(job.attempts()).isEqualTo(1);
-        });
+        assertThat(pipeline.jobsOf(orderId))
+                .singleElement()
+                .satisfies(
+                        job -> {
+                            assertThat(job.id()).isEqualTo(first.id());
+                            assertThat(job.attempts()).isEqualTo(1);
+                        });
     }
 
     @Test
     void controlHeadersFromOutsideAreDropped() throws Exception {
         String orderId = newOrderId();
-        pipeline.send(ORDERS, session -> session.createTextMessage(order(orderId).file("movies/coco.mp4").json()),
+        pipeline.send(
+                ORDERS,
+                session -> session.createTextMessage(order(orderId).file("movies/coco.mp4").json()),
                 message -> {
                     message.setStringProperty("CamelFileName", "../../escaped.mp4");
                     message.setStringProperty("CAmelFileName", "../../escaped-too.mp4");
@@ -120,14 +138,17 @@ abstract class PipelineEndToEndTest {
 
         assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("movies/coco.mp4")).exists();
         try (var files = Files.walk(pipeline.root())) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("escaped"));
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.startsWith("escaped"));
         }
     }
 
     @Test
     void invalidConfirmationFailsWithInvalidOrder() throws Exception {
         String orderId = newOrderId();
-        pipeline.sendText(ORDERS, order(orderId).file("movies/coco.mp4").set("confirmedAt", "yesterday").json());
+        pipeline.sendText(
+                ORDERS,
+                order(orderId).file("movies/coco.mp4").set("confirmedAt", "yesterday").json());
 
         JobView job = assertFailedOnce(orderId, "INVALID_ORDER");
 
@@ -155,7 +176,11 @@ abstract class PipelineEndToEndTest {
     @Test
     void absolutePathFailsWithPathOutsideLibrary() throws Exception {
         String orderId = newOrderId();
-        pipeline.sendText(ORDERS, order(orderId).file(pipeline.library().resolve("movies/coco.mp4").toString()).json());
+        pipeline.sendText(
+                ORDERS,
+                order(orderId)
+                        .file(pipeline.library().resolve("movies/coco.mp4").toString())
+                        .json());
 
         assertFailedOnce(orderId, "PATH_OUTSIDE_LIBRARY");
     }
@@ -188,7 +213,7 @@ abstract class PipelineEndToEndTest {
         pipeline.sendText(ORDERS, confirmation);
         pipeline.awaitJob(orderId, "FAILED");
 
-        Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> { });
+        Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> {});
 
         assertThat(dead).isNotNull();
         assertThat(dead.getStringProperty("pipelineErrorCode")).isEqualTo("CONTENT_NOT_FOUND");
@@ -202,7 +227,7 @@ abstract class PipelineEndToEndTest {
         String marker = UUID.randomUUID().toString();
         pipeline.sendText(ORDERS, "not json " + marker);
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> { });
+        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'NOT_JSON'", m -> {});
 
         assertThat(dead).isNotNull();
         assertThat(dead.getStringProperty("pipelineFailedStage")).isEqualTo("intake");
@@ -216,7 +241,8 @@ abstract class PipelineEndToEndTest {
     void confirmationWithoutUsableOrderIdIsDeadLettered() throws Exception {
         pipeline.sendText(ORDERS, order("../../etc").file("movies/coco.mp4").json());
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'MISSING_ORDER_ID'", m -> { });
+        Message dead =
+                pipeline.receiveDeadLetter("pipelineErrorCode = 'MISSING_ORDER_ID'", m -> {});
 
         assertThat(dead).isNotNull();
         assertThat(pipeline.jobsOf("../../etc")).isEmpty();
@@ -229,16 +255,20 @@ abstract class PipelineEndToEndTest {
 
         pipeline.sendBytes(ORDERS, body);
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'MESSAGE_TOO_LARGE'", m -> { });
+        Message dead =
+                pipeline.receiveDeadLetter("pipelineErrorCode = 'MESSAGE_TOO_LARGE'", m -> {});
         assertThat(dead).isNotNull();
-        assertThat(dead.getStringProperty("pipelineErrorMessage")).contains("pipeline.intake.max-bytes");
+        assertThat(dead.getStringProperty("pipelineErrorMessage"))
+                .contains("pipeline.intake.max-bytes");
     }
 
     @Test
     void objectMessageIsDeadLetteredWithoutDeserialising() throws Exception {
         pipeline.sendObject(ORDERS, new java.util.ArrayList<>(List.of("x")));
 
-        Message dead = pipeline.receiveDeadLetter("pipelineErrorCode = 'UNSUPPORTED_MESSAGE_TYPE'", m -> { });
+        Message dead =
+                pipeline.receiveDeadLetter(
+                        "pipelineErrorCode = 'UNSUPPORTED_MESSAGE_TYPE'", m -> {});
 
         assertThat(dead).isNotNull();
     }
@@ -247,13 +277,19 @@ abstract class PipelineEndToEndTest {
     void orderPostedOverHttpIsAcceptedAndRuns() throws Exception {
         String orderId = newOrderId();
 
-        var response = pipeline.http("POST", "/api/orders", order(orderId).file("music/jazz/01-so-what.mp3").json());
+        var response =
+                pipeline.http(
+                        "POST",
+                        "/api/orders",
+                        order(orderId).file("music/jazz/01-so-what.mp3").json());
 
         assertThat(response.statusCode()).isEqualTo(202);
         JobView job = pipeline.awaitJob(orderId, "COMPLETED");
         var fetched = pipeline.http("GET", "/api/jobs/" + job.id(), null);
         assertThat(fetched.statusCode()).isEqualTo(200);
-        assertThat(fetched.body()).contains("\"orderId\":\"" + orderId + "\"").contains("\"status\":\"COMPLETED\"");
+        assertThat(fetched.body())
+                .contains("\"orderId\":\"" + orderId + "\"")
+                .contains("\"status\":\"COMPLETED\"");
         var logs = pipeline.http("GET", "/api/jobs/" + job.id() + "/logs", null);
         assertThat(logs.body()).contains("\"stage\":\"verify\"");
         var listed = pipeline.http("GET", "/api/jobs?orderId=" + orderId, null);
@@ -262,11 +298,16 @@ abstract class PipelineEndToEndTest {
 
     @Test
     void invalidOrderPostedOverHttpGets400NamingTheFields() throws Exception {
-        var response = pipeline.http("POST", "/api/orders",
-                order("ORD/1").file("movies/coco.mp4").capacity(0).json());
+        var response =
+                pipeline.http(
+                        "POST",
+                        "/api/orders",
+                        order("ORD/1").file("movies/coco.mp4").capacity(0).json());
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("\"field\":\"orderId\"").contains("\"field\":\"usb.capacityBytes\"")
+        assertThat(response.body())
+                .contains("\"field\":\"orderId\"")
+                .contains("\"field\":\"usb.capacityBytes\"")
                 .doesNotContain("Exception");
     }
 
@@ -287,9 +328,15 @@ abstract class PipelineEndToEndTest {
         var response = pipeline.http("GET", "/api/queue", null);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"queued\":").contains("\"processing\":").contains("\"retrying\":")
-                .contains("\"failed\":").contains("\"cancelled\":").contains("\"activeJobs\":")
-                .contains("\"avgDurationMs\":").contains("\"oldestQueuedAgeSeconds\":")
+        assertThat(response.body())
+                .contains("\"queued\":")
+                .contains("\"processing\":")
+                .contains("\"retrying\":")
+                .contains("\"failed\":")
+                .contains("\"cancelled\":")
+                .contains("\"activeJobs\":")
+                .contains("\"avgDurationMs\":")
+                .contains("\"oldestQueuedAgeSeconds\":")
                 .doesNotContain("\"completed\":0,");
     }
 
@@ -298,7 +345,8 @@ abstract class PipelineEndToEndTest {
         assertThat(job.errorCode()).isEqualTo(errorCode);
         assertThat(job.attempts()).isEqualTo(1);
         assertThat(job.errorRecoverable()).isFalse();
-        assertThat(pipeline.jobs().logs(job.id(), 0)).anySatisfy(line -> assertThat(line.errorCode()).isEqualTo(errorCode));
+        assertThat(pipeline.jobs().logs(job.id(), 0))
+                .anySatisfy(line -> assertThat(line.errorCode()).isEqualTo(errorCode));
         return job;
     }
 }

@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Properties;
-
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.platform.PipelineSettings;
 
-/** CAMEL_MAIN_PROFILE=prod: its file wins over the defaults, and a missing secret stops the start with its name. */
+/**
+ * CAMEL_MAIN_PROFILE=prod: its file wins over the defaults, and a missing secret stops the start
+ * with its name.
+ */
 class ProductionProfileTest {
 
     @Test
     void prodProfileOverridesTheEmbeddedDefaults() throws Exception {
         try (DefaultCamelContext context = contextWith(new Properties())) {
-            assertThat(context.resolvePropertyPlaceholders("{{pipeline.broker.embedded}}")).isEqualTo("false");
-            assertThat(context.resolvePropertyPlaceholders("{{pipeline.demo.enabled}}")).isEqualTo("false");
-            assertThat(context.resolvePropertyPlaceholders("{{pipeline.workers}}")).as("from the defaults")
+            assertThat(context.resolvePropertyPlaceholders("{{pipeline.broker.embedded}}"))
+                    .isEqualTo("false");
+            assertThat(context.resolvePropertyPlaceholders("{{pipeline.demo.enabled}}"))
+                    .isEqualTo("false");
+            assertThat(context.resolvePropertyPlaceholders("{{pipeline.workers}}"))
+                    .as("from the defaults")
                     .isEqualTo("4");
         }
     }
@@ -27,7 +32,8 @@ class ProductionProfileTest {
         Properties partial = new Properties();
         partial.put("pipeline.broker.user", "pipeline");
         try (DefaultCamelContext context = contextWith(partial)) {
-            assertThatThrownBy(() -> PipelineSettings.from(context)).hasMessageContaining("pipeline.broker.password")
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("pipeline.broker.password")
                     .hasMessageContaining("PIPELINE_BROKER_PASSWORD");
         }
     }
@@ -35,15 +41,23 @@ class ProductionProfileTest {
     @Test
     void prodProfileRefusesToStartWithoutJolokiaCredentials() throws Exception {
         Properties withoutJolokiaUsers = new Properties();
-        for (String key : new String[] {"pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
-                "pipeline.db.password", "pipeline.api.token"}) {
+        for (String key :
+                new String[] {
+                    "pipeline.broker.user",
+                    "pipeline.broker.password",
+                    "pipeline.db.user",
+                    "pipeline.db.password",
+                    "pipeline.api.token"
+                }) {
             withoutJolokiaUsers.put(key, "from-env");
         }
         withoutJolokiaUsers.put("pipeline.usb.mounts", "/usb/slot-1");
         try (DefaultCamelContext context = contextWith(withoutJolokiaUsers)) {
             assertThatThrownBy(() -> PipelineSettings.from(context))
                     .hasMessageContaining("PIPELINE_JOLOKIA_USERS_FILE");
-            assertThat(context.resolvePropertyPlaceholders("{{camel.management.authentication-enabled}}"))
+            assertThat(
+                            context.resolvePropertyPlaceholders(
+                                    "{{camel.management.authentication-enabled}}"))
                     .isEqualTo("true");
         }
     }
@@ -51,13 +65,19 @@ class ProductionProfileTest {
     @Test
     void prodProfileRefusesToStartWithoutTheApiToken() throws Exception {
         Properties withoutToken = new Properties();
-        for (String key : new String[] {"pipeline.broker.user", "pipeline.broker.password", "pipeline.db.user",
-                "pipeline.db.password"}) {
+        for (String key :
+                new String[] {
+                    "pipeline.broker.user",
+                    "pipeline.broker.password",
+                    "pipeline.db.user",
+                    "pipeline.db.password"
+                }) {
             withoutToken.put(key, "from-env");
         }
         withoutToken.put("pipeline.usb.mounts", "/usb/slot-1");
         try (DefaultCamelContext context = contextWith(withoutToken)) {
-            assertThatThrownBy(() -> PipelineSettings.from(context)).hasMessageContaining("pipeline.api.token")
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("pipeline.api.token")
                     .hasMessageContaining("PIPELINE_API_TOKEN");
         }
     }

@@ -3,6 +3,8 @@ package shop.usb.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +15,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 import org.awaitility.Awaitility;
@@ -51,16 +50,27 @@ class ResilienceTest {
         databaseLink = TcpProxy.to(direct.getHost(), direct.getPort());
         int brokerPort = PipelineRuntime.freePort();
         brokerLink = TcpProxy.to("127.0.0.1", brokerPort);
-        pipeline = PipelineRuntime.start(root, database, Map.ofEntries(
-                Map.entry("pipeline.db.url", database.url().replace(":" + direct.getPort() + "/",
-                        ":" + databaseLink.port() + "/")),
-                Map.entry("pipeline.db.connection-timeout", "1s"),
-                Map.entry("pipeline.broker.port", String.valueOf(brokerPort)),
-                Map.entry("pipeline.broker.url", "tcp://127.0.0.1:" + brokerLink.port()),
-                // Fast redeliveries, so that the old limit of five attempts would be used up within the test.
-                Map.entry("pipeline.intake.redelivery-delay", "100"),
-                Map.entry("pipeline.intake.redelivery-multiplier", "1"),
-                Map.entry("pipeline.intake.max-redelivery-delay", "100")));
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        database,
+                        Map.ofEntries(
+                                Map.entry(
+                                        "pipeline.db.url",
+                                        database.url()
+                                                .replace(
+                                                        ":" + direct.getPort() + "/",
+                                                        ":" + databaseLink.port() + "/")),
+                                Map.entry("pipeline.db.connection-timeout", "1s"),
+                                Map.entry("pipeline.broker.port", String.valueOf(brokerPort)),
+                                Map.entry(
+                                        "pipeline.broker.url",
+                                        "tcp://127.0.0.1:" + brokerLink.port()),
+                                // Fast redeliveries, so that the old limit of five attempts would
+                                // be used up within the test.
+                                Map.entry("pipeline.intake.redelivery-delay", "100"),
+                                Map.entry("pipeline.intake.redelivery-multiplier", "1"),
+                                Map.entry("pipeline.intake.max-redelivery-delay", "100")));
     }
 
     @AfterEach
@@ -83,11 +93,17 @@ class ResilienceTest {
         databaseLink.cut();
         for (int i = 0; i < 5; i++) {
             String orderId = "OUTAGE-" + i;
-            pipeline.send("orders.confirmed", session -> session.createTextMessage(order(orderId)
-                    .file("music/jazz/01-so-what.mp3").json()), message -> message.setStringProperty("outage", "db"));
+            pipeline.send(
+                    "orders.confirmed",
+                    session ->
+                            session.createTextMessage(
+                                    order(orderId).file("music/jazz/01-so-what.mp3").json()),
+                    message -> message.setStringProperty("outage", "db"));
         }
-        // Each order fails its intake many more times than the five attempts the broker used to allow.
-        Awaitility.await("intake to fail again and again while the database is away").atMost(Duration.ofSeconds(60))
+        // Each order fails its intake many more times than the five attempts the broker used to
+        // allow.
+        Awaitility.await("intake to fail again and again while the database is away")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> intake.getExchangesFailed() - failedBefore >= 5 * 8);
 
         databaseLink.heal();
@@ -95,46 +111,67 @@ class ResilienceTest {
         for (int i = 0; i < 5; i++) {
             assertThat(pipeline.awaitJob("OUTAGE-" + i, "COMPLETED").attempts()).isEqualTo(1);
         }
-        assertThat(pipeline.receiveDeadLetter("outage = 'db'", m -> { })).as("nothing dead-lettered").isNull();
+        assertThat(pipeline.receiveDeadLetter("outage = 'db'", m -> {}))
+                .as("nothing dead-lettered")
+                .isNull();
     }
 
     @Test
-    void aRunCutOffFromTheDatabaseIsRetriedWithinSecondsAndTheAttemptDoesNotCount() throws Exception {
+    void aRunCutOffFromTheDatabaseIsRetriedWithinSecondsAndTheAttemptDoesNotCount()
+            throws Exception {
         // Every round trip to the database takes a while, so the run is caught mid-way by the cut.
         databaseLink.delay(200);
-        pipeline.sendText("orders.confirmed", order("CUT-MID-RUN").collection("music/salsa").json());
+        pipeline.sendText(
+                "orders.confirmed", order("CUT-MID-RUN").collection("music/salsa").json());
         pipeline.awaitJob("CUT-MID-RUN", job -> job.status().equals("PROCESSING"), "be running");
         databaseLink.cut();
-        Awaitility.await("the run to end without its outcome written").atMost(Duration.ofSeconds(30))
+        Awaitility.await("the run to end without its outcome written")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> route("job-dispatch").getExchangesInflight() == 0);
         databaseLink.heal();
 
-        // The stalled threshold is five minutes: only this instance's own recovery can be this quick.
-        var job = Awaitility.await("the job to complete after the database is back").atMost(Duration.ofSeconds(30))
-                .ignoreExceptions().until(() -> pipeline.jobs().findByOrderId("CUT-MID-RUN").orElseThrow(),
-                        found -> found.status().equals("COMPLETED"));
+        // The stalled threshold is five minutes: only this instance's own recovery can be this
+        // quick.
+        var job =
+                Awaitility.await("the job to complete after the database is back")
+                        .atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(
+                                () -> pipeline.jobs().findByOrderId("CUT-MID-RUN").orElseThrow(),
+                                found -> found.status().equals("COMPLETED"));
         assertThat(job.attempts()).as("the attempt the outage cut off does not count").isEqualTo(1);
-        assertThat(PipelineRuntime.sha256sumCheck(Path.of(job.usbMount()).resolve("CUT-MID-RUN"))).isZero();
-        assertThat(pipeline.jobs().logs(job.id(), 0)).anyMatch(line -> line.message().contains("does not count"));
+        assertThat(PipelineRuntime.sha256sumCheck(Path.of(job.usbMount()).resolve("CUT-MID-RUN")))
+                .isZero();
+        assertThat(pipeline.jobs().logs(job.id(), 0))
+                .anyMatch(line -> line.message().contains("does not count"));
     }
 
     @Test
     void jobDispatchBacksOffWhileTheDatabaseFailsFast() throws Exception {
-        String jobId = pipeline.jobs().create("READ-ONLY-1", "normal", null,
-                order("READ-ONLY-1").file("music/jazz/01-so-what.mp3").json()).orElseThrow();
+        String jobId =
+                pipeline.jobs()
+                        .create(
+                                "READ-ONLY-1",
+                                "normal",
+                                null,
+                                order("READ-ONLY-1").file("music/jazz/01-so-what.mp3").json())
+                        .orElseThrow();
         ManagedRouteMBean dispatch = route("job-dispatch");
         long failedBefore = dispatch.getExchangesFailed();
         readOnly(true);
         try {
             pipeline.sendText("pipeline.jobs", jobId);
-            Awaitility.await("the first failed claim").atMost(Duration.ofSeconds(20))
+            Awaitility.await("the first failed claim")
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> dispatch.getExchangesFailed() > failedBefore);
             long first = System.nanoTime();
-            Awaitility.await("two more failed claims").atMost(Duration.ofSeconds(30))
+            Awaitility.await("two more failed claims")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> dispatch.getExchangesFailed() >= failedBefore + 3);
 
             // The jobs queue redelivers after 1 s, then 2 s: no tight loop of four threads.
-            assertThat(Duration.ofNanos(System.nanoTime() - first)).isGreaterThan(Duration.ofMillis(2_500));
+            assertThat(Duration.ofNanos(System.nanoTime() - first))
+                    .isGreaterThan(Duration.ofMillis(2_500));
         } finally {
             readOnly(false);
         }
@@ -145,44 +182,79 @@ class ResilienceTest {
     void withTheBrokerAwayASubmitGetsA503AndConsumersComeBack() throws Exception {
         brokerLink.cut();
         long start = System.nanoTime();
-        // The client waits longer than the product may take, so a slow 503 fails the assertion below, not the client.
-        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/api/orders"))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                .header(HttpGate.INTENT_HEADER, "test")
-                .POST(HttpRequest.BodyPublishers.ofString(order("BROKER-AWAY").file("music/jazz/01-so-what.mp3")
-                        .json())).build(), HttpResponse.BodyHandlers.ofString());
+        // The client waits longer than the product may take, so a slow 503 fails the assertion
+        // below, not the client.
+        HttpResponse<String> refused =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + pipeline.httpPort()
+                                                                + "/api/orders"))
+                                        .timeout(Duration.ofSeconds(60))
+                                        .header("Content-Type", "application/json")
+                                        .header(HttpGate.INTENT_HEADER, "test")
+                                        .POST(
+                                                HttpRequest.BodyPublishers.ofString(
+                                                        order("BROKER-AWAY")
+                                                                .file("music/jazz/01-so-what.mp3")
+                                                                .json()))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
 
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         JsonNode problem = JSON.readTree(refused.body());
         assertThat(problem.path("error").asText()).isEqualTo("BROKER_UNAVAILABLE");
-        // A send's connection attempt and its retry each wait out the broker call timeout (5 s): seen up to 10 s.
+        // A send's connection attempt and its retry each wait out the broker call timeout (5 s):
+        // seen up to 10 s.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
 
         brokerLink.heal();
-        // The test's own client reaches the broker directly; the product's consumers must reconnect by themselves.
-        pipeline.sendText("orders.confirmed", order("BROKER-BACK").file("music/jazz/01-so-what.mp3").json());
+        // The test's own client reaches the broker directly; the product's consumers must reconnect
+        // by themselves.
+        pipeline.sendText(
+                "orders.confirmed", order("BROKER-BACK").file("music/jazz/01-so-what.mp3").json());
         assertThat(pipeline.awaitJob("BROKER-BACK", "COMPLETED").attempts()).isEqualTo(1);
-        assertThat(pipeline.http("POST", "/api/orders", order("BROKER-BACK-HTTP").file("music/jazz/01-so-what.mp3")
-                .json()).statusCode()).isEqualTo(202);
+        assertThat(
+                        pipeline.http(
+                                        "POST",
+                                        "/api/orders",
+                                        order("BROKER-BACK-HTTP")
+                                                .file("music/jazz/01-so-what.mp3")
+                                                .json())
+                                .statusCode())
+                .isEqualTo(202);
         pipeline.awaitJob("BROKER-BACK-HTTP", "COMPLETED");
     }
 
     private ManagedRouteMBean route(String routeId) {
-        return pipeline.context().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+        return pipeline.context()
+                .getCamelContextExtension()
+                .getContextPlugin(ManagedCamelContext.class)
                 .getManagedRoute(routeId);
     }
 
-    /** A database that fails fast: as a read-only standby after a failover would, every write is refused. */
+    /**
+     * A database that fails fast: as a read-only standby after a failover would, every write is
+     * refused.
+     */
     private void readOnly(boolean readOnly) throws Exception {
         String name = URI.create(database.url().substring("jdbc:".length())).getPath().substring(1);
-        try (Connection admin = DriverManager.getConnection(database.url(), database.user(), database.password());
+        try (Connection admin =
+                        DriverManager.getConnection(
+                                database.url(), database.user(), database.password());
                 Statement sql = admin.createStatement()) {
-            sql.execute("SET default_transaction_read_only = off"); // this session itself must still write
-            sql.execute("ALTER DATABASE " + name + " SET default_transaction_read_only = " + readOnly);
-            sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
-                    + "' AND pid <> pg_backend_pid()");
+            sql.execute(
+                    "SET default_transaction_read_only = off"); // this session itself must still
+            // write
+            sql.execute(
+                    "ALTER DATABASE " + name + " SET default_transaction_read_only = " + readOnly);
+            sql.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                            + name
+                            + "' AND pid <> pg_backend_pid()");
         }
     }
 }

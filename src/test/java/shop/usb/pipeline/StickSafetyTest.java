@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -55,15 +54,19 @@ abstract class StickSafetyTest {
         neverMounted = Files.createDirectories(root.resolve("usb/never-mounted"));
         slotA = Files.createDirectories(root.resolve("usb/slot-a"));
         slotB = Files.createDirectories(root.resolve("usb/slot-b"));
-        pipeline = PipelineRuntime.start(root, database(root), Map.of(
-                "pipeline.usb.mounts", neverMounted + "," + slotB + "," + slotA,
-                "pipeline.usb.require-mount", "true",
-                "pipeline.stalled.after", STALLED_AFTER.toMillis() + "ms",
-                "pipeline.stalled.check-interval", "200ms",
-                "pipeline.retry.delays", "200ms",
-                "pipeline.retry.jitter", "0",
-                "pipeline.progress.interval", "200ms",
-                "pipeline.usb.allocation-timeout", "1s"));
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        database(root),
+                        Map.of(
+                                "pipeline.usb.mounts", neverMounted + "," + slotB + "," + slotA,
+                                "pipeline.usb.require-mount", "true",
+                                "pipeline.stalled.after", STALLED_AFTER.toMillis() + "ms",
+                                "pipeline.stalled.check-interval", "200ms",
+                                "pipeline.retry.delays", "200ms",
+                                "pipeline.retry.jitter", "0",
+                                "pipeline.progress.interval", "200ms",
+                                "pipeline.usb.allocation-timeout", "1s"));
         PipelineRuntime.writeRandom(pipeline.library().resolve("big/8mib.bin"), (int) (8 * MIB));
         PipelineRuntime.writeRandom(pipeline.library().resolve("big/24mib.bin"), (int) (24 * MIB));
     }
@@ -78,7 +81,9 @@ abstract class StickSafetyTest {
         for (LoopStick stick : sticks) {
             stick.close();
         }
-        assertThat(entries(neverMounted)).as("a slot that was never mounted takes nothing").isEmpty();
+        assertThat(entries(neverMounted))
+                .as("a slot that was never mounted takes nothing")
+                .isEmpty();
     }
 
     @AfterAll
@@ -96,21 +101,32 @@ abstract class StickSafetyTest {
         Instant sent = Instant.now();
         pipeline.sendText(ORDERS, order(orderId).file("big/24mib.bin").json());
 
-        JobView completed = Awaitility.await("the slow write to complete").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> pipeline.jobs().findByOrderId(orderId).orElse(null),
-                        job -> job != null && job.status().equals("COMPLETED"));
+        JobView completed =
+                Awaitility.await("the slow write to complete")
+                        .atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(
+                                () -> pipeline.jobs().findByOrderId(orderId).orElse(null),
+                                job -> job != null && job.status().equals("COMPLETED"));
 
         Duration took = Duration.between(sent, Instant.now());
-        System.out.printf("Slow stick: 24 MiB at %d MiB/s took %.1f s with pipeline.stalled.after=%d s; attempts=%d%n",
-                rate / MIB, took.toMillis() / 1000.0, STALLED_AFTER.toSeconds(), completed.attempts());
-        assertThat(took).as("the fsync blocked far longer than stalled.after").isGreaterThan(STALLED_AFTER.multipliedBy(4));
+        System.out.printf(
+                "Slow stick: 24 MiB at %d MiB/s took %.1f s with pipeline.stalled.after=%d s; attempts=%d%n",
+                rate / MIB,
+                took.toMillis() / 1000.0,
+                STALLED_AFTER.toSeconds(),
+                completed.attempts());
+        assertThat(took)
+                .as("the fsync blocked far longer than stalled.after")
+                .isGreaterThan(STALLED_AFTER.multipliedBy(4));
         assertThat(completed.attempts()).isEqualTo(1);
         assertThat(completed.usbMount()).isEqualTo(slotA.toString());
         assertThat(completed.verifiedBy()).isEqualTo("direct");
-        assertThat(pipeline.jobs().logs(completed.id(), 0)).extracting(JobLogView::message)
+        assertThat(pipeline.jobs().logs(completed.id(), 0))
+                .extracting(JobLogView::message)
                 .noneMatch(m -> m.contains("stalled") || m.contains("superseded"))
-                .filteredOn(m -> m.startsWith("Attempt")).hasSize(1);
+                .filteredOn(m -> m.startsWith("Attempt"))
+                .hasSize(1);
         assertThat(PipelineRuntime.sha256sumCheck(slotA.resolve(orderId))).isZero();
     }
 
@@ -119,20 +135,30 @@ abstract class StickSafetyTest {
         stick("a", slotA).throttleWrites(MIB);
         String orderId = PipelineEndToEndTest.newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("big/8mib.bin").json());
-        JobView first = pipeline.awaitJob(orderId, job -> slotA.toString().equals(job.usbMount()), "lease stick A");
+        JobView first =
+                pipeline.awaitJob(
+                        orderId, job -> slotA.toString().equals(job.usbMount()), "lease stick A");
         awaitFsync(slotA, "8mib.bin", 8 * MIB);
         stick("b", slotB);
 
-        // As the sweep would if the first run were silent: the job waits again, and a second run takes it.
-        new JdbcTemplate(pipeline.dataSource()).update("UPDATE processing_jobs SET status = 'RETRYING',"
-                + " run_token = NULL, next_attempt_at = CURRENT_TIMESTAMP WHERE id = ?", first.id());
+        // As the sweep would if the first run were silent: the job waits again, and a second run
+        // takes it.
+        new JdbcTemplate(pipeline.dataSource())
+                .update(
+                        "UPDATE processing_jobs SET status = 'RETRYING',"
+                                + " run_token = NULL, next_attempt_at = CURRENT_TIMESTAMP WHERE id = ?",
+                        first.id());
         pipeline.sendText("pipeline.jobs", first.id());
 
         JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
         assertThat(completed.usbMount()).isEqualTo(slotB.toString());
-        Awaitility.await("the first run to wake up and stop").atMost(Duration.ofSeconds(60))
-                .until(() -> pipeline.jobs().logs(first.id(), 0), lines -> lines.stream()
-                        .anyMatch(line -> line.message().contains("superseded")));
+        Awaitility.await("the first run to wake up and stop")
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> pipeline.jobs().logs(first.id(), 0),
+                        lines ->
+                                lines.stream()
+                                        .anyMatch(line -> line.message().contains("superseded")));
 
         JobView after = pipeline.jobs().findById(first.id()).orElseThrow();
         assertThat(after.status()).isEqualTo("COMPLETED");
@@ -140,12 +166,17 @@ abstract class StickSafetyTest {
         assertThat(after.usbMount()).isEqualTo(slotB.toString());
         assertThat(after.errorCode()).isNull();
         assertThat(after.progress()).isEqualTo(100);
-        assertThat(PipelineRuntime.sha256sumCheck(slotB.resolve(orderId))).as("the second run's folder").isZero();
-        assertThat(entries(slotA)).as("the first run published nothing on A").noneMatch(name -> name.equals(orderId));
+        assertThat(PipelineRuntime.sha256sumCheck(slotB.resolve(orderId)))
+                .as("the second run's folder")
+                .isZero();
+        assertThat(entries(slotA))
+                .as("the first run published nothing on A")
+                .noneMatch(name -> name.equals(orderId));
     }
 
     @Test
-    void stickPulledMidWriteFailsTheAttemptAsRemovedAndTheOrderCompletesOnAnotherStick() throws Exception {
+    void stickPulledMidWriteFailsTheAttemptAsRemovedAndTheOrderCompletesOnAnotherStick()
+            throws Exception {
         LoopStick a = stick("a", slotA);
         a.throttleWrites(4 * MIB);
         String orderId = PipelineEndToEndTest.newOrderId();
@@ -155,16 +186,23 @@ abstract class StickSafetyTest {
 
         a.pull();
 
-        JobView completed = Awaitility.await("the order to complete on stick B").atMost(Duration.ofSeconds(90))
-                .until(() -> pipeline.jobs().findByOrderId(orderId).orElse(null),
-                        job -> job != null && job.status().equals("COMPLETED"));
+        JobView completed =
+                Awaitility.await("the order to complete on stick B")
+                        .atMost(Duration.ofSeconds(90))
+                        .until(
+                                () -> pipeline.jobs().findByOrderId(orderId).orElse(null),
+                                job -> job != null && job.status().equals("COMPLETED"));
         assertThat(completed.usbMount()).isEqualTo(slotB.toString());
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(completed.id(), 0)).anySatisfy(line -> {
-            assertThat(line.errorCode()).isEqualTo("USB_REMOVED");
-            assertThat(line.message()).contains("was removed");
-        });
-        assertThat(entries(slotA)).as("nothing landed on the host's disk under the empty mount point").isEmpty();
+        assertThat(pipeline.jobs().logs(completed.id(), 0))
+                .anySatisfy(
+                        line -> {
+                            assertThat(line.errorCode()).isEqualTo("USB_REMOVED");
+                            assertThat(line.message()).contains("was removed");
+                        });
+        assertThat(entries(slotA))
+                .as("nothing landed on the host's disk under the empty mount point")
+                .isEmpty();
         assertThat(PipelineRuntime.sha256sumCheck(slotB.resolve(orderId))).isZero();
     }
 
@@ -182,28 +220,44 @@ abstract class StickSafetyTest {
     }
 
     private LoopStick stick(String name, Path slot) throws IOException {
-        LoopStick stick = LoopStick.mount(root.resolve("images/" + name + "-" + System.nanoTime() + ".img"), slot, 96);
+        LoopStick stick =
+                LoopStick.mount(
+                        root.resolve("images/" + name + "-" + System.nanoTime() + ".img"),
+                        slot,
+                        96);
         sticks.add(stick);
         return stick;
     }
 
-    /** Waits until the file's temporary copy on the stick is whole: its run is then in fsync (or just past it). */
+    /**
+     * Waits until the file's temporary copy on the stick is whole: its run is then in fsync (or
+     * just past it).
+     */
     private static void awaitFsync(Path slot, String fileName, long size) {
-        Awaitility.await(fileName + " to be copied to " + slot).atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(20)).until(() -> {
-                    try (Stream<Path> files = Files.walk(slot)) {
-                        return files.anyMatch(file -> file.getFileName().toString().equals(fileName + ".part")
-                                && file.toFile().length() == size);
-                    } catch (IOException | java.io.UncheckedIOException stillMoving) {
-                        return false;
-                    }
-                });
+        Awaitility.await(fileName + " to be copied to " + slot)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> {
+                            try (Stream<Path> files = Files.walk(slot)) {
+                                return files.anyMatch(
+                                        file ->
+                                                file.getFileName()
+                                                                .toString()
+                                                                .equals(fileName + ".part")
+                                                        && file.toFile().length() == size);
+                            } catch (IOException | java.io.UncheckedIOException stillMoving) {
+                                return false;
+                            }
+                        });
     }
 
     /** What a folder holds, as the host's disk shows it when nothing is mounted there. */
     private static List<String> entries(Path folder) throws IOException {
         try (Stream<Path> list = Files.list(folder)) {
-            return list.map(path -> path.getFileName().toString()).filter(name -> !name.equals("lost+found")).toList();
+            return list.map(path -> path.getFileName().toString())
+                    .filter(name -> !name.equals("lost+found"))
+                    .toList();
         }
     }
 }

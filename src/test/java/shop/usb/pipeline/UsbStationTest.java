@@ -3,6 +3,8 @@ package shop.usb.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -12,9 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,12 +30,13 @@ import shop.usb.pipeline.support.TestDatabase;
 abstract class UsbStationTest {
 
     static final long MIB = 1024 * 1024;
+
     /** What the orders here were bought on: a "100 MB" stick; the 96 MiB test sticks fit it. */
     static final long CAPACITY = 100_000_000L;
+
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
     PipelineRuntime pipeline;
     TestDatabase database;
     final List<LoopStick> sticks = new ArrayList<>();
@@ -54,11 +54,14 @@ abstract class UsbStationTest {
     }
 
     @Test
-    void stickTakesOneOrderIsDoneUntilPulledAndANonBlankStickIsFaultyUntilReplaced() throws Exception {
+    void stickTakesOneOrderIsDoneUntilPulledAndANonBlankStickIsFaultyUntilReplaced()
+            throws Exception {
         start(true);
         Path slot1 = root.resolve("usb/slot-1");
         Path slot2 = root.resolve("usb/slot-2");
-        assertThat(slots()).extracting(slot -> slot.get("state").asText()).containsExactly("EMPTY", "EMPTY");
+        assertThat(slots())
+                .extracting(slot -> slot.get("state").asText())
+                .containsExactly("EMPTY", "EMPTY");
 
         LoopStick first = stick(slot1, 96);
         awaitSlot("slot-1", "READY");
@@ -72,10 +75,17 @@ abstract class UsbStationTest {
         assertThat(delivered.stick().id()).isEqualTo(done.get("stick").get("id").asText());
         assertThat(delivered.stick().fsType()).isEqualTo("ext4");
         assertThat(delivered.manifestSha256()).hasSize(64);
-        assertThat(pipeline.http("GET", "/api/jobs?stick=" + delivered.stick().id().replace(" ", "%20"), null)
-                .body()).contains(firstOrder);
+        assertThat(
+                        pipeline.http(
+                                        "GET",
+                                        "/api/jobs?stick="
+                                                + delivered.stick().id().replace(" ", "%20"),
+                                        null)
+                                .body())
+                .contains(firstOrder);
 
-        // The next order does not go onto the DONE stick: it waits, holding nothing, for the next blank one.
+        // The next order does not go onto the DONE stick: it waits, holding nothing, for the next
+        // blank one.
         String secondOrder = sendOrder();
         JobView waiting = pipeline.awaitJob(secondOrder, "WAITING");
         assertThat(waiting.waitingFor()).isEqualTo("a 100 MB stick");
@@ -86,8 +96,8 @@ abstract class UsbStationTest {
         assertThat(second.slot()).isEqualTo("slot-2");
         assertThat(second.attempts()).isEqualTo(1);
         assertThat(Files.list(slot1).map(p -> p.getFileName().toString()))
-                .as("the first customer's stick holds only their order").containsExactlyInAnyOrder(firstOrder,
-                        "lost+found");
+                .as("the first customer's stick holds only their order")
+                .containsExactlyInAnyOrder(firstOrder, "lost+found");
 
         first.unplug();
         awaitSlot("slot-1", "EMPTY");
@@ -98,13 +108,16 @@ abstract class UsbStationTest {
         HttpResponse<String> released = pipeline.http("POST", "/api/slots/slot-1/release", null);
         assertThat(released.statusCode()).isEqualTo(200);
         assertThat(awaitSlot("slot-1", "FAULTY").get("problem").asText()).contains("not blank");
-        assertThat(slot1.resolve(firstOrder)).as("a release never deletes anything on a stick").isDirectory();
+        assertThat(slot1.resolve(firstOrder))
+                .as("a release never deletes anything on a stick")
+                .isDirectory();
 
         first.unplug();
         awaitSlot("slot-1", "EMPTY");
         stick(slot1, 96);
         awaitSlot("slot-1", "READY");
-        assertThat(pipeline.http("POST", "/api/slots/slot-9/release", null).statusCode()).isEqualTo(404);
+        assertThat(pipeline.http("POST", "/api/slots/slot-9/release", null).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -115,8 +128,12 @@ abstract class UsbStationTest {
         String orderId = sendOrder();
 
         assertThat(pipeline.awaitJob(orderId, "WAITING").waitingFor()).isEqualTo("a 100 MB stick");
-        Awaitility.await("the small stick to stay free").during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
-                .until(() -> slotNamed("slot-1"), slot -> slot.get("state").asText().equals("READY"));
+        Awaitility.await("the small stick to stay free")
+                .during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(3))
+                .until(
+                        () -> slotNamed("slot-1"),
+                        slot -> slot.get("state").asText().equals("READY"));
         stick(root.resolve("usb/slot-2"), 96);
         assertThat(pipeline.awaitJob(orderId, "COMPLETED").slot()).isEqualTo("slot-2");
     }
@@ -135,7 +152,9 @@ abstract class UsbStationTest {
 
         JsonNode slot = awaitSlot("slot-1", "DONE");
         assertThat(slot.get("orderId").asText()).isEqualTo(orderId);
-        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
+        Awaitility.await()
+                .during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> slotNamed("slot-1").get("state").asText(), "DONE"::equals);
     }
 
@@ -144,18 +163,23 @@ abstract class UsbStationTest {
         start(false);
         awaitSlot("slot-1", "READY");
         String orderId = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+        pipeline.sendText(
+                PipelineEndToEndTest.ORDERS,
+                order(orderId).file("music/jazz/01-so-what.mp3").json());
         pipeline.awaitJob(orderId, "COMPLETED");
         awaitSlot("slot-1", "DONE");
         String next = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(next).file("music/jazz/01-so-what.mp3").json());
-        assertThat(pipeline.awaitJob(next, "COMPLETED").slot()).as("the DONE slot takes no other order")
+        pipeline.sendText(
+                PipelineEndToEndTest.ORDERS, order(next).file("music/jazz/01-so-what.mp3").json());
+        assertThat(pipeline.awaitJob(next, "COMPLETED").slot())
+                .as("the DONE slot takes no other order")
                 .isEqualTo("slot-2");
 
         HttpResponse<String> released = pipeline.http("POST", "/api/slots/slot-1/release", null);
 
         assertThat(released.statusCode()).isEqualTo(200);
-        assertThat(root.resolve("data/delivered").resolve(orderId).resolve("MANIFEST.sha256")).isRegularFile();
+        assertThat(root.resolve("data/delivered").resolve(orderId).resolve("MANIFEST.sha256"))
+                .isRegularFile();
         assertThat(root.resolve("usb/slot-1").resolve(orderId)).doesNotExist();
         awaitSlot("slot-1", "READY");
     }
@@ -166,44 +190,69 @@ abstract class UsbStationTest {
         for (String slot : List.of("slot-1", "slot-2")) {
             awaitSlot(slot, "READY");
         }
-        List<String> filling = List.of(PipelineEndToEndTest.newOrderId(), PipelineEndToEndTest.newOrderId());
+        List<String> filling =
+                List.of(PipelineEndToEndTest.newOrderId(), PipelineEndToEndTest.newOrderId());
         for (String orderId : filling) {
-            pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+            pipeline.sendText(
+                    PipelineEndToEndTest.ORDERS,
+                    order(orderId).file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob(orderId, "COMPLETED");
         }
         Map<String, String> byPriority = new java.util.LinkedHashMap<>();
         for (String priority : List.of("low", "normal", "cancelled", "high")) {
             String orderId = PipelineEndToEndTest.newOrderId();
             byPriority.put(priority, orderId);
-            pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId)
-                    .set("priority", priority.equals("cancelled") ? "high" : priority)
-                    .file("music/jazz/01-so-what.mp3").json());
+            pipeline.sendText(
+                    PipelineEndToEndTest.ORDERS,
+                    order(orderId)
+                            .set("priority", priority.equals("cancelled") ? "high" : priority)
+                            .file("music/jazz/01-so-what.mp3")
+                            .json());
             pipeline.awaitJob(orderId, "WAITING");
         }
-        Awaitility.await("the waiting jobs in the metrics").atMost(Duration.ofSeconds(10)).until(() -> pipeline
-                .management("GET", "/observe/metrics", null, Map.of()).body()
-                .contains("pipeline_jobs_waiting{sizeClass=\"16 GB\"} 4.0"));
+        Awaitility.await("the waiting jobs in the metrics")
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                pipeline.management("GET", "/observe/metrics", null, Map.of())
+                                        .body()
+                                        .contains(
+                                                "pipeline_jobs_waiting{sizeClass=\"16 GB\"} 4.0"));
         JobView doomed = pipeline.jobs().findByOrderId(byPriority.get("cancelled")).orElseThrow();
-        assertThat(pipeline.http("POST", "/api/jobs/" + doomed.id() + "/cancel", null).statusCode()).isEqualTo(200);
+        assertThat(pipeline.http("POST", "/api/jobs/" + doomed.id() + "/cancel", null).statusCode())
+                .isEqualTo(200);
         assertThat(pipeline.http("GET", "/api/queue", null).body()).contains("\"waiting\":3");
 
         List<String> served = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String slot = "slot-" + (i % 2 + 1);
             pipeline.http("POST", "/api/slots/" + slot + "/release", null);
-            String orderId = Awaitility.await("a waiting job to take " + slot).atMost(Duration.ofSeconds(20))
-                    .until(() -> slotNamed(slot), view -> view.get("state").asText().equals("DONE")
-                            && !filling.contains(view.get("orderId").asText()) && !served.contains(
-                                    view.get("orderId").asText())).get("orderId").asText();
+            String orderId =
+                    Awaitility.await("a waiting job to take " + slot)
+                            .atMost(Duration.ofSeconds(20))
+                            .until(
+                                    () -> slotNamed(slot),
+                                    view ->
+                                            view.get("state").asText().equals("DONE")
+                                                    && !filling.contains(
+                                                            view.get("orderId").asText())
+                                                    && !served.contains(
+                                                            view.get("orderId").asText()))
+                            .get("orderId")
+                            .asText();
             served.add(orderId);
         }
 
-        assertThat(served).containsExactly(byPriority.get("high"), byPriority.get("normal"), byPriority.get("low"));
-        assertThat(pipeline.jobs().findById(doomed.id()).orElseThrow().status()).isEqualTo("CANCELLED");
+        assertThat(served)
+                .containsExactly(
+                        byPriority.get("high"), byPriority.get("normal"), byPriority.get("low"));
+        assertThat(pipeline.jobs().findById(doomed.id()).orElseThrow().status())
+                .isEqualTo("CANCELLED");
     }
 
     @Test
-    void verifiedStickGetsTheOrdersLabelIsEjectedAndItsSlotStaysDoneUntilTheStickIsGone() throws Exception {
+    void verifiedStickGetsTheOrdersLabelIsEjectedAndItsSlotStaysDoneUntilTheStickIsGone()
+            throws Exception {
         start(true, Map.of("pipeline.usb.set-label", "true", "pipeline.usb.eject", "true"));
         LoopStick stick = stick(root.resolve("usb/slot-1"), 96);
         awaitSlot("slot-1", "READY");
@@ -212,10 +261,13 @@ abstract class UsbStationTest {
 
         assertThat(completed.volumeLabel()).isEqualTo("ANA-MIX");
         assertThat(LoopStick.run("e2label", stick.device()).trim()).isEqualTo("ANA-MIX");
-        Awaitility.await("the stick to be unmounted").atMost(Duration.ofSeconds(10))
+        Awaitility.await("the stick to be unmounted")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> !LoopStick.isMountPoint(root.resolve("usb/slot-1")));
-        Awaitility.await("the ejected stick's slot to stay DONE").during(Duration.ofMillis(600))
-                .atMost(Duration.ofSeconds(3)).until(() -> slotNamed("slot-1").get("state").asText(), "DONE"::equals);
+        Awaitility.await("the ejected stick's slot to stay DONE")
+                .during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> slotNamed("slot-1").get("state").asText(), "DONE"::equals);
         stick.unplug();
         awaitSlot("slot-1", "EMPTY");
     }
@@ -225,18 +277,23 @@ abstract class UsbStationTest {
         start(true, Map.of("pipeline.usb.stocked-sizes", "8GB,4GB"));
         String orderId = PipelineEndToEndTest.newOrderId();
 
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+        pipeline.sendText(
+                PipelineEndToEndTest.ORDERS,
+                order(orderId).file("music/jazz/01-so-what.mp3").json());
 
         JobView failed = pipeline.awaitJob(orderId, "FAILED");
         assertThat(failed.errorCode()).isEqualTo("NO_FITTING_STICK");
         assertThat(failed.errorRecoverable()).isFalse();
-        assertThat(failed.errorMessage()).isEqualTo("usb.capacityBytes: the order was bought on a 16 GB stick; the"
-                + " station is stocked with [8 GB, 4 GB] only (pipeline.usb.stocked-sizes)");
+        assertThat(failed.errorMessage())
+                .isEqualTo(
+                        "usb.capacityBytes: the order was bought on a 16 GB stick; the"
+                                + " station is stocked with [8 GB, 4 GB] only (pipeline.usb.stocked-sizes)");
         assertThat(failed.attempts()).isEqualTo(1);
     }
 
     @Test
-    void wipedStickIsReadyAStickOfNoStockedSizeIsFaultyAndAWritingSlotCannotBeReleased() throws Exception {
+    void wipedStickIsReadyAStickOfNoStockedSizeIsFaultyAndAWritingSlotCannotBeReleased()
+            throws Exception {
         start(true, Map.of("pipeline.usb.wipe", "true", "pipeline.usb.stocked-sizes", "100MB"));
         LoopStick used = stick(root.resolve("usb/slot-1"), 96);
         PipelineRuntime.writeRandom(root.resolve("usb/slot-1/old-photos/beach.jpg"), 1000);
@@ -245,12 +302,17 @@ abstract class UsbStationTest {
         awaitSlot("slot-1", "READY");
         assertThat(root.resolve("usb/slot-1/old-photos")).as("wiped").doesNotExist();
         assertThat(awaitSlot("slot-2", "FAULTY").get("problem").asText())
-                .isEqualTo("holds " + 32 * MIB + " bytes, which fits none of the stocked size classes [100 MB]");
+                .isEqualTo(
+                        "holds "
+                                + 32 * MIB
+                                + " bytes, which fits none of the stocked size classes [100 MB]");
 
         used.throttleWrites(MIB);
         PipelineRuntime.writeRandom(pipeline.library().resolve("big/8mib.bin"), (int) (8 * MIB));
         String orderId = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).capacity(CAPACITY).file("big/8mib.bin").json());
+        pipeline.sendText(
+                PipelineEndToEndTest.ORDERS,
+                order(orderId).capacity(CAPACITY).file("big/8mib.bin").json());
         awaitSlot("slot-1", "WRITING");
         HttpResponse<String> busy = pipeline.http("POST", "/api/slots/slot-1/release", null);
         assertThat(busy.statusCode()).isEqualTo(409);
@@ -266,15 +328,20 @@ abstract class UsbStationTest {
     private void start(boolean realSticks, Map<String, String> more) throws Exception {
         Files.createDirectories(root.resolve("usb/slot-1"));
         Files.createDirectories(root.resolve("usb/slot-2"));
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "pipeline.usb.mounts", root.resolve("usb/slot-1") + "," + root.resolve("usb/slot-2"),
-                "pipeline.usb.slot-kind", "stick",
-                "pipeline.usb.require-mount", String.valueOf(realSticks),
-                "pipeline.usb.scan-interval", "100ms",
-                "pipeline.metrics.waiting-refresh", "200ms",
-                "pipeline.usb.allocation-timeout", "20s",
-                "pipeline.retry.delays", "200ms,60s",
-                "pipeline.retry.jitter", "0"));
+        Map<String, String> settings =
+                new HashMap<>(
+                        Map.of(
+                                "pipeline.usb.mounts",
+                                        root.resolve("usb/slot-1")
+                                                + ","
+                                                + root.resolve("usb/slot-2"),
+                                "pipeline.usb.slot-kind", "stick",
+                                "pipeline.usb.require-mount", String.valueOf(realSticks),
+                                "pipeline.usb.scan-interval", "100ms",
+                                "pipeline.metrics.waiting-refresh", "200ms",
+                                "pipeline.usb.allocation-timeout", "20s",
+                                "pipeline.retry.delays", "200ms,60s",
+                                "pipeline.retry.jitter", "0"));
         settings.putAll(more);
         if (database == null) {
             database = database(root);
@@ -285,13 +352,15 @@ abstract class UsbStationTest {
     /** A new order bought on a "100 MB" stick; returns its id. */
     private String sendOrder() throws Exception {
         String orderId = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(PipelineEndToEndTest.ORDERS, order(orderId).capacity(CAPACITY)
-                .file("music/jazz/01-so-what.mp3").json());
+        pipeline.sendText(
+                PipelineEndToEndTest.ORDERS,
+                order(orderId).capacity(CAPACITY).file("music/jazz/01-so-what.mp3").json());
         return orderId;
     }
 
     private LoopStick stick(Path slot, int mib) throws IOException {
-        LoopStick stick = LoopStick.mount(root.resolve("images/" + sticks.size() + ".img"), slot, mib);
+        LoopStick stick =
+                LoopStick.mount(root.resolve("images/" + sticks.size() + ".img"), slot, mib);
         sticks.add(stick);
         return stick;
     }
@@ -305,11 +374,15 @@ abstract class UsbStationTest {
     }
 
     private JsonNode slotNamed(String name) throws Exception {
-        return slots().stream().filter(slot -> slot.get("slot").asText().equals(name)).findFirst().orElseThrow();
+        return slots().stream()
+                .filter(slot -> slot.get("slot").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private JsonNode awaitSlot(String name, String state) {
-        return Awaitility.await(name + " to be " + state).atMost(Duration.ofSeconds(20))
+        return Awaitility.await(name + " to be " + state)
+                .atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> slotNamed(name), slot -> slot.get("state").asText().equals(state));
     }

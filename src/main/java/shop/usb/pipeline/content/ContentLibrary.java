@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
 import shop.usb.pipeline.intake.OrderConfirmation.ContentRequest;
 import shop.usb.pipeline.intake.OrderLimits;
 import shop.usb.pipeline.job.ErrorCode;
@@ -38,14 +37,16 @@ public class ContentLibrary {
     }
 
     /**
-     * Opens a file {@link #resolve} returned (its real path) for reading, refusing it when that path
-     * no longer leads to it without a link: a folder on the way swapped for a symbolic link since it
-     * was checked. Checked before and after the open, and the file itself is opened without following
-     * a link; Java has no openat, so a swap there and back within the open itself is not seen.
+     * Opens a file {@link #resolve} returned (its real path) for reading, refusing it when that
+     * path no longer leads to it without a link: a folder on the way swapped for a symbolic link
+     * since it was checked. Checked before and after the open, and the file itself is opened
+     * without following a link; Java has no openat, so a swap there and back within the open itself
+     * is not seen.
      */
     public static FileChannel openChecked(Path realPath) throws IOException {
         requireUnchanged(realPath);
-        FileChannel channel = FileChannel.open(realPath, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel =
+                FileChannel.open(realPath, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         try {
             requireUnchanged(realPath);
             return channel;
@@ -57,8 +58,12 @@ public class ContentLibrary {
 
     private static void requireUnchanged(Path realPath) throws IOException {
         if (!realPath.toRealPath().equals(realPath)) {
-            throw new JobFailure(ErrorCode.PATH_OUTSIDE_LIBRARY, "'" + realPath + "' now leads elsewhere through a"
-                    + " symbolic link; it is not read");
+            throw new JobFailure(
+                    ErrorCode.PATH_OUTSIDE_LIBRARY,
+                    "'"
+                            + realPath
+                            + "' now leads elsewhere through a"
+                            + " symbolic link; it is not read");
         }
     }
 
@@ -73,19 +78,26 @@ public class ContentLibrary {
             Path path = locate(request, realRoot);
             if (request.kind() == ContentRequest.Kind.FILE) {
                 if (!Files.isRegularFile(path)) {
-                    throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                    throw JobFailure.ofField(
+                            ErrorCode.CONTENT_NOT_FOUND,
+                            request.field(),
                             "'" + request.path() + "' is not a file in the library");
                 }
                 add(files, path, realRoot, request);
             } else {
                 if (!Files.isDirectory(path)) {
-                    throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                    throw JobFailure.ofField(
+                            ErrorCode.CONTENT_NOT_FOUND,
+                            request.field(),
                             "'" + request.path() + "' is not a collection in the library");
                 }
-                // A collection overlapping an earlier one counts its files again here: a bound, not the total.
+                // A collection overlapping an earlier one counts its files again here: a bound, not
+                // the total.
                 List<Path> found = walk(path, maxFiles - files.byPath.size(), request);
                 if (found.isEmpty()) {
-                    throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+                    throw JobFailure.ofField(
+                            ErrorCode.CONTENT_NOT_FOUND,
+                            request.field(),
                             "collection '" + request.path() + "' holds no files");
                 }
                 for (Path file : found) {
@@ -119,7 +131,9 @@ public class ContentLibrary {
             throw outside(request, "is not a path inside the library");
         }
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
+            throw JobFailure.ofField(
+                    ErrorCode.CONTENT_NOT_FOUND,
+                    request.field(),
                     "'" + requested + "' does not exist in the library");
         }
         requireInside(path, realRoot, request);
@@ -141,15 +155,24 @@ public class ContentLibrary {
             files.byPath.put(relative, added);
             files.bytes += added.size();
         } catch (IOException e) {
-            throw JobFailure.ofField(ErrorCode.IO_ERROR, request.field(), "cannot read '" + relative + "': " + e, e);
+            throw JobFailure.ofField(
+                    ErrorCode.IO_ERROR, request.field(), "cannot read '" + relative + "': " + e, e);
         }
         if (files.byPath.size() > maxFiles) {
-            throw JobFailure.ofField(ErrorCode.TOO_MANY_FILES, request.field(), "the order comes to more than "
-                    + maxFiles + " files (pipeline.order.max-files)");
+            throw JobFailure.ofField(
+                    ErrorCode.TOO_MANY_FILES,
+                    request.field(),
+                    "the order comes to more than "
+                            + maxFiles
+                            + " files (pipeline.order.max-files)");
         }
         if (files.bytes > maxBytes) {
-            throw JobFailure.ofField(ErrorCode.TOO_MANY_BYTES, request.field(), "the order comes to more than "
-                    + maxBytes + " bytes (pipeline.order.max-bytes)");
+            throw JobFailure.ofField(
+                    ErrorCode.TOO_MANY_BYTES,
+                    request.field(),
+                    "the order comes to more than "
+                            + maxBytes
+                            + " bytes (pipeline.order.max-bytes)");
         }
     }
 
@@ -162,25 +185,38 @@ public class ContentLibrary {
             }
             return real;
         } catch (IOException e) {
-            throw JobFailure.ofField(ErrorCode.CONTENT_NOT_FOUND, request.field(),
-                    "'" + request.path() + "' cannot be resolved: " + e.getMessage(), e);
+            throw JobFailure.ofField(
+                    ErrorCode.CONTENT_NOT_FOUND,
+                    request.field(),
+                    "'" + request.path() + "' cannot be resolved: " + e.getMessage(),
+                    e);
         }
     }
 
     /** A collection's files, read no further than one past what the order may still take. */
     private List<Path> walk(Path folder, int room, ContentRequest request) {
         try (Stream<Path> paths = Files.walk(folder)) {
-            List<Path> found = paths.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .limit(room + 1L).toList();
+            List<Path> found =
+                    paths.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                            .limit(room + 1L)
+                            .toList();
             if (found.size() > room) {
-                throw JobFailure.ofField(ErrorCode.TOO_MANY_FILES, request.field(), "the order comes to more than "
-                        + maxFiles + " files (pipeline.order.max-files)");
+                throw JobFailure.ofField(
+                        ErrorCode.TOO_MANY_FILES,
+                        request.field(),
+                        "the order comes to more than "
+                                + maxFiles
+                                + " files (pipeline.order.max-files)");
             }
             return found.stream().sorted().toList();
         } catch (IOException e) {
-            throw new JobFailure(ErrorCode.IO_ERROR, "Cannot read collection " + folder + ": " + e, e);
+            throw new JobFailure(
+                    ErrorCode.IO_ERROR, "Cannot read collection " + folder + ": " + e, e);
         } catch (UncheckedIOException e) {
-            throw new JobFailure(ErrorCode.IO_ERROR, "Cannot read collection " + folder + ": " + e.getCause(), e);
+            throw new JobFailure(
+                    ErrorCode.IO_ERROR,
+                    "Cannot read collection " + folder + ": " + e.getCause(),
+                    e);
         }
     }
 
@@ -188,7 +224,10 @@ public class ContentLibrary {
         try {
             return root.toRealPath();
         } catch (IOException e) {
-            throw new JobFailure(ErrorCode.IO_ERROR, "The content library " + root + " is not readable: " + e, e);
+            throw new JobFailure(
+                    ErrorCode.IO_ERROR,
+                    "The content library " + root + " is not readable: " + e,
+                    e);
         }
     }
 
@@ -199,6 +238,7 @@ public class ContentLibrary {
     }
 
     private static JobFailure outside(ContentRequest request, String why) {
-        return JobFailure.ofField(ErrorCode.PATH_OUTSIDE_LIBRARY, request.field(), "'" + request.path() + "' " + why);
+        return JobFailure.ofField(
+                ErrorCode.PATH_OUTSIDE_LIBRARY, request.field(), "'" + request.path() + "' " + why);
     }
 }

@@ -13,8 +13,7 @@ public final class Sha256 {
 
     private static final int BUFFER = 256 * 1024;
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static String of(Path file) throws IOException {
         MessageDigest digest = newDigest();

@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * What a job writes: each file once, in library-relative path order, with its source digest. Before
- * the write a digest may be null (not known yet): the writer hashes that source while copying it and
- * hands back the plan with every digest.
+ * the write a digest may be null (not known yet): the writer hashes that source while copying it
+ * and hands back the plan with every digest.
  */
 public record WritePlan(List<PlannedFile> files) {
 
-    /** The checksum file at the top of every order folder, in the format {@code sha256sum -c} reads. */
+    /**
+     * The checksum file at the top of every order folder, in the format {@code sha256sum -c} reads.
+     */
     public static final String MANIFEST_NAME = "MANIFEST.sha256";
 
     public record PlannedFile(String relativePath, Path source, long size, String sha256) {
@@ -34,7 +36,7 @@ public record WritePlan(List<PlannedFile> files) {
     }
 
     /**
-     * One "digest  path" line per file: text mode, the way sha256sum writes it. A name holding a
+     * One "digest path" line per file: text mode, the way sha256sum writes it. A name holding a
      * backslash or a newline is written escaped, its line starting with a backslash, as sha256sum
      * does (and -c reads back).
      */

@@ -2,7 +2,6 @@ package shop.usb.pipeline.intake;
 
 import java.util.List;
 import java.util.stream.Collectors;
-
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
@@ -12,7 +11,9 @@ public class InvalidOrderException extends JobFailure {
     private final transient List<FieldError> errors;
 
     public InvalidOrderException(List<FieldError> errors) {
-        super(ErrorCode.INVALID_ORDER, errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+        super(
+                ErrorCode.INVALID_ORDER,
+                errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
         this.errors = List.copyOf(errors);
     }
 

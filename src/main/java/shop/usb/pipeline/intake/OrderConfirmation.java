@@ -14,7 +14,9 @@ public record OrderConfirmation(
         List<ContentRequest> content) {
 
     public enum Priority {
-        LOW, NORMAL, HIGH;
+        LOW,
+        NORMAL,
+        HIGH;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -23,6 +25,9 @@ public record OrderConfirmation(
 
     /** One requested entry: a library folder taken recursively, or a single file. */
     public record ContentRequest(Kind kind, String path, String field) {
-        public enum Kind { COLLECTION, FILE }
+        public enum Kind {
+            COLLECTION,
+            FILE
+        }
     }
 }

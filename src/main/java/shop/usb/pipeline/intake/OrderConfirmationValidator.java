@@ -1,5 +1,8 @@
 package shop.usb.pipeline.intake;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -9,10 +12,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import shop.usb.pipeline.intake.OrderConfirmation.ContentRequest;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 import shop.usb.pipeline.job.ErrorCode;
@@ -45,14 +44,17 @@ public class OrderConfirmationValidator {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new JobFailure(ErrorCode.NOT_JSON, "The message body is not JSON: " + e.getOriginalMessage());
+            throw new JobFailure(
+                    ErrorCode.NOT_JSON, "The message body is not JSON: " + e.getOriginalMessage());
         }
     }
 
     /** The orderId, when the document has one that is safe to key a job and a folder by. */
     public static Optional<String> usableOrderId(JsonNode root) {
         JsonNode id = root.path("orderId");
-        return id.isTextual() && isSafeOrderId(id.asText()) ? Optional.of(id.asText()) : Optional.empty();
+        return id.isTextual() && isSafeOrderId(id.asText())
+                ? Optional.of(id.asText())
+                : Optional.empty();
     }
 
     /** The priority to file the job under before validation: the requested one when valid. */
@@ -100,12 +102,13 @@ public class OrderConfirmationValidator {
         if (!errors.isEmpty()) {
             throw new InvalidOrderException(errors);
         }
-        return new OrderConfirmation(orderId, confirmedAt, priority, customerName, capacityBytes, label, content);
+        return new OrderConfirmation(
+                orderId, confirmedAt, priority, customerName, capacityBytes, label, content);
     }
 
-
     private static boolean isSafeOrderId(String id) {
-        // "." and ".." match the pattern but would name the mount itself or its parent as the job folder.
+        // "." and ".." match the pattern but would name the mount itself or its parent as the job
+        // folder.
         return ORDER_ID.matcher(id).matches() && !id.equals(".") && !id.equals("..");
     }
 
@@ -116,7 +119,9 @@ public class OrderConfirmationValidator {
             return null;
         }
         if (!isSafeOrderId(id.asText())) {
-            errors.add(new FieldError("orderId", "must match [A-Za-z0-9._-]{1,64} and not be '.' or '..'"));
+            errors.add(
+                    new FieldError(
+                            "orderId", "must match [A-Za-z0-9._-]{1,64} and not be '.' or '..'"));
             return null;
         }
         return id.asText();
@@ -125,14 +130,18 @@ public class OrderConfirmationValidator {
     private static OffsetDateTime confirmedAt(JsonNode root, List<FieldError> errors) {
         JsonNode value = root.path("confirmedAt");
         if (!value.isTextual()) {
-            errors.add(new FieldError("confirmedAt", "is required and must be an ISO-8601 timestamp string"));
+            errors.add(
+                    new FieldError(
+                            "confirmedAt", "is required and must be an ISO-8601 timestamp string"));
             return null;
         }
         try {
             return OffsetDateTime.parse(value.asText());
         } catch (DateTimeParseException e) {
-            errors.add(new FieldError("confirmedAt",
-                    "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z"));
+            errors.add(
+                    new FieldError(
+                            "confirmedAt",
+                            "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z"));
             return null;
         }
     }
@@ -156,13 +165,17 @@ public class OrderConfirmationValidator {
     private static long capacityBytes(JsonNode usb, List<FieldError> errors) {
         JsonNode value = usb.path("capacityBytes");
         if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() <= 0) {
-            errors.add(new FieldError("usb.capacityBytes", "is required and must be a whole number greater than 0"));
+            errors.add(
+                    new FieldError(
+                            "usb.capacityBytes",
+                            "is required and must be a whole number greater than 0"));
             return 0;
         }
         return value.asLong();
     }
 
-    private static String optionalText(JsonNode parent, String name, String field, List<FieldError> errors) {
+    private static String optionalText(
+            JsonNode parent, String name, String field, List<FieldError> errors) {
         JsonNode value = parent.path(name);
         if (value.isMissingNode() || value.isNull()) {
             return null;
@@ -174,8 +187,12 @@ public class OrderConfirmationValidator {
         return value.asText();
     }
 
-    /** The content requests, each once: a repeated entry is merged into the first before the library is walked. */
-    private static List<ContentRequest> content(JsonNode content, int maxEntries, List<FieldError> errors) {
+    /**
+     * The content requests, each once: a repeated entry is merged into the first before the library
+     * is walked.
+     */
+    private static List<ContentRequest> content(
+            JsonNode content, int maxEntries, List<FieldError> errors) {
         if (!content.isArray() || content.isEmpty()) {
             errors.add(new FieldError("content", "is required and must hold at least one entry"));
             return List.of();
@@ -188,26 +205,36 @@ public class OrderConfirmationValidator {
             boolean hasCollection = entry.has("collection");
             boolean hasFile = entry.has("file");
             if (!entry.isObject() || hasCollection == hasFile) {
-                errors.add(new FieldError(field, "must be an object with exactly one of collection or file"));
+                errors.add(
+                        new FieldError(
+                                field, "must be an object with exactly one of collection or file"));
                 continue;
             }
-            ContentRequest.Kind kind = hasCollection ? ContentRequest.Kind.COLLECTION : ContentRequest.Kind.FILE;
+            ContentRequest.Kind kind =
+                    hasCollection ? ContentRequest.Kind.COLLECTION : ContentRequest.Kind.FILE;
             String key = kind.name().toLowerCase(Locale.ROOT);
             JsonNode path = entry.get(key);
             if (!path.isTextual() || path.asText().isBlank()) {
                 errors.add(new FieldError(field + "." + key, "must be a non-empty relative path"));
             } else if (UNSAFE_PATH_CHARS.matcher(path.asText()).find()) {
-                errors.add(new FieldError(field + "." + key, "must not contain control characters or backslashes"));
+                errors.add(
+                        new FieldError(
+                                field + "." + key,
+                                "must not contain control characters or backslashes"));
             } else if (seen.add(key + ":" + path.asText())) {
                 if (requests.size() == maxEntries) {
-                    throw JobFailure.ofField(ErrorCode.TOO_MANY_CONTENT_ENTRIES, "content", "holds more than "
-                            + maxEntries + " different entries; an order may hold at most " + maxEntries
-                            + " (pipeline.order.max-content-entries)");
+                    throw JobFailure.ofField(
+                            ErrorCode.TOO_MANY_CONTENT_ENTRIES,
+                            "content",
+                            "holds more than "
+                                    + maxEntries
+                                    + " different entries; an order may hold at most "
+                                    + maxEntries
+                                    + " (pipeline.order.max-content-entries)");
                 }
                 requests.add(new ContentRequest(kind, path.asText(), field + "." + key));
             }
         }
         return requests;
     }
-
 }

@@ -1,7 +1,6 @@
 package shop.usb.pipeline.intake;
 
 import java.util.Map;
-
 import org.apache.camel.Exchange;
 
 /** POST /api/orders: a confirmation is checked against the contract before it is published. */
@@ -15,7 +14,9 @@ public class OrderSubmission {
         this.validator = validator;
     }
 
-    /** Validates the body and keeps it as the text to publish; throws naming every failing field. */
+    /**
+     * Validates the body and keeps it as the text to publish; throws naming every failing field.
+     */
     public void check(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
         OrderConfirmation order = validator.validate(body == null ? "" : body);
@@ -28,6 +29,7 @@ public class OrderSubmission {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        return Map.of("orderId", exchange.getProperty("orderId", String.class), "status", "accepted");
+        return Map.of(
+                "orderId", exchange.getProperty("orderId", String.class), "status", "accepted");
     }
 }

@@ -2,7 +2,9 @@ package shop.usb.pipeline.job;
 
 import org.apache.camel.Message;
 
-/** The reason headers every dead letter carries, whether it never became a job or its job failed. */
+/**
+ * The reason headers every dead letter carries, whether it never became a job or its job failed.
+ */
 public final class DeadLetter {
 
     public static final String ERROR_CODE = "pipelineErrorCode";
@@ -10,11 +12,18 @@ public final class DeadLetter {
     public static final String FAILED_STAGE = "pipelineFailedStage";
     public static final String ORDER_ID = "pipelineOrderId";
 
-    private DeadLetter() {
-    }
+    private DeadLetter() {}
 
-    /** Replaces the message with the original body and its reason headers, ready for the dead-letter route. */
-    public static void prepare(Message message, Object originalBody, ErrorCode code, String reason, Stage stage,
+    /**
+     * Replaces the message with the original body and its reason headers, ready for the dead-letter
+     * route.
+     */
+    public static void prepare(
+            Message message,
+            Object originalBody,
+            ErrorCode code,
+            String reason,
+            Stage stage,
             String orderId) {
         message.getHeaders().clear();
         message.setBody(originalBody);

@@ -7,7 +7,8 @@ public enum ErrorCode {
     CONTENT_NOT_FOUND(false),
     PATH_OUTSIDE_LIBRARY(false),
     CAPACITY_EXCEEDED(false),
-    // An order past the product's limits (pipeline.order.max-*), refused before the work it would cause.
+    // An order past the product's limits (pipeline.order.max-*), refused before the work it would
+    // cause.
     TOO_MANY_CONTENT_ENTRIES(false),
     TOO_MANY_FILES(false),
     TOO_MANY_BYTES(false),

@@ -8,7 +8,11 @@ import java.time.Instant;
  */
 public final class FollowUp {
 
-    public enum Kind { RUN, DEAD_LETTER, NONE }
+    public enum Kind {
+        RUN,
+        DEAD_LETTER,
+        NONE
+    }
 
     private final Kind kind;
     private final String jobId;
@@ -20,8 +24,16 @@ public final class FollowUp {
     private final String orderId;
     private final String priority;
 
-    private FollowUp(Kind kind, String jobId, Instant runAt, String orderJson, ErrorCode code, String reason,
-            Stage stage, String orderId, String priority) {
+    private FollowUp(
+            Kind kind,
+            String jobId,
+            Instant runAt,
+            String orderJson,
+            ErrorCode code,
+            String reason,
+            Stage stage,
+            String orderId,
+            String priority) {
         this.kind = kind;
         this.jobId = jobId;
         this.runAt = runAt;
@@ -33,14 +45,23 @@ public final class FollowUp {
         this.priority = priority;
     }
 
-    /** Run the job now (or at {@code at}); its job message carries the order's priority (low, normal, high). */
+    /**
+     * Run the job now (or at {@code at}); its job message carries the order's priority (low,
+     * normal, high).
+     */
     public static FollowUp run(String jobId, Instant at, String priority) {
         return new FollowUp(Kind.RUN, jobId, at, null, null, null, null, null, priority);
     }
 
-    public static FollowUp deadLetter(String jobId, String orderId, String orderJson, ErrorCode code, String reason,
+    public static FollowUp deadLetter(
+            String jobId,
+            String orderId,
+            String orderJson,
+            ErrorCode code,
+            String reason,
             Stage stage) {
-        return new FollowUp(Kind.DEAD_LETTER, jobId, null, orderJson, code, reason, stage, orderId, null);
+        return new FollowUp(
+                Kind.DEAD_LETTER, jobId, null, orderJson, code, reason, stage, orderId, null);
     }
 
     public static FollowUp none(String jobId) {

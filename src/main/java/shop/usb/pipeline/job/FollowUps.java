@@ -6,9 +6,16 @@ import org.apache.camel.Message;
 public class FollowUps {
 
     public static final String BEAN_NAME = "followUps";
-    /** Artemis delivers a message carrying this property (epoch millis) no earlier than that time. */
+
+    /**
+     * Artemis delivers a message carrying this property (epoch millis) no earlier than that time.
+     */
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
-    /** Sent with the dispatch-job endpoint's preserveMessageQos: the broker hands out higher ones first. */
+
+    /**
+     * Sent with the dispatch-job endpoint's preserveMessageQos: the broker hands out higher ones
+     * first.
+     */
     public static final String JMS_PRIORITY = "JMSPriority";
 
     /** An order's priority as a JMS priority: high 8, normal 4 (the JMS default), low 1. */
@@ -32,7 +39,12 @@ public class FollowUps {
 
     public void toDeadLetter(Message message) throws org.apache.camel.InvalidPayloadException {
         FollowUp followUp = message.getMandatoryBody(FollowUp.class);
-        DeadLetter.prepare(message, followUp.orderJson(), followUp.code(), followUp.reason(), followUp.stage(),
+        DeadLetter.prepare(
+                message,
+                followUp.orderJson(),
+                followUp.code(),
+                followUp.reason(),
+                followUp.stage(),
                 followUp.orderId());
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
 public record JobCursor(Instant createdAt, String id) {
 
     public String encode() {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -25,7 +26,9 @@ public record JobCursor(Instant createdAt, String id) {
             if (bar < 0) {
                 return Optional.empty();
             }
-            return Optional.of(new JobCursor(Instant.parse(plain.substring(0, bar)), plain.substring(bar + 1)));
+            return Optional.of(
+                    new JobCursor(
+                            Instant.parse(plain.substring(0, bar)), plain.substring(bar + 1)));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             return Optional.empty();
         }

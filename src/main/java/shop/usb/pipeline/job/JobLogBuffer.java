@@ -17,8 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JobLogBuffer {
 
     /** A line as it happened; {@code at} becomes its logged_at. */
-    record Line(Instant at, String level, Stage stage, String message, String errorCode) {
-    }
+    record Line(Instant at, String level, Stage stage, String message, String errorCode) {}
 
     private final Map<JobRun, List<Line>> pending = new ConcurrentHashMap<>();
     private final Duration maxDelay;
@@ -47,7 +46,8 @@ final class JobLogBuffer {
     /** True when the job's oldest pending line has waited long enough. */
     boolean due(JobRun run) {
         List<Line> lines = pending.get(run);
-        return lines != null && !lines.isEmpty()
+        return lines != null
+                && !lines.isEmpty()
                 && !lines.get(0).at().plus(maxDelay).isAfter(clock.instant());
     }
 

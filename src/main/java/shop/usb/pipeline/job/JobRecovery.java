@@ -6,17 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.job.JobRepository.RunningJob;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
 /**
- * Finds jobs nobody is running any more and puts them back on track: this instance's own
- * PROCESSING jobs at startup, its own runs that ended while their outcome could not be recorded
- * (the database was away) every few seconds, anyone's stalled ones (no heartbeat for
- * pipeline.stalled.after) on every sweep, and waiting jobs whose job message got lost.
+ * Finds jobs nobody is running any more and puts them back on track: this instance's own PROCESSING
+ * jobs at startup, its own runs that ended while their outcome could not be recorded (the database
+ * was away) every few seconds, anyone's stalled ones (no heartbeat for pipeline.stalled.after) on
+ * every sweep, and waiting jobs whose job message got lost.
  */
 public class JobRecovery {
 
@@ -34,14 +33,24 @@ public class JobRecovery {
     private final Clock clock;
     private final Leftovers leftovers;
 
-    /** Removes an order folder a run published on one of this instance's slots and never recorded. */
+    /**
+     * Removes an order folder a run published on one of this instance's slots and never recorded.
+     */
     @FunctionalInterface
     public interface Leftovers {
         void remove(String mount, String orderId);
     }
 
-    public JobRecovery(JobRepository jobs, LiveRuns liveRuns, RetryPolicy retries, String instanceId, Duration stalledAfter,
-            Duration overdueAfter, Duration queuedOverdueAfter, PipelineMetrics metrics, Clock clock,
+    public JobRecovery(
+            JobRepository jobs,
+            LiveRuns liveRuns,
+            RetryPolicy retries,
+            String instanceId,
+            Duration stalledAfter,
+            Duration overdueAfter,
+            Duration queuedOverdueAfter,
+            PipelineMetrics metrics,
+            Clock clock,
             Leftovers leftovers) {
         this.leftovers = leftovers;
         this.metrics = metrics;
@@ -55,22 +64,30 @@ public class JobRecovery {
         this.clock = clock;
     }
 
-    /** At startup nothing of this instance is running yet, so every job it owns as PROCESSING was interrupted. */
+    /**
+     * At startup nothing of this instance is running yet, so every job it owns as PROCESSING was
+     * interrupted.
+     */
     public List<FollowUp> recoverOwn() {
         List<FollowUp> followUps = new ArrayList<>();
         for (RunningJob job : jobs.findOwnRunning(instanceId)) {
-            recover(job, Duration.ZERO, "was interrupted when instance " + instanceId + " stopped", false)
+            recover(
+                            job,
+                            Duration.ZERO,
+                            "was interrupted when instance " + instanceId + " stopped",
+                            false)
                     .ifPresent(followUps::add);
         }
         return followUps;
     }
 
     /**
-     * Runs of this live instance that ended without their outcome written (the database or the broker
-     * was away when they tried) leave their jobs PROCESSING under a run nobody does. They are taken
-     * back as soon as the database answers again, without waiting for the stalled threshold, and the
-     * attempt is given back: an infrastructure fault never uses up an order. What the run published on
-     * this instance's slot goes first, so the retry writes the order once.
+     * Runs of this live instance that ended without their outcome written (the database or the
+     * broker was away when they tried) leave their jobs PROCESSING under a run nobody does. They
+     * are taken back as soon as the database answers again, without waiting for the stalled
+     * threshold, and the attempt is given back: an infrastructure fault never uses up an order.
+     * What the run published on this instance's slot goes first, so the retry writes the order
+     * once.
      */
     public List<FollowUp> recoverAbandoned() {
         List<FollowUp> followUps = new ArrayList<>();
@@ -81,8 +98,13 @@ public class JobRecovery {
             if (job.usbMount() != null) {
                 leftovers.remove(job.usbMount(), job.orderId());
             }
-            recover(job, Duration.ZERO, "ended while its outcome could not be recorded (the database or the"
-                    + " broker was away)", true).ifPresent(followUps::add);
+            recover(
+                            job,
+                            Duration.ZERO,
+                            "ended while its outcome could not be recorded (the database or the"
+                                    + " broker was away)",
+                            true)
+                    .ifPresent(followUps::add);
         }
         return followUps;
     }
@@ -94,48 +116,86 @@ public class JobRecovery {
                     .ifPresent(followUps::add);
         }
         for (Map.Entry<String, String> job : jobs.takeOverdue(overdueAfter, queuedOverdueAfter)) {
-            LOG.warn("Job {} should have run by now (due more than {} ago, or QUEUED for more than {}); sending"
-                    + " its job message again", job.getKey(), overdueAfter, queuedOverdueAfter);
+            LOG.warn(
+                    "Job {} should have run by now (due more than {} ago, or QUEUED for more than {}); sending"
+                            + " its job message again",
+                    job.getKey(),
+                    overdueAfter,
+                    queuedOverdueAfter);
             followUps.add(FollowUp.run(job.getKey(), null, job.getValue()));
         }
         return followUps;
     }
 
     /**
-     * Ends the run that was read, if its heartbeat is still older than {@code silentFor}. A run alive in
-     * this process is never ended here: at startup a job may already have been claimed again.
+     * Ends the run that was read, if its heartbeat is still older than {@code silentFor}. A run
+     * alive in this process is never ended here: at startup a job may already have been claimed
+     * again.
      */
-    private Optional<FollowUp> recover(RunningJob job, Duration silentFor, String why, boolean refundAttempt) {
+    private Optional<FollowUp> recover(
+            RunningJob job, Duration silentFor, String why, boolean refundAttempt) {
         if (liveRuns.isAlive(job.run())) {
             return Optional.empty();
         }
-        String message = "Attempt " + job.attempts() + " (run " + job.run().shortToken() + ") " + why
-                + (refundAttempt ? "; it does not count" : "");
+        String message =
+                "Attempt "
+                        + job.attempts()
+                        + " (run "
+                        + job.run().shortToken()
+                        + ") "
+                        + why
+                        + (refundAttempt ? "; it does not count" : "");
         if (job.cancelRequested()) {
-            if (!jobs.recover(job, silentFor, JobStatus.CANCELLED, null, message + "; it was being cancelled", null,
+            if (!jobs.recover(
+                    job,
+                    silentFor,
+                    JobStatus.CANCELLED,
+                    null,
+                    message + "; it was being cancelled",
+                    null,
                     false)) {
                 return Optional.empty();
             }
             metrics.jobCancelled();
             return Optional.of(FollowUp.none(job.id()));
         }
-        Optional<Duration> delay = retries.delayAfter(refundAttempt ? job.attempts() - 1 : job.attempts());
+        Optional<Duration> delay =
+                retries.delayAfter(refundAttempt ? job.attempts() - 1 : job.attempts());
         if (delay.isPresent()) {
             LOG.warn("Job {} {}; retrying in {}", job.id(), why, delay.get());
-            if (!jobs.recover(job, silentFor, JobStatus.RETRYING, ErrorCode.STALLED, message, delay.get(),
+            if (!jobs.recover(
+                    job,
+                    silentFor,
+                    JobStatus.RETRYING,
+                    ErrorCode.STALLED,
+                    message,
+                    delay.get(),
                     refundAttempt)) {
                 return Optional.empty();
             }
             metrics.jobRetried(ErrorCode.STALLED);
-            return Optional.of(FollowUp.run(job.id(), clock.instant().plus(delay.get()), job.priority()));
+            return Optional.of(
+                    FollowUp.run(job.id(), clock.instant().plus(delay.get()), job.priority()));
         }
         LOG.error("Job {} {}; no attempts left", job.id(), why);
-        if (!jobs.recover(job, silentFor, JobStatus.FAILED, ErrorCode.STALLED, message + "; no attempts left",
-                null, false)) {
+        if (!jobs.recover(
+                job,
+                silentFor,
+                JobStatus.FAILED,
+                ErrorCode.STALLED,
+                message + "; no attempts left",
+                null,
+                false)) {
             return Optional.empty();
         }
         metrics.jobFailed(ErrorCode.STALLED);
-        return Optional.of(FollowUp.deadLetter(job.id(), job.orderId(), job.orderJson(), ErrorCode.STALLED, message,
-                job.stage()));
+        return Optional.of(
+                FollowUp.deadLetter(
+                        job.id(),
+                        job.orderId(),
+                        job.orderJson(),
+                        ErrorCode.STALLED,
+                        message,
+                        job.stage()));
     }
 }

@@ -3,7 +3,6 @@ package shop.usb.pipeline.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

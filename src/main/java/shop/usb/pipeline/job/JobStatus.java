@@ -12,7 +12,9 @@ public enum JobStatus {
     QUEUED,
     PROCESSING,
     RETRYING,
-    /** Selected, but no fitting stick is READY: holds no worker, uses no attempt, carries no error. */
+    /**
+     * Selected, but no fitting stick is READY: holds no worker, uses no attempt, carries no error.
+     */
     WAITING,
     COMPLETED,
     FAILED,

@@ -19,23 +19,31 @@ public record JobTimeline(List<Row> rows) {
     public static final String WRITING = "Writing ";
 
     /** An attempt ({@code attempt} set) or an event ({@code event} set). */
-    public record Row(Attempt attempt, Event event) {
-    }
+    public record Row(Attempt attempt, Event event) {}
 
-    public record Event(String at, String level, String message) {
-    }
-
-    /** {@code where}: the write stage's line naming the slot and stick; {@code error}: the last error. */
-    public record Attempt(int number, String run, String startedAt, String endedAt, long durationMs,
-            List<StageSpan> stages, String where, String errorCode, String error, String outcome) {
-    }
-
-    public record StageSpan(String stage, String startedAt, String endedAt, long durationMs) {
-    }
+    public record Event(String at, String level, String message) {}
 
     /**
-     * The timeline of these lines, oldest first as the log API gives them. An attempt takes its place at
-     * its first line; an event during it (a cancel request) is a row of its own after it.
+     * {@code where}: the write stage's line naming the slot and stick; {@code error}: the last
+     * error.
+     */
+    public record Attempt(
+            int number,
+            String run,
+            String startedAt,
+            String endedAt,
+            long durationMs,
+            List<StageSpan> stages,
+            String where,
+            String errorCode,
+            String error,
+            String outcome) {}
+
+    public record StageSpan(String stage, String startedAt, String endedAt, long durationMs) {}
+
+    /**
+     * The timeline of these lines, oldest first as the log API gives them. An attempt takes its
+     * place at its first line; an event during it (a cancel request) is a row of its own after it.
      */
     public static JobTimeline of(List<JobLogView> lines) {
         List<Row> rows = new ArrayList<>();
@@ -45,8 +53,14 @@ public record JobTimeline(List<Row> rows) {
             if (line.run() == null) {
                 rows.add(new Row(null, new Event(line.at(), line.level(), line.message())));
             } else if (runsShown.add(line.run())) {
-                rows.add(new Row(attempt(++attempts, lines.stream().filter(l -> line.run().equals(l.run())).toList()),
-                        null));
+                rows.add(
+                        new Row(
+                                attempt(
+                                        ++attempts,
+                                        lines.stream()
+                                                .filter(l -> line.run().equals(l.run()))
+                                                .toList()),
+                                null));
             }
         }
         return new JobTimeline(rows);
@@ -65,7 +79,9 @@ public record JobTimeline(List<Row> rows) {
                 errorCode = line.errorCode();
                 error = line.message();
             }
-            if (where == null && Stage.WRITE_USB.label().equals(line.stage()) && line.message().startsWith(WRITING)) {
+            if (where == null
+                    && Stage.WRITE_USB.label().equals(line.stage())
+                    && line.message().startsWith(WRITING)) {
                 where = line.message();
             }
             boolean startsStage = i == 0 || !line.stage().equals(lines.get(i - 1).stage());
@@ -75,11 +91,22 @@ public record JobTimeline(List<Row> rows) {
                     next++;
                 }
                 String endedAt = (next < lines.size() ? lines.get(next) : last).at();
-                stages.add(new StageSpan(line.stage(), line.at(), endedAt, millis(line.at(), endedAt)));
+                stages.add(
+                        new StageSpan(
+                                line.stage(), line.at(), endedAt, millis(line.at(), endedAt)));
             }
         }
-        return new Attempt(number, first.run(), first.at(), last.at(), millis(first.at(), last.at()), stages, where,
-                errorCode, error, last.message());
+        return new Attempt(
+                number,
+                first.run(),
+                first.at(),
+                last.at(),
+                millis(first.at(), last.at()),
+                stages,
+                where,
+                errorCode,
+                error,
+                last.message());
     }
 
     /** The four stages of work; intake (the attempt's start) and done (its end) take no time. */

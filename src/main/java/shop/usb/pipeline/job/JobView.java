@@ -22,22 +22,34 @@ public record JobView(
         String completedAt,
         String updatedAt,
         Long durationMs,
-        /** How the last verification read the stick back: "direct" (O_DIRECT) or "cached"; null before. */
+        /**
+         * How the last verification read the stick back: "direct" (O_DIRECT) or "cached"; null
+         * before.
+         */
         String verifiedBy,
         /** The station slot that took the job, once it completed. */
         String slot,
-        /** The stick that holds the order: its id (filesystem UUID or device), serial, size, type, label. */
+        /**
+         * The stick that holds the order: its id (filesystem UUID or device), serial, size, type,
+         * label.
+         */
         StickRecord stick,
         /** SHA-256 of the MANIFEST.sha256 written with the order. */
         String manifestSha256,
         /** While WAITING: the stick it waits for ("a 16 GB stick"). */
         String waitingFor,
-        /** The volume label the product gave the stick (pipeline.usb.set-label); null when it set none. */
+        /**
+         * The volume label the product gave the stick (pipeline.usb.set-label); null when it set
+         * none.
+         */
         String volumeLabel,
-        /** When the returned stick was last read back again (POST /api/jobs/{id}/reverify), and what that found. */
+        /**
+         * When the returned stick was last read back again (POST /api/jobs/{id}/reverify), and what
+         * that found.
+         */
         String reverifiedAt,
         String reverifyResult) {
 
-    public record StickRecord(String id, String serial, Long sizeBytes, String fsType, String label) {
-    }
+    public record StickRecord(
+            String id, String serial, Long sizeBytes, String fsType, String label) {}
 }

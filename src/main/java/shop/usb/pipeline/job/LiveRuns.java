@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -15,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The runs alive in this process. Their heartbeats are written on a schedule of their own, every
  * {@code pipeline.stalled.after / 5}, whatever a run is blocked in (an fsync of a large file on a
- * slow stick, hashing one large file), so a live run is never taken for stalled; a process that dies
- * stops beating and the sweep recovers its jobs. A run whose heartbeat finds it no longer owns its job
- * is marked superseded, and a cancel asked for on this instance is marked too: both take effect at
- * the run's next checkpoint, at no database cost.
+ * slow stick, hashing one large file), so a live run is never taken for stalled; a process that
+ * dies stops beating and the sweep recovers its jobs. A run whose heartbeat finds it no longer owns
+ * its job is marked superseded, and a cancel asked for on this instance is marked too: both take
+ * effect at the run's next checkpoint, at no database cost.
  */
 public class LiveRuns extends ServiceSupport {
 
@@ -37,7 +36,10 @@ public class LiveRuns extends ServiceSupport {
         this.interval = heartbeatInterval(stalledAfter);
     }
 
-    /** A fifth of the stalled threshold: a run misses four beats in a row before anyone may take it for dead. */
+    /**
+     * A fifth of the stalled threshold: a run misses four beats in a row before anyone may take it
+     * for dead.
+     */
     public static Duration heartbeatInterval(Duration stalledAfter) {
         return stalledAfter.dividedBy(5);
     }
@@ -66,11 +68,12 @@ public class LiveRuns extends ServiceSupport {
 
     /** An operator asked the job to stop; its run here, if any, stops at its next checkpoint. */
     public void requestCancel(String jobId) {
-        runs.forEach((run, signals) -> {
-            if (run.jobId().equals(jobId)) {
-                signals.cancelRequested = true;
-            }
-        });
+        runs.forEach(
+                (run, signals) -> {
+                    if (run.jobId().equals(jobId)) {
+                        signals.cancelRequested = true;
+                    }
+                });
     }
 
     /** Where a run stops when it lost its job or was asked to stop. */
@@ -90,8 +93,12 @@ public class LiveRuns extends ServiceSupport {
     /** One batch of heartbeats for every live run. */
     void beat() {
         try {
-            List<JobRun> lost = jobs.heartbeat(runs.entrySet().stream()
-                    .filter(run -> run.getValue().claimed).map(Map.Entry::getKey).toList());
+            List<JobRun> lost =
+                    jobs.heartbeat(
+                            runs.entrySet().stream()
+                                    .filter(run -> run.getValue().claimed)
+                                    .map(Map.Entry::getKey)
+                                    .toList());
             for (JobRun run : lost) {
                 Signals signals = runs.get(run);
                 if (signals != null && !signals.superseded) {
@@ -100,15 +107,19 @@ public class LiveRuns extends ServiceSupport {
                 }
             }
         } catch (RuntimeException e) {
-            // The database is unreachable: the runs' own writes will fail too. Beat again next time.
+            // The database is unreachable: the runs' own writes will fail too. Beat again next
+            // time.
             LOG.warn("Heartbeats of {} runs could not be written: {}", runs.size(), e.toString());
         }
     }
 
     @Override
     protected void doStart() {
-        heartbeats = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "run-heartbeats");
-        heartbeats.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        heartbeats =
+                context.getExecutorServiceManager()
+                        .newSingleThreadScheduledExecutor(this, "run-heartbeats");
+        heartbeats.scheduleWithFixedDelay(
+                this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -10,23 +10,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * SQL text from {@code src/main/resources/sql/NAME.sql}, read once. A line {@code -- include: OTHER}
- * stands for the text of OTHER.sql, so statements that share a condition keep it in one file.
+ * SQL text from {@code src/main/resources/sql/NAME.sql}, read once. A line {@code -- include:
+ * OTHER} stands for the text of OTHER.sql, so statements that share a condition keep it in one
+ * file.
  */
 public final class SqlStatements {
 
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
     private static final Pattern INCLUDE = Pattern.compile("(?m)^-- include: ([a-z-]+)$");
 
-    private SqlStatements() {
-    }
+    private SqlStatements() {}
 
     public static String get(String name) {
         String cached = CACHE.get(name);
         if (cached != null) {
             return cached;
         }
-        // Loaded outside the map's own update: an include loads (and caches) another statement meanwhile.
+        // Loaded outside the map's own update: an include loads (and caches) another statement
+        // meanwhile.
         CACHE.putIfAbsent(name, load(name));
         return CACHE.get(name);
     }

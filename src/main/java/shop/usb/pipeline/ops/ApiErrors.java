@@ -1,11 +1,10 @@
 package shop.usb.pipeline.ops;
 
+import jakarta.jms.JMSException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import jakarta.jms.JMSException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,24 +29,50 @@ public class ApiErrors {
         if (cause instanceof ApiProblem known) {
             problem = known;
         } else if (cause instanceof InvalidOrderException invalid) {
-            problem = new ApiProblem(400, invalid.code().name(), invalid.getMessage(), invalid.errors());
+            problem =
+                    new ApiProblem(
+                            400, invalid.code().name(), invalid.getMessage(), invalid.errors());
         } else if (cause instanceof JobFailure failure && !failure.code().recoverable()) {
-            problem = new ApiProblem(400, failure.code().name(), failure.getMessage(), List.<FieldError>of());
+            problem =
+                    new ApiProblem(
+                            400,
+                            failure.code().name(),
+                            failure.getMessage(),
+                            List.<FieldError>of());
         } else if (causedBy(cause, JMSException.class, JmsException.class)) {
             LOG.warn("API request failed, the broker is away: {}", cause.toString());
-            problem = new ApiProblem(503, "BROKER_UNAVAILABLE", "The broker cannot be reached; try again shortly",
-                    List.of());
-        } else if (causedBy(cause, BadSqlGrammarException.class, InvalidDataAccessApiUsageException.class)) {
+            problem =
+                    new ApiProblem(
+                            503,
+                            "BROKER_UNAVAILABLE",
+                            "The broker cannot be reached; try again shortly",
+                            List.of());
+        } else if (causedBy(
+                cause, BadSqlGrammarException.class, InvalidDataAccessApiUsageException.class)) {
             // A statement the database refuses is a fault of the product, not an outage.
             LOG.error("API request failed on a statement the database refused", cause);
-            problem = new ApiProblem(500, "INTERNAL_ERROR", "The request failed; see the server log", List.of());
+            problem =
+                    new ApiProblem(
+                            500,
+                            "INTERNAL_ERROR",
+                            "The request failed; see the server log",
+                            List.of());
         } else if (causedBy(cause, SQLException.class, DataAccessException.class)) {
             LOG.warn("API request failed, the database is away: {}", cause.toString());
-            problem = new ApiProblem(503, "DATABASE_UNAVAILABLE", "The database cannot be reached; try again shortly",
-                    List.of());
+            problem =
+                    new ApiProblem(
+                            503,
+                            "DATABASE_UNAVAILABLE",
+                            "The database cannot be reached; try again shortly",
+                            List.of());
         } else {
             LOG.error("API request failed", cause);
-            problem = new ApiProblem(500, "INTERNAL_ERROR", "The request failed; see the server log", List.of());
+            problem =
+                    new ApiProblem(
+                            500,
+                            "INTERNAL_ERROR",
+                            "The request failed; see the server log",
+                            List.of());
         }
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
@@ -67,7 +92,10 @@ public class ApiErrors {
         return body;
     }
 
-    /** Whether the exception or one of its causes is of one of the types: an outage shows deep in the chain. */
+    /**
+     * Whether the exception or one of its causes is of one of the types: an outage shows deep in
+     * the chain.
+     */
     private static boolean causedBy(Throwable error, Class<?>... types) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             for (Class<?> type : types) {

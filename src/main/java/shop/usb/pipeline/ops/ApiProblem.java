@@ -1,7 +1,6 @@
 package shop.usb.pipeline.ops;
 
 import java.util.List;
-
 import shop.usb.pipeline.intake.FieldError;
 
 /** An HTTP error the API answers with: status, a code, a message, and the failing fields if any. */
@@ -19,7 +18,8 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem badRequest(String field, String reason) {
-        return new ApiProblem(400, "BAD_REQUEST", field + ": " + reason, List.of(new FieldError(field, reason)));
+        return new ApiProblem(
+                400, "BAD_REQUEST", field + ": " + reason, List.of(new FieldError(field, reason)));
     }
 
     public static ApiProblem notFound(String what) {

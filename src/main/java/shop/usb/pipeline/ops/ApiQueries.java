@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-
 import org.apache.camel.Message;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 import shop.usb.pipeline.job.JobCursor;
@@ -16,19 +15,20 @@ import shop.usb.pipeline.job.JobStatus;
 final class ApiQueries {
 
     /** The list's filters, which the bulk actions take too (openapi.json documents each). */
-    static final List<String> JOB_FILTERS = List.of("orderId", "status", "priority", "errorCode", "stick", "q", "from",
-            "to");
+    static final List<String> JOB_FILTERS =
+            List.of("orderId", "status", "priority", "errorCode", "stick", "q", "from", "to");
+
     static final List<String> PAGING = List.of("cursor", "limit");
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
-    private ApiQueries() {
-    }
+    private ApiQueries() {}
 
     /** The jobs a request asks for: its filters and, when {@code paged}, its cursor and limit. */
     static JobQuery jobQuery(Message request, boolean paged) {
         String q = request.getHeader("q", String.class);
-        return new JobQuery(text("orderId", request.getHeader("orderId", String.class), 64),
+        return new JobQuery(
+                text("orderId", request.getHeader("orderId", String.class), 64),
                 status(request.getHeader("status", String.class)),
                 priority(request.getHeader("priority", String.class)),
                 text("errorCode", request.getHeader("errorCode", String.class), 64),
@@ -37,7 +37,9 @@ final class ApiQueries {
                 time("from", request.getHeader("from", String.class)),
                 time("to", request.getHeader("to", String.class)),
                 paged ? cursor(request.getHeader("cursor", String.class)) : null,
-                paged ? limit(request.getHeader("limit", String.class), DEFAULT_LIMIT, MAX_LIMIT) : 0);
+                paged
+                        ? limit(request.getHeader("limit", String.class), DEFAULT_LIMIT, MAX_LIMIT)
+                        : 0);
     }
 
     /** The value, or null when it is absent or blank; a longer one is refused. */
@@ -80,7 +82,8 @@ final class ApiQueries {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.badRequest(field, "must be the id of a log line (a whole number, 0 or more)");
+        throw ApiProblem.badRequest(
+                field, "must be the id of a log line (a whole number, 0 or more)");
     }
 
     /** true or false; {@code byDefault} when absent. */
@@ -124,7 +127,9 @@ final class ApiQueries {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiProblem.badRequest(field, "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z");
+            throw ApiProblem.badRequest(
+                    field,
+                    "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z");
         }
     }
 
@@ -132,8 +137,12 @@ final class ApiQueries {
         if (isBlank(value)) {
             return null;
         }
-        return JobCursor.decode(value).orElseThrow(
-                () -> ApiProblem.badRequest("cursor", "is not a cursor this API gave out (nextCursor of a page)"));
+        return JobCursor.decode(value)
+                .orElseThrow(
+                        () ->
+                                ApiProblem.badRequest(
+                                        "cursor",
+                                        "is not a cursor this API gave out (nextCursor of a page)"));
     }
 
     private static boolean isBlank(String value) {

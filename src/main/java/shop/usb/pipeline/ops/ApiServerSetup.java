@@ -7,8 +7,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * Puts the {@link HttpGate} in front of everything the API server answers, opens the event stream
- * ({@link LiveEvents}), and serves the jobs dashboard (classpath web/) at / behind every API route. Only that folder is served: Camel's own
- * static option would also serve any classpath resource.
+ * ({@link LiveEvents}), and serves the jobs dashboard (classpath web/) at / behind every API route.
+ * Only that folder is served: Camel's own static option would also serve any classpath resource.
  */
 public class ApiServerSetup implements StartupListener {
 
@@ -23,7 +23,10 @@ public class ApiServerSetup implements StartupListener {
         this.events = events;
     }
 
-    /** The server listens from here on, before any route starts: the gate is in place before the first route. */
+    /**
+     * The server listens from here on, before any route starts: the gate is in place before the
+     * first route.
+     */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         install(context);
@@ -36,8 +39,9 @@ public class ApiServerSetup implements StartupListener {
 
     private synchronized void install(CamelContext context) {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        VertxPlatformHttpRouter router =
+                VertxPlatformHttpRouter.lookup(
+                        context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (installed || router == null) {
             return;
         }

@@ -38,15 +38,21 @@ public final class ApiTokens {
             String name = colon < 0 ? "" : entry.substring(0, colon).trim();
             String secret = colon < 0 ? "" : entry.substring(colon + 1).trim();
             if (!NAME.matcher(name).matches() || secret.isEmpty()) {
-                throw new IllegalStateException("pipeline.api.tokens: each entry is name:secret, the name of 1 to 64"
-                        + " letters, digits, '.', '_' or '-' (an entry is not)");
+                throw new IllegalStateException(
+                        "pipeline.api.tokens: each entry is name:secret, the name of 1 to 64"
+                                + " letters, digits, '.', '_' or '-' (an entry is not)");
             }
             if (tokens.containsKey(name)) {
-                throw new IllegalStateException("pipeline.api.tokens: the name " + name + " is given twice");
+                throw new IllegalStateException(
+                        "pipeline.api.tokens: the name " + name + " is given twice");
             }
             if (names.containsKey(secret)) {
-                throw new IllegalStateException("pipeline.api.tokens: " + name + " has the same secret as "
-                        + names.get(secret) + "; the trail could not tell them apart");
+                throw new IllegalStateException(
+                        "pipeline.api.tokens: "
+                                + name
+                                + " has the same secret as "
+                                + names.get(secret)
+                                + "; the trail could not tell them apart");
             }
             tokens.put(name, secret.getBytes(StandardCharsets.UTF_8));
             names.put(secret, name);

@@ -8,9 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
-
 import javax.sql.DataSource;
-
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +21,8 @@ import shop.usb.pipeline.job.SqlStatements;
 /**
  * Who did what through the API: each operator action (cancel, retry, slot release, …) with its
  * actor (the name of the bearer token, or "loopback"), target and result. An action and its record
- * commit in one transaction; a refused action is recorded with the refusal's code. The trail is kept
- * for pipeline.audit.retention, longer than jobs.
+ * commit in one transaction; a refused action is recorded with the refusal's code. The trail is
+ * kept for pipeline.audit.retention, longer than jobs.
  */
 public class AuditTrail {
 
@@ -47,24 +45,29 @@ public class AuditTrail {
     }
 
     /** One recorded action; {@code at} is ISO-8601 in UTC. */
-    public record Entry(long id, String at, String actor, String action, String target, String result) {
-    }
+    public record Entry(
+            long id, String at, String actor, String action, String target, String result) {}
 
     /** One page of the trail, newest first, and the cursor of the next page (null on the last). */
-    public record Page(List<Entry> actions, String nextCursor) {
-    }
+    public record Page(List<Entry> actions, String nextCursor) {}
 
     /**
-     * Runs {@code act} and records it with {@code result} of what it returned, both or neither; when it
-     * is refused ({@link ApiProblem}), records the refusal's code and rethrows.
+     * Runs {@code act} and records it with {@code result} of what it returned, both or neither;
+     * when it is refused ({@link ApiProblem}), records the refusal's code and rethrows.
      */
-    public <T> T record(String actor, String action, String target, Supplier<T> act, Function<T, String> result) {
+    public <T> T record(
+            String actor,
+            String action,
+            String target,
+            Supplier<T> act,
+            Function<T, String> result) {
         try {
-            return transaction.execute(status -> {
-                T done = act.get();
-                insert(actor, action, target, result.apply(done));
-                return done;
-            });
+            return transaction.execute(
+                    status -> {
+                        T done = act.get();
+                        insert(actor, action, target, result.apply(done));
+                        return done;
+                    });
         } catch (ApiProblem refused) {
             insert(actor, action, target, refused.code());
             throw refused;
@@ -72,16 +75,30 @@ public class AuditTrail {
     }
 
     /** GET /api/audit?actor=&target=&cursor=&limit= */
-    public Page page(@Header("actor") String actor, @Header("target") String target, @Header("cursor") String cursor,
+    public Page page(
+            @Header("actor") String actor,
+            @Header("target") String target,
+            @Header("cursor") String cursor,
             @Header("limit") String limit) {
         int size = ApiQueries.limit(limit, ApiQueries.DEFAULT_LIMIT, ApiQueries.MAX_LIMIT);
-        List<Entry> entries = jdbc.query(SqlStatements.get("find-operator-actions"), new MapSqlParameterSource()
-                .addValue("actor", ApiQueries.text("actor", actor, 64))
-                .addValue("target", ApiQueries.text("target", target, 255))
-                .addValue("cursorId", cursor(cursor))
-                .addValue("limit", size + 1), (rs, row) -> new Entry(rs.getLong("id"),
-                        rs.getObject("acted_at", OffsetDateTime.class).toInstant().toString(), rs.getString("actor"),
-                        rs.getString("action"), rs.getString("target"), rs.getString("result")));
+        List<Entry> entries =
+                jdbc.query(
+                        SqlStatements.get("find-operator-actions"),
+                        new MapSqlParameterSource()
+                                .addValue("actor", ApiQueries.text("actor", actor, 64))
+                                .addValue("target", ApiQueries.text("target", target, 255))
+                                .addValue("cursorId", cursor(cursor))
+                                .addValue("limit", size + 1),
+                        (rs, row) ->
+                                new Entry(
+                                        rs.getLong("id"),
+                                        rs.getObject("acted_at", OffsetDateTime.class)
+                                                .toInstant()
+                                                .toString(),
+                                        rs.getString("actor"),
+                                        rs.getString("action"),
+                                        rs.getString("target"),
+                                        rs.getString("result")));
         if (entries.size() <= size) {
             return new Page(entries, null);
         }
@@ -95,8 +112,12 @@ public class AuditTrail {
         int total = 0;
         int deleted;
         do {
-            deleted = jdbc.update(SqlStatements.get("delete-expired-operator-actions"), new MapSqlParameterSource()
-                    .addValue("before", before.atOffset(ZoneOffset.UTC)).addValue("batchSize", batchSize));
+            deleted =
+                    jdbc.update(
+                            SqlStatements.get("delete-expired-operator-actions"),
+                            new MapSqlParameterSource()
+                                    .addValue("before", before.atOffset(ZoneOffset.UTC))
+                                    .addValue("batchSize", batchSize));
             total += deleted;
         } while (deleted == batchSize);
         if (total > 0) {
@@ -106,12 +127,15 @@ public class AuditTrail {
     }
 
     private void insert(String actor, String action, String target, String result) {
-        jdbc.update(SqlStatements.get("insert-operator-action"), new MapSqlParameterSource()
-                .addValue("now", clock.instant().atOffset(ZoneOffset.UTC))
-                .addValue("actor", actor)
-                .addValue("action", action)
-                .addValue("target", target.length() > 255 ? target.substring(0, 255) : target)
-                .addValue("result", result));
+        jdbc.update(
+                SqlStatements.get("insert-operator-action"),
+                new MapSqlParameterSource()
+                        .addValue("now", clock.instant().atOffset(ZoneOffset.UTC))
+                        .addValue("actor", actor)
+                        .addValue("action", action)
+                        .addValue(
+                                "target", target.length() > 255 ? target.substring(0, 255) : target)
+                        .addValue("result", result));
     }
 
     private static Long cursor(String value) {
@@ -126,6 +150,7 @@ public class AuditTrail {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.badRequest("cursor", "is not a cursor this API gave out (nextCursor of a page)");
+        throw ApiProblem.badRequest(
+                "cursor", "is not a cursor this API gave out (nextCursor of a page)");
     }
 }

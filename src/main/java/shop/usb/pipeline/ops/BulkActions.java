@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import javax.sql.DataSource;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -25,10 +23,11 @@ import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
 /**
  * POST /api/jobs/retry and /api/jobs/cancel: one action on every job the list's filters match, in
- * batches (pipeline.bulk.batch-size, 500), each batch one transaction, so a hundred thousand jobs hold no lock
- * and no memory for long. Each job changes through the same guarded transition as a single retry or
- * cancel (a job that changed meanwhile is skipped) and its log names the operator; the action is one
- * entry of the audit trail. With dryRun=true it only counts. The api-bulk routes show the loop.
+ * batches (pipeline.bulk.batch-size, 500), each batch one transaction, so a hundred thousand jobs
+ * hold no lock and no memory for long. Each job changes through the same guarded transition as a
+ * single retry or cancel (a job that changed meanwhile is skipped) and its log names the operator;
+ * the action is one entry of the audit trail. With dryRun=true it only counts. The api-bulk routes
+ * show the loop.
  */
 public class BulkActions {
 
@@ -37,8 +36,13 @@ public class BulkActions {
 
     public enum Kind {
         RETRY("jobs.retry", EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED)),
-        CANCEL("jobs.cancel", EnumSet.of(JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.WAITING,
-                JobStatus.PROCESSING));
+        CANCEL(
+                "jobs.cancel",
+                EnumSet.of(
+                        JobStatus.QUEUED,
+                        JobStatus.RETRYING,
+                        JobStatus.WAITING,
+                        JobStatus.PROCESSING));
 
         final String action;
         final Set<JobStatus> eligible;
@@ -62,7 +66,13 @@ public class BulkActions {
         JobCursor after;
         boolean more;
 
-        Run(Kind kind, JobQuery query, String filters, String actor, boolean dryRun, JobRepository.BulkCount count) {
+        Run(
+                Kind kind,
+                JobQuery query,
+                String filters,
+                String actor,
+                boolean dryRun,
+                JobRepository.BulkCount count) {
             this.kind = kind;
             this.query = query;
             this.filters = filters;
@@ -86,8 +96,13 @@ public class BulkActions {
     private final TransactionTemplate transaction;
     private final int batchSize;
 
-    public BulkActions(DataSource dataSource, JobRepository jobs, LiveRuns liveRuns, AuditTrail audit,
-            PipelineMetrics metrics, int batchSize) {
+    public BulkActions(
+            DataSource dataSource,
+            JobRepository jobs,
+            LiveRuns liveRuns,
+            AuditTrail audit,
+            PipelineMetrics metrics,
+            int batchSize) {
         this.batchSize = batchSize;
         this.jobs = jobs;
         this.liveRuns = liveRuns;
@@ -104,36 +119,61 @@ public class BulkActions {
         start(Kind.CANCEL, exchange);
     }
 
-    /** Reads the filters and counts what they match; the body is emptied (the filters are headers). */
+    /**
+     * Reads the filters and counts what they match; the body is emptied (the filters are headers).
+     */
     private void start(Kind kind, Exchange exchange) {
         JobQuery query = ApiQueries.jobQuery(exchange.getMessage(), false);
-        boolean dryRun = ApiQueries.flag("dryRun", exchange.getMessage().getHeader("dryRun", String.class), false);
-        String filters = ApiQueries.JOB_FILTERS.stream()
-                .filter(name -> exchange.getMessage().getHeader(name, String.class) != null
-                        && !exchange.getMessage().getHeader(name, String.class).isBlank())
-                .map(name -> name + "=" + exchange.getMessage().getHeader(name, String.class))
-                .collect(Collectors.joining("&"));
+        boolean dryRun =
+                ApiQueries.flag(
+                        "dryRun", exchange.getMessage().getHeader("dryRun", String.class), false);
+        String filters =
+                ApiQueries.JOB_FILTERS.stream()
+                        .filter(
+                                name ->
+                                        exchange.getMessage().getHeader(name, String.class) != null
+                                                && !exchange.getMessage()
+                                                        .getHeader(name, String.class)
+                                                        .isBlank())
+                        .map(
+                                name ->
+                                        name
+                                                + "="
+                                                + exchange.getMessage()
+                                                        .getHeader(name, String.class))
+                        .collect(Collectors.joining("&"));
         String actor = exchange.getMessage().getHeader(HttpGate.ACTOR_HEADER, String.class);
-        exchange.setProperty(RUN, new Run(kind, query, filters.isEmpty() ? "(all jobs)" : filters, actor, dryRun,
-                jobs.count(query, kind.eligible)));
+        exchange.setProperty(
+                RUN,
+                new Run(
+                        kind,
+                        query,
+                        filters.isEmpty() ? "(all jobs)" : filters,
+                        actor,
+                        dryRun,
+                        jobs.count(query, kind.eligible)));
         exchange.getMessage().setBody(null);
     }
 
     /**
-     * Changes the next batch of eligible jobs in one transaction; the body becomes the follow-ups of
-     * the jobs queued again (their job messages), which the route sends.
+     * Changes the next batch of eligible jobs in one transaction; the body becomes the follow-ups
+     * of the jobs queued again (their job messages), which the route sends.
      */
     public List<FollowUp> nextBatch(@ExchangeProperty(RUN) Run run) {
-        List<BulkTarget> batch = jobs.eligibleBatch(run.query, run.kind.eligible, run.after, batchSize);
+        List<BulkTarget> batch =
+                jobs.eligibleBatch(run.query, run.kind.eligible, run.after, batchSize);
         List<FollowUp> followUps = new ArrayList<>();
         List<String> stopping = new ArrayList<>();
-        transaction.executeWithoutResult(status -> {
-            for (BulkTarget job : batch) {
-                if (run.kind == Kind.RETRY ? retry(job, run.actor, followUps) : cancel(job, run.actor, stopping)) {
-                    run.changed++;
-                }
-            }
-        });
+        transaction.executeWithoutResult(
+                status -> {
+                    for (BulkTarget job : batch) {
+                        if (run.kind == Kind.RETRY
+                                ? retry(job, run.actor, followUps)
+                                : cancel(job, run.actor, stopping)) {
+                            run.changed++;
+                        }
+                    }
+                });
         // Only once the batch committed: a running job is asked to stop, a cancelled one counted.
         stopping.forEach(liveRuns::requestCancel);
         if (!batch.isEmpty()) {
@@ -162,17 +202,25 @@ public class BulkActions {
         return true;
     }
 
-    /** The answer {matched, changed, skipped, dryRun}; a real run is recorded in the audit trail. */
+    /**
+     * The answer {matched, changed, skipped, dryRun}; a real run is recorded in the audit trail.
+     */
     public Map<String, Object> finish(@ExchangeProperty(RUN) Run run, Exchange exchange) {
         exchange.getMessage().getHeaders().clear();
         long changed = run.dryRun ? run.eligible : run.changed;
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("matched", run.matched);
         answer.put("changed", changed);
-        answer.put("skipped", Math.max(0, run.matched - changed)); // jobs that became eligible meanwhile
+        answer.put(
+                "skipped",
+                Math.max(0, run.matched - changed)); // jobs that became eligible meanwhile
         answer.put("dryRun", run.dryRun);
         if (!run.dryRun) {
-            audit.record(run.actor, run.kind.action, run.filters, () -> answer,
+            audit.record(
+                    run.actor,
+                    run.kind.action,
+                    run.filters,
+                    () -> answer,
                     done -> "CHANGED " + changed + " OF " + run.matched);
         }
         return answer;

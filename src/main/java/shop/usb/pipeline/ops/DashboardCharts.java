@@ -4,16 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.UsbStation;
 
 /**
- * GET /api/charts: what the dashboard's charts draw, from the same sources as the rest of the API and
- * the metrics: jobs completed per minute over the last hour (the job table, every instance's), each
- * stage's p50 and p95 (the pipeline_stage_duration_seconds histogram of /observe/metrics, this
+ * GET /api/charts: what the dashboard's charts draw, from the same sources as the rest of the API
+ * and the metrics: jobs completed per minute over the last hour (the job table, every instance's),
+ * each stage's p50 and p95 (the pipeline_stage_duration_seconds histogram of /observe/metrics, this
  * instance's), failed jobs by error code (as GET /api/stats counts them) and this station's slots
  * by state (as GET /api/slots shows them).
  */
@@ -36,7 +35,9 @@ public class DashboardCharts {
         Map<String, Long> failures = new TreeMap<>();
         for (Map<String, Object> row : jobs.errorCounts()) {
             if (JobStatus.FAILED.name().equals(row.get("status"))) {
-                failures.put(String.valueOf(row.get("error_code")), ((Number) row.get("jobs")).longValue());
+                failures.put(
+                        String.valueOf(row.get("error_code")),
+                        ((Number) row.get("jobs")).longValue());
             }
         }
         Map<String, Long> slots = new LinkedHashMap<>();

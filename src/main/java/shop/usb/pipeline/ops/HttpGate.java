@@ -1,13 +1,5 @@
 package shop.usb.pipeline.ops;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
@@ -17,41 +9,78 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Who may talk to the API server, decided in one place before any route or page sees a request.
+ *
  * <ul>
- * <li>The Host header must name this server (pipeline.http.allowed-hosts): a rebound DNS name cannot
- * make a page on another site same-origin with the API.</li>
- * <li>A request to /api from another site (Sec-Fetch-Site, Origin) is refused.</li>
- * <li>A request that changes something needs a bearer token (pipeline.api.token, pipeline.api.tokens); without one it
- * must come from this machine and carry X-Requested-By, which a page on another origin can only send
- * after a CORS preflight that this server never grants.</li>
- * <li>With pipeline.api.token-for-reads, reads of /api need the token too (not /api/health, which holds
- * no customer data).</li>
- * <li>An admitted /api request carries {@value #ACTOR_HEADER}, set here and nowhere else (a client's own
- * is replaced): the name of its valid token, else "loopback" or "anonymous". The audit trail records it.</li>
- * <li>Every answer carries only the headers the product sets, plus a Content-Security-Policy, nosniff
- * and no-referrer: nothing from the request (query parameters, headers) becomes a response header.</li>
+ *   <li>The Host header must name this server (pipeline.http.allowed-hosts): a rebound DNS name
+ *       cannot make a page on another site same-origin with the API.
+ *   <li>A request to /api from another site (Sec-Fetch-Site, Origin) is refused.
+ *   <li>A request that changes something needs a bearer token (pipeline.api.token,
+ *       pipeline.api.tokens); without one it must come from this machine and carry X-Requested-By,
+ *       which a page on another origin can only send after a CORS preflight that this server never
+ *       grants.
+ *   <li>With pipeline.api.token-for-reads, reads of /api need the token too (not /api/health, which
+ *       holds no customer data).
+ *   <li>An admitted /api request carries {@value #ACTOR_HEADER}, set here and nowhere else (a
+ *       client's own is replaced): the name of its valid token, else "loopback" or "anonymous". The
+ *       audit trail records it.
+ *   <li>Every answer carries only the headers the product sets, plus a Content-Security-Policy,
+ *       nosniff and no-referrer: nothing from the request (query parameters, headers) becomes a
+ *       response header.
  * </ul>
  */
 public class HttpGate implements Handler<RoutingContext> {
 
-    /** The header the dashboard sends with every change; its value is not checked, its presence is. */
+    /**
+     * The header the dashboard sends with every change; its value is not checked, its presence is.
+     */
     public static final String INTENT_HEADER = "X-Requested-By";
+
     /** Who the request acts as, for the audit trail. */
     public static final String ACTOR_HEADER = "X-Pipeline-Actor";
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
-            + " img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; script-src 'self'; style-src 'self';"
+                    + " img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final String BEARER = "Bearer ";
-    private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    private static final Set<HttpMethod> READS =
+            Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final Set<String> FETCH_SITES_ALLOWED = Set.of("same-origin", "none");
     private static final Set<String> OPEN_READS = Set.of("/api/health");
-    /** The response headers the product sets (Vert.x and the static handler add the framing and cache ones). */
-    private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "content-length", "transfer-encoding",
-            "connection", "date", "www-authenticate", "cache-control", "etag", "last-modified", "vary",
-            "accept-ranges", "content-range", "content-security-policy", "x-content-type-options",
-            "referrer-policy", "x-frame-options", "retry-after");
+
+    /**
+     * The response headers the product sets (Vert.x and the static handler add the framing and
+     * cache ones).
+     */
+    private static final Set<String> RESPONSE_HEADERS =
+            Set.of(
+                    "content-type",
+                    "content-length",
+                    "transfer-encoding",
+                    "connection",
+                    "date",
+                    "www-authenticate",
+                    "cache-control",
+                    "etag",
+                    "last-modified",
+                    "vary",
+                    "accept-ranges",
+                    "content-range",
+                    "content-security-policy",
+                    "x-content-type-options",
+                    "referrer-policy",
+                    "x-frame-options",
+                    "retry-after");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiTokens tokens;
@@ -61,7 +90,8 @@ public class HttpGate implements Handler<RoutingContext> {
     public HttpGate(ApiTokens tokens, boolean tokenForReads, List<String> allowedHosts) {
         this.tokens = tokens;
         this.tokenForReads = tokenForReads;
-        this.allowedHosts = Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
+        this.allowedHosts =
+                Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
     }
 
     @Override
@@ -70,14 +100,18 @@ public class HttpGate implements Handler<RoutingContext> {
         // The path as the router matches it ("//api/./jobs" is /api/jobs), not as it came.
         String path = context.normalizedPath();
         boolean api = isApi(path);
-        context.addHeadersEndHandler(ignored -> {
-            keepOnlyProductHeaders(context.response().headers());
-            if (api && !(LiveEvents.PATH.equals(path) && context.response().getStatusCode() == 200)) {
-                // Every API answer is JSON (the event stream aside), whatever a query parameter named
-                // Content-Type asked for.
-                context.response().headers().set("Content-Type", "application/json");
-            }
-        });
+        context.addHeadersEndHandler(
+                ignored -> {
+                    keepOnlyProductHeaders(context.response().headers());
+                    if (api
+                            && !(LiveEvents.PATH.equals(path)
+                                    && context.response().getStatusCode() == 200)) {
+                        // Every API answer is JSON (the event stream aside), whatever a query
+                        // parameter named
+                        // Content-Type asked for.
+                        context.response().headers().set("Content-Type", "application/json");
+                    }
+                });
         MultiMap headers = context.response().headers();
         headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         headers.set("X-Content-Type-Options", "nosniff");
@@ -102,8 +136,13 @@ public class HttpGate implements Handler<RoutingContext> {
     private Refusal refusalOf(HttpServerRequest request, String path) {
         String host = authority(request);
         if (!hostAllowed(host)) {
-            return new Refusal(403, "HOST_NOT_ALLOWED", "The Host header (" + host + ") does not name this server"
-                    + " (pipeline.http.allowed-hosts)");
+            return new Refusal(
+                    403,
+                    "HOST_NOT_ALLOWED",
+                    "The Host header ("
+                            + host
+                            + ") does not name this server"
+                            + " (pipeline.http.allowed-hosts)");
         }
         if (!isApi(path)) {
             return null;
@@ -120,22 +159,30 @@ public class HttpGate implements Handler<RoutingContext> {
             return bearerRefusal(request.getHeader("Authorization"));
         }
         if (!fromLoopback(request.remoteAddress())) {
-            return new Refusal(403, "FORBIDDEN",
+            return new Refusal(
+                    403,
+                    "FORBIDDEN",
                     "Without an API token (pipeline.api.token, pipeline.api.tokens) only requests from this machine"
                             + " may change jobs");
         }
         if (isBlank(request.getHeader(INTENT_HEADER))) {
-            return new Refusal(403, "INTENT_HEADER_MISSING", "A request that changes something carries the header "
-                    + INTENT_HEADER + " (any value) or 'Authorization: Bearer <token>'");
+            return new Refusal(
+                    403,
+                    "INTENT_HEADER_MISSING",
+                    "A request that changes something carries the header "
+                            + INTENT_HEADER
+                            + " (any value) or 'Authorization: Bearer <token>'");
         }
         return null;
     }
 
     private Refusal bearerRefusal(String authorization) {
         if (authorization == null || !authorization.startsWith(BEARER)) {
-            return new Refusal(401, "UNAUTHORIZED", "This request needs 'Authorization: Bearer <token>'");
+            return new Refusal(
+                    401, "UNAUTHORIZED", "This request needs 'Authorization: Bearer <token>'");
         }
-        return tokenName(authorization) != null ? null
+        return tokenName(authorization) != null
+                ? null
                 : new Refusal(401, "UNAUTHORIZED", "The bearer token is not valid");
     }
 
@@ -156,10 +203,14 @@ public class HttpGate implements Handler<RoutingContext> {
         return fromLoopback(request.remoteAddress()) ? "loopback" : "anonymous";
     }
 
-    /** Why the request comes from a page on another origin, or null: judged by Sec-Fetch-Site, then Origin. */
+    /**
+     * Why the request comes from a page on another origin, or null: judged by Sec-Fetch-Site, then
+     * Origin.
+     */
     private String crossSite(HttpServerRequest request) {
         String fetchSite = request.getHeader("Sec-Fetch-Site");
-        if (fetchSite != null && !FETCH_SITES_ALLOWED.contains(fetchSite.toLowerCase(Locale.ROOT))) {
+        if (fetchSite != null
+                && !FETCH_SITES_ALLOWED.contains(fetchSite.toLowerCase(Locale.ROOT))) {
             return "Requests from another site are refused (Sec-Fetch-Site: " + fetchSite + ")";
         }
         String origin = request.getHeader("Origin");
@@ -171,7 +222,8 @@ public class HttpGate implements Handler<RoutingContext> {
             String host = authority(request);
             String expected = host == null ? "" : host.toLowerCase(Locale.ROOT);
             String actual = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-            if (uri.getHost() != null && "http".equals(uri.getScheme()) == !request.isSSL()
+            if (uri.getHost() != null
+                    && "http".equals(uri.getScheme()) == !request.isSSL()
                     && actual.toLowerCase(Locale.ROOT).equals(expected)) {
                 return null;
             }
@@ -187,8 +239,10 @@ public class HttpGate implements Handler<RoutingContext> {
         if (authority == null) {
             return null;
         }
-        String host = authority.host().contains(":") && !authority.host().startsWith("[")
-                ? "[" + authority.host() + "]" : authority.host();
+        String host =
+                authority.host().contains(":") && !authority.host().startsWith("[")
+                        ? "[" + authority.host() + "]"
+                        : authority.host();
         return authority.port() < 0 ? host : host + ":" + authority.port();
     }
 

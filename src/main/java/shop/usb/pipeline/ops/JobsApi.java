@@ -2,30 +2,24 @@ package shop.usb.pipeline.ops;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.FollowUp;
-import shop.usb.pipeline.job.JobCursor;
 import shop.usb.pipeline.job.JobFigures;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobPage;
-import shop.usb.pipeline.job.JobQuery;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.StatusSummary;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.StickReverifier;
@@ -46,8 +40,14 @@ public class JobsApi {
     private final Duration stalledAfter;
     private final Clock clock;
 
-    public JobsApi(JobRepository jobs, LiveRuns liveRuns, AuditTrail audit, UsbStation station, PipelineMetrics metrics,
-            Duration stalledAfter, Clock clock) {
+    public JobsApi(
+            JobRepository jobs,
+            LiveRuns liveRuns,
+            AuditTrail audit,
+            UsbStation station,
+            PipelineMetrics metrics,
+            Duration stalledAfter,
+            Clock clock) {
         this.jobs = jobs;
         this.liveRuns = liveRuns;
         this.audit = audit;
@@ -72,77 +72,165 @@ public class JobsApi {
         return JobTimeline.of(jobs.logs(id, 0));
     }
 
-    /** GET /api/jobs/{id}/logs?after=: the lines written after line {@code after}, so a viewer fetches only new ones. */
+    /**
+     * GET /api/jobs/{id}/logs?after=: the lines written after line {@code after}, so a viewer
+     * fetches only new ones.
+     */
     public List<JobLogView> logs(@Header("id") String id, @Header("after") String after) {
         get(id);
         return jobs.logs(id, ApiQueries.lineId("after", after));
     }
 
-    /** POST /api/jobs/{id}/cancel: 200 when cancelled, 202 when a running job was asked to stop, else 409/404. */
-    public JobView cancel(@Header("id") String id, @Header(HttpGate.ACTOR_HEADER) String actor, Exchange exchange) {
-        JobRepository.CancelOutcome outcome = audit.record(actor, "job.cancel", id, () -> {
-            JobRepository.CancelOutcome cancel = jobs.cancel(id, actor);
-            switch (cancel) {
-                case ALREADY_FINAL -> throw new ApiProblem(409, "CONFLICT",
-                        "Job " + id + " is " + get(id).status() + " and cannot be cancelled", List.of());
-                case NOT_FOUND -> throw ApiProblem.notFound("Job " + id);
-                default -> {
-                    // CANCELLED or REQUESTED: told below, once committed
-                }
-            }
-            return cancel;
-        }, Enum::name);
-        // Only once the cancel is committed: a running job is asked to stop, a cancelled one counted.
+    /**
+     * POST /api/jobs/{id}/cancel: 200 when cancelled, 202 when a running job was asked to stop,
+     * else 409/404.
+     */
+    public JobView cancel(
+            @Header("id") String id,
+            @Header(HttpGate.ACTOR_HEADER) String actor,
+            Exchange exchange) {
+        JobRepository.CancelOutcome outcome =
+                audit.record(
+                        actor,
+                        "job.cancel",
+                        id,
+                        () -> {
+                            JobRepository.CancelOutcome cancel = jobs.cancel(id, actor);
+                            switch (cancel) {
+                                case ALREADY_FINAL ->
+                                        throw new ApiProblem(
+                                                409,
+                                                "CONFLICT",
+                                                "Job "
+                                                        + id
+                                                        + " is "
+                                                        + get(id).status()
+                                                        + " and cannot be cancelled",
+                                                List.of());
+                                case NOT_FOUND -> throw ApiProblem.notFound("Job " + id);
+                                default -> {
+                                    // CANCELLED or REQUESTED: told below, once committed
+                                }
+                            }
+                            return cancel;
+                        },
+                        Enum::name);
+        // Only once the cancel is committed: a running job is asked to stop, a cancelled one
+        // counted.
         if (outcome == JobRepository.CancelOutcome.REQUESTED) {
             liveRuns.requestCancel(id);
         } else {
             metrics.jobCancelled();
         }
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE,
-                outcome == JobRepository.CancelOutcome.CANCELLED ? 200 : 202);
+        exchange.getMessage()
+                .setHeader(
+                        Exchange.HTTP_RESPONSE_CODE,
+                        outcome == JobRepository.CancelOutcome.CANCELLED ? 200 : 202);
         return get(id);
     }
 
-    /** POST /api/jobs/{id}/retry: a FAILED or CANCELLED job is queued again; the follow-up sends its job message. */
-    public FollowUp retry(@Header("id") String id, @Header(HttpGate.ACTOR_HEADER) String actor, Exchange exchange) {
-        FollowUp followUp = audit.record(actor, "job.retry", id, () -> {
-            JobView job = get(id);
-            if (!jobs.requeue(id, actor)) {
-                throw new ApiProblem(409, "CONFLICT", "Job " + id + " is " + job.status()
-                        + "; only FAILED or CANCELLED jobs can be retried", List.of());
-            }
-            return FollowUp.run(id, null, job.priority());
-        }, queued -> "QUEUED");
+    /**
+     * POST /api/jobs/{id}/retry: a FAILED or CANCELLED job is queued again; the follow-up sends its
+     * job message.
+     */
+    public FollowUp retry(
+            @Header("id") String id,
+            @Header(HttpGate.ACTOR_HEADER) String actor,
+            Exchange exchange) {
+        FollowUp followUp =
+                audit.record(
+                        actor,
+                        "job.retry",
+                        id,
+                        () -> {
+                            JobView job = get(id);
+                            if (!jobs.requeue(id, actor)) {
+                                throw new ApiProblem(
+                                        409,
+                                        "CONFLICT",
+                                        "Job "
+                                                + id
+                                                + " is "
+                                                + job.status()
+                                                + "; only FAILED or CANCELLED jobs can be retried",
+                                        List.of());
+                            }
+                            return FollowUp.run(id, null, job.priority());
+                        },
+                        queued -> "QUEUED");
         exchange.setProperty(JOB_ID, id);
         return followUp;
     }
 
     /**
-     * POST /api/jobs/{id}/reverify: a COMPLETED job whose stick is plugged into a slot of this station
-     * is read back again (the reverify-stick route, on its own); 202 now, the result on the job later.
+     * POST /api/jobs/{id}/reverify: a COMPLETED job whose stick is plugged into a slot of this
+     * station is read back again (the reverify-stick route, on its own); 202 now, the result on the
+     * job later.
      */
-    public StickReverifier.Request reverify(@Header("id") String id, @Header(HttpGate.ACTOR_HEADER) String actor,
+    public StickReverifier.Request reverify(
+            @Header("id") String id,
+            @Header(HttpGate.ACTOR_HEADER) String actor,
             Exchange exchange) {
-        StickReverifier.Request request = audit.record(actor, "job.reverify", id, () -> {
-            JobView job = get(id);
-            if (!JobStatus.COMPLETED.name().equals(job.status()) || job.stick() == null
-                    || job.manifestSha256() == null) {
-                throw new ApiProblem(409, "NOT_DELIVERED", "Job " + id + " is " + job.status()
-                        + " and has no stick on record to read back", List.of());
-            }
-            UsbStation.SlotView slot = station.slotHolding(job.stick().id(), job.stick().serial()).orElseThrow(
-                    () -> new ApiProblem(409, "STICK_NOT_PLUGGED", "The stick of job " + id + " (id " + job.stick().id()
-                            + ", serial " + job.stick().serial() + ") is in no slot of this station; plug it into any"
-                            + " slot and ask again", List.of()));
-            // A stick that holds an order is DONE (never taken out) or FAULTY (brought back: not blank), so
-            // no write can take its slot while it is read.
-            if (!"DONE".equals(slot.state()) && !"FAULTY".equals(slot.state())) {
-                throw new ApiProblem(409, "CONFLICT", "Slot " + slot.slot() + " is " + slot.state()
-                        + "; a stick that holds an order is DONE or FAULTY there", List.of());
-            }
-            return new StickReverifier.Request(id, job.orderId(), slot.slot(), slot.path(), job.manifestSha256(),
-                    job.filesPlanned(), job.bytesPlanned());
-        }, started -> "STARTED IN " + started.slot());
+        StickReverifier.Request request =
+                audit.record(
+                        actor,
+                        "job.reverify",
+                        id,
+                        () -> {
+                            JobView job = get(id);
+                            if (!JobStatus.COMPLETED.name().equals(job.status())
+                                    || job.stick() == null
+                                    || job.manifestSha256() == null) {
+                                throw new ApiProblem(
+                                        409,
+                                        "NOT_DELIVERED",
+                                        "Job "
+                                                + id
+                                                + " is "
+                                                + job.status()
+                                                + " and has no stick on record to read back",
+                                        List.of());
+                            }
+                            UsbStation.SlotView slot =
+                                    station.slotHolding(job.stick().id(), job.stick().serial())
+                                            .orElseThrow(
+                                                    () ->
+                                                            new ApiProblem(
+                                                                    409,
+                                                                    "STICK_NOT_PLUGGED",
+                                                                    "The stick of job "
+                                                                            + id
+                                                                            + " (id "
+                                                                            + job.stick().id()
+                                                                            + ", serial "
+                                                                            + job.stick().serial()
+                                                                            + ") is in no slot of this station; plug it into any"
+                                                                            + " slot and ask again",
+                                                                    List.of()));
+                            // A stick that holds an order is DONE (never taken out) or FAULTY
+                            // (brought back: not blank), so
+                            // no write can take its slot while it is read.
+                            if (!"DONE".equals(slot.state()) && !"FAULTY".equals(slot.state())) {
+                                throw new ApiProblem(
+                                        409,
+                                        "CONFLICT",
+                                        "Slot "
+                                                + slot.slot()
+                                                + " is "
+                                                + slot.state()
+                                                + "; a stick that holds an order is DONE or FAULTY there",
+                                        List.of());
+                            }
+                            return new StickReverifier.Request(
+                                    id,
+                                    job.orderId(),
+                                    slot.slot(),
+                                    slot.path(),
+                                    job.manifestSha256(),
+                                    job.filesPlanned(),
+                                    job.bytesPlanned());
+                        },
+                        started -> "STARTED IN " + started.slot());
         exchange.setProperty(JOB_ID, id);
         return request;
     }
@@ -154,7 +242,9 @@ public class JobsApi {
         return get(id);
     }
 
-    /** GET /api/queue: counts per status, active jobs, averages, oldest waiting job and throughput. */
+    /**
+     * GET /api/queue: counts per status, active jobs, averages, oldest waiting job and throughput.
+     */
     public Map<String, Object> queue() {
         StatusSummary summary = jobs.statusSummary();
         JobFigures figures = jobs.figures(stalledAfter);
@@ -164,13 +254,21 @@ public class JobsApi {
         }
         answer.put("total", summary.total());
         answer.put("activeJobs", summary.count(JobStatus.PROCESSING));
-        answer.put("avgDurationMs", summary.avgCompletedDurationMs() == null ? null
-                : Math.round(summary.avgCompletedDurationMs()));
-        answer.put("oldestQueuedAgeSeconds", summary.oldestQueuedAt() == null ? null
-                : Duration.between(summary.oldestQueuedAt(), clock.instant()).toSeconds());
-        answer.put("throughput", Map.of(
-                "lastHour", throughput(figures.completedLastHour(), 60),
-                "last24h", throughput(figures.completedLastDay(), 24 * 60)));
+        answer.put(
+                "avgDurationMs",
+                summary.avgCompletedDurationMs() == null
+                        ? null
+                        : Math.round(summary.avgCompletedDurationMs()));
+        answer.put(
+                "oldestQueuedAgeSeconds",
+                summary.oldestQueuedAt() == null
+                        ? null
+                        : Duration.between(summary.oldestQueuedAt(), clock.instant()).toSeconds());
+        answer.put(
+                "throughput",
+                Map.of(
+                        "lastHour", throughput(figures.completedLastHour(), 60),
+                        "last24h", throughput(figures.completedLastDay(), 24 * 60)));
         return answer;
     }
 
@@ -201,17 +299,24 @@ public class JobsApi {
         }
         Map<String, Map<String, Long>> errors = new TreeMap<>();
         for (Map<String, Object> row : jobs.errorCounts()) {
-            errors.computeIfAbsent(String.valueOf(row.get("error_code")), code -> new LinkedHashMap<>())
-                    .put(String.valueOf(row.get("status")).toLowerCase(Locale.ROOT), number(row.get("jobs")).longValue());
+            errors.computeIfAbsent(
+                            String.valueOf(row.get("error_code")), code -> new LinkedHashMap<>())
+                    .put(
+                            String.valueOf(row.get("status")).toLowerCase(Locale.ROOT),
+                            number(row.get("jobs")).longValue());
         }
         long completed = byStatus.get(JobStatus.COMPLETED.name());
         long failed = byStatus.get(JobStatus.FAILED.name());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("byStatus", byStatus);
         answer.put("byPriority", byPriority);
-        answer.put("successRate", completed + failed == 0 ? null : (double) completed / (completed + failed));
+        answer.put(
+                "successRate",
+                completed + failed == 0 ? null : (double) completed / (completed + failed));
         answer.put("successRateLastHour", jobs.figures(stalledAfter).successRateLastHour());
-        answer.put("avgProcessingMs", durationCount == 0 ? null : Math.round(durationSum / durationCount));
+        answer.put(
+                "avgProcessingMs",
+                durationCount == 0 ? null : Math.round(durationSum / durationCount));
         answer.put("avgQueueMs", queueCount == 0 ? null : Math.round(queueSum / queueCount));
         answer.put("errorsByCode", errors);
         return answer;

@@ -1,10 +1,8 @@
 package shop.usb.pipeline.platform;
 
-import java.time.Duration;
-
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -32,7 +30,8 @@ public final class Database extends EarlyStartingService {
         if (settings.dbUrl().startsWith("jdbc:postgresql:")) {
             long socketSeconds = Math.max(1, settings.dbSocketTimeout().toSeconds());
             dataSource.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
-            dataSource.addDataSourceProperty("connectTimeout",
+            dataSource.addDataSourceProperty(
+                    "connectTimeout",
                     String.valueOf(Math.max(1, settings.dbConnectionTimeout().toSeconds())));
             dataSource.addDataSourceProperty("tcpKeepAlive", "true");
         }
@@ -53,6 +52,10 @@ public final class Database extends EarlyStartingService {
     }
 
     public static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,17 +15,21 @@ final class DemoData {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
     private static final int KIB = 1024;
-    /** Library-relative file names and sizes; the bytes are fixed pseudo-random, so digests are stable. */
-    private static final Map<String, Integer> LIBRARY = Map.of(
-            "music/salsa/01-la-rebelion.mp3", 300 * KIB,
-            "music/salsa/02-pedro-navaja.mp3", 280 * KIB,
-            "music/salsa/03-idilio.mp3", 260 * KIB,
-            "music/jazz/01-so-what.mp3", 320 * KIB,
-            "movies/coco.mp4", 2048 * KIB,
-            "documents/usb-care-guide.pdf", 64 * KIB);
 
-    private DemoData() {
-    }
+    /**
+     * Library-relative file names and sizes; the bytes are fixed pseudo-random, so digests are
+     * stable.
+     */
+    private static final Map<String, Integer> LIBRARY =
+            Map.of(
+                    "music/salsa/01-la-rebelion.mp3", 300 * KIB,
+                    "music/salsa/02-pedro-navaja.mp3", 280 * KIB,
+                    "music/salsa/03-idilio.mp3", 260 * KIB,
+                    "music/jazz/01-so-what.mp3", 320 * KIB,
+                    "movies/coco.mp4", 2048 * KIB,
+                    "documents/usb-care-guide.pdf", 64 * KIB);
+
+    private DemoData() {}
 
     static void prepare(PipelineSettings settings) throws IOException {
         if (settings.demoEnabled() && isMissingOrEmpty(settings.contentDir())) {

@@ -2,7 +2,6 @@ package shop.usb.pipeline.platform;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -19,13 +18,16 @@ abstract class EarlyStartingService extends ServiceSupport {
 
     /** Begins the start now; returns this service, to be added to the context. */
     final EarlyStartingService beginStart() {
-        starting = CompletableFuture.runAsync(() -> {
-            try {
-                startEarly();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, work -> new Thread(work, getClass().getSimpleName() + "-start").start());
+        starting =
+                CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                startEarly();
+                            } catch (Exception e) {
+                                throw new CompletionException(e);
+                            }
+                        },
+                        work -> new Thread(work, getClass().getSimpleName() + "-start").start());
         return this;
     }
 

@@ -3,22 +3,22 @@ package shop.usb.pipeline.platform;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.deployers.impl.FileConfigurationParser;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
-import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.ResourceHelper;
 
 /**
  * The in-process Artemis broker of the embedded defaults: persistent journal under the data dir,
  * one acceptor for CORE, AMQP and STOMP, and three accounts with their own roles (see broker.xml):
- * the product's own user, a producer that may only send confirmations, and an optional administrator.
+ * the product's own user, a producer that may only send confirmations, and an optional
+ * administrator.
  */
 public class EmbeddedBroker extends EarlyStartingService {
 
@@ -37,32 +37,41 @@ public class EmbeddedBroker extends EarlyStartingService {
     }
 
     /**
-     * Starts the broker, and refuses to go on when it does not listen: Artemis only logs an acceptor
-     * that cannot bind, and the routes would then connect to whatever holds the port (another instance's
-     * broker), taking its orders into this instance's database.
+     * Starts the broker, and refuses to go on when it does not listen: Artemis only logs an
+     * acceptor that cannot bind, and the routes would then connect to whatever holds the port
+     * (another instance's broker), taking its orders into this instance's database.
      */
     @Override
     protected void startEarly() throws Exception {
         broker = createBroker();
         broker.start();
         ActiveMQServer server = broker.getActiveMQServer();
-        boolean listening = server.isActive() && server.getRemotingService() != null
-                && !server.getRemotingService().getAcceptors().isEmpty()
-                && server.getRemotingService().getAcceptors().values().stream().allMatch(Acceptor::isStarted);
+        boolean listening =
+                server.isActive()
+                        && server.getRemotingService() != null
+                        && !server.getRemotingService().getAcceptors().isEmpty()
+                        && server.getRemotingService().getAcceptors().values().stream()
+                                .allMatch(Acceptor::isStarted);
         if (!listening) {
             broker.stop();
-            throw new IllegalStateException("The embedded broker could not listen on port "
-                    + context.resolvePropertyPlaceholders("{{pipeline.broker.port}}")
-                    + " (pipeline.broker.port): is another instance running on this machine?");
+            throw new IllegalStateException(
+                    "The embedded broker could not listen on port "
+                            + context.resolvePropertyPlaceholders("{{pipeline.broker.port}}")
+                            + " (pipeline.broker.port): is another instance running on this machine?");
         }
     }
 
     private EmbeddedActiveMQ createBroker() throws Exception {
         Configuration configuration;
-        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(context, CONFIG)) {
-            String xml = context.resolvePropertyPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            configuration = new FileConfigurationParser()
-                    .parseMainConfig(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        try (InputStream in =
+                ResourceHelper.resolveMandatoryResourceAsInputStream(context, CONFIG)) {
+            String xml =
+                    context.resolvePropertyPlaceholders(
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            configuration =
+                    new FileConfigurationParser()
+                            .parseMainConfig(
+                                    new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         }
         SecurityConfiguration users = new SecurityConfiguration();
         PipelineSettings.BrokerAccounts accounts = settings.embeddedBrokerAccounts();
@@ -71,16 +80,21 @@ public class EmbeddedBroker extends EarlyStartingService {
         addUser(users, accounts.adminUser(), accounts.adminPassword(), ADMIN_ROLE);
         return new EmbeddedActiveMQ()
                 .setConfiguration(configuration)
-                .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+                .setSecurityManager(
+                        new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
     }
 
-    private static void addUser(SecurityConfiguration users, String user, String password, String role) {
+    private static void addUser(
+            SecurityConfiguration users, String user, String password, String role) {
         if (user.isEmpty() || password.isEmpty()) {
             return;
         }
         if (users.getRole(user) != null && !users.getRole(user).isEmpty()) {
-            throw new IllegalStateException("Broker user '" + user + "' is configured for two roles; each account"
-                    + " needs its own name (pipeline.broker.user, .producer.user, .admin.user)");
+            throw new IllegalStateException(
+                    "Broker user '"
+                            + user
+                            + "' is configured for two roles; each account"
+                            + " needs its own name (pipeline.broker.user, .producer.user, .admin.user)");
         }
         users.addUser(user, password);
         users.addRole(user, role);

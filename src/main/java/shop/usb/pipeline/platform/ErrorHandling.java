@@ -11,8 +11,8 @@ import shop.usb.pipeline.stage.JobContext;
 import shop.usb.pipeline.stage.JobOutcome;
 
 /**
- * The one place that decides what an error does; routes opt in by id. Camel never redelivers:
- * a failed job is retried by a job message scheduled on the broker, and intake faults that are not
+ * The one place that decides what an error does; routes opt in by id. Camel never redelivers: a
+ * failed job is retried by a job message scheduled on the broker, and intake faults that are not
  * the message's own (the database is down) roll back to the broker, which redelivers.
  */
 public class ErrorHandling extends RouteConfigurationBuilder {
@@ -22,7 +22,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        // A message that cannot become a job is dead-lettered with its reason; the consumer goes on.
+        // A message that cannot become a job is dead-lettered with its reason; the consumer goes
+        // on.
         routeConfiguration("intake-errors")
                 .onException(JobFailure.class)
                 .onWhen(exchange -> !exchange.getException(JobFailure.class).code().recoverable())
@@ -30,10 +31,12 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .bean(OrderIntake.BEAN_NAME, "reject")
                 .to(DEAD_LETTER);
 
-        // A failing stage ends its job run: RETRYING (the job message is scheduled with its backoff),
+        // A failing stage ends its job run: RETRYING (the job message is scheduled with its
+        // backoff),
         // FAILED (the order is dead-lettered) or CANCELLED. "stop" also ends the calling job route.
         routeConfiguration("job-errors")
-                // A job message that is no job id (wrong type, not a UUID) is dead-lettered and acknowledged.
+                // A job message that is no job id (wrong type, not a UUID) is dead-lettered and
+                // acknowledged.
                 .onException(JobFailure.class)
                 .onWhen(exchangeProperty(JobContext.PROPERTY).isNull())
                 .handled(true)
@@ -47,7 +50,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .to(FOLLOW_UP)
                 .stop();
 
-        // A manifest that cannot be read on goes to error/ with its report. Any other failure (broker or
+        // A manifest that cannot be read on goes to error/ with its report. Any other failure
+        // (broker or
         // database down) leaves the file in the inbox, to be read again at a later poll.
         routeConfiguration("manifest-errors")
                 .onException(ManifestUnreadableException.class)
@@ -58,6 +62,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(Exception.class)
                 .handled(true)
                 .bean(ApiErrors.BEAN_NAME, "answer")
-                .marshal().json();
+                .marshal()
+                .json();
     }
 }

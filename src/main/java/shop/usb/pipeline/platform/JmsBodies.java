@@ -7,11 +7,13 @@ import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 /** What a JMS message's body weighs, known from the broker's encoding before the body is read. */
 public final class JmsBodies {
 
-    /** Artemis writes a text body as a null flag and a length (5 bytes), then two bytes per UTF-16 unit. */
+    /**
+     * Artemis writes a text body as a null flag and a length (5 bytes), then two bytes per UTF-16
+     * unit.
+     */
     private static final int TEXT_HEADER_BYTES = 5;
 
-    private JmsBodies() {
-    }
+    private JmsBodies() {}
 
     /**
      * The most characters a TextMessage's text can have, without reading it; each takes at least
@@ -27,8 +29,11 @@ public final class JmsBodies {
 
     private static long encodedSize(ClientMessage core) {
         if (core.isLargeMessage()) {
-            // A large body is streamed from the broker; its size travels as a property (int overflows past 2 GB).
-            Long size = core.getLongProperty(org.apache.activemq.artemis.api.core.Message.HDR_LARGE_BODY_SIZE);
+            // A large body is streamed from the broker; its size travels as a property (int
+            // overflows past 2 GB).
+            Long size =
+                    core.getLongProperty(
+                            org.apache.activemq.artemis.api.core.Message.HDR_LARGE_BODY_SIZE);
             return size == null ? Long.MAX_VALUE : size;
         }
         return core.getBodySize();

@@ -1,12 +1,11 @@
 package shop.usb.pipeline.stage;
 
-import java.time.Clock;
-import java.util.Optional;
-import java.util.regex.Pattern;
-
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +25,20 @@ import shop.usb.pipeline.platform.JmsBodies;
  * Turns a job message into a running job. The table decides: a job that is not QUEUED or RETRYING
  * (already running elsewhere, finished, cancelled) is skipped, which makes a duplicate message
  * harmless. A message that came before the job's due time by the database's clock (the broker's
- * clock is ahead) is sent again for the time that is left, so the job is not left to the overdue sweep.
+ * clock is ahead) is sent again for the time that is left, so the job is not left to the overdue
+ * sweep.
  */
 public class JobClaimer {
 
     public static final String BEAN_NAME = "jobClaimer";
+
     /** Set instead of {@link JobContext#PROPERTY} when the job message has to come again later. */
     public static final String FOLLOW_UP = "followUp";
+
     private static final Logger LOG = LoggerFactory.getLogger(JobClaimer.class);
     private static final int MAX_JOB_MESSAGE_CHARS = 64;
-    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern JOB_ID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final JobRepository jobs;
     private final LiveRuns liveRuns;
@@ -43,7 +46,12 @@ public class JobClaimer {
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public JobClaimer(JobRepository jobs, LiveRuns liveRuns, String instanceId, PipelineMetrics metrics, Clock clock) {
+    public JobClaimer(
+            JobRepository jobs,
+            LiveRuns liveRuns,
+            String instanceId,
+            PipelineMetrics metrics,
+            Clock clock) {
         this.jobs = jobs;
         this.liveRuns = liveRuns;
         this.instanceId = instanceId;
@@ -71,26 +79,45 @@ public class JobClaimer {
                 () -> notClaimed(exchange, run));
     }
 
-    /** A job message that is not a job id goes to the dead letters with its reason, and is acknowledged. */
+    /**
+     * A job message that is not a job id goes to the dead letters with its reason, and is
+     * acknowledged.
+     */
     public void reject(Exchange exchange) {
-        JobFailure failure = JobFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        JobFailure failure =
+                JobFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         LOG.warn("Job message rejected with {}: {}", failure.code(), failure.getMessage());
-        DeadLetter.prepare(exchange.getMessage(), null, failure.code(), failure.getMessage(), Stage.INTAKE, null);
+        DeadLetter.prepare(
+                exchange.getMessage(),
+                null,
+                failure.code(),
+                failure.getMessage(),
+                Stage.INTAKE,
+                null);
     }
 
-    /** The job id a job message carries as text; nothing else is read from it, and no object is deserialised. */
+    /**
+     * The job id a job message carries as text; nothing else is read from it, and no object is
+     * deserialised.
+     */
     private static String jobIdOf(Message message) throws JMSException {
         if (!(message instanceof TextMessage text)) {
             String type = message == null ? "none" : message.getClass().getSimpleName();
-            throw new JobFailure(ErrorCode.INVALID_JOB_MESSAGE, "A job message is a TextMessage, this was " + type);
+            throw new JobFailure(
+                    ErrorCode.INVALID_JOB_MESSAGE,
+                    "A job message is a TextMessage, this was " + type);
         }
         if (JmsBodies.maxTextChars(text) > MAX_JOB_MESSAGE_CHARS) {
-            throw new JobFailure(ErrorCode.INVALID_JOB_MESSAGE, "A job message holds only a job id; this one is longer");
+            throw new JobFailure(
+                    ErrorCode.INVALID_JOB_MESSAGE,
+                    "A job message holds only a job id; this one is longer");
         }
         String body = text.getText();
         if (body == null || !JOB_ID.matcher(body.trim()).matches()) {
-            throw new JobFailure(ErrorCode.INVALID_JOB_MESSAGE, "A job message holds a job id (a UUID); this one "
-                    + (body == null ? "is empty" : "does not"));
+            throw new JobFailure(
+                    ErrorCode.INVALID_JOB_MESSAGE,
+                    "A job message holds a job id (a UUID); this one "
+                            + (body == null ? "is empty" : "does not"));
         }
         return body.trim();
     }
@@ -98,12 +125,18 @@ public class JobClaimer {
     private void notClaimed(Exchange exchange, JobRun run) {
         liveRuns.end(run);
         String jobId = run.jobId();
-        jobs.dueIn(jobId).ifPresentOrElse(
-                due -> {
-                    LOG.info("Job {} is due in {} ms by the database's clock; its job message comes again then",
-                            jobId, due.in().toMillis());
-                    exchange.setProperty(FOLLOW_UP, FollowUp.run(jobId, clock.instant().plus(due.in()), due.priority()));
-                },
-                () -> LOG.info("Job {} is not waiting to run; message ignored", jobId));
+        jobs.dueIn(jobId)
+                .ifPresentOrElse(
+                        due -> {
+                            LOG.info(
+                                    "Job {} is due in {} ms by the database's clock; its job message comes again then",
+                                    jobId,
+                                    due.in().toMillis());
+                            exchange.setProperty(
+                                    FOLLOW_UP,
+                                    FollowUp.run(
+                                            jobId, clock.instant().plus(due.in()), due.priority()));
+                        },
+                        () -> LOG.info("Job {} is not waiting to run; message ignored", jobId));
     }
 }

@@ -2,7 +2,6 @@ package shop.usb.pipeline.stage;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import shop.usb.pipeline.content.LibraryFile;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.intake.OrderConfirmation;
@@ -59,7 +58,10 @@ public final class JobContext {
         this.stage = next;
     }
 
-    /** Measures the time of the current stage with how it ended; a job that has not entered one has none. */
+    /**
+     * Measures the time of the current stage with how it ended; a job that has not entered one has
+     * none.
+     */
     void endStage(Outcome outcome) {
         long now = System.nanoTime();
         if (stage != Stage.INTAKE) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -33,9 +32,9 @@ import shop.usb.pipeline.usb.UsbStation;
 import shop.usb.pipeline.usb.UsbWriter;
 
 /**
- * How a job run ends: COMPLETED; RETRYING after a recoverable failure while attempts remain;
- * FAILED with its order dead-lettered; CANCELLED when an operator asked it to stop; or, for a run
- * that no longer owns its job, nothing at all: it stops without touching the job, files or leases.
+ * How a job run ends: COMPLETED; RETRYING after a recoverable failure while attempts remain; FAILED
+ * with its order dead-lettered; CANCELLED when an operator asked it to stop; or, for a run that no
+ * longer owns its job, nothing at all: it stops without touching the job, files or leases.
  */
 public class JobOutcome {
 
@@ -51,8 +50,15 @@ public class JobOutcome {
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public JobOutcome(JobRepository jobs, UsbMountAllocator mounts, UsbStation station, StickEjector ejector,
-            LiveRuns liveRuns, RetryPolicy retries, PipelineMetrics metrics, Clock clock) {
+    public JobOutcome(
+            JobRepository jobs,
+            UsbMountAllocator mounts,
+            UsbStation station,
+            StickEjector ejector,
+            LiveRuns liveRuns,
+            RetryPolicy retries,
+            PipelineMetrics metrics,
+            Clock clock) {
         this.ejector = ejector;
         this.jobs = jobs;
         this.mounts = mounts;
@@ -68,17 +74,36 @@ public class JobOutcome {
         job.stick().requireStillMounted("before the job was completed");
         TakenSlot taken = job.taken();
         Stick stick = taken.stick();
-        jobs.complete(job.run(), "Completed: " + job.plan().files().size() + " files, " + job.plan().totalBytes()
-                + " bytes verified in " + job.folder() + ", read back " + describe(job),
-                new Delivery(taken.slot().name(), stick.id(), stick.serial(), stick.isFolder() ? null : stick.sizeBytes(),
-                        stick.fsType(), stick.label(), job.verifiedBy().label(),
-                        Sha256.of(job.plan().manifest().getBytes(StandardCharsets.UTF_8)), job.volumeLabel()));
+        jobs.complete(
+                job.run(),
+                "Completed: "
+                        + job.plan().files().size()
+                        + " files, "
+                        + job.plan().totalBytes()
+                        + " bytes verified in "
+                        + job.folder()
+                        + ", read back "
+                        + describe(job),
+                new Delivery(
+                        taken.slot().name(),
+                        stick.id(),
+                        stick.serial(),
+                        stick.isFolder() ? null : stick.sizeBytes(),
+                        stick.fsType(),
+                        stick.label(),
+                        job.verifiedBy().label(),
+                        Sha256.of(job.plan().manifest().getBytes(StandardCharsets.UTF_8)),
+                        job.volumeLabel()));
         station.delivered(taken.slot().name(), job.id());
         if (ejector.enabled()) {
             String notEjected = ejector.eject(job.stick());
-            jobs.log(job.run(), notEjected == null ? "INFO" : "WARN", Stage.DONE, notEjected == null
-                    ? "Stick ejected from " + taken.slot().name() + ": it can be pulled now"
-                    : "Stick not ejected: " + notEjected);
+            jobs.log(
+                    job.run(),
+                    notEjected == null ? "INFO" : "WARN",
+                    Stage.DONE,
+                    notEjected == null
+                            ? "Stick ejected from " + taken.slot().name() + ": it can be pulled now"
+                            : "Stick not ejected: " + notEjected);
         }
         job.endStage(Outcome.COMPLETED);
         metrics.jobCompleted();
@@ -86,7 +111,10 @@ public class JobOutcome {
         LOG.info("Job {} for order {} completed", job.id(), job.job().orderId());
     }
 
-    /** Called by the error handler with what a stage threw; the answer is what the broker must do next. */
+    /**
+     * Called by the error handler with what a stage threw; the answer is what the broker must do
+     * next.
+     */
     public FollowUp fail(Exchange exchange) {
         JobContext job = exchange.getProperty(JobContext.PROPERTY, JobContext.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -99,7 +127,9 @@ public class JobOutcome {
             if (cause instanceof NoStickReadyException noStick) {
                 return waitForStick(job, stage, noStick);
             }
-            return cause instanceof JobCancelledException ? cancel(job, stage) : retryOrFail(job, stage, cause);
+            return cause instanceof JobCancelledException
+                    ? cancel(job, stage)
+                    : retryOrFail(job, stage, cause);
         } catch (RunSupersededException superseded) {
             return superseded(job, stage, superseded);
         } finally {
@@ -109,15 +139,31 @@ public class JobOutcome {
 
     private FollowUp retryOrFail(JobContext job, Stage stage, Exception cause) {
         JobFailure failure = JobFailure.of(cause);
-        LOG.warn("Job {} for order {} failed in {} with {}: {}", job.id(), job.job().orderId(), stage.label(),
-                failure.code(), failure.getMessage(), failure.code() == ErrorCode.INTERNAL_ERROR ? cause : null);
-        Optional<Duration> delay = failure.code().recoverable()
-                ? retries.delayAfter(job.job().attempts())
-                : Optional.empty();
+        LOG.warn(
+                "Job {} for order {} failed in {} with {}: {}",
+                job.id(),
+                job.job().orderId(),
+                stage.label(),
+                failure.code(),
+                failure.getMessage(),
+                failure.code() == ErrorCode.INTERNAL_ERROR ? cause : null);
+        Optional<Duration> delay =
+                failure.code().recoverable()
+                        ? retries.delayAfter(job.job().attempts())
+                        : Optional.empty();
         if (delay.isPresent()) {
             try {
-                jobs.scheduleRetry(job.run(), stage, failure.code(), "Attempt " + job.job().attempts() + " failed in "
-                        + stage.label() + ": " + failure.getMessage(), delay.get());
+                jobs.scheduleRetry(
+                        job.run(),
+                        stage,
+                        failure.code(),
+                        "Attempt "
+                                + job.job().attempts()
+                                + " failed in "
+                                + stage.label()
+                                + ": "
+                                + failure.getMessage(),
+                        delay.get());
             } catch (JobCancelledException cancelRequested) {
                 return cancel(job, stage);
             }
@@ -128,13 +174,18 @@ public class JobOutcome {
         jobs.fail(job.run(), stage, failure.code(), failure.getMessage());
         job.endStage(Outcome.FAILED);
         metrics.jobFailed(failure.code());
-        return FollowUp.deadLetter(job.id(), job.job().orderId(), job.job().orderJson(), failure.code(),
-                failure.getMessage(), stage);
+        return FollowUp.deadLetter(
+                job.id(),
+                job.job().orderId(),
+                job.job().orderJson(),
+                failure.code(),
+                failure.getMessage(),
+                stage);
     }
 
     /**
-     * A run that does not complete takes back the order folder it named, while it still owns the job:
-     * a stick is left blank for the next order, and a retry writes afresh.
+     * A run that does not complete takes back the order folder it named, while it still owns the
+     * job: a stick is left blank for the next order, and a retry writes afresh.
      */
     private void withdrawPublished(JobContext job) {
         if (job.folder() == null) {
@@ -148,31 +199,60 @@ public class JobOutcome {
         }
     }
 
-    /** WAITING until the station dispatches a fitting stick to the job; the cancel of an operator wins. */
+    /**
+     * WAITING until the station dispatches a fitting stick to the job; the cancel of an operator
+     * wins.
+     */
     private FollowUp waitForStick(JobContext job, Stage stage, NoStickReadyException noStick) {
         try {
-            jobs.waitForStick(job.run(), stage, noStick.waitingFor(), noStick.capacityBytes(),
+            jobs.waitForStick(
+                    job.run(),
+                    stage,
+                    noStick.waitingFor(),
+                    noStick.capacityBytes(),
                     noStick.refusedFilesystems());
         } catch (JobCancelledException cancelRequested) {
             return cancel(job, stage);
         }
         job.endStage(Outcome.WAITING);
-        LOG.info("Job {} for order {} waits for {}", job.id(), job.job().orderId(), noStick.waitingFor());
+        LOG.info(
+                "Job {} for order {} waits for {}",
+                job.id(),
+                job.job().orderId(),
+                noStick.waitingFor());
         return FollowUp.none(job.id());
     }
 
     private FollowUp cancel(JobContext job, Stage stage) {
-        jobs.cancelRunning(job.run(), stage, "Cancelled at a checkpoint in " + stage.label()
-                + (job.stick() == null ? "" : "; its folders removed from " + job.stick().slot()));
+        jobs.cancelRunning(
+                job.run(),
+                stage,
+                "Cancelled at a checkpoint in "
+                        + stage.label()
+                        + (job.stick() == null
+                                ? ""
+                                : "; its folders removed from " + job.stick().slot()));
         job.endStage(Outcome.CANCELLED);
         metrics.jobCancelled();
-        LOG.info("Job {} for order {} cancelled in {}", job.id(), job.job().orderId(), stage.label());
+        LOG.info(
+                "Job {} for order {} cancelled in {}",
+                job.id(),
+                job.job().orderId(),
+                stage.label());
         return FollowUp.none(job.id());
     }
 
     private FollowUp superseded(JobContext job, Stage stage, RunSupersededException why) {
-        String message = "Attempt " + job.job().attempts() + " (run " + job.run().shortToken() + ") stopped in "
-                + stage.label() + ", superseded: " + why.getMessage() + ". It changed nothing more.";
+        String message =
+                "Attempt "
+                        + job.job().attempts()
+                        + " (run "
+                        + job.run().shortToken()
+                        + ") stopped in "
+                        + stage.label()
+                        + ", superseded: "
+                        + why.getMessage()
+                        + ". It changed nothing more.";
         LOG.warn("Job {} for order {}: {}", job.id(), job.job().orderId(), message);
         jobs.log(job.run(), "WARN", stage, message);
         job.endStage(Outcome.SUPERSEDED);
@@ -187,17 +267,25 @@ public class JobOutcome {
         try {
             jobs.writeLogs(job.run());
             if (job.stick() != null && job.stick().isPresent()) {
-                Path staging = UsbWriter.stagingFolder(job.stick().slot(), job.job().orderId(), job.run().token());
+                Path staging =
+                        UsbWriter.stagingFolder(
+                                job.stick().slot(), job.job().orderId(), job.run().token());
                 try {
                     UsbWriter.deleteRecursively(staging);
                 } catch (IOException e) {
-                    LOG.warn("Job {} left its staging folder {}: {}", job.id(), staging, e.toString());
+                    LOG.warn(
+                            "Job {} left its staging folder {}: {}",
+                            job.id(),
+                            staging,
+                            e.toString());
                 }
             }
             mounts.release(job.run());
         } finally {
-            // Even when the database is away and nothing above could be written: a run that stays "alive"
-            // here would keep beating for its job after the database is back, and nobody would recover it.
+            // Even when the database is away and nothing above could be written: a run that stays
+            // "alive"
+            // here would keep beating for its job after the database is back, and nobody would
+            // recover it.
             liveRuns.end(job.run());
             metrics.jobEnded();
         }

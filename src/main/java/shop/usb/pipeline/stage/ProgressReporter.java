@@ -2,7 +2,6 @@ package shop.usb.pipeline.stage;
 
 import java.time.Clock;
 import java.time.Duration;
-
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
@@ -10,10 +9,10 @@ import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.usb.WriteListener;
 
 /**
- * Turns bytes written into the job's 50-80% progress, and marks checkpoints of long work. It
- * writes to the database at most once per interval, so many small files cost no SQL round trip
- * each; every such write is guarded by the run's token and finds a cancel asked for on another
- * instance. Liveness does not depend on it: {@link LiveRuns} beats for the run on its own schedule.
+ * Turns bytes written into the job's 50-80% progress, and marks checkpoints of long work. It writes
+ * to the database at most once per interval, so many small files cost no SQL round trip each; every
+ * such write is guarded by the run's token and finds a cancel asked for on another instance.
+ * Liveness does not depend on it: {@link LiveRuns} beats for the run on its own schedule.
  */
 final class ProgressReporter implements WriteListener {
 
@@ -27,7 +26,12 @@ final class ProgressReporter implements WriteListener {
     private int files;
     private long lastReport;
 
-    ProgressReporter(JobRepository jobs, LiveRuns liveRuns, JobRun run, long totalBytes, Duration interval,
+    ProgressReporter(
+            JobRepository jobs,
+            LiveRuns liveRuns,
+            JobRun run,
+            long totalBytes,
+            Duration interval,
             Clock clock) {
         this.jobs = jobs;
         this.liveRuns = liveRuns;
@@ -78,7 +82,9 @@ final class ProgressReporter implements WriteListener {
 
     private void report() {
         int span = Stage.WRITE_END - Stage.WRITE_USB.progress();
-        int progress = Stage.WRITE_USB.progress() + (totalBytes == 0 ? span : (int) (span * bytes / totalBytes));
+        int progress =
+                Stage.WRITE_USB.progress()
+                        + (totalBytes == 0 ? span : (int) (span * bytes / totalBytes));
         jobs.recordProgress(run, progress, bytes, files);
         lastReport = clock.millis();
     }

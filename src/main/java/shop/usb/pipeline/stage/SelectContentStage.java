@@ -5,16 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.camel.ExchangeProperty;
-import shop.usb.pipeline.content.LibraryFile;
 import shop.usb.pipeline.content.ContentDigests;
+import shop.usb.pipeline.content.LibraryFile;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 
 /**
@@ -31,7 +30,11 @@ public class SelectContentStage {
     private final Duration progressInterval;
     private final Clock clock;
 
-    public SelectContentStage(JobRepository jobs, ContentDigests digests, LiveRuns liveRuns, Duration progressInterval,
+    public SelectContentStage(
+            JobRepository jobs,
+            ContentDigests digests,
+            LiveRuns liveRuns,
+            Duration progressInterval,
             Clock clock) {
         this.jobs = jobs;
         this.digests = digests;
@@ -42,16 +45,25 @@ public class SelectContentStage {
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.enter(Stage.SELECT_CONTENT);
-        jobs.enterStage(job.run(), Stage.SELECT_CONTENT, "Selecting " + job.files().size() + " files");
+        jobs.enterStage(
+                job.run(), Stage.SELECT_CONTENT, "Selecting " + job.files().size() + " files");
         List<PlannedFile> planned = new ArrayList<>(job.files().size());
-        ProgressReporter checkpoints = new ProgressReporter(jobs, liveRuns, job.run(), 0, progressInterval, clock);
+        ProgressReporter checkpoints =
+                new ProgressReporter(jobs, liveRuns, job.run(), 0, progressInterval, clock);
         for (LibraryFile file : job.files()) {
             checkpoints.checkpoint();
             try {
-                planned.add(new PlannedFile(file.relativePath(), file.source(), file.size(),
-                        digests.known(file.source())));
+                planned.add(
+                        new PlannedFile(
+                                file.relativePath(),
+                                file.source(),
+                                file.size(),
+                                digests.known(file.source())));
             } catch (IOException e) {
-                throw new JobFailure(ErrorCode.IO_ERROR, "Cannot read library file " + file.relativePath() + ": " + e, e);
+                throw new JobFailure(
+                        ErrorCode.IO_ERROR,
+                        "Cannot read library file " + file.relativePath() + ": " + e,
+                        e);
             }
         }
         WritePlan plan = new WritePlan(planned);

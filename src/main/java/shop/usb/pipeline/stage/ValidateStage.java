@@ -1,7 +1,6 @@
 package shop.usb.pipeline.stage;
 
 import java.util.List;
-
 import org.apache.camel.ExchangeProperty;
 import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.content.LibraryFile;
@@ -12,7 +11,10 @@ import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.Stage;
 
-/** stage-validate: the contract, then the business rules: content exists, stays in the library, fits the drive. */
+/**
+ * stage-validate: the contract, then the business rules: content exists, stays in the library, fits
+ * the drive.
+ */
 public class ValidateStage {
 
     public static final String BEAN_NAME = "validateStage";
@@ -21,7 +23,8 @@ public class ValidateStage {
     private final OrderConfirmationValidator validator;
     private final ContentLibrary library;
 
-    public ValidateStage(JobRepository jobs, OrderConfirmationValidator validator, ContentLibrary library) {
+    public ValidateStage(
+            JobRepository jobs, OrderConfirmationValidator validator, ContentLibrary library) {
         this.jobs = jobs;
         this.validator = validator;
         this.library = library;
@@ -34,8 +37,15 @@ public class ValidateStage {
         List<LibraryFile> files = library.resolve(order.content());
         long bytes = files.stream().mapToLong(LibraryFile::size).sum();
         if (bytes > order.capacityBytes()) {
-            throw JobFailure.ofField(ErrorCode.CAPACITY_EXCEEDED, "usb.capacityBytes", "the content needs " + bytes
-                    + " bytes in " + files.size() + " files, the drive holds " + order.capacityBytes());
+            throw JobFailure.ofField(
+                    ErrorCode.CAPACITY_EXCEEDED,
+                    "usb.capacityBytes",
+                    "the content needs "
+                            + bytes
+                            + " bytes in "
+                            + files.size()
+                            + " files, the drive holds "
+                            + order.capacityBytes());
         }
         job.validated(order, files);
     }

@@ -2,17 +2,16 @@ package shop.usb.pipeline.stage;
 
 import java.time.Clock;
 import java.time.Duration;
-
 import org.apache.camel.ExchangeProperty;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.usb.StickLabeler;
 import shop.usb.pipeline.usb.UsbVerifier;
 
 /**
- * stage-verify: read every written file back from the stick and compare it with the plan; then, with
- * pipeline.usb.set-label, give the stick the order's label.
+ * stage-verify: read every written file back from the stick and compare it with the plan; then,
+ * with pipeline.usb.set-label, give the stick the order's label.
  */
 public class VerifyStage {
 
@@ -25,8 +24,13 @@ public class VerifyStage {
     private final Duration progressInterval;
     private final Clock clock;
 
-    public VerifyStage(JobRepository jobs, UsbVerifier verifier, StickLabeler labeler, LiveRuns liveRuns,
-            Duration progressInterval, Clock clock) {
+    public VerifyStage(
+            JobRepository jobs,
+            UsbVerifier verifier,
+            StickLabeler labeler,
+            LiveRuns liveRuns,
+            Duration progressInterval,
+            Clock clock) {
         this.labeler = labeler;
         this.liveRuns = liveRuns;
         this.jobs = jobs;
@@ -37,15 +41,24 @@ public class VerifyStage {
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.enter(Stage.VERIFY);
-        jobs.enterStage(job.run(), Stage.VERIFY, "Verifying " + job.plan().files().size() + " files in " + job.folder());
-        ProgressReporter checkpoints = new ProgressReporter(jobs, liveRuns, job.run(), 0, progressInterval, clock);
-        job.verified(verifier.verify(job.plan(), job.folder(), job.stick(), checkpoints::checkpoint));
+        jobs.enterStage(
+                job.run(),
+                Stage.VERIFY,
+                "Verifying " + job.plan().files().size() + " files in " + job.folder());
+        ProgressReporter checkpoints =
+                new ProgressReporter(jobs, liveRuns, job.run(), 0, progressInterval, clock);
+        job.verified(
+                verifier.verify(job.plan(), job.folder(), job.stick(), checkpoints::checkpoint));
         if (labeler.enabled()) {
             StickLabeler.Labelled labelled = labeler.label(job.stick(), job.order().usbLabel());
             job.labelled(labelled.label());
-            jobs.log(job.run(), labelled.label() == null ? "WARN" : "INFO", Stage.VERIFY, labelled.label() == null
-                    ? "Volume label not set: " + labelled.notSetBecause()
-                    : "Volume label set to '" + labelled.label() + "'");
+            jobs.log(
+                    job.run(),
+                    labelled.label() == null ? "WARN" : "INFO",
+                    Stage.VERIFY,
+                    labelled.label() == null
+                            ? "Volume label not set: " + labelled.notSetBecause()
+                            : "Volume label set to '" + labelled.label() + "'");
         }
     }
 }

@@ -7,11 +7,10 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.apache.camel.ExchangeProperty;
 import shop.usb.pipeline.job.JobRepository;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.JobTimeline;
+import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.SlotFilesystem;
@@ -23,8 +22,8 @@ import shop.usb.pipeline.usb.UsbWriter;
 
 /**
  * stage-write-usb: lease a slot that holds a stick with room, write the plan into the run's staging
- * folder on it, then, if the run still owns the job, replace what earlier attempts left and name the
- * folder after the order.
+ * folder on it, then, if the run still owns the job, replace what earlier attempts left and name
+ * the folder after the order.
  */
 public class WriteUsbStage {
 
@@ -38,8 +37,14 @@ public class WriteUsbStage {
     private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public WriteUsbStage(JobRepository jobs, UsbMountAllocator mounts, UsbWriter writer, LiveRuns liveRuns,
-            Duration progressInterval, PipelineMetrics metrics, Clock clock) {
+    public WriteUsbStage(
+            JobRepository jobs,
+            UsbMountAllocator mounts,
+            UsbWriter writer,
+            LiveRuns liveRuns,
+            Duration progressInterval,
+            PipelineMetrics metrics,
+            Clock clock) {
         this.metrics = metrics;
         this.liveRuns = liveRuns;
         this.jobs = jobs;
@@ -52,15 +57,37 @@ public class WriteUsbStage {
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
         job.enter(Stage.WRITE_USB);
         long bytes = job.plan().totalBytes();
-        jobs.enterStage(job.run(), Stage.WRITE_USB, "Waiting for a USB mount with " + bytes + " bytes free");
-        TakenSlot taken = mounts.acquire(job.run(), bytes, new Demand(job.order().orderId(), job.order().usbLabel(),
-                job.order().capacityBytes(), StickRules.refusedFilesystems(job.order().orderId(), job.plan().files())));
+        jobs.enterStage(
+                job.run(),
+                Stage.WRITE_USB,
+                "Waiting for a USB mount with " + bytes + " bytes free");
+        TakenSlot taken =
+                mounts.acquire(
+                        job.run(),
+                        bytes,
+                        new Demand(
+                                job.order().orderId(),
+                                job.order().usbLabel(),
+                                job.order().capacityBytes(),
+                                StickRules.refusedFilesystems(
+                                        job.order().orderId(), job.plan().files())));
         job.took(taken);
         SlotFilesystem stick = taken.filesystem();
         jobs.recordMount(job.run(), stick.slot().toString());
-        jobs.log(job.run(), "INFO", Stage.WRITE_USB, JobTimeline.WRITING + job.plan().files().size() + " files (" + bytes
-                + " bytes) to " + stick.slot() + ", " + stick.describe());
-        ProgressReporter progress = new ProgressReporter(jobs, liveRuns, job.run(), bytes, progressInterval, clock);
+        jobs.log(
+                job.run(),
+                "INFO",
+                Stage.WRITE_USB,
+                JobTimeline.WRITING
+                        + job.plan().files().size()
+                        + " files ("
+                        + bytes
+                        + " bytes) to "
+                        + stick.slot()
+                        + ", "
+                        + stick.describe());
+        ProgressReporter progress =
+                new ProgressReporter(jobs, liveRuns, job.run(), bytes, progressInterval, clock);
         String orderId = job.order().orderId();
         long started = System.nanoTime();
         job.planned(writer.write(job.plan(), stick, orderId, job.run().token(), progress));
@@ -75,9 +102,9 @@ public class WriteUsbStage {
     }
 
     /**
-     * Earlier attempts left folders on this slot, on the mount they last wrote to, or on mounts their
-     * dead runs leased; the order lives on one only. A first attempt (no mount recorded yet) has none
-     * elsewhere and costs no query.
+     * Earlier attempts left folders on this slot, on the mount they last wrote to, or on mounts
+     * their dead runs leased; the order lives on one only. A first attempt (no mount recorded yet)
+     * has none elsewhere and costs no query.
      */
     private void removeEarlierAttempts(JobContext job, SlotFilesystem stick) {
         Set<Path> mounts = new LinkedHashSet<>(List.of(stick.slot()));
@@ -89,8 +116,14 @@ public class WriteUsbStage {
             try {
                 UsbWriter.removeOrderFolder(mount, job.job().orderId());
             } catch (IOException e) {
-                jobs.log(job.run(), "WARN", Stage.WRITE_USB, "Could not remove what an earlier attempt left on "
-                        + mount + ": " + e.getMessage());
+                jobs.log(
+                        job.run(),
+                        "WARN",
+                        Stage.WRITE_USB,
+                        "Could not remove what an earlier attempt left on "
+                                + mount
+                                + ": "
+                                + e.getMessage());
             }
         }
     }

@@ -14,14 +14,17 @@ final class MountTable {
 
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
-    /** One mount: its id (new for every mount, even of the same device), where, its type and source. */
-    record Mount(int id, Path mountPoint, String fsType, String source) {
-    }
+    /**
+     * One mount: its id (new for every mount, even of the same device), where, its type and source.
+     */
+    record Mount(int id, Path mountPoint, String fsType, String source) {}
 
-    private MountTable() {
-    }
+    private MountTable() {}
 
-    /** The mount on {@code folder} (a real path), the last one when several are stacked; empty when none. */
+    /**
+     * The mount on {@code folder} (a real path), the last one when several are stacked; empty when
+     * none.
+     */
     static Optional<Mount> mountedOn(Path folder) throws IOException {
         if (!Files.isReadable(MOUNTINFO)) {
             return Optional.empty();
@@ -47,8 +50,11 @@ final class MountTable {
             return null;
         }
         try {
-            return new Mount(Integer.parseInt(fields.get(0)), Path.of(unescape(fields.get(4))),
-                    fields.get(separator + 1), unescape(fields.get(separator + 2)));
+            return new Mount(
+                    Integer.parseInt(fields.get(0)),
+                    Path.of(unescape(fields.get(4))),
+                    fields.get(separator + 1),
+                    unescape(fields.get(separator + 2)));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -59,7 +65,8 @@ final class MountTable {
         StringBuilder text = new StringBuilder(field.length());
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()
+            if (c == '\\'
+                    && i + 3 < field.length()
                     && field.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
                 text.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
                 i += 3;

@@ -3,7 +3,10 @@ package shop.usb.pipeline.usb;
 import java.util.Locale;
 import java.util.Set;
 
-/** No READY stick of the order's size class is in the station now: the job waits for one, holding nothing. */
+/**
+ * No READY stick of the order's size class is in the station now: the job waits for one, holding
+ * nothing.
+ */
 public class NoStickReadyException extends RuntimeException {
 
     private final String waitingFor;
@@ -11,7 +14,9 @@ public class NoStickReadyException extends RuntimeException {
     private final Set<String> refusedFilesystems;
 
     public NoStickReadyException(long capacityBytes, Set<String> refusedFilesystems) {
-        super("No READY stick fits the order; waiting for " + describe(capacityBytes, refusedFilesystems));
+        super(
+                "No READY stick fits the order; waiting for "
+                        + describe(capacityBytes, refusedFilesystems));
         this.waitingFor = describe(capacityBytes, refusedFilesystems);
         this.capacityBytes = capacityBytes;
         this.refusedFilesystems = Set.copyOf(refusedFilesystems);
@@ -19,8 +24,11 @@ public class NoStickReadyException extends RuntimeException {
 
     /** "a 16 GB stick", and "that is not vfat" when the order breaks that filesystem's rules. */
     static String describe(long capacityBytes, Set<String> refusedFilesystems) {
-        return describe(capacityBytes) + (refusedFilesystems.isEmpty() ? ""
-                : " that is not " + String.join(" or ", new java.util.TreeSet<>(refusedFilesystems)));
+        return describe(capacityBytes)
+                + (refusedFilesystems.isEmpty()
+                        ? ""
+                        : " that is not "
+                                + String.join(" or ", new java.util.TreeSet<>(refusedFilesystems)));
     }
 
     /** "a 16 GB stick": the size class the customer bought, as the operator would say it. */
@@ -37,7 +45,9 @@ public class NoStickReadyException extends RuntimeException {
     }
 
     private static String trim(double value) {
-        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.1f", value);
+        return value == Math.rint(value)
+                ? String.valueOf((long) value)
+                : String.format(Locale.ROOT, "%.1f", value);
     }
 
     public String waitingFor() {

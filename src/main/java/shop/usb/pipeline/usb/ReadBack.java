@@ -1,5 +1,6 @@
 package shop.usb.pipeline.usb;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-
-import com.sun.nio.file.ExtendedOpenOption;
 import shop.usb.pipeline.content.Sha256;
 
 /**
@@ -21,18 +20,16 @@ import shop.usb.pipeline.content.Sha256;
 final class ReadBack {
 
     /**
-     * Direct memory for the aligned reads, one per worker thread: allocating it per file costs more than
-     * reading a small file. The spare 64 KiB leave room to align to any block size.
+     * Direct memory for the aligned reads, one per worker thread: allocating it per file costs more
+     * than reading a small file. The spare 64 KiB leave room to align to any block size.
      */
-    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(
-            () -> ByteBuffer.allocateDirect(1024 * 1024 + 64 * 1024));
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1024 * 1024 + 64 * 1024));
 
     /** A file's SHA-256 and how its bytes were read. */
-    record Digest(String sha256, VerifiedBy by) {
-    }
+    record Digest(String sha256, VerifiedBy by) {}
 
-    private ReadBack() {
-    }
+    private ReadBack() {}
 
     static Digest sha256(Path file) throws IOException {
         int block;
@@ -54,7 +51,9 @@ final class ReadBack {
         }
     }
 
-    /** Positional reads of whole blocks into an aligned buffer; the last one may come back short. */
+    /**
+     * Positional reads of whole blocks into an aligned buffer; the last one may come back short.
+     */
     private static String direct(FileChannel channel, int block) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         long size = channel.size();
@@ -64,10 +63,12 @@ final class ReadBack {
             buffer.clear();
             int read = channel.read(buffer, position);
             if (read <= 0) {
-                throw new IOException("Reading back ended early at byte " + position + " of " + size);
+                throw new IOException(
+                        "Reading back ended early at byte " + position + " of " + size);
             }
             if (read % block != 0 && position + read < size) {
-                throw new IOException("Short read of " + read + " bytes at byte " + position + " of " + size);
+                throw new IOException(
+                        "Short read of " + read + " bytes at byte " + position + " of " + size);
             }
             buffer.flip();
             digest.update(buffer);

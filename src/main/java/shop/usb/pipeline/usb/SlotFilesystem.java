@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
@@ -17,7 +16,13 @@ import shop.usb.pipeline.job.JobFailure;
  * @param fileKey the slot folder's device and inode, as one stat gives them
  * @param mountId the kernel's id of the mount, new for every mount; -1 for a folder slot
  */
-public record SlotFilesystem(Path slot, Path realPath, Object fileKey, long device, int mountId, String fsType,
+public record SlotFilesystem(
+        Path slot,
+        Path realPath,
+        Object fileKey,
+        long device,
+        int mountId,
+        String fsType,
         String source) {
 
     public boolean isMount() {
@@ -26,20 +31,25 @@ public record SlotFilesystem(Path slot, Path realPath, Object fileKey, long devi
 
     /** For logs and the lease: "ext4 /dev/loop3 (mount 812)" or "folder on ext4". */
     public String describe() {
-        return isMount() ? fsType + " " + source + " (mount " + mountId + ")" : "folder on " + fsType;
+        return isMount()
+                ? fsType + " " + source + " (mount " + mountId + ")"
+                : "folder on " + fsType;
     }
 
     /** One stat: the slot folder is still the root that was leased (same device, same inode). */
     public boolean isPresent() {
         try {
-            return fileKey.equals(Files.readAttributes(slot, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                    .fileKey());
+            return fileKey.equals(
+                    Files.readAttributes(slot, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey());
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** The device as "major:minor", the way /sys/dev/block names it (glibc's encoding of st_dev). */
+    /**
+     * The device as "major:minor", the way /sys/dev/block names it (glibc's encoding of st_dev).
+     */
     public String deviceNumber() {
         long major = (device >>> 8 & 0xfffL) | (device >>> 32 & 0xfffff000L);
         long minor = (device & 0xffL) | (device >>> 12 & 0xffffff00L);
@@ -54,14 +64,16 @@ public record SlotFilesystem(Path slot, Path realPath, Object fileKey, long devi
     }
 
     /**
-     * The thorough check before COMPLETED: also the same mount in the kernel's table, so a stick pulled
-     * and another one mounted from the same device in between is not taken for the leased one.
+     * The thorough check before COMPLETED: also the same mount in the kernel's table, so a stick
+     * pulled and another one mounted from the same device in between is not taken for the leased
+     * one.
      */
     public void requireStillMounted(String doing) {
         requirePresent(doing);
         if (isMount()) {
             try {
-                if (MountTable.mountedOn(realPath).map(MountTable.Mount::id).orElse(-1) != mountId) {
+                if (MountTable.mountedOn(realPath).map(MountTable.Mount::id).orElse(-1)
+                        != mountId) {
                     throw removed(doing);
                 }
             } catch (IOException e) {
@@ -70,7 +82,9 @@ public record SlotFilesystem(Path slot, Path realPath, Object fileKey, long devi
         }
     }
 
-    /** Whether a file or folder lies on this filesystem, not on the disk under an empty mount point. */
+    /**
+     * Whether a file or folder lies on this filesystem, not on the disk under an empty mount point.
+     */
     public boolean holds(Path path) {
         try {
             return device(path) == device;
@@ -80,11 +94,19 @@ public record SlotFilesystem(Path slot, Path realPath, Object fileKey, long devi
     }
 
     public JobFailure removed(String doing) {
-        return new JobFailure(ErrorCode.USB_REMOVED, "The stick in " + slot + " (" + describe()
-                + ") was removed " + doing + ": the slot no longer holds that filesystem");
+        return new JobFailure(
+                ErrorCode.USB_REMOVED,
+                "The stick in "
+                        + slot
+                        + " ("
+                        + describe()
+                        + ") was removed "
+                        + doing
+                        + ": the slot no longer holds that filesystem");
     }
 
     static long device(Path path) throws IOException {
-        return ((Number) Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue();
+        return ((Number) Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS))
+                .longValue();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
-
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
@@ -28,22 +27,37 @@ public class SlotProbe {
     /** The filesystem the slot holds now; a recoverable USB_UNAVAILABLE when it holds none. */
     public SlotFilesystem probe(Path slot) {
         if (!Files.isDirectory(slot)) {
-            throw new JobFailure(ErrorCode.USB_UNAVAILABLE, slot + " is not mounted (no such folder)");
+            throw new JobFailure(
+                    ErrorCode.USB_UNAVAILABLE, slot + " is not mounted (no such folder)");
         }
         try {
             Path real = slot.toRealPath();
-            Object key = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            Object key =
+                    Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey();
             long device = SlotFilesystem.device(real);
             if (!requireMount) {
-                return new SlotFilesystem(slot, real, key, device, -1, Files.getFileStore(real).type(), "folder");
+                return new SlotFilesystem(
+                        slot, real, key, device, -1, Files.getFileStore(real).type(), "folder");
             }
             Optional<MountTable.Mount> mount = MountTable.mountedOn(real);
-            if (real.getParent() == null || mount.isEmpty() || SlotFilesystem.device(real.getParent()) == device) {
-                throw new JobFailure(ErrorCode.USB_UNAVAILABLE, slot + " holds no stick: it is not the root of a"
-                        + " filesystem of its own (an empty mount point; set pipeline.usb.require-mount=false"
-                        + " only for plain folders)");
+            if (real.getParent() == null
+                    || mount.isEmpty()
+                    || SlotFilesystem.device(real.getParent()) == device) {
+                throw new JobFailure(
+                        ErrorCode.USB_UNAVAILABLE,
+                        slot
+                                + " holds no stick: it is not the root of a"
+                                + " filesystem of its own (an empty mount point; set pipeline.usb.require-mount=false"
+                                + " only for plain folders)");
             }
-            return new SlotFilesystem(slot, real, key, device, mount.get().id(), mount.get().fsType(),
+            return new SlotFilesystem(
+                    slot,
+                    real,
+                    key,
+                    device,
+                    mount.get().id(),
+                    mount.get().fsType(),
                     mount.get().source());
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.USB_UNAVAILABLE, "Cannot look at " + slot + ": " + e, e);

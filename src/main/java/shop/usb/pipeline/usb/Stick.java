@@ -1,14 +1,17 @@
 package shop.usb.pipeline.usb;
 
 /**
- * A stick as the system tells it without privileges: its filesystem UUID (or, where udev names none,
- * its device number), the USB serial where the system exposes one, its total size, filesystem type
- * and label, and its block device as "major:minor". A folder that stands in for a stick (the demo)
- * has no size and fits any order.
+ * A stick as the system tells it without privileges: its filesystem UUID (or, where udev names
+ * none, its device number), the USB serial where the system exposes one, its total size, filesystem
+ * type and label, and its block device as "major:minor". A folder that stands in for a stick (the
+ * demo) has no size and fits any order.
  */
-public record Stick(String id, String serial, long sizeBytes, String fsType, String label, String device) {
+public record Stick(
+        String id, String serial, long sizeBytes, String fsType, String label, String device) {
 
-    /** The nominal size may be this much larger than the order's: a "16 GB" stick for a 16 GB order. */
+    /**
+     * The nominal size may be this much larger than the order's: a "16 GB" stick for a 16 GB order.
+     */
     static final double LARGER_BY = 0.05;
 
     static Stick folder(String slotName, String fsType) {
@@ -20,16 +23,19 @@ public record Stick(String id, String serial, long sizeBytes, String fsType, Str
     }
 
     /**
-     * A stick that was unmounted (ejected) is still in its slot while its block device is there with a
-     * size: a pulled USB stick's device goes away, a detached loop device stays with size 0.
+     * A stick that was unmounted (ejected) is still in its slot while its block device is there
+     * with a size: a pulled USB stick's device goes away, a detached loop device stays with size 0.
      */
     public boolean stillAttached() {
         if (device == null) {
             return false;
         }
         try {
-            return Long.parseLong(java.nio.file.Files.readString(
-                    java.nio.file.Path.of("/sys/dev/block", device, "size")).trim()) > 0;
+            return Long.parseLong(
+                            java.nio.file.Files.readString(
+                                            java.nio.file.Path.of("/sys/dev/block", device, "size"))
+                                    .trim())
+                    > 0;
         } catch (java.io.IOException | NumberFormatException gone) {
             return false;
         }
@@ -41,7 +47,8 @@ public record Stick(String id, String serial, long sizeBytes, String fsType, Str
      * {@code allowLarger}).
      */
     public boolean fits(long capacityBytes, double tolerance, boolean allowLarger) {
-        return isFolder() || sizeBytes >= (1 - tolerance) * capacityBytes
-                && (allowLarger || sizeBytes <= (1 + LARGER_BY) * capacityBytes);
+        return isFolder()
+                || sizeBytes >= (1 - tolerance) * capacityBytes
+                        && (allowLarger || sizeBytes <= (1 + LARGER_BY) * capacityBytes);
     }
 }

@@ -3,8 +3,8 @@ package shop.usb.pipeline.usb;
 import java.util.List;
 
 /**
- * After verification, flushes and unmounts the stick ({@code pipeline.usb.eject}) so the operator can
- * pull it at once. The slot stays DONE while the stick's block device is there.
+ * After verification, flushes and unmounts the stick ({@code pipeline.usb.eject}) so the operator
+ * can pull it at once. The slot stays DONE while the stick's block device is there.
  */
 public class StickEjector {
 

@@ -5,18 +5,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Gives a verified stick the order's {@code usb.label} as its volume label
- * ({@code pipeline.usb.set-label}), adjusted to its filesystem's rules, where a relabel tool for that
- * filesystem is installed: {@code e2label} (ext2/3/4, 16 bytes), {@code fatlabel} (FAT, 11 characters,
- * upper case), {@code exfatlabel} (exFAT, 15 characters).
+ * Gives a verified stick the order's {@code usb.label} as its volume label ({@code
+ * pipeline.usb.set-label}), adjusted to its filesystem's rules, where a relabel tool for that
+ * filesystem is installed: {@code e2label} (ext2/3/4, 16 bytes), {@code fatlabel} (FAT, 11
+ * characters, upper case), {@code exfatlabel} (exFAT, 15 characters).
  */
 public class StickLabeler {
 
     public static final String BEAN_NAME = "stickLabeler";
 
     /** The label as set, or null with the reason it was not. */
-    public record Labelled(String label, String notSetBecause) {
-    }
+    public record Labelled(String label, String notSetBecause) {}
 
     private final boolean enabled;
 
@@ -29,7 +28,9 @@ public class StickLabeler {
     }
 
     public Labelled label(SlotFilesystem filesystem, String wanted) {
-        if (!filesystem.isMount() || filesystem.source() == null || !filesystem.source().startsWith("/dev/")) {
+        if (!filesystem.isMount()
+                || filesystem.source() == null
+                || !filesystem.source().startsWith("/dev/")) {
             return new Labelled(null, "the slot is a folder, not a device");
         }
         String type = filesystem.fsType().toLowerCase(Locale.ROOT);
@@ -48,7 +49,8 @@ public class StickLabeler {
             return new Labelled(null, "no relabel tool is known for " + filesystem.fsType());
         }
         if (label.isBlank()) {
-            return new Labelled(null, "the label '" + wanted + "' keeps nothing the filesystem allows");
+            return new Labelled(
+                    null, "the label '" + wanted + "' keeps nothing the filesystem allows");
         }
         if (!SystemCommand.installed(tool)) {
             return new Labelled(null, tool + " is not installed");
@@ -61,14 +63,18 @@ public class StickLabeler {
     static String fatLabel(String wanted) {
         StringBuilder label = new StringBuilder();
         for (char c : wanted.toUpperCase(Locale.ROOT).toCharArray()) {
-            label.append(c < 128 && (Character.isLetterOrDigit(c) || " !#$%&'()-@^_`{}~".indexOf(c) >= 0) ? c : '_');
+            label.append(
+                    c < 128 && (Character.isLetterOrDigit(c) || " !#$%&'()-@^_`{}~".indexOf(c) >= 0)
+                            ? c
+                            : '_');
         }
         return truncateChars(label.toString().stripTrailing(), 11);
     }
 
     private static String clean(String wanted, String forbidden) {
         StringBuilder label = new StringBuilder();
-        wanted.codePoints().filter(c -> c >= 0x20 && c != 0x7f && forbidden.indexOf(c) < 0)
+        wanted.codePoints()
+                .filter(c -> c >= 0x20 && c != 0x7f && forbidden.indexOf(c) < 0)
                 .forEach(label::appendCodePoint);
         return label.toString();
     }
@@ -83,7 +89,10 @@ public class StickLabeler {
         int bytes = 0;
         for (int i = 0; i < label.length(); ) {
             int codePoint = label.codePointAt(i);
-            int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            int size =
+                    new String(Character.toChars(codePoint))
+                            .getBytes(StandardCharsets.UTF_8)
+                            .length;
             if (bytes + size > max) {
                 break;
             }

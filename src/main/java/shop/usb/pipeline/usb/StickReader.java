@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what identifies the stick behind a mounted slot, without privileges: udev's
- * {@code /dev/disk/by-uuid}, {@code by-label} and {@code by-id} links (absent where no udev runs,
- * as in a container: then the device number names the stick) and the size in {@code /sys/dev/block}.
+ * Reads what identifies the stick behind a mounted slot, without privileges: udev's {@code
+ * /dev/disk/by-uuid}, {@code by-label} and {@code by-id} links (absent where no udev runs, as in a
+ * container: then the device number names the stick) and the size in {@code /sys/dev/block}.
  */
 final class StickReader {
 
@@ -21,8 +21,7 @@ final class StickReader {
     private static final Pattern USB_ID = Pattern.compile("usb-(.+?)(-part\\d+)?");
     private static final Pattern HEX_ESCAPE = Pattern.compile("\\\\x([0-9a-fA-F]{2})");
 
-    private StickReader() {
-    }
+    private StickReader() {}
 
     static Stick read(String slotName, SlotFilesystem filesystem) {
         if (!filesystem.isMount()) {
@@ -32,19 +31,38 @@ final class StickReader {
         String uuid = linkName(BY_UUID, device);
         String label = linkName(BY_LABEL, device);
         String serial = serial(device);
-        // Without udev there is no UUID to read unprivileged: the device and the mount name the stick, so
-        // another stick that comes in on the same device number between two scans is still a new one.
-        String id = uuid != null ? uuid
-                : "device " + filesystem.source() + " (" + filesystem.deviceNumber() + "), mount " + filesystem.mountId();
-        return new Stick(id, serial, size(filesystem), filesystem.fsType(), label == null ? null : unescape(label),
+        // Without udev there is no UUID to read unprivileged: the device and the mount name the
+        // stick, so
+        // another stick that comes in on the same device number between two scans is still a new
+        // one.
+        String id =
+                uuid != null
+                        ? uuid
+                        : "device "
+                                + filesystem.source()
+                                + " ("
+                                + filesystem.deviceNumber()
+                                + "), mount "
+                                + filesystem.mountId();
+        return new Stick(
+                id,
+                serial,
+                size(filesystem),
+                filesystem.fsType(),
+                label == null ? null : unescape(label),
                 filesystem.deviceNumber());
     }
 
     /** 512-byte sectors of the device, or the filesystem's size where /sys does not tell. */
     private static long size(SlotFilesystem filesystem) {
         try {
-            return Long.parseLong(Files.readString(SYS_BLOCK.resolve(filesystem.deviceNumber()).resolve("size"))
-                    .trim()) * 512;
+            return Long.parseLong(
+                            Files.readString(
+                                            SYS_BLOCK
+                                                    .resolve(filesystem.deviceNumber())
+                                                    .resolve("size"))
+                                    .trim())
+                    * 512;
         } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException e) {
             try {
                 return Files.getFileStore(filesystem.realPath()).getTotalSpace();
@@ -101,6 +119,8 @@ final class StickReader {
 
     /** udev writes a space in a label as \x20. */
     private static String unescape(String name) {
-        return HEX_ESCAPE.matcher(name).replaceAll(match -> String.valueOf((char) Integer.parseInt(match.group(1), 16)));
+        return HEX_ESCAPE
+                .matcher(name)
+                .replaceAll(match -> String.valueOf((char) Integer.parseInt(match.group(1), 16)));
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-
 import org.apache.camel.Body;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
@@ -20,22 +19,29 @@ import shop.usb.pipeline.job.JobRepository;
 /**
  * Reads a returned stick back against its job: the order folder's MANIFEST.sha256 must be the one
  * written with the order (its SHA-256 is on the job), hold as many files and bytes as the job
- * planned, and every file must read back to its digest with nothing extra, through the same
- * {@link UsbVerifier} as the verify stage (from the device where the filesystem allows). The result
- * goes on the job and into its log. Everything on the stick is hostile: the manifest's size and its
+ * planned, and every file must read back to its digest with nothing extra, through the same {@link
+ * UsbVerifier} as the verify stage (from the device where the filesystem allows). The result goes
+ * on the job and into its log. Everything on the stick is hostile: the manifest's size and its
  * names are checked before use.
  */
 public class StickReverifier {
 
     public static final String BEAN_NAME = "stickReverifier";
+
     /** 20,000 files (pipeline.order.max-files) of long names stay far below this. */
     static final long MAX_MANIFEST_BYTES = 16L * 1024 * 1024;
+
     private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
 
     /** A job whose stick is in {@code slotPath}: what its folder must hold. */
-    public record Request(String jobId, String orderId, String slot, String slotPath, String manifestSha256,
-            Integer filesPlanned, Long bytesPlanned) {
-    }
+    public record Request(
+            String jobId,
+            String orderId,
+            String slot,
+            String slotPath,
+            String manifestSha256,
+            Integer filesPlanned,
+            Long bytesPlanned) {}
 
     private final JobRepository jobs;
     private final SlotProbe probe;
@@ -50,14 +56,29 @@ public class StickReverifier {
     public void reverify(@Body Request request) {
         try {
             WritePlan plan = planOnStick(request);
-            VerifiedBy by = verifier.verify(plan, folder(request), probe.probe(Path.of(request.slotPath())), () -> {
-            });
-            jobs.recordReverify(request.jobId(), true, "Read back again in " + request.slot() + ": "
-                    + plan.files().size() + " files, " + plan.totalBytes() + " bytes as written (read " + by.label()
-                    + ")");
+            VerifiedBy by =
+                    verifier.verify(
+                            plan,
+                            folder(request),
+                            probe.probe(Path.of(request.slotPath())),
+                            () -> {});
+            jobs.recordReverify(
+                    request.jobId(),
+                    true,
+                    "Read back again in "
+                            + request.slot()
+                            + ": "
+                            + plan.files().size()
+                            + " files, "
+                            + plan.totalBytes()
+                            + " bytes as written (read "
+                            + by.label()
+                            + ")");
         } catch (IOException | RuntimeException failed) { // a JobFailure names what differs
-            jobs.recordReverify(request.jobId(), false, "Read back again in " + request.slot() + ": "
-                    + failed.getMessage());
+            jobs.recordReverify(
+                    request.jobId(),
+                    false,
+                    "Read back again in " + request.slot() + ": " + failed.getMessage());
         }
     }
 
@@ -71,20 +92,38 @@ public class StickReverifier {
             throw failure("the stick has no " + request.orderId() + "/" + WritePlan.MANIFEST_NAME);
         }
         if (Files.size(manifest) > MAX_MANIFEST_BYTES) {
-            throw failure(WritePlan.MANIFEST_NAME + " holds " + Files.size(manifest) + " bytes; no order writes that many");
+            throw failure(
+                    WritePlan.MANIFEST_NAME
+                            + " holds "
+                            + Files.size(manifest)
+                            + " bytes; no order writes that many");
         }
         byte[] text = Files.readAllBytes(manifest);
         if (!Sha256.of(text).equals(request.manifestSha256())) {
-            throw failure(WritePlan.MANIFEST_NAME + " on the stick is not the one written with the order");
+            throw failure(
+                    WritePlan.MANIFEST_NAME
+                            + " on the stick is not the one written with the order");
         }
         WritePlan plan = planOf(new String(text, StandardCharsets.UTF_8), folder);
         if (request.filesPlanned() != null && plan.files().size() != request.filesPlanned()) {
-            throw failure(WritePlan.MANIFEST_NAME + " lists " + plan.files().size() + " files; the order planned "
-                    + request.filesPlanned());
+            throw failure(
+                    WritePlan.MANIFEST_NAME
+                            + " lists "
+                            + plan.files().size()
+                            + " files; the order planned "
+                            + request.filesPlanned());
         }
-        boolean allThere = plan.files().stream().allMatch(file -> file.size() >= 0); // else the verifier names them
-        if (allThere && request.bytesPlanned() != null && plan.totalBytes() != request.bytesPlanned()) {
-            throw failure("the files hold " + plan.totalBytes() + " bytes; the order planned " + request.bytesPlanned());
+        boolean allThere =
+                plan.files().stream()
+                        .allMatch(file -> file.size() >= 0); // else the verifier names them
+        if (allThere
+                && request.bytesPlanned() != null
+                && plan.totalBytes() != request.bytesPlanned()) {
+            throw failure(
+                    "the files hold "
+                            + plan.totalBytes()
+                            + " bytes; the order planned "
+                            + request.bytesPlanned());
         }
         return plan;
     }
@@ -98,9 +137,11 @@ public class StickReverifier {
         for (String line : manifest.split("\n")) {
             boolean escaped = line.startsWith("\\");
             String entry = escaped ? line.substring(1) : line;
-            if (entry.length() < 67 || !DIGEST.matcher(entry.substring(0, 64)).matches()
+            if (entry.length() < 67
+                    || !DIGEST.matcher(entry.substring(0, 64)).matches()
                     || !entry.startsWith("  ", 64)) {
-                throw failure(WritePlan.MANIFEST_NAME + " has a line that is not \"<sha256>  <name>\"");
+                throw failure(
+                        WritePlan.MANIFEST_NAME + " has a line that is not \"<sha256>  <name>\"");
             }
             String name = escaped ? unescape(entry.substring(66)) : entry.substring(66);
             Path file = folder.resolve(name).normalize();
@@ -111,12 +152,19 @@ public class StickReverifier {
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 // A link (of the file or of a folder on its way) could lead off the stick.
                 if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                        || !file.toRealPath().equals(folder.toRealPath().resolve(folder.relativize(file)))) {
-                    throw failure(folder.relativize(file) + " is not a plain file in the order folder");
+                        || !file.toRealPath()
+                                .equals(folder.toRealPath().resolve(folder.relativize(file)))) {
+                    throw failure(
+                            folder.relativize(file) + " is not a plain file in the order folder");
                 }
                 size = Files.size(file);
             }
-            files.add(new PlannedFile(folder.relativize(file).toString(), null, size, entry.substring(0, 64)));
+            files.add(
+                    new PlannedFile(
+                            folder.relativize(file).toString(),
+                            null,
+                            size,
+                            entry.substring(0, 64)));
         }
         return new WritePlan(files);
     }

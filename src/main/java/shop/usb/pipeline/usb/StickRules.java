@@ -6,24 +6,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 
 /**
  * What a stick's filesystem allows of an order: FAT and exFAT refuse some characters, control
- * characters and a trailing dot or space, and do not tell names apart by case; FAT32 holds no file of
- * 4 GiB or more. A stick whose filesystem an order breaks does not fit that order; others may.
+ * characters and a trailing dot or space, and do not tell names apart by case; FAT32 holds no file
+ * of 4 GiB or more. A stick whose filesystem an order breaks does not fit that order; others may.
  */
 public final class StickRules {
 
     /** FAT32 keeps a file's size in 32 bits. */
     static final long FAT32_LIMIT = 4L * 1024 * 1024 * 1024;
+
     private static final Set<String> FAT = Set.of("vfat", "msdos", "fat");
     private static final Set<String> EXFAT = Set.of("exfat");
     private static final String FORBIDDEN = "\\:*?\"<>|";
 
-    private StickRules() {
-    }
+    private StickRules() {}
 
     /**
      * The filesystem types the order cannot go onto, each with the first file and rule it breaks
@@ -33,7 +32,8 @@ public final class StickRules {
         Map<String, String> refused = new java.util.LinkedHashMap<>();
         String names = namesBroken(orderId, files);
         for (String type : List.of("vfat", "exfat")) {
-            String broken = names != null ? names : type.equals("vfat") ? tooLargeForFat32(files) : null;
+            String broken =
+                    names != null ? names : type.equals("vfat") ? tooLargeForFat32(files) : null;
             if (broken != null) {
                 refused.put(type, broken + " on " + (type.equals("vfat") ? "FAT" : "exFAT"));
             }
@@ -41,10 +41,13 @@ public final class StickRules {
         return refused;
     }
 
-    /** Whether a stick of this filesystem type is among the refused ones (FAT names count as vfat). */
+    /**
+     * Whether a stick of this filesystem type is among the refused ones (FAT names count as vfat).
+     */
     static boolean refuses(Set<String> refusedTypes, String fsType) {
         String type = fsType == null ? "" : fsType.toLowerCase(Locale.ROOT);
-        return refusedTypes.contains(FAT.contains(type) ? "vfat" : EXFAT.contains(type) ? "exfat" : type);
+        return refusedTypes.contains(
+                FAT.contains(type) ? "vfat" : EXFAT.contains(type) ? "exfat" : type);
     }
 
     /** The types as the job row keeps them: "vfat,exfat", or null for none. */
@@ -53,7 +56,9 @@ public final class StickRules {
     }
 
     static Set<String> split(String types) {
-        return types == null || types.isBlank() ? Set.of() : new LinkedHashSet<>(List.of(types.split(",")));
+        return types == null || types.isBlank()
+                ? Set.of()
+                : new LinkedHashSet<>(List.of(types.split(",")));
     }
 
     private static String namesBroken(String orderId, List<PlannedFile> files) {
@@ -69,17 +74,29 @@ public final class StickRules {
                     return file.relativePath() + ": '" + element + "' " + bad;
                 }
             }
-            String other = byFoldedCase.putIfAbsent(file.relativePath().toLowerCase(Locale.ROOT), file.relativePath());
+            String other =
+                    byFoldedCase.putIfAbsent(
+                            file.relativePath().toLowerCase(Locale.ROOT), file.relativePath());
             if (other != null) {
-                return file.relativePath() + " and " + other + " differ only in case, which is not told apart";
+                return file.relativePath()
+                        + " and "
+                        + other
+                        + " differ only in case, which is not told apart";
             }
         }
         return null;
     }
 
     private static String tooLargeForFat32(List<PlannedFile> files) {
-        return files.stream().filter(file -> file.size() >= FAT32_LIMIT).findFirst()
-                .map(file -> file.relativePath() + " has " + file.size() + " bytes; FAT32 holds no file of 4 GiB or more")
+        return files.stream()
+                .filter(file -> file.size() >= FAT32_LIMIT)
+                .findFirst()
+                .map(
+                        file ->
+                                file.relativePath()
+                                        + " has "
+                                        + file.size()
+                                        + " bytes; FAT32 holds no file of 4 GiB or more")
                 .orElse(null);
     }
 

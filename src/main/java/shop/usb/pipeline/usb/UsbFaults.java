@@ -5,15 +5,13 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
 /** Names what went wrong with a mount, so each fault gets its own recoverable error code. */
 final class UsbFaults {
 
-    private UsbFaults() {
-    }
+    private UsbFaults() {}
 
     /** A failed write or read on a leased slot; first of all, is the stick still there? */
     static JobFailure classify(SlotFilesystem slot, String action, IOException e) {
@@ -24,7 +22,10 @@ final class UsbFaults {
     }
 
     static JobFailure classify(Path mount, String action, IOException e) {
-        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+        String reason =
+                e instanceof FileSystemException fse && fse.getReason() != null
+                        ? fse.getReason()
+                        : e.toString();
         String message = action + " on " + mount + " failed: " + reason;
         if (!Files.isDirectory(mount) || e instanceof NoSuchFileException) {
             return new JobFailure(ErrorCode.USB_UNAVAILABLE, message, e);
@@ -32,7 +33,8 @@ final class UsbFaults {
         if (reason.contains("No space left on device") || reason.contains("Disk quota exceeded")) {
             return new JobFailure(ErrorCode.USB_FULL, message, e);
         }
-        if (reason.contains("Read-only file system") || e instanceof java.nio.file.AccessDeniedException) {
+        if (reason.contains("Read-only file system")
+                || e instanceof java.nio.file.AccessDeniedException) {
             return new JobFailure(ErrorCode.USB_READ_ONLY, message, e);
         }
         return new JobFailure(ErrorCode.IO_ERROR, message, e);
@@ -41,7 +43,8 @@ final class UsbFaults {
     /** Why a mount cannot take a write of this size right now, or null when it can. */
     static JobFailure unusable(Path mount, long bytesNeeded) {
         if (!Files.isDirectory(mount)) {
-            return new JobFailure(ErrorCode.USB_UNAVAILABLE, mount + " is not mounted (no such folder)");
+            return new JobFailure(
+                    ErrorCode.USB_UNAVAILABLE, mount + " is not mounted (no such folder)");
         }
         try {
             if (!Files.isWritable(mount) || Files.getFileStore(mount).isReadOnly()) {
@@ -49,7 +52,8 @@ final class UsbFaults {
             }
             long usable = Files.getFileStore(mount).getUsableSpace();
             if (usable < bytesNeeded) {
-                return new JobFailure(ErrorCode.USB_FULL,
+                return new JobFailure(
+                        ErrorCode.USB_FULL,
                         mount + " has " + usable + " bytes free, the job needs " + bytesNeeded);
             }
             return null;

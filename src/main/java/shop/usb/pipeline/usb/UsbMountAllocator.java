@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -32,7 +30,11 @@ public class UsbMountAllocator {
 
     public static final String BEAN_NAME = "usbMountAllocator";
     private static final Logger LOG = LoggerFactory.getLogger(UsbMountAllocator.class);
-    /** How often a waiting job looks again when no release has woken it (another instance, a new stick). */
+
+    /**
+     * How often a waiting job looks again when no release has woken it (another instance, a new
+     * stick).
+     */
     private static final long RECHECK_MILLIS = 1000;
 
     private final UsbStation station;
@@ -43,7 +45,11 @@ public class UsbMountAllocator {
     private final Clock clock;
     private final Object released = new Object();
 
-    public UsbMountAllocator(UsbStation station, DataSource dataSource, Duration timeout, long reserveBytes,
+    public UsbMountAllocator(
+            UsbStation station,
+            DataSource dataSource,
+            Duration timeout,
+            long reserveBytes,
             Clock clock) {
         this.station = station;
         this.probe = station.probe();
@@ -55,9 +61,10 @@ public class UsbMountAllocator {
 
     /**
      * Leases, for the run, a slot that holds a stick with room for the bytes, and returns the
-     * filesystem it holds; waits up to the allocation timeout for a busy one. On a station of sticks
-     * the stick must also be READY (blank, no order yet) and of the order's size class, and is taken
-     * for the order (WRITING); when none is, {@link NoStickReadyException} says the job must wait.
+     * filesystem it holds; waits up to the allocation timeout for a busy one. On a station of
+     * sticks the stick must also be READY (blank, no order yet) and of the order's size class, and
+     * is taken for the order (WRITING); when none is, {@link NoStickReadyException} says the job
+     * must wait.
      */
     public TakenSlot acquire(JobRun run, long bytes, Demand demand) {
         long deadline = clock.millis() + timeout.toMillis();
@@ -75,8 +82,10 @@ public class UsbMountAllocator {
                     }
                     Stick stick = station.stickIn(slot, filesystem);
                     String misfit = station.fits(slot, stick, demand);
-                    JobFailure problem = misfit != null ? new JobFailure(ErrorCode.USB_UNAVAILABLE, misfit)
-                            : UsbFaults.unusable(slot.path(), bytes + reserveBytes);
+                    JobFailure problem =
+                            misfit != null
+                                    ? new JobFailure(ErrorCode.USB_UNAVAILABLE, misfit)
+                                    : UsbFaults.unusable(slot.path(), bytes + reserveBytes);
                     if (problem != null) {
                         unusable.add(problem);
                     } else if (lease(filesystem, run)) {
@@ -93,23 +102,30 @@ public class UsbMountAllocator {
                 if (station.kind() == UsbStation.Kind.STICK) {
                     String never = station.neverFits(demand);
                     if (never != null) {
-                        throw JobFailure.ofField(ErrorCode.NO_FITTING_STICK, "usb.capacityBytes", never);
+                        throw JobFailure.ofField(
+                                ErrorCode.NO_FITTING_STICK, "usb.capacityBytes", never);
                     }
-                    // Each order needs a stick of its own: it waits for one without holding this worker.
-                    throw new NoStickReadyException(demand.capacityBytes(), demand.refusedFilesystems().keySet());
+                    // Each order needs a stick of its own: it waits for one without holding this
+                    // worker.
+                    throw new NoStickReadyException(
+                            demand.capacityBytes(), demand.refusedFilesystems().keySet());
                 }
                 if (!anyBusy) {
                     throw noMountFits(unusable);
                 }
                 if (remaining <= 0) {
-                    throw new JobFailure(ErrorCode.USB_UNAVAILABLE,
+                    throw new JobFailure(
+                            ErrorCode.USB_UNAVAILABLE,
                             "Every USB mount stayed busy for " + timeout.toSeconds() + " s");
                 }
                 try {
                     released.wait(Math.min(remaining, RECHECK_MILLIS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new JobFailure(ErrorCode.USB_UNAVAILABLE, "Interrupted while waiting for a USB mount", e);
+                    throw new JobFailure(
+                            ErrorCode.USB_UNAVAILABLE,
+                            "Interrupted while waiting for a USB mount",
+                            e);
                 }
             }
         }
@@ -117,14 +133,18 @@ public class UsbMountAllocator {
 
     /** Frees the run's lease; a run that no longer owns its job holds none and frees nothing. */
     public void release(JobRun run) {
-        jdbc.update(SqlStatements.get("delete-mount-lease"), new MapSqlParameterSource("jobId", run.jobId())
-                .addValue("runToken", run.token()));
+        jdbc.update(
+                SqlStatements.get("delete-mount-lease"),
+                new MapSqlParameterSource("jobId", run.jobId()).addValue("runToken", run.token()));
         synchronized (released) {
             released.notifyAll();
         }
     }
 
-    /** Each configured mount with its usable bytes (-1 when unknown) and why it cannot take a job now, if so. */
+    /**
+     * Each configured mount with its usable bytes (-1 when unknown) and why it cannot take a job
+     * now, if so.
+     */
     public List<MountState> states() {
         List<MountState> states = new ArrayList<>();
         for (Path mount : station.slots().stream().map(UsbStation.Slot::path).toList()) {
@@ -134,30 +154,34 @@ public class UsbMountAllocator {
             }
             long usable;
             try {
-                usable = java.nio.file.Files.isDirectory(mount) ? java.nio.file.Files.getFileStore(mount).getUsableSpace()
-                        : -1;
+                usable =
+                        java.nio.file.Files.isDirectory(mount)
+                                ? java.nio.file.Files.getFileStore(mount).getUsableSpace()
+                                : -1;
             } catch (java.io.IOException e) {
                 usable = -1;
             }
-            states.add(new MountState(mount, usable, problem == null ? null : problem.getMessage()));
+            states.add(
+                    new MountState(mount, usable, problem == null ? null : problem.getMessage()));
         }
         return states;
     }
 
     /** The slot a run took, the filesystem it held then, and the stick as the system named it. */
-    public record TakenSlot(UsbStation.Slot slot, SlotFilesystem filesystem, Stick stick) {
-    }
+    public record TakenSlot(UsbStation.Slot slot, SlotFilesystem filesystem, Stick stick) {}
 
     /**
-     * What the order asks of a stick: its id and label (the slot shows them), the size class bought,
-     * and the filesystems whose rules it breaks, each with the reason ({@link StickRules}).
+     * What the order asks of a stick: its id and label (the slot shows them), the size class
+     * bought, and the filesystems whose rules it breaks, each with the reason ({@link StickRules}).
      */
-    public record Demand(String orderId, String label, long capacityBytes, Map<String, String> refusedFilesystems) {
-    }
+    public record Demand(
+            String orderId,
+            String label,
+            long capacityBytes,
+            Map<String, String> refusedFilesystems) {}
 
     /** A mount as health checks see it: {@code problem} is null when it can take a job. */
-    public record MountState(Path mount, long usableBytes, String problem) {
-    }
+    public record MountState(Path mount, long usableBytes, String problem) {}
 
     private JobFailure noStick(Path mount) {
         try {
@@ -169,41 +193,52 @@ public class UsbMountAllocator {
     }
 
     /**
-     * A free mount costs one INSERT; a taken one is checked for a stale lease (its run no longer owns
-     * its job), which is dropped and retaken. Throws when the run itself no longer owns its job.
+     * A free mount costs one INSERT; a taken one is checked for a stale lease (its run no longer
+     * owns its job), which is dropped and retaken. Throws when the run itself no longer owns its
+     * job.
      */
     private boolean lease(SlotFilesystem stick, JobRun run) {
-        MapSqlParameterSource params = new MapSqlParameterSource("mount", stick.slot().toString())
-                .addValue("station", station.id())
-                .addValue("jobId", run.jobId())
-                .addValue("runToken", run.token())
-                .addValue("filesystem", stick.describe());
-        return insertLease(params, run) || dropStaleLease(stick, params) && insertLease(params, run);
+        MapSqlParameterSource params =
+                new MapSqlParameterSource("mount", stick.slot().toString())
+                        .addValue("station", station.id())
+                        .addValue("jobId", run.jobId())
+                        .addValue("runToken", run.token())
+                        .addValue("filesystem", stick.describe());
+        return insertLease(params, run)
+                || dropStaleLease(stick, params) && insertLease(params, run);
     }
 
     /** Drops the lease of a run that died on this mount, and the staging folder it left there. */
     private boolean dropStaleLease(SlotFilesystem stick, MapSqlParameterSource params) {
-        List<Map<String, Object>> stale = jdbc.queryForList(SqlStatements.get("find-stale-mount-lease"), params);
+        List<Map<String, Object>> stale =
+                jdbc.queryForList(SqlStatements.get("find-stale-mount-lease"), params);
         if (jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params) == 0) {
             return false;
         }
         for (Map<String, Object> dead : stale) {
             if (dead.get("run_token") != null) {
-                removeStaging(stick.slot(), (String) dead.get("order_id"), (String) dead.get("run_token"));
+                removeStaging(
+                        stick.slot(),
+                        (String) dead.get("order_id"),
+                        (String) dead.get("run_token"));
             }
         }
         return true;
     }
 
     /**
-     * Mounts on which earlier runs of the job held leases they never freed (their process died): their
-     * staging folders there are removed, and the leases dropped. Only for the run that owns the job.
+     * Mounts on which earlier runs of the job held leases they never freed (their process died):
+     * their staging folders there are removed, and the leases dropped. Only for the run that owns
+     * the job.
      */
     public List<Path> takeBackEarlierLeases(JobRun run, String orderId) {
-        MapSqlParameterSource params = new MapSqlParameterSource("jobId", run.jobId()).addValue("runToken", run.token())
-                .addValue("station", station.id());
+        MapSqlParameterSource params =
+                new MapSqlParameterSource("jobId", run.jobId())
+                        .addValue("runToken", run.token())
+                        .addValue("station", station.id());
         List<Path> mounts = new ArrayList<>();
-        for (Map<String, Object> earlier : jdbc.queryForList(SqlStatements.get("find-earlier-leases-of-job"), params)) {
+        for (Map<String, Object> earlier :
+                jdbc.queryForList(SqlStatements.get("find-earlier-leases-of-job"), params)) {
             Path mount = Path.of((String) earlier.get("mount_path"));
             mounts.add(mount);
             if (earlier.get("run_token") != null) {
@@ -239,9 +274,10 @@ public class UsbMountAllocator {
     /** When no mount can take the job, the shared cause wins; mixed causes read as unavailable. */
     private static JobFailure noMountFits(List<JobFailure> unusable) {
         String reasons = String.join("; ", unusable.stream().map(Throwable::getMessage).toList());
-        ErrorCode code = unusable.stream().map(JobFailure::code).distinct().count() == 1
-                ? unusable.get(0).code()
-                : ErrorCode.USB_UNAVAILABLE;
+        ErrorCode code =
+                unusable.stream().map(JobFailure::code).distinct().count() == 1
+                        ? unusable.get(0).code()
+                        : ErrorCode.USB_UNAVAILABLE;
         return new JobFailure(code, "No USB mount can take this job: " + reasons);
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
@@ -25,8 +24,12 @@ public class UsbVerifier {
     public static final String BEAN_NAME = "usbVerifier";
     private static final int MAX_LISTED = 5;
 
-    /** Throws VERIFICATION_FAILED, or USB_REMOVED when the stick went; returns how the files were read. */
-    public VerifiedBy verify(WritePlan plan, Path folder, SlotFilesystem stick, Runnable afterEachFile) {
+    /**
+     * Throws VERIFICATION_FAILED, or USB_REMOVED when the stick went; returns how the files were
+     * read.
+     */
+    public VerifiedBy verify(
+            WritePlan plan, Path folder, SlotFilesystem stick, Runnable afterEachFile) {
         List<String> problems = new ArrayList<>();
         VerifiedBy by = VerifiedBy.DIRECT;
         stick.requirePresent("before verification");
@@ -40,20 +43,29 @@ public class UsbVerifier {
                 Path written = folder.resolve(file.relativePath());
                 long size = Files.size(written);
                 if (size != file.size()) {
-                    problems.add(file.relativePath() + " has " + size + " bytes, planned " + file.size());
+                    problems.add(
+                            file.relativePath()
+                                    + " has "
+                                    + size
+                                    + " bytes, planned "
+                                    + file.size());
                 } else {
                     ReadBack.Digest read = ReadBack.sha256(written);
                     by = read.by() == VerifiedBy.CACHED ? VerifiedBy.CACHED : by;
                     if (!read.sha256().equals(file.sha256())) {
-                        problems.add(file.relativePath() + " differs from the source (SHA-256 mismatch, read "
-                                + read.by().label() + ")");
+                        problems.add(
+                                file.relativePath()
+                                        + " differs from the source (SHA-256 mismatch, read "
+                                        + read.by().label()
+                                        + ")");
                     }
                 }
                 afterEachFile.run();
             }
             if (!found.remove(WritePlan.MANIFEST_NAME)) {
                 problems.add("missing " + WritePlan.MANIFEST_NAME);
-            } else if (!ReadBack.sha256(folder.resolve(WritePlan.MANIFEST_NAME)).sha256()
+            } else if (!ReadBack.sha256(folder.resolve(WritePlan.MANIFEST_NAME))
+                    .sha256()
                     .equals(Sha256.of(plan.manifest().getBytes(StandardCharsets.UTF_8)))) {
                 problems.add(WritePlan.MANIFEST_NAME + " does not match the plan");
             }
@@ -63,9 +75,14 @@ public class UsbVerifier {
         }
         if (!problems.isEmpty()) {
             stick.requirePresent("during verification");
-            String listed = String.join("; ", problems.subList(0, Math.min(MAX_LISTED, problems.size())));
-            String more = problems.size() > MAX_LISTED ? " (and " + (problems.size() - MAX_LISTED) + " more)" : "";
-            throw new JobFailure(ErrorCode.VERIFICATION_FAILED,
+            String listed =
+                    String.join("; ", problems.subList(0, Math.min(MAX_LISTED, problems.size())));
+            String more =
+                    problems.size() > MAX_LISTED
+                            ? " (and " + (problems.size() - MAX_LISTED) + " more)"
+                            : "";
+            throw new JobFailure(
+                    ErrorCode.VERIFICATION_FAILED,
                     "Verification of " + folder + " failed: " + listed + more);
         }
         return by;

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
 import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.content.Sha256;
@@ -26,24 +25,26 @@ import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
 /**
- * Copies a write plan onto a leased stick. A run writes into a staging folder of its own,
- * {@code <slot>/.<orderId>.<runToken>.part/}: each file goes to a temporary name, is fsync'd and
- * renamed, then every folder is fsync'd. Only then, and only after the run proved it still owns the
- * job, is the staging folder renamed to {@code <slot>/<orderId>/} ({@link #publish}). So a run that
- * lost its job never touches the order folder of the run that took over, a pulled stick cannot
- * receive a file on the host's disk (the staging folder is not there), and a folder with the order's
- * name is always complete. The slot folder itself is never created: a missing one is an unplugged stick.
+ * Copies a write plan onto a leased stick. A run writes into a staging folder of its own, {@code
+ * <slot>/.<orderId>.<runToken>.part/}: each file goes to a temporary name, is fsync'd and renamed,
+ * then every folder is fsync'd. Only then, and only after the run proved it still owns the job, is
+ * the staging folder renamed to {@code <slot>/<orderId>/} ({@link #publish}). So a run that lost
+ * its job never touches the order folder of the run that took over, a pulled stick cannot receive a
+ * file on the host's disk (the staging folder is not there), and a folder with the order's name is
+ * always complete. The slot folder itself is never created: a missing one is an unplugged stick.
  */
 public class UsbWriter {
 
     public static final String BEAN_NAME = "usbWriter";
     private static final long CHUNK = 8L * 1024 * 1024;
+
     /**
      * Read, hashed and written at a time when a source's digest is not known yet; one per worker
      * thread, so an order of many large files does not churn the heap.
      */
-    private static final ThreadLocal<ByteBuffer> COPY_BUFFER = ThreadLocal.withInitial(
-            () -> ByteBuffer.allocate(1024 * 1024));
+    private static final ThreadLocal<ByteBuffer> COPY_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(1024 * 1024));
+
     private static final String PART_SUFFIX = ".part";
 
     private final ContentDigests digests;
@@ -56,21 +57,27 @@ public class UsbWriter {
     public static Path orderFolder(Path mount, String orderId) {
         Path folder = mount.resolve(orderId).normalize();
         if (!folder.getParent().equals(mount.normalize())) {
-            throw new JobFailure(ErrorCode.INVALID_ORDER, "orderId '" + orderId + "' does not name a folder");
+            throw new JobFailure(
+                    ErrorCode.INVALID_ORDER, "orderId '" + orderId + "' does not name a folder");
         }
         return folder;
     }
 
     /** Where one run writes the order before it is complete. */
     public static Path stagingFolder(Path mount, String orderId, String runToken) {
-        return orderFolder(mount, orderId).resolveSibling("." + orderId + "." + runToken + PART_SUFFIX);
+        return orderFolder(mount, orderId)
+                .resolveSibling("." + orderId + "." + runToken + PART_SUFFIX);
     }
 
     /**
-     * Writes the plan into the run's staging folder on the stick ({@link #stagingFolder}) and returns
-     * the plan with every source's digest, as its MANIFEST.sha256 lists them.
+     * Writes the plan into the run's staging folder on the stick ({@link #stagingFolder}) and
+     * returns the plan with every source's digest, as its MANIFEST.sha256 lists them.
      */
-    public WritePlan write(WritePlan plan, SlotFilesystem stick, String orderId, String runToken,
+    public WritePlan write(
+            WritePlan plan,
+            SlotFilesystem stick,
+            String orderId,
+            String runToken,
             WriteListener listener) {
         Path staging = stagingFolder(stick.slot(), orderId, runToken);
         stick.requirePresent("before the write began");
@@ -87,7 +94,8 @@ public class UsbWriter {
             for (PlannedFile file : plan.files()) {
                 Path destination = staging.resolve(file.relativePath()).normalize();
                 if (!destination.startsWith(staging)) {
-                    throw new JobFailure(ErrorCode.PATH_OUTSIDE_LIBRARY,
+                    throw new JobFailure(
+                            ErrorCode.PATH_OUTSIDE_LIBRARY,
                             "'" + file.relativePath() + "' would be written outside " + staging);
                 }
                 if (!stick.isPresent()) {
@@ -111,8 +119,8 @@ public class UsbWriter {
     }
 
     /**
-     * Gives a complete staging folder the order's name, replacing what an earlier attempt left under
-     * it. The caller has just proved that its run still owns the job.
+     * Gives a complete staging folder the order's name, replacing what an earlier attempt left
+     * under it. The caller has just proved that its run still owns the job.
      */
     public Path publish(Path staging, SlotFilesystem stick, String orderId) {
         Path target = orderFolder(stick.slot(), orderId);
@@ -128,9 +136,9 @@ public class UsbWriter {
     }
 
     /**
-     * Removes the order folder an earlier attempt named on a mount (one that failed verification, or
-     * was cut short). The staging folders of runs that died go with their leases
-     * ({@link UsbMountAllocator}), so no slot is ever listed: a folder slot may hold thousands of orders.
+     * Removes the order folder an earlier attempt named on a mount (one that failed verification,
+     * or was cut short). The staging folders of runs that died go with their leases ({@link
+     * UsbMountAllocator}), so no slot is ever listed: a folder slot may hold thousands of orders.
      */
     public static void removeOrderFolder(Path mount, String orderId) throws IOException {
         if (Files.isDirectory(mount)) {
@@ -138,30 +146,38 @@ public class UsbWriter {
         }
     }
 
-    /** Removes a folder and all it holds; nothing when it is not there. Links are removed, never followed. */
+    /**
+     * Removes a folder and all it holds; nothing when it is not there. Links are removed, never
+     * followed.
+     */
     public static void deleteRecursively(Path folder) throws IOException {
         if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                folder,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.delete(file);
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                            throws IOException {
+                        if (exc != null) {
+                            throw exc;
+                        }
+                        Files.delete(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
     }
 
-    private static void createFolders(Path target, Path folder, Set<Path> created) throws IOException {
+    private static void createFolders(Path target, Path folder, Set<Path> created)
+            throws IOException {
         List<Path> missing = new ArrayList<>();
         for (Path p = folder; !p.equals(target) && !created.contains(p); p = p.getParent()) {
             missing.add(0, p);
@@ -174,16 +190,23 @@ public class UsbWriter {
 
     /**
      * Copies one file to a temporary name, fsyncs it and gives it its name; returns the source's
-     * digest. A digest known before lets the kernel copy (transferTo); an unknown one is computed from
-     * the bytes as they are copied, so the source is read once, and kept for the next order.
+     * digest. A digest known before lets the kernel copy (transferTo); an unknown one is computed
+     * from the bytes as they are copied, so the source is read once, and kept for the next order.
      */
-    private String copy(PlannedFile file, Path destination, WriteListener listener) throws IOException {
+    private String copy(PlannedFile file, Path destination, WriteListener listener)
+            throws IOException {
         Path part = destination.resolveSibling(destination.getFileName() + PART_SUFFIX);
-        ContentDigests.Version version = file.sha256() == null ? ContentDigests.version(file.source()) : null;
+        ContentDigests.Version version =
+                file.sha256() == null ? ContentDigests.version(file.source()) : null;
         String digest;
         try (FileChannel in = ContentLibrary.openChecked(file.source());
-                FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            digest = version == null ? transfer(in, out, file.source(), listener) : hashWhileCopying(in, out, listener);
+                FileChannel out =
+                        FileChannel.open(
+                                part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            digest =
+                    version == null
+                            ? transfer(in, out, file.source(), listener)
+                            : hashWhileCopying(in, out, listener);
             out.force(true);
         }
         Files.move(part, destination, StandardCopyOption.ATOMIC_MOVE);
@@ -194,7 +217,8 @@ public class UsbWriter {
         return digest;
     }
 
-    private static String transfer(FileChannel in, FileChannel out, Path source, WriteListener listener)
+    private static String transfer(
+            FileChannel in, FileChannel out, Path source, WriteListener listener)
             throws IOException {
         long size = in.size();
         long position = 0;
@@ -209,7 +233,8 @@ public class UsbWriter {
         return null;
     }
 
-    private static String hashWhileCopying(FileChannel in, FileChannel out, WriteListener listener) throws IOException {
+    private static String hashWhileCopying(FileChannel in, FileChannel out, WriteListener listener)
+            throws IOException {
         MessageDigest digest = Sha256.newDigest();
         ByteBuffer buffer = COPY_BUFFER.get().clear();
         while (in.read(buffer) != -1) {
@@ -227,7 +252,8 @@ public class UsbWriter {
 
     private static void writeText(Path destination, String text) throws IOException {
         Path part = destination.resolveSibling(destination.getFileName() + PART_SUFFIX);
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out =
+                FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 out.write(bytes);
@@ -237,7 +263,10 @@ public class UsbWriter {
         Files.move(part, destination, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Makes the renames durable: on Linux a folder's entries reach the disk only when it is fsync'd. */
+    /**
+     * Makes the renames durable: on Linux a folder's entries reach the disk only when it is
+     * fsync'd.
+     */
     private static void fsyncFolder(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
             channel.force(true);

@@ -1,5 +1,8 @@
 package shop.usb.pipeline.benchmark;
 
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -17,18 +20,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sql.DataSource;
-
-import jakarta.jms.Connection;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import shop.usb.pipeline.job.Delivery;
-import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.usb.SlotFilesystem;
@@ -36,12 +32,12 @@ import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /**
  * The raw limits of the parts under the product, measured in the same run: the broker moving the
- * same messages, the database running the same statements, the disk copying and hashing the same files.
+ * same messages, the database running the same statements, the disk copying and hashing the same
+ * files.
  */
 final class Baselines {
 
-    private Baselines() {
-    }
+    private Baselines() {}
 
     /**
      * An order's messages with no work between them: the confirmation is produced, taken by a
@@ -61,28 +57,32 @@ final class Baselines {
                 connections.add(connection);
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageProducer forward = session.createProducer(session.createQueue(jobQueue));
-                session.createConsumer(session.createQueue(orderQueue)).setMessageListener(message -> {
-                    try {
-                        forward.send(session.createTextMessage("job"));
-                        session.commit();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                session.createConsumer(session.createQueue(orderQueue))
+                        .setMessageListener(
+                                message -> {
+                                    try {
+                                        forward.send(session.createTextMessage("job"));
+                                        session.commit();
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
                 connection.start();
             }
             for (int i = 0; i < 4; i++) {
                 Connection connection = factory.createConnection();
                 connections.add(connection);
                 Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-                session.createConsumer(session.createQueue(jobQueue)).setMessageListener(message -> {
-                    try {
-                        message.acknowledge();
-                        done.countDown();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                session.createConsumer(session.createQueue(jobQueue))
+                        .setMessageListener(
+                                message -> {
+                                    try {
+                                        message.acknowledge();
+                                        done.countDown();
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
                 connection.start();
             }
             OrderSender sender = new OrderSender(url, user, password, orderQueue);
@@ -101,9 +101,11 @@ final class Baselines {
 
     /**
      * The job table's statements for one job, in the order a job runs them (intake, claim, four
-     * stages, mount lease, progress, completion), on {@code threads} threads. Returns jobs per second.
+     * stages, mount lease, progress, completion), on {@code threads} threads. Returns jobs per
+     * second.
      */
-    static double database(DataSource dataSource, Path mount, int jobs, int threads) throws Exception {
+    static double database(DataSource dataSource, Path mount, int jobs, int threads)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         JobRepository repository = new JobRepository(dataSource, Duration.ofSeconds(1), clock);
         String prefix = "DB-" + System.nanoTime() + "-";
@@ -111,9 +113,15 @@ final class Baselines {
         List<UsbMountAllocator> allocators = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Files.createDirectories(mount.resolve("m" + t));
-            allocators.add(Stations.folders(dataSource, Duration.ofSeconds(30), false, mount.resolve("m" + t)));
+            allocators.add(
+                    Stations.folders(
+                            dataSource, Duration.ofSeconds(30), false, mount.resolve("m" + t)));
         }
-        double seconds = inLanes(threads, jobs, (lane, i) -> runJob(repository, allocators.get(lane), prefix + i));
+        double seconds =
+                inLanes(
+                        threads,
+                        jobs,
+                        (lane, i) -> runJob(repository, allocators.get(lane), prefix + i));
         return jobs / seconds;
     }
 
@@ -124,13 +132,21 @@ final class Baselines {
         jobs.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");
         jobs.recordPlan(run, 12_288, 3);
         jobs.enterStage(run, Stage.WRITE_USB, "Waiting for a USB mount");
-        SlotFilesystem stick = mounts.acquire(run, 12_288,
-                new UsbMountAllocator.Demand(orderId, "B", 16_000_000_000L, java.util.Map.of())).filesystem();
+        SlotFilesystem stick =
+                mounts.acquire(
+                                run,
+                                12_288,
+                                new UsbMountAllocator.Demand(
+                                        orderId, "B", 16_000_000_000L, java.util.Map.of()))
+                        .filesystem();
         jobs.recordMount(run, stick.slot().toString());
         jobs.log(run, "INFO", Stage.WRITE_USB, "Writing 3 files");
         jobs.recordProgress(run, 80, 12_288, 3);
         jobs.enterStage(run, Stage.VERIFY, "Verifying 3 files");
-        jobs.complete(run, "Completed", new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc", null));
+        jobs.complete(
+                run,
+                "Completed",
+                new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc", null));
         mounts.release(run);
     }
 
@@ -139,39 +155,61 @@ final class Baselines {
      * and the folder), then reads them back and hashes them; {@code lanes} orders at a time, as the
      * product has a mount per lane. Returns orders per second and MB/s.
      */
-    static double[] copyAndHash(List<Path> files, Path target, int orders, int lanes) throws Exception {
+    static double[] copyAndHash(List<Path> files, Path target, int orders, int lanes)
+            throws Exception {
         long bytesPerOrder = 0;
         for (Path file : files) {
             bytesPerOrder += Files.size(file);
         }
-        double seconds = inLanes(lanes, orders, (lane, i) -> {
-            Path folder = Files.createDirectories(target.resolve("order-" + i));
-            for (Path file : files) {
-                copyAndSync(file, folder.resolve(file.getFileName()));
-            }
-            try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
-                dir.force(true);
-            }
-            for (Path file : files) {
-                hash(folder.resolve(file.getFileName()));
-            }
-        });
+        double seconds =
+                inLanes(
+                        lanes,
+                        orders,
+                        (lane, i) -> {
+                            Path folder = Files.createDirectories(target.resolve("order-" + i));
+                            for (Path file : files) {
+                                copyAndSync(file, folder.resolve(file.getFileName()));
+                            }
+                            try (FileChannel dir =
+                                    FileChannel.open(folder, StandardOpenOption.READ)) {
+                                dir.force(true);
+                            }
+                            for (Path file : files) {
+                                hash(folder.resolve(file.getFileName()));
+                            }
+                        });
         return new double[] {orders / seconds, orders * (double) bytesPerOrder / 1e6 / seconds};
     }
 
-    /** {@code cp -r}, {@code sync} and {@code sha256sum} per order, {@code lanes} at a time. Returns MB/s. */
-    static double shellCopyAndHash(Path source, Path target, int orders, int lanes, long bytesPerOrder)
-            throws Exception {
+    /**
+     * {@code cp -r}, {@code sync} and {@code sha256sum} per order, {@code lanes} at a time. Returns
+     * MB/s.
+     */
+    static double shellCopyAndHash(
+            Path source, Path target, int orders, int lanes, long bytesPerOrder) throws Exception {
         Files.createDirectories(target);
-        double seconds = inLanes(lanes, orders, (lane, i) -> {
-            Path folder = target.resolve("order-" + i);
-            shell("cp -r '" + source + "' '" + folder + "' && sync && cd '" + folder
-                    + "' && find . -type f -exec sha256sum {} + > /dev/null");
-        });
+        double seconds =
+                inLanes(
+                        lanes,
+                        orders,
+                        (lane, i) -> {
+                            Path folder = target.resolve("order-" + i);
+                            shell(
+                                    "cp -r '"
+                                            + source
+                                            + "' '"
+                                            + folder
+                                            + "' && sync && cd '"
+                                            + folder
+                                            + "' && find . -type f -exec sha256sum {} + > /dev/null");
+                        });
         return orders * (double) bytesPerOrder / 1e6 / seconds;
     }
 
-    /** Runs items 0..count-1 on {@code lanes} threads, each taking the next free item; returns the seconds it took. */
+    /**
+     * Runs items 0..count-1 on {@code lanes} threads, each taking the next free item; returns the
+     * seconds it took.
+     */
     private static double inLanes(int lanes, int count, LaneTask task) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(lanes);
@@ -180,12 +218,16 @@ final class Baselines {
             List<Future<Object>> running = new ArrayList<>();
             for (int t = 0; t < lanes; t++) {
                 int lane = t;
-                running.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                        task.run(lane, i);
-                    }
-                    return null;
-                }));
+                running.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = next.getAndIncrement();
+                                            i < count;
+                                            i = next.getAndIncrement()) {
+                                        task.run(lane, i);
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<Object> f : running) {
                 f.get();
@@ -211,8 +253,11 @@ final class Baselines {
 
     private static void copyAndSync(Path source, Path destination) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(destination, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE)) {
+                FileChannel out =
+                        FileChannel.open(
+                                destination,
+                                StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE)) {
             long size = in.size();
             for (long position = 0; position < size; ) {
                 position += in.transferTo(position, size - position, out);

@@ -2,6 +2,8 @@ package shop.usb.pipeline.benchmark;
 
 import static shop.usb.pipeline.benchmark.Figures.format;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +21,10 @@ import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
- * Bulk retry over HTTP on PostgreSQL: the dry run's count and the retry itself (batches of 500, each
- * job's guarded transition and log line, its job message on the embedded broker) for many FAILED jobs
- * among more. The workers are stopped, so the figure is the bulk action's alone.
- * Run: {@code mvn -B test -Pbenchmark}; prints a table and writes target/benchmark-bulk.md.
+ * Bulk retry over HTTP on PostgreSQL: the dry run's count and the retry itself (batches of 500,
+ * each job's guarded transition and log line, its job message on the embedded broker) for many
+ * FAILED jobs among more. The workers are stopped, so the figure is the bulk action's alone. Run:
+ * {@code mvn -B test -Pbenchmark}; prints a table and writes target/benchmark-bulk.md.
  */
 @Tag("benchmark")
 class BulkBenchmark {
@@ -36,46 +35,80 @@ class BulkBenchmark {
 
     @Test
     void run(@TempDir Path root) throws Exception {
-        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.postgres(), Map.of())) {
+        try (PipelineRuntime pipeline =
+                PipelineRuntime.start(root, TestDatabase.postgres(), Map.of())) {
             pipeline.context().getRouteController().stopRoute("job-dispatch");
-            new JdbcTemplate(pipeline.dataSource()).update("""
+            new JdbcTemplate(pipeline.dataSource())
+                    .update(
+                            """
                     INSERT INTO processing_jobs (id, order_id, status, stage, progress, priority, attempts, order_json,
                         created_at, updated_at, completed_at, error_code, error_message)
                     SELECT md5(i::text)::uuid::text, 'BULK-' || lpad(i::text, 7, '0'),
                            CASE WHEN i % ? = 0 THEN 'FAILED' ELSE 'COMPLETED' END, 'verify', 100, 'normal', 1, '{}',
                            now() - i * INTERVAL '1 second', now(), now(),
                            CASE WHEN i % ? = 0 THEN 'USB_FULL' END, CASE WHEN i % ? = 0 THEN 'the stick is full' END
-                      FROM generate_series(1, ?) AS i""", JOBS / FAILED, JOBS / FAILED, JOBS / FAILED, JOBS);
+                      FROM generate_series(1, ?) AS i""",
+                            JOBS / FAILED, JOBS / FAILED, JOBS / FAILED, JOBS);
             new JdbcTemplate(pipeline.dataSource()).execute("ANALYZE processing_jobs");
 
             long start = System.nanoTime();
-            JsonNode count = post(pipeline, "/api/jobs/retry?status=FAILED&errorCode=USB_FULL&dryRun=true");
+            JsonNode count =
+                    post(pipeline, "/api/jobs/retry?status=FAILED&errorCode=USB_FULL&dryRun=true");
             double countMs = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
             JsonNode done = post(pipeline, "/api/jobs/retry?status=FAILED&errorCode=USB_FULL");
             double retrySeconds = (System.nanoTime() - start) / 1e9;
 
             Figures figures = new Figures();
-            figures.add(format("bulk retry dry run: count %,d FAILED with USB_FULL among %,d jobs", FAILED, JOBS),
-                    format("%.0f ms (matched %d)", countMs, count.get("matched").asLong()), "", "", "", "");
-            figures.add(format("bulk retry of %,d jobs, batches of 500, job messages included", FAILED),
-                    format("%.1f s, %.0f jobs/s (changed %d)", retrySeconds, done.get("changed").asLong() / retrySeconds,
-                            done.get("changed").asLong()), "", "", "", "");
-            String report = "Bulk actions over HTTP on PostgreSQL 17 (embedded binaries), the embedded broker\n\n"
-                    + figures.table();
+            figures.add(
+                    format(
+                            "bulk retry dry run: count %,d FAILED with USB_FULL among %,d jobs",
+                            FAILED, JOBS),
+                    format("%.0f ms (matched %d)", countMs, count.get("matched").asLong()),
+                    "",
+                    "",
+                    "",
+                    "");
+            figures.add(
+                    format("bulk retry of %,d jobs, batches of 500, job messages included", FAILED),
+                    format(
+                            "%.1f s, %.0f jobs/s (changed %d)",
+                            retrySeconds,
+                            done.get("changed").asLong() / retrySeconds,
+                            done.get("changed").asLong()),
+                    "",
+                    "",
+                    "",
+                    "");
+            String report =
+                    "Bulk actions over HTTP on PostgreSQL 17 (embedded binaries), the embedded broker\n\n"
+                            + figures.table();
             System.out.println("\n" + report);
             Files.writeString(Path.of("target", "benchmark-bulk.md"), report);
         }
     }
 
-    /** As the dashboard sends it, waiting as long as the action takes (the runtime's client gives up at 10 s). */
+    /**
+     * As the dashboard sends it, waiting as long as the action takes (the runtime's client gives up
+     * at 10 s).
+     */
     private static JsonNode post(PipelineRuntime pipeline, String path) throws Exception {
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + pipeline.httpPort() + path)).timeout(Duration.ofMinutes(10))
-                .header(HttpGate.INTENT_HEADER, "benchmark").POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + pipeline.httpPort()
+                                                                + path))
+                                        .timeout(Duration.ofMinutes(10))
+                                        .header(HttpGate.INTENT_HEADER, "benchmark")
+                                        .POST(HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }

@@ -21,7 +21,13 @@ final class Figures {
         return String.format(Locale.ROOT, pattern, values);
     }
 
-    void add(String what, String figure, String baseline, String ratio, String target, String verdict) {
+    void add(
+            String what,
+            String figure,
+            String baseline,
+            String ratio,
+            String target,
+            String verdict) {
         rows.add(new String[] {what, figure, baseline, ratio, target, verdict});
     }
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 final class MemoryProbe {
 
-    private static final Pattern COLLECTION = Pattern.compile("Pause.* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    private static final Pattern COLLECTION =
+            Pattern.compile("Pause.* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     private final long pid;
     private final Path gcLog;
@@ -25,7 +26,9 @@ final class MemoryProbe {
         this.gcLog = gcLog;
     }
 
-    /** Starts a window: the resident high-water mark is reset, and the GC log is read from here on. */
+    /**
+     * Starts a window: the resident high-water mark is reset, and the GC log is read from here on.
+     */
     void reset() throws IOException {
         // Writing 5 to clear_refs resets VmHWM (Linux 4.0+).
         Files.writeString(Path.of("/proc", String.valueOf(pid), "clear_refs"), "5");
@@ -56,7 +59,8 @@ final class MemoryProbe {
         return Files.exists(gcLog) ? Files.readAllLines(gcLog) : List.of();
     }
 
-    /** Peak resident set and peak heap in MiB, and how many collections the heap figure rests on. */
-    record Window(long peakRssMib, long peakHeapMib, int collections) {
-    }
+    /**
+     * Peak resident set and peak heap in MiB, and how many collections the heap figure rests on.
+     */
+    record Window(long peakRssMib, long peakHeapMib, int collections) {}
 }

@@ -1,5 +1,9 @@
 package shop.usb.pipeline.benchmark;
 
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
-
-import jakarta.jms.Connection;
-import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
@@ -37,30 +36,38 @@ final class OrderSender {
         return sentAt;
     }
 
-    /** Sends orders 0..count-1 as fast as the broker takes them; {@code order} gives id and JSON of order i. */
+    /**
+     * Sends orders 0..count-1 as fast as the broker takes them; {@code order} gives id and JSON of
+     * order i.
+     */
     void sendAll(int count, IntFunction<String[]> order) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<Object>> done = new java.util.ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int lane = t;
-                done.add(threads.submit(() -> {
-                    try (Connection connection = factory.createConnection();
-                            Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-                        MessageProducer producer = session.createProducer(session.createQueue(queue));
-                        List<String> batch = new java.util.ArrayList<>();
-                        for (int i = lane; i < count; i += THREADS) {
-                            String[] idAndJson = order.apply(i);
-                            producer.send(session.createTextMessage(idAndJson[1]));
-                            batch.add(idAndJson[0]);
-                            if (batch.size() == BATCH) {
-                                commit(session, batch);
-                            }
-                        }
-                        commit(session, batch);
-                    }
-                    return null;
-                }));
+                done.add(
+                        threads.submit(
+                                () -> {
+                                    try (Connection connection = factory.createConnection();
+                                            Session session =
+                                                    connection.createSession(
+                                                            true, Session.SESSION_TRANSACTED)) {
+                                        MessageProducer producer =
+                                                session.createProducer(session.createQueue(queue));
+                                        List<String> batch = new java.util.ArrayList<>();
+                                        for (int i = lane; i < count; i += THREADS) {
+                                            String[] idAndJson = order.apply(i);
+                                            producer.send(session.createTextMessage(idAndJson[1]));
+                                            batch.add(idAndJson[0]);
+                                            if (batch.size() == BATCH) {
+                                                commit(session, batch);
+                                            }
+                                        }
+                                        commit(session, batch);
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<Object> f : done) {
                 f.get();
@@ -79,7 +86,8 @@ final class OrderSender {
             int sent = 0;
             List<String> batch = new java.util.ArrayList<>();
             while (sent < count) {
-                long due = Math.min(count, (long) ((System.nanoTime() - start) / 1e9 * perSecond) + 1);
+                long due =
+                        Math.min(count, (long) ((System.nanoTime() - start) / 1e9 * perSecond) + 1);
                 while (sent < due) {
                     String[] idAndJson = order.apply(sent++);
                     producer.send(session.createTextMessage(idAndJson[1]));

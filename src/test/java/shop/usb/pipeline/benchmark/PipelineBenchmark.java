@@ -3,6 +3,7 @@ package shop.usb.pipeline.benchmark;
 import static shop.usb.pipeline.benchmark.Figures.format;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -16,13 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import com.zaxxer.hikari.HikariDataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import shop.usb.pipeline.benchmark.MemoryProbe.Window;
 import shop.usb.pipeline.support.Orders;
 import shop.usb.pipeline.support.PipelineRuntime;
@@ -31,8 +30,9 @@ import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * Throughput, latency and memory of the product on its embedded broker and a real PostgreSQL, each
- * figure next to the raw limit of the part beneath it, measured in the same run on the same machine.
- * Run: {@code mvn -B test -Pbenchmark}. Prints one table and writes it to target/benchmark.md.
+ * figure next to the raw limit of the part beneath it, measured in the same run on the same
+ * machine. Run: {@code mvn -B test -Pbenchmark}. Prints one table and writes it to
+ * target/benchmark.md.
  */
 @Tag("benchmark")
 class PipelineBenchmark {
@@ -45,12 +45,17 @@ class PipelineBenchmark {
     static final int LARGE_ORDERS = Integer.getInteger("benchmark.large-orders", 20);
     static final int LARGE_FILES = 50;
     static final int LARGE_FILE_BYTES = 8 * 1024 * 1024;
-    static final long HUGE_FILE_BYTES = Long.getLong("benchmark.huge-bytes", 4L * 1024 * 1024 * 1024);
+    static final long HUGE_FILE_BYTES =
+            Long.getLong("benchmark.huge-bytes", 4L * 1024 * 1024 * 1024);
     static final int IDLE_RUNS = 20;
     static final int MANIFEST_LINES = Integer.getInteger("benchmark.manifest-lines", 100_000);
     static final int MOUNTS = Integer.getInteger("benchmark.mounts", 4);
     static final int WORKERS = Integer.getInteger("benchmark.workers", 4);
-    /** -Dbenchmark.profile=true: a JFR recording per product start in target/benchmark/ (no CDS start then). */
+
+    /**
+     * -Dbenchmark.profile=true: a JFR recording per product start in target/benchmark/ (no CDS
+     * start then).
+     */
     static final boolean PROFILE = Boolean.getBoolean("benchmark.profile");
 
     final Path root = Path.of("target", "benchmark").toAbsolutePath();
@@ -73,30 +78,53 @@ class PipelineBenchmark {
         try {
             describeMachine();
             double startup = medianStartup(List.of());
-            figures.add("startup to ready (median of 3)", format("%.2f s", startup), "", "", "≤ 3 s",
+            figures.add(
+                    "startup to ready (median of 3)",
+                    format("%.2f s", startup),
+                    "",
+                    "",
+                    "≤ 3 s",
                     verdict(startup <= 3));
-            // Java 17 crashes (SIGSEGV in check_shared_class_file_load_hook) running JFR on a CDS archive.
+            // Java 17 crashes (SIGSEGV in check_shared_class_file_load_hook) running JFR on a CDS
+            // archive.
             if (!PROFILE) {
                 double startupShared = medianStartupWithClassDataSharing();
-                figures.add("startup to ready with a CDS archive (median of 3)", format("%.2f s", startupShared),
-                        "", "", "≤ 3 s", verdict(startupShared <= 3));
+                figures.add(
+                        "startup to ready with a CDS archive (median of 3)",
+                        format("%.2f s", startupShared),
+                        "",
+                        "",
+                        "≤ 3 s",
+                        verdict(startupShared <= 3));
             }
 
             long[] idle = idleLatency();
             double idleMedian = Figures.percentile(idle, 50);
-            figures.add("idle latency, median of " + IDLE_RUNS, format("%.0f ms", idleMedian), "", "", "≤ 150 ms",
+            figures.add(
+                    "idle latency, median of " + IDLE_RUNS,
+                    format("%.0f ms", idleMedian),
+                    "",
+                    "",
+                    "≤ 150 ms",
                     verdict(idleMedian <= 150));
 
-            // The JIT compilers take most of both cores for the first minute or so: measure after it.
+            // The JIT compilers take most of both cores for the first minute or so: measure after
+            // it.
             Run warmUp = smallOrders("W-", WARM_UP_ORDERS, 0);
-            notes.append(format("Warm-up: %d small orders at %.0f orders/s while the JIT compiled%n", WARM_UP_ORDERS,
-                    warmUp.rate()));
+            notes.append(
+                    format(
+                            "Warm-up: %d small orders at %.0f orders/s while the JIT compiled%n",
+                            WARM_UP_ORDERS, warmUp.rate()));
             memory.reset();
             Run small = smallOrders("S-", SMALL_ORDERS, 0);
             Window smallMemory = memory.read();
             notes.append(whereTimeGoes("S-"));
-            double brokerRate = Baselines.broker("tcp://127.0.0.1:" + brokerPort, PipelineRuntime.USER,
-                    PipelineRuntime.PASSWORD, SMALL_ORDERS);
+            double brokerRate =
+                    Baselines.broker(
+                            "tcp://127.0.0.1:" + brokerPort,
+                            PipelineRuntime.USER,
+                            PipelineRuntime.PASSWORD,
+                            SMALL_ORDERS);
             Run paced = smallOrders("P-", SMALL_ORDERS / 2, small.rate() / 2);
 
             memory.reset();
@@ -112,35 +140,75 @@ class PipelineBenchmark {
             Window manifestMemory = memory.read();
             product.close();
 
-            double dbRate = Baselines.database(jdbc, root.resolve("db-baseline"), SMALL_ORDERS, WORKERS);
-            double[] smallIo = Baselines.copyAndHash(smallLibraryFiles(), root.resolve("io-small"), SMALL_ORDERS,
-                    MOUNTS);
+            double dbRate =
+                    Baselines.database(jdbc, root.resolve("db-baseline"), SMALL_ORDERS, WORKERS);
+            double[] smallIo =
+                    Baselines.copyAndHash(
+                            smallLibraryFiles(), root.resolve("io-small"), SMALL_ORDERS, MOUNTS);
             long largeBytes = (long) LARGE_FILES * LARGE_FILE_BYTES;
-            double largeIo = Baselines.shellCopyAndHash(root.resolve("library/large"), root.resolve("io-large"),
-                    LARGE_ORDERS, MOUNTS, largeBytes);
-            double hugeIo = Baselines.shellCopyAndHash(root.resolve("library/huge"), root.resolve("io-huge"), 1, 1,
-                    HUGE_FILE_BYTES);
+            double largeIo =
+                    Baselines.shellCopyAndHash(
+                            root.resolve("library/large"),
+                            root.resolve("io-large"),
+                            LARGE_ORDERS,
+                            MOUNTS,
+                            largeBytes);
+            double hugeIo =
+                    Baselines.shellCopyAndHash(
+                            root.resolve("library/huge"),
+                            root.resolve("io-huge"),
+                            1,
+                            1,
+                            HUGE_FILE_BYTES);
 
-            figures.add("small orders: " + SMALL_ORDERS + " × 3 files × 4 KB, PostgreSQL",
+            figures.add(
+                    "small orders: " + SMALL_ORDERS + " × 3 files × 4 KB, PostgreSQL",
                     format("%.0f orders/s", small.rate()),
-                    format("broker %.0f, database %.0f, disk %.0f orders/s", brokerRate, dbRate, smallIo[0]),
-                    format("%.2f / %.2f / %.2f", small.rate() / brokerRate, small.rate() / dbRate,
+                    format(
+                            "broker %.0f, database %.0f, disk %.0f orders/s",
+                            brokerRate, dbRate, smallIo[0]),
+                    format(
+                            "%.2f / %.2f / %.2f",
+                            small.rate() / brokerRate,
+                            small.rate() / dbRate,
                             small.rate() / smallIo[0]),
-                    "≥ 500 orders/s", verdict(small.rate() >= 500));
+                    "≥ 500 orders/s",
+                    verdict(small.rate() >= 500));
             figures.add("latency at full rate p50 / p95 / p99", small.latencies(), "", "", "", "");
-            figures.add(format("latency at half that rate (%.0f orders/s sent) p50 / p95 / p99",
-                    paced.sentPerSecond()),
-                    paced.latencies(), "", "", "p99 ≤ 1 s", verdict(paced.p99() <= 1000));
-            figures.add("large orders: " + LARGE_ORDERS + " × 50 files × 8 MB, written and verified",
+            figures.add(
+                    format(
+                            "latency at half that rate (%.0f orders/s sent) p50 / p95 / p99",
+                            paced.sentPerSecond()),
+                    paced.latencies(),
+                    "",
+                    "",
+                    "p99 ≤ 1 s",
+                    verdict(paced.p99() <= 1000));
+            figures.add(
+                    "large orders: " + LARGE_ORDERS + " × 50 files × 8 MB, written and verified",
                     format("%.0f MB/s", large.megabytesPerSecond()),
                     format("cp + sync + sha256sum %.0f MB/s", largeIo),
-                    format("%.2f", large.megabytesPerSecond() / largeIo), "≥ 0.80 of baseline",
+                    format("%.2f", large.megabytesPerSecond() / largeIo),
+                    "≥ 0.80 of baseline",
                     verdict(large.megabytesPerSecond() / largeIo >= 0.8));
-            figures.add("one 4 GiB file, -Xmx256m", format("%.1f s, %.0f MB/s", huge.seconds(),
-                    huge.megabytesPerSecond()), format("cp + sync + sha256sum %.0f MB/s", hugeIo),
-                    format("%.2f", huge.megabytesPerSecond() / hugeIo), "", "");
-            figures.add(format("manifest of %,d CSV lines read and published, -Xmx256m", MANIFEST_LINES),
-                    format("%.1f s, %.0f lines/s", manifestSeconds, MANIFEST_LINES / manifestSeconds), "", "", "", "");
+            figures.add(
+                    "one 4 GiB file, -Xmx256m",
+                    format("%.1f s, %.0f MB/s", huge.seconds(), huge.megabytesPerSecond()),
+                    format("cp + sync + sha256sum %.0f MB/s", hugeIo),
+                    format("%.2f", huge.megabytesPerSecond() / hugeIo),
+                    "",
+                    "");
+            figures.add(
+                    format(
+                            "manifest of %,d CSV lines read and published, -Xmx256m",
+                            MANIFEST_LINES),
+                    format(
+                            "%.1f s, %.0f lines/s",
+                            manifestSeconds, MANIFEST_LINES / manifestSeconds),
+                    "",
+                    "",
+                    "",
+                    "");
             Map<String, Window> windows = new LinkedHashMap<>();
             windows.put("small orders", smallMemory);
             windows.put("large orders", largeMemory);
@@ -148,10 +216,15 @@ class PipelineBenchmark {
             windows.put("the manifest", manifestMemory);
             for (Map.Entry<String, Window> window : windows.entrySet()) {
                 Window w = window.getValue();
-                String heap = w.collections() == 0 ? "no GC in the window" : w.peakHeapMib() + " MiB";
-                figures.add("memory during " + window.getKey() + ": peak heap / peak RSS",
-                        format("%s / %d MiB", heap, w.peakRssMib()), "-Xmx256m", "",
-                        "heap ≤ 256 MB", verdict(w.peakHeapMib() <= 256) + format(" (%d GCs)", w.collections()));
+                String heap =
+                        w.collections() == 0 ? "no GC in the window" : w.peakHeapMib() + " MiB";
+                figures.add(
+                        "memory during " + window.getKey() + ": peak heap / peak RSS",
+                        format("%s / %d MiB", heap, w.peakRssMib()),
+                        "-Xmx256m",
+                        "",
+                        "heap ≤ 256 MB",
+                        verdict(w.peakHeapMib() <= 256) + format(" (%d GCs)", w.collections()));
             }
         } finally {
             if (product != null) {
@@ -166,19 +239,29 @@ class PipelineBenchmark {
 
     private void describeMachine() {
         List<String> settings = new ArrayList<>();
-        for (String name : List.of("server_version", "fsync", "synchronous_commit", "shared_buffers")) {
+        for (String name :
+                List.of("server_version", "fsync", "synchronous_commit", "shared_buffers")) {
             settings.add(name + "=" + sql().queryForObject("SHOW " + name, String.class));
         }
-        notes.append(format("Run %s on %d cores, %d MiB RAM, Java %s; PostgreSQL (embedded binaries) %s%n",
-                Instant.now(), Runtime.getRuntime().availableProcessors(),
-                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                        .getTotalMemorySize() / 1024 / 1024,
-                System.getProperty("java.version"), settings));
+        notes.append(
+                format(
+                        "Run %s on %d cores, %d MiB RAM, Java %s; PostgreSQL (embedded binaries) %s%n",
+                        Instant.now(),
+                        Runtime.getRuntime().availableProcessors(),
+                        ((com.sun.management.OperatingSystemMXBean)
+                                                ManagementFactory.getOperatingSystemMXBean())
+                                        .getTotalMemorySize()
+                                / 1024
+                                / 1024,
+                        System.getProperty("java.version"),
+                        settings));
     }
 
     // ---- scenarios ------------------------------------------------------------------------------
 
-    /** Median of three starts to a 200 from /api/queue; the product is left running after the last. */
+    /**
+     * Median of three starts to a 200 from /api/queue; the product is left running after the last.
+     */
     private double medianStartup(List<String> extraJvmOptions) throws Exception {
         long[] millis = new long[3];
         for (int i = 0; i < 3; i++) {
@@ -189,12 +272,18 @@ class PipelineBenchmark {
             startProduct(extraJvmOptions);
             millis[i] = (System.nanoTime() - start) / 1_000_000;
         }
-        notes.append(format("Starts to a 200 from /api/queue%s: %s ms%n",
-                extraJvmOptions.isEmpty() ? "" : " with " + extraJvmOptions, java.util.Arrays.toString(millis)));
+        notes.append(
+                format(
+                        "Starts to a 200 from /api/queue%s: %s ms%n",
+                        extraJvmOptions.isEmpty() ? "" : " with " + extraJvmOptions,
+                        java.util.Arrays.toString(millis)));
         return Figures.percentile(millis, 50) / 1000.0;
     }
 
-    /** The same, with a class data sharing archive written by one training start (as docker/Dockerfile does). */
+    /**
+     * The same, with a class data sharing archive written by one training start (as
+     * docker/Dockerfile does).
+     */
     private double medianStartupWithClassDataSharing() throws Exception {
         Path archive = root.resolve("app-cds.jsa");
         product.close();
@@ -214,30 +303,43 @@ class PipelineBenchmark {
             int files = i;
             sender.sendAll(1, n -> new String[] {orderId, smallOrder(orderId, files)});
             awaitFinished(orderId, 1);
-            latencies[i] = Duration.between(sender.sentAt().get(orderId), completedAt(orderId).get(orderId))
-                    .toMillis();
+            latencies[i] =
+                    Duration.between(
+                                    sender.sentAt().get(orderId), completedAt(orderId).get(orderId))
+                            .toMillis();
         }
         notes.append(format("Idle latencies (ms): %s%n", java.util.Arrays.toString(latencies)));
         return latencies;
     }
 
-    /** Sends {@code count} small orders, all at once ({@code perSecond} 0) or paced, and waits for all. */
+    /**
+     * Sends {@code count} small orders, all at once ({@code perSecond} 0) or paced, and waits for
+     * all.
+     */
     private Run smallOrders(String prefix, int count, double perSecond) throws Exception {
         OrderSender sender = sender();
         if (perSecond > 0) {
-            sender.sendPaced(count, perSecond, i -> new String[] {prefix + i, smallOrder(prefix + i, i)});
+            sender.sendPaced(
+                    count, perSecond, i -> new String[] {prefix + i, smallOrder(prefix + i, i)});
         } else {
             sender.sendAll(count, i -> new String[] {prefix + i, smallOrder(prefix + i, i)});
         }
         awaitFinished(prefix, count);
-        return Run.of(sender.sentAt(), completedAt(prefix), count * 3L * SMALL_FILE_BYTES, perSecond);
+        return Run.of(
+                sender.sentAt(), completedAt(prefix), count * 3L * SMALL_FILE_BYTES, perSecond);
     }
 
     private Run largeOrders() throws Exception {
         OrderSender sender = sender();
-        sender.sendAll(LARGE_ORDERS, i -> new String[] {"L-" + i, order("L-" + i).collection("large").json()});
+        sender.sendAll(
+                LARGE_ORDERS,
+                i -> new String[] {"L-" + i, order("L-" + i).collection("large").json()});
         awaitFinished("L-", LARGE_ORDERS);
-        return Run.of(sender.sentAt(), completedAt("L-"), (long) LARGE_ORDERS * LARGE_FILES * LARGE_FILE_BYTES, 0);
+        return Run.of(
+                sender.sentAt(),
+                completedAt("L-"),
+                (long) LARGE_ORDERS * LARGE_FILES * LARGE_FILE_BYTES,
+                0);
     }
 
     private Run hugeFile() throws Exception {
@@ -258,14 +360,20 @@ class PipelineBenchmark {
         try (java.io.BufferedWriter out = Files.newBufferedWriter(part)) {
             out.write("orderId,confirmedAt,priority,capacityBytes,label,content\n");
             for (int i = 0; i < MANIFEST_LINES; i++) {
-                out.write("M-" + i + ",2026-11-22T10:00:00Z,normal,16000000000,Label " + i
-                        + ",file:small/f00.bin|file:small/f01.bin|file:small/f02.bin\n");
+                out.write(
+                        "M-"
+                                + i
+                                + ",2026-11-22T10:00:00Z,normal,16000000000,Label "
+                                + i
+                                + ",file:small/f00.bin|file:small/f01.bin|file:small/f02.bin\n");
             }
         }
         long start = System.nanoTime();
         Files.move(part, inbox.resolve("manifest.csv"));
         Path report = inbox.resolve("done/manifest.csv.report.json");
-        Awaitility.await("the manifest's report").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await("the manifest's report")
+                .atMost(Duration.ofMinutes(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.exists(report));
         return (System.nanoTime() - start) / 1e9;
     }
@@ -300,22 +408,28 @@ class PipelineBenchmark {
         properties.put("pipeline.db.user", database.user());
         properties.put("pipeline.db.password", database.password());
         properties.put("pipeline.workers", String.valueOf(WORKERS));
-        properties.put("pipeline.intake.consumers", System.getProperty("benchmark.intake-consumers", "2"));
+        properties.put(
+                "pipeline.intake.consumers", System.getProperty("benchmark.intake-consumers", "2"));
         properties.put("pipeline.instance.id", "benchmark");
         Path gcLog = root.resolve("gc.log");
         Files.deleteIfExists(gcLog);
         List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Xlog:gc:file=" + gcLog));
         jvm.addAll(extraJvmOptions);
         if (PROFILE) {
-            jvm.add("-XX:StartFlightRecording=filename=" + root.resolve("product-" + System.nanoTime() + ".jfr")
-                    + ",settings=profile");
+            jvm.add(
+                    "-XX:StartFlightRecording=filename="
+                            + root.resolve("product-" + System.nanoTime() + ".jfr")
+                            + ",settings=profile");
         }
         product = ProductProcess.start(jvm, properties, root.resolve("product.log"));
         memory = new MemoryProbe(product.pid(), gcLog);
     }
 
     private OrderSender sender() {
-        return new OrderSender("tcp://127.0.0.1:" + brokerPort, PipelineRuntime.USER, PipelineRuntime.PASSWORD,
+        return new OrderSender(
+                "tcp://127.0.0.1:" + brokerPort,
+                PipelineRuntime.USER,
+                PipelineRuntime.PASSWORD,
                 ORDERS);
     }
 
@@ -323,20 +437,26 @@ class PipelineBenchmark {
         // Polling costs the database a query: often for one order, where the latency comes from the
         // job's own timestamps anyway, rarely for thousands.
         Duration poll = Duration.ofMillis(count == 1 ? 5 : 200);
-        Awaitility.await(count + " jobs " + prefix + "* to finish").atMost(Duration.ofMinutes(30))
-                .pollInterval(poll).until(() -> {
-                    Map<String, Long> byStatus = statusCounts(prefix);
-                    if (byStatus.getOrDefault("FAILED", 0L) > 0) {
-                        throw new IllegalStateException("Jobs " + prefix + "* failed: " + byStatus);
-                    }
-                    return byStatus.getOrDefault("COMPLETED", 0L) == count;
-                });
+        Awaitility.await(count + " jobs " + prefix + "* to finish")
+                .atMost(Duration.ofMinutes(30))
+                .pollInterval(poll)
+                .until(
+                        () -> {
+                            Map<String, Long> byStatus = statusCounts(prefix);
+                            if (byStatus.getOrDefault("FAILED", 0L) > 0) {
+                                throw new IllegalStateException(
+                                        "Jobs " + prefix + "* failed: " + byStatus);
+                            }
+                            return byStatus.getOrDefault("COMPLETED", 0L) == count;
+                        });
     }
 
     private Map<String, Long> statusCounts(String prefix) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        sql().query("SELECT status, COUNT(*) FROM processing_jobs WHERE order_id LIKE ? GROUP BY status",
-                (RowCallbackHandler) rs -> counts.put(rs.getString(1), rs.getLong(2)), prefix + "%");
+        sql().query(
+                        "SELECT status, COUNT(*) FROM processing_jobs WHERE order_id LIKE ? GROUP BY status",
+                        (RowCallbackHandler) rs -> counts.put(rs.getString(1), rs.getLong(2)),
+                        prefix + "%");
         return counts;
     }
 
@@ -344,12 +464,17 @@ class PipelineBenchmark {
         return new JdbcTemplate(jdbc);
     }
 
-    /** Per job: time queued before a worker claimed it, and time from each log line to the next, by stage. */
+    /**
+     * Per job: time queued before a worker claimed it, and time from each log line to the next, by
+     * stage.
+     */
     private String whereTimeGoes(String prefix) {
-        String sql = """
+        String sql =
+                """
                 SELECT AVG(EXTRACT(EPOCH FROM (j.started_at - j.created_at)) * 1000) AS queued_ms,
                        AVG(j.duration_ms) AS run_ms FROM processing_jobs j WHERE j.order_id LIKE ?""";
-        String steps = """
+        String steps =
+                """
                 SELECT l.stage, AVG(EXTRACT(EPOCH FROM (l.logged_at - p.logged_at)) * 1000) AS ms, COUNT(*) AS n
                   FROM processing_job_logs l
                   JOIN processing_job_logs p ON p.job_id = l.job_id
@@ -357,18 +482,37 @@ class PipelineBenchmark {
                   JOIN processing_jobs j ON j.id = l.job_id
                  WHERE j.order_id LIKE ? GROUP BY l.stage ORDER BY ms DESC""";
         StringBuilder out = new StringBuilder("Where the time of jobs " + prefix + "* went:");
-        sql().query(sql, (RowCallbackHandler) rs -> out.append(format(" queued %.0f ms, running %.0f ms on average;",
-                rs.getDouble(1), rs.getDouble(2))), prefix + "%");
-        sql().query(steps, (RowCallbackHandler) rs -> out.append(format(" to a %s line %.1f ms,", rs.getString(1),
-                rs.getDouble(2))), prefix + "%");
+        sql().query(
+                        sql,
+                        (RowCallbackHandler)
+                                rs ->
+                                        out.append(
+                                                format(
+                                                        " queued %.0f ms, running %.0f ms on average;",
+                                                        rs.getDouble(1), rs.getDouble(2))),
+                        prefix + "%");
+        sql().query(
+                        steps,
+                        (RowCallbackHandler)
+                                rs ->
+                                        out.append(
+                                                format(
+                                                        " to a %s line %.1f ms,",
+                                                        rs.getString(1), rs.getDouble(2))),
+                        prefix + "%");
         return out.append('\n').toString();
     }
 
     private Map<String, Instant> completedAt(String prefix) {
         Map<String, Instant> completed = new LinkedHashMap<>();
-        sql().query("SELECT order_id, completed_at FROM processing_jobs WHERE order_id LIKE ?",
-                (RowCallbackHandler) rs -> completed.put(rs.getString(1),
-                        rs.getObject(2, OffsetDateTime.class).toInstant()), prefix + "%");
+        sql().query(
+                        "SELECT order_id, completed_at FROM processing_jobs WHERE order_id LIKE ?",
+                        (RowCallbackHandler)
+                                rs ->
+                                        completed.put(
+                                                rs.getString(1),
+                                                rs.getObject(2, OffsetDateTime.class).toInstant()),
+                        prefix + "%");
         return completed;
     }
 
@@ -413,15 +557,35 @@ class PipelineBenchmark {
     }
 
     /** One scenario's outcome: when each order was sent and completed. */
-    record Run(double rate, double seconds, double megabytesPerSecond, long[] latencyMillis, double sentPerSecond) {
+    record Run(
+            double rate,
+            double seconds,
+            double megabytesPerSecond,
+            long[] latencyMillis,
+            double sentPerSecond) {
 
-        static Run of(Map<String, Instant> sent, Map<String, Instant> completed, long bytes, double sentPerSecond) {
+        static Run of(
+                Map<String, Instant> sent,
+                Map<String, Instant> completed,
+                long bytes,
+                double sentPerSecond) {
             Instant first = sent.values().stream().min(Instant::compareTo).orElseThrow();
             Instant last = completed.values().stream().max(Instant::compareTo).orElseThrow();
             double seconds = Duration.between(first, last).toNanos() / 1e9;
-            long[] latencies = sent.entrySet().stream()
-                    .mapToLong(e -> Duration.between(e.getValue(), completed.get(e.getKey())).toMillis()).toArray();
-            return new Run(sent.size() / seconds, seconds, bytes / 1e6 / seconds, latencies, sentPerSecond);
+            long[] latencies =
+                    sent.entrySet().stream()
+                            .mapToLong(
+                                    e ->
+                                            Duration.between(
+                                                            e.getValue(), completed.get(e.getKey()))
+                                                    .toMillis())
+                            .toArray();
+            return new Run(
+                    sent.size() / seconds,
+                    seconds,
+                    bytes / 1e6 / seconds,
+                    latencies,
+                    sentPerSecond);
         }
 
         double p99() {
@@ -429,8 +593,11 @@ class PipelineBenchmark {
         }
 
         String latencies() {
-            return format("%.0f / %.0f / %.0f ms", Figures.percentile(latencyMillis, 50),
-                    Figures.percentile(latencyMillis, 95), p99());
+            return format(
+                    "%.0f / %.0f / %.0f ms",
+                    Figures.percentile(latencyMillis, 50),
+                    Figures.percentile(latencyMillis, 95),
+                    p99());
         }
     }
 }

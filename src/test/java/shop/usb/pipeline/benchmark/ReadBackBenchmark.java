@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.content.Sha256;
@@ -25,9 +24,9 @@ import shop.usb.pipeline.usb.VerifiedBy;
 
 /**
  * Verification read-back on a real filesystem: an ext4 stick on a loop device. Direct (O_DIRECT,
- * what verification does) against cached reads, cold (caches dropped, read from the device) and warm
- * (right after the write: what a cached verification would really read). Needs root.
- * Run: {@code mvn -B test -Pbenchmark}; prints a table and writes target/benchmark-readback.md.
+ * what verification does) against cached reads, cold (caches dropped, read from the device) and
+ * warm (right after the write: what a cached verification would really read). Needs root. Run:
+ * {@code mvn -B test -Pbenchmark}; prints a table and writes target/benchmark-readback.md.
  */
 @Tag("benchmark")
 class ReadBackBenchmark {
@@ -41,10 +40,15 @@ class ReadBackBenchmark {
         LoopStick.requireMountRights();
         Files.createDirectories(root);
         Figures figures = new Figures();
-        try (LoopStick stick = LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), FILE_MIB + 256)) {
+        try (LoopStick stick =
+                LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), FILE_MIB + 256)) {
             Path written = stick.slot().resolve("ORD-BENCH/file.bin");
             String sha256 = writeSynced(written, (long) FILE_MIB * 1024 * 1024);
-            WritePlan plan = new WritePlan(List.of(new PlannedFile("file.bin", written, Files.size(written), sha256)));
+            WritePlan plan =
+                    new WritePlan(
+                            List.of(
+                                    new PlannedFile(
+                                            "file.bin", written, Files.size(written), sha256)));
             Files.writeString(written.resolveSibling(WritePlan.MANIFEST_NAME), plan.manifest());
             SlotFilesystem leased = new SlotProbe(true).probe(stick.slot());
             double mib = FILE_MIB;
@@ -52,20 +56,46 @@ class ReadBackBenchmark {
             double warm = seconds(() -> Sha256.of(written));
             dropCaches();
             VerifiedBy[] by = new VerifiedBy[1];
-            double direct = seconds(() -> by[0] = new UsbVerifier().verify(plan, written.getParent(), leased, () -> { }));
+            double direct =
+                    seconds(
+                            () ->
+                                    by[0] =
+                                            new UsbVerifier()
+                                                    .verify(
+                                                            plan,
+                                                            written.getParent(),
+                                                            leased,
+                                                            () -> {}));
             dropCaches();
             double cold = seconds(() -> Sha256.of(written));
 
-            figures.add(format("verification, direct (O_DIRECT, read %s), %d MiB", by[0].label(), FILE_MIB),
-                    format("%.0f MiB/s", mib / direct), format("cached, caches dropped %.0f MiB/s", mib / cold),
-                    format("%.2f", cold / direct), "", "");
-            figures.add("cached read right after the write (page cache, proves nothing about the stick)",
-                    format("%.0f MiB/s", mib / warm), "", "", "", "");
+            figures.add(
+                    format(
+                            "verification, direct (O_DIRECT, read %s), %d MiB",
+                            by[0].label(), FILE_MIB),
+                    format("%.0f MiB/s", mib / direct),
+                    format("cached, caches dropped %.0f MiB/s", mib / cold),
+                    format("%.2f", cold / direct),
+                    "",
+                    "");
+            figures.add(
+                    "cached read right after the write (page cache, proves nothing about the stick)",
+                    format("%.0f MiB/s", mib / warm),
+                    "",
+                    "",
+                    "",
+                    "");
         }
-        String report = "Read-back on an ext4 loop device whose image lies on " + Files.getFileStore(root).type()
-                + " (" + Files.getFileStore(root).name() + ")\n\n" + figures.table();
+        String report =
+                "Read-back on an ext4 loop device whose image lies on "
+                        + Files.getFileStore(root).type()
+                        + " ("
+                        + Files.getFileStore(root).name()
+                        + ")\n\n"
+                        + figures.table();
         System.out.println("\n" + report);
-        Files.writeString(root.resolveSibling("..").normalize().resolve("benchmark-readback.md"), report);
+        Files.writeString(
+                root.resolveSibling("..").normalize().resolve("benchmark-readback.md"), report);
     }
 
     /** Random bytes written in 8 MiB chunks and fsync'd; returns their SHA-256. */
@@ -74,7 +104,8 @@ class ReadBackBenchmark {
         var digest = Sha256.newDigest();
         byte[] chunk = new byte[8 * 1024 * 1024];
         Random random = new Random(7);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out =
+                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             for (long done = 0; done < size; done += chunk.length) {
                 random.nextBytes(chunk);
                 digest.update(chunk);
@@ -85,7 +116,10 @@ class ReadBackBenchmark {
         return Sha256.hex(digest);
     }
 
-    /** Both the stick's cache and its image's: the next read comes from the disk under the loop device. */
+    /**
+     * Both the stick's cache and its image's: the next read comes from the disk under the loop
+     * device.
+     */
     private static void dropCaches() throws IOException, InterruptedException {
         LoopStick.run("sync");
         Process drop = new ProcessBuilder("sh", "-c", "echo 3 > /proc/sys/vm/drop_caches").start();

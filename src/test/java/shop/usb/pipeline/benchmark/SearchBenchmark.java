@@ -2,14 +2,13 @@ package shop.usb.pipeline.benchmark;
 
 import static shop.usb.pipeline.benchmark.Figures.format;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,9 +18,10 @@ import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
- * Search by business key (GET /api/jobs?q=) among 100,000 jobs on PostgreSQL, through the product's own
- * query (JobRepository.find): the latency of each kind of search for a page of 50, after warm-up.
- * Run: {@code mvn -B test -Pbenchmark}; prints a table and writes target/benchmark-search.md.
+ * Search by business key (GET /api/jobs?q=) among 100,000 jobs on PostgreSQL, through the product's
+ * own query (JobRepository.find): the latency of each kind of search for a page of 50, after
+ * warm-up. Run: {@code mvn -B test -Pbenchmark}; prints a table and writes
+ * target/benchmark-search.md.
  */
 @Tag("benchmark")
 class SearchBenchmark {
@@ -33,8 +33,10 @@ class SearchBenchmark {
     void run() throws Exception {
         try (HikariDataSource dataSource = TestDatabase.postgres().openMigrated()) {
             JdbcTemplate sql = new JdbcTemplate(dataSource);
-            // One job in ten FAILED with a code and a message; every one with a customer, a stick and a serial.
-            sql.update("""
+            // One job in ten FAILED with a code and a message; every one with a customer, a stick
+            // and a serial.
+            sql.update(
+                    """
                     INSERT INTO processing_jobs (id, order_id, status, stage, progress, priority, attempts,
                         customer_key, order_json, created_at, updated_at, error_code, error_message, stick_id, stick_serial)
                     SELECT md5(i::text)::uuid::text, 'ORD-' || lpad(i::text, 7, '0'),
@@ -43,7 +45,8 @@ class SearchBenchmark {
                            CASE WHEN i % 10 = 0 THEN (ARRAY['USB_FULL', 'CONTENT_NOT_FOUND', 'VERIFY_MISMATCH'])[1 + i % 3] END,
                            CASE WHEN i % 10 = 0 THEN 'the stick in slot-' || (i % 4) || ' reported fault ' || i END,
                            'stick-' || i, 'SER' || i
-                      FROM generate_series(1, ?) AS i""", JOBS);
+                      FROM generate_series(1, ?) AS i""",
+                    JOBS);
             sql.execute("ANALYZE processing_jobs");
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             Map<String, String> searches = new LinkedHashMap<>();
@@ -56,18 +59,37 @@ class SearchBenchmark {
             Figures figures = new Figures();
             for (Map.Entry<String, String> search : searches.entrySet()) {
                 long[] micros = time(jobs, search.getValue(), null);
-                figures.add(format("search among %,d jobs: %s, page of 50, p50 / p95", JOBS, search.getKey()),
-                        format("%.1f / %.1f ms", Figures.percentile(micros, 50) / 1000.0,
+                figures.add(
+                        format(
+                                "search among %,d jobs: %s, page of 50, p50 / p95",
+                                JOBS, search.getKey()),
+                        format(
+                                "%.1f / %.1f ms",
+                                Figures.percentile(micros, 50) / 1000.0,
                                 Figures.percentile(micros, 95) / 1000.0),
-                        "", "", "≤ 200 ms", Figures.percentile(micros, 95) <= 200_000 ? "yes" : "**no**");
+                        "",
+                        "",
+                        "≤ 200 ms",
+                        Figures.percentile(micros, 95) <= 200_000 ? "yes" : "**no**");
             }
             long[] filtered = time(jobs, "customer 4", JobStatus.FAILED);
-            figures.add(format("search among %,d jobs: customer name prefix with status=FAILED, p50 / p95", JOBS),
-                    format("%.1f / %.1f ms", Figures.percentile(filtered, 50) / 1000.0,
+            figures.add(
+                    format(
+                            "search among %,d jobs: customer name prefix with status=FAILED, p50 / p95",
+                            JOBS),
+                    format(
+                            "%.1f / %.1f ms",
+                            Figures.percentile(filtered, 50) / 1000.0,
                             Figures.percentile(filtered, 95) / 1000.0),
-                    "", "", "≤ 200 ms", Figures.percentile(filtered, 95) <= 200_000 ? "yes" : "**no**");
-            String report = "Search on PostgreSQL 17 (embedded binaries), " + RUNS + " runs each after 5 warm-ups\n\n"
-                    + figures.table();
+                    "",
+                    "",
+                    "≤ 200 ms",
+                    Figures.percentile(filtered, 95) <= 200_000 ? "yes" : "**no**");
+            String report =
+                    "Search on PostgreSQL 17 (embedded binaries), "
+                            + RUNS
+                            + " runs each after 5 warm-ups\n\n"
+                            + figures.table();
             System.out.println("\n" + report);
             Files.writeString(Path.of("target", "benchmark-search.md"), report);
         }

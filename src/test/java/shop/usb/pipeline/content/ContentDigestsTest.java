@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
@@ -16,24 +15,26 @@ import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.UsbWriter;
 import shop.usb.pipeline.usb.WriteListener;
 
-/** A library file is hashed once per content version: while it is first copied, never again until it changes. */
+/**
+ * A library file is hashed once per content version: while it is first copied, never again until it
+ * changes.
+ */
 class ContentDigestsTest {
 
-    static final WriteListener QUIET = new WriteListener() {
-        @Override
-        public void bytesCopied(long bytes) {
-        }
+    static final WriteListener QUIET =
+            new WriteListener() {
+                @Override
+                public void bytesCopied(long bytes) {}
 
-        @Override
-        public void fileWritten() {
-        }
-    };
+                @Override
+                public void fileWritten() {}
+            };
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     @Test
-    void sourceIsHashedWhileCopiedAndTheDigestServesTheNextOrderUntilTheFileChanges() throws Exception {
+    void sourceIsHashedWhileCopiedAndTheDigestServesTheNextOrderUntilTheFileChanges()
+            throws Exception {
         Path source = root.resolve("library/album/track.mp3");
         PipelineRuntime.writeRandom(source, 3 * 1024 * 1024 + 17);
         Path slot = Files.createDirectories(root.resolve("slot"));
@@ -41,13 +42,25 @@ class ContentDigestsTest {
         UsbWriter writer = new UsbWriter(digests);
         assertThat(digests.known(source)).isNull();
 
-        WritePlan written = writer.write(plan(source, null), new SlotProbe(false).probe(slot), "ORD-1", "run-1", QUIET);
+        WritePlan written =
+                writer.write(
+                        plan(source, null),
+                        new SlotProbe(false).probe(slot),
+                        "ORD-1",
+                        "run-1",
+                        QUIET);
 
         String expected = Sha256.of(source);
         assertThat(written.files().get(0).sha256()).isEqualTo(expected);
-        assertThat(Files.readString(UsbWriter.stagingFolder(slot, "ORD-1", "run-1").resolve(WritePlan.MANIFEST_NAME)))
+        assertThat(
+                        Files.readString(
+                                UsbWriter.stagingFolder(slot, "ORD-1", "run-1")
+                                        .resolve(WritePlan.MANIFEST_NAME)))
                 .isEqualTo(expected + "  album/track.mp3\n");
-        assertThat(Sha256.of(UsbWriter.stagingFolder(slot, "ORD-1", "run-1").resolve("album/track.mp3")))
+        assertThat(
+                        Sha256.of(
+                                UsbWriter.stagingFolder(slot, "ORD-1", "run-1")
+                                        .resolve("album/track.mp3")))
                 .isEqualTo(expected);
         assertThat(digests.known(source)).as("the next order's plan brings it").isEqualTo(expected);
 
@@ -56,6 +69,7 @@ class ContentDigestsTest {
     }
 
     private static WritePlan plan(Path source, String sha256) throws Exception {
-        return new WritePlan(List.of(new PlannedFile("album/track.mp3", source, Files.size(source), sha256)));
+        return new WritePlan(
+                List.of(new PlannedFile("album/track.mp3", source, Files.size(source), sha256)));
     }
 }

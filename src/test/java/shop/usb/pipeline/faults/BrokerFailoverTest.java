@@ -3,16 +3,15 @@ package shop.usb.pipeline.faults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.support.PipelineRuntime;
 
 /**
- * One step past one broker: an Artemis primary and its backup on a shared store, the instances given
- * both with {@code (tcp://primary,tcp://backup)?ha=true&reconnectAttempts=-1} (README, Scaling out).
- * The primary is killed under load and the backup takes over; then the primary comes back and the
- * backup hands its place back (failback), a second failover under load.
+ * One step past one broker: an Artemis primary and its backup on a shared store, the instances
+ * given both with {@code (tcp://primary,tcp://backup)?ha=true&reconnectAttempts=-1} (README,
+ * Scaling out). The primary is killed under load and the backup takes over; then the primary comes
+ * back and the backup hands its place back (failback), a second failover under load.
  */
 class BrokerFailoverTest extends TopologyUnderFaults {
 
@@ -21,8 +20,9 @@ class BrokerFailoverTest extends TopologyUnderFaults {
 
     @Override
     protected void startBroker(Path dir, Map<String, String[]> accounts) throws Exception {
-        StandaloneArtemis[] pair = StandaloneArtemis.createPair(dir, PipelineRuntime.freePort(),
-                PipelineRuntime.freePort(), accounts);
+        StandaloneArtemis[] pair =
+                StandaloneArtemis.createPair(
+                        dir, PipelineRuntime.freePort(), PipelineRuntime.freePort(), accounts);
         primary = pair[0];
         backup = pair[1];
         primary.start();
@@ -30,8 +30,8 @@ class BrokerFailoverTest extends TopologyUnderFaults {
     }
 
     /**
-     * Both nodes: a new connection takes whichever is active. The sender connects for every order, so
-     * it tries the other node at once rather than after the default 2 s.
+     * Both nodes: a new connection takes whichever is active. The sender connects for every order,
+     * so it tries the other node at once rather than after the default 2 s.
      */
     @Override
     protected String brokerUrl() {
@@ -67,7 +67,11 @@ class BrokerFailoverTest extends TopologyUnderFaults {
     void primaryKilledAndTheBackupTakesOver() throws Exception {
         long backupLog = backup.logLength();
         // The part "comes back" when the backup has activated; the recovery time counts from there.
-        row("Artemis pair: primary SIGKILL, backup takes over", 10, Duration.ZERO, primary::kill,
+        row(
+                "Artemis pair: primary SIGKILL, backup takes over",
+                10,
+                Duration.ZERO,
+                primary::kill,
                 () -> backup.awaitLogged(backupLog, "AMQ221010: Backup Server is now active"));
     }
 
@@ -78,7 +82,11 @@ class BrokerFailoverTest extends TopologyUnderFaults {
     @Test
     @Order(2)
     void anInstanceRestartedWhileTheBackupIsActive() throws Exception {
-        row("pipeline-1 SIGKILL and restarted while the backup is active", 10, Duration.ZERO, instances[0]::kill,
+        row(
+                "pipeline-1 SIGKILL and restarted while the backup is active",
+                10,
+                Duration.ZERO,
+                instances[0]::kill,
                 () -> {
                     instances[0].start();
                     instances[0].awaitReady();
@@ -89,7 +97,11 @@ class BrokerFailoverTest extends TopologyUnderFaults {
     @Order(3)
     void primaryRestartedAndTheBackupFailsBack() throws Exception {
         long backupLog = backup.logLength();
-        row("Artemis pair: primary restarted, backup fails back to it", 10, Duration.ZERO, primary::start,
+        row(
+                "Artemis pair: primary restarted, backup fails back to it",
+                10,
+                Duration.ZERO,
+                primary::start,
                 () -> backup.awaitLogged(backupLog, "AMQ221031: backup announced"));
     }
 }

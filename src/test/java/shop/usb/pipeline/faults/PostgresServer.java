@@ -1,5 +1,6 @@
 package shop.usb.pipeline.faults;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,11 +8,10 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 /**
  * A PostgreSQL 17 server of its own (zonky's binaries) on a fixed data directory and port, which a
- * test stops hard (SIGKILL of the postmaster, as a crash or an immediate stop would) and starts again.
+ * test stops hard (SIGKILL of the postmaster, as a crash or an immediate stop would) and starts
+ * again.
  */
 final class PostgresServer implements AutoCloseable {
 
@@ -33,12 +33,19 @@ final class PostgresServer implements AutoCloseable {
     }
 
     void start() throws IOException {
-        // Durable, as a production server is: zonky's defaults (fsync and synchronous_commit off) lose
+        // Durable, as a production server is: zonky's defaults (fsync and synchronous_commit off)
+        // lose
         // commits the server already confirmed when it is killed, which no client could survive.
-        server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
-                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setPGStartupWait(Duration.ofSeconds(60)).start();
+        server =
+                EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(false)
+                        .setPort(port)
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .start();
     }
 
     void createDatabase(String name) throws Exception {
@@ -50,14 +57,18 @@ final class PostgresServer implements AutoCloseable {
 
     /** The postmaster and its backends are killed: no checkpoint, no goodbye to the clients. */
     void crash() throws IOException {
-        long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-        ProcessHandle.of(postmaster).ifPresent(process -> {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.onExit().join();
-        });
+        long postmaster =
+                Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle.of(postmaster)
+                .ifPresent(
+                        process -> {
+                            process.descendants().forEach(ProcessHandle::destroyForcibly);
+                            process.destroyForcibly();
+                            process.onExit().join();
+                        });
         try {
-            server.close(); // releases zonky's lock on the data directory; the server is already gone
+            server.close(); // releases zonky's lock on the data directory; the server is already
+            // gone
         } catch (IOException | RuntimeException alreadyDown) {
             // Expected: pg_ctl finds no server to stop.
         }

@@ -3,6 +3,12 @@ package shop.usb.pipeline.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,21 +27,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import com.zaxxer.hikari.HikariDataSource;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.QueueBrowser;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.snakeyaml.engine.v2.api.Load;
@@ -47,14 +44,14 @@ import shop.usb.pipeline.support.ProductProcess;
 import shop.usb.pipeline.support.TcpProxy;
 
 /**
- * The production topology on this machine, broken on purpose while orders flow in: standalone Artemis
- * 2.44.0 from its distribution (docker/artemis/broker.xml, set up by the subclass), a PostgreSQL 17
- * server of its own, and two product instances on the prod profile with the environment
- * docker/compose.yaml gives them, each in a mount namespace where its sticks are at /usb/slot-1 and
- * /usb/slot-2, as in compose. Each instance reaches the database through a TCP proxy that can cut or
- * blackhole it, and the broker through one too where the subclass wants it. Every row counts orders
- * sent, completed, lost, duplicated and falsely COMPLETED, and the recovery time, and writes them to
- * target/faults.md. Run with {@code mvn -B test -Pfaults}.
+ * The production topology on this machine, broken on purpose while orders flow in: standalone
+ * Artemis 2.44.0 from its distribution (docker/artemis/broker.xml, set up by the subclass), a
+ * PostgreSQL 17 server of its own, and two product instances on the prod profile with the
+ * environment docker/compose.yaml gives them, each in a mount namespace where its sticks are at
+ * /usb/slot-1 and /usb/slot-2, as in compose. Each instance reaches the database through a TCP
+ * proxy that can cut or blackhole it, and the broker through one too where the subclass wants it.
+ * Every row counts orders sent, completed, lost, duplicated and falsely COMPLETED, and the recovery
+ * time, and writes them to target/faults.md. Run with {@code mvn -B test -Pfaults}.
  */
 @Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -63,8 +60,10 @@ abstract class TopologyUnderFaults {
 
     private static final String TOKEN = "faults-api-token";
     private static final Path ROOT = Path.of("target", "faults").toAbsolutePath();
+
     /** Every row of every topology this JVM ran, in order, for target/faults.md. */
     private static final List<String[]> TABLE = new ArrayList<>();
+
     private static final AtomicInteger ROWS = new AtomicInteger();
 
     protected PostgresServer database;
@@ -72,7 +71,10 @@ abstract class TopologyUnderFaults {
     private HikariDataSource jobsTable;
     private ActiveMQConnectionFactory producer;
 
-    /** Starts the broker (or brokers) on free ports, with these accounts (user to password and role). */
+    /**
+     * Starts the broker (or brokers) on free ports, with these accounts (user to password and
+     * role).
+     */
     protected abstract void startBroker(Path dir, Map<String, String[]> accounts) throws Exception;
 
     /** Where the test's own clients (the shops' producer, the administrator) reach the broker. */
@@ -110,8 +112,12 @@ abstract class TopologyUnderFaults {
         Path jolokiaUsers = run.resolve("jolokia-users.properties");
         Files.writeString(jolokiaUsers, "user.operator=operator-secret,admin\n");
         for (int i = 0; i < instances.length; i++) {
-            instances[i] = new Instance("pipeline-" + (i + 1), run.resolve("pipeline-" + (i + 1)), library,
-                    jolokiaUsers);
+            instances[i] =
+                    new Instance(
+                            "pipeline-" + (i + 1),
+                            run.resolve("pipeline-" + (i + 1)),
+                            library,
+                            jolokiaUsers);
             instances[i].start();
         }
         producer = new ActiveMQConnectionFactory(brokerUrl(), "producer", "producer-secret");
@@ -140,10 +146,11 @@ abstract class TopologyUnderFaults {
     }
 
     /**
-     * Sends orders at {@code perSecond} from 3 s before the fault until 3 s after it heals, then waits
-     * for every one to complete, and records the row.
+     * Sends orders at {@code perSecond} from 3 s before the fault until 3 s after it heals, then
+     * waits for every one to complete, and records the row.
      */
-    protected void row(String fault, int perSecond, Duration outage, Step breakIt, Step healIt) throws Exception {
+    protected void row(String fault, int perSecond, Duration outage, Step breakIt, Step healIt)
+            throws Exception {
         String prefix = "F" + ROWS.incrementAndGet() + "-";
         Sender sender = new Sender(prefix, perSecond);
         Thread sending = new Thread(sender, "fault-orders");
@@ -165,8 +172,10 @@ abstract class TopologyUnderFaults {
         }
         int sent = sender.sent.get();
         try {
-            Awaitility.await(fault + ": every order sent completes").atMost(Duration.ofMinutes(5))
-                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+            Awaitility.await(fault + ": every order sent completes")
+                    .atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
                     .until(() -> completed(prefix) >= sent);
         } catch (org.awaitility.core.ConditionTimeoutException notAll) {
             // Recorded below as lost orders, and failed there.
@@ -176,26 +185,47 @@ abstract class TopologyUnderFaults {
         int falseCompleted = falselyCompleted(prefix);
         int deadLettered = deadLettered(prefix);
         double recovery = recoverySeconds(prefix, healedAt);
-        TABLE.add(new String[] {fault, String.valueOf(sent), String.valueOf(completed),
-                String.valueOf(sent - completed), String.valueOf(duplicated), String.valueOf(falseCompleted),
-                String.valueOf(deadLettered), String.format(java.util.Locale.ROOT, "%.1f", recovery)});
+        TABLE.add(
+                new String[] {
+                    fault,
+                    String.valueOf(sent),
+                    String.valueOf(completed),
+                    String.valueOf(sent - completed),
+                    String.valueOf(duplicated),
+                    String.valueOf(falseCompleted),
+                    String.valueOf(deadLettered),
+                    String.format(java.util.Locale.ROOT, "%.1f", recovery)
+                });
         assertThat(completed).as(fault + ": completed of " + sent).isEqualTo(sent);
         assertThat(duplicated).as(fault + ": orders written twice").isZero();
-        assertThat(falseCompleted).as(fault + ": COMPLETED folders that fail sha256sum -c").isZero();
+        assertThat(falseCompleted)
+                .as(fault + ": COMPLETED folders that fail sha256sum -c")
+                .isZero();
         assertThat(deadLettered).as(fault + ": orders on the DLQ").isZero();
     }
 
     private int completed(String prefix) {
-        return new JdbcTemplate(jobsTable).queryForObject("SELECT COUNT(*) FROM processing_jobs"
-                + " WHERE status = 'COMPLETED' AND order_id LIKE ?", Integer.class, prefix + "%");
+        return new JdbcTemplate(jobsTable)
+                .queryForObject(
+                        "SELECT COUNT(*) FROM processing_jobs"
+                                + " WHERE status = 'COMPLETED' AND order_id LIKE ?",
+                        Integer.class,
+                        prefix + "%");
     }
 
     /** Seconds from the part coming back to the first of this row's orders completing after it. */
     private double recoverySeconds(String prefix, Instant healedAt) {
-        Timestamp first = new JdbcTemplate(jobsTable).queryForObject("SELECT MIN(completed_at) FROM processing_jobs"
-                + " WHERE order_id LIKE ? AND completed_at >= ?", Timestamp.class, prefix + "%",
-                Timestamp.from(healedAt));
-        return first == null ? 0 : Duration.between(healedAt, first.toInstant()).toMillis() / 1000.0;
+        Timestamp first =
+                new JdbcTemplate(jobsTable)
+                        .queryForObject(
+                                "SELECT MIN(completed_at) FROM processing_jobs"
+                                        + " WHERE order_id LIKE ? AND completed_at >= ?",
+                                Timestamp.class,
+                                prefix + "%",
+                                Timestamp.from(healedAt));
+        return first == null
+                ? 0
+                : Duration.between(healedAt, first.toInstant()).toMillis() / 1000.0;
     }
 
     /** Orders whose folder is on more than one slot, of either instance. */
@@ -203,7 +233,8 @@ abstract class TopologyUnderFaults {
         Map<String, Integer> folders = new LinkedHashMap<>();
         for (Path slot : slots()) {
             try (Stream<Path> entries = Files.list(slot)) {
-                entries.map(p -> p.getFileName().toString()).filter(name -> name.startsWith(prefix))
+                entries.map(p -> p.getFileName().toString())
+                        .filter(name -> name.startsWith(prefix))
                         .forEach(name -> folders.merge(name, 1, Integer::sum));
             }
         }
@@ -215,7 +246,9 @@ abstract class TopologyUnderFaults {
         int bad = 0;
         for (Path slot : slots()) {
             try (Stream<Path> entries = Files.list(slot)) {
-                for (Path folder : entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                for (Path folder :
+                        entries.filter(p -> p.getFileName().toString().startsWith(prefix))
+                                .toList()) {
                     if (PipelineRuntime.sha256sumCheck(folder) != 0) {
                         bad++;
                     }
@@ -226,11 +259,14 @@ abstract class TopologyUnderFaults {
     }
 
     private int deadLettered(String prefix) throws Exception {
-        ActiveMQConnectionFactory admin = new ActiveMQConnectionFactory(brokerUrl(), "admin", "admin");
+        ActiveMQConnectionFactory admin =
+                new ActiveMQConnectionFactory(brokerUrl(), "admin", "admin");
         try (Connection connection = admin.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            QueueBrowser browser = session.createBrowser(session.createQueue("orders.confirmed.DLQ"),
-                    "faultRow = '" + prefix + "'");
+            QueueBrowser browser =
+                    session.createBrowser(
+                            session.createQueue("orders.confirmed.DLQ"),
+                            "faultRow = '" + prefix + "'");
             return java.util.Collections.list(browser.getEnumeration()).size();
         }
     }
@@ -245,10 +281,17 @@ abstract class TopologyUnderFaults {
     }
 
     private void writeTable() throws IOException {
-        StringBuilder md = new StringBuilder("Run " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors()
-                + " cores, Java " + System.getProperty("java.version") + "\n\n"
-                + "| fault | orders sent | completed | lost | duplicated | false COMPLETED | on the DLQ | recovery (s) |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+        StringBuilder md =
+                new StringBuilder(
+                        "Run "
+                                + Instant.now()
+                                + " on "
+                                + Runtime.getRuntime().availableProcessors()
+                                + " cores, Java "
+                                + System.getProperty("java.version")
+                                + "\n\n"
+                                + "| fault | orders sent | completed | lost | duplicated | false COMPLETED | on the DLQ | recovery (s) |\n"
+                                + "|---|---|---|---|---|---|---|---|\n");
         for (String[] row : TABLE) {
             md.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
@@ -276,7 +319,10 @@ abstract class TopologyUnderFaults {
         void run() throws Exception;
     }
 
-    /** Sends one order after another at a steady rate as the producer account; a refused send is tried again. */
+    /**
+     * Sends one order after another at a steady rate as the producer account; a refused send is
+     * tried again.
+     */
     private final class Sender implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger sent = new AtomicInteger();
@@ -293,11 +339,15 @@ abstract class TopologyUnderFaults {
             long next = System.nanoTime();
             while (!stop.get()) {
                 String orderId = prefix + (sent.get() + 1);
-                String file = sent.get() % 5 == 0 ? "movies/short.mp4" : "music/jazz/01-so-what.mp3";
+                String file =
+                        sent.get() % 5 == 0 ? "movies/short.mp4" : "music/jazz/01-so-what.mp3";
                 try (Connection connection = producer.createConnection();
-                        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-                    MessageProducer messages = session.createProducer(session.createQueue("orders.confirmed"));
-                    TextMessage message = session.createTextMessage(order(orderId).file(file).json());
+                        Session session =
+                                connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+                    MessageProducer messages =
+                            session.createProducer(session.createQueue("orders.confirmed"));
+                    TextMessage message =
+                            session.createTextMessage(order(orderId).file(file).json());
                     message.setStringProperty("faultRow", prefix);
                     messages.send(message);
                     sent.incrementAndGet();
@@ -339,40 +389,76 @@ abstract class TopologyUnderFaults {
         void start() throws IOException {
             Map<String, String> environment = composeEnvironment(id);
             environment.put("PIPELINE_BROKER_URL", brokerUrlOf(this));
-            environment.put("PIPELINE_DB_URL", "jdbc:postgresql://127.0.0.1:" + databaseLink.port() + "/pipeline");
+            environment.put(
+                    "PIPELINE_DB_URL",
+                    "jdbc:postgresql://127.0.0.1:" + databaseLink.port() + "/pipeline");
             environment.put("PIPELINE_CONTENT_DIR", library.toString());
             environment.put("PIPELINE_MANIFEST_DIR", dir.resolve("inbox").toString());
             environment.put("PIPELINE_DATA_DIR", dir.resolve("data").toString());
             environment.put("PIPELINE_JOLOKIA_USERS_FILE", jolokiaUsers.toString());
-            // Folders stand in for sticks here, each taking one order after another (no operator swaps them).
+            // Folders stand in for sticks here, each taking one order after another (no operator
+            // swaps them).
             environment.put("PIPELINE_USB_SLOT_KIND", "folder");
             // As in compose: every instance sees its own sticks at /usb/slot-1 and /usb/slot-2.
-            List<String> namespace = List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                    "mkdir -p /usb/slot-1 /usb/slot-2 && mount --bind \"$1\" /usb/slot-1"
-                            + " && mount --bind \"$2\" /usb/slot-2 && shift 2 && exec \"$@\"",
-                    "sh", dir.resolve("usb/slot-1").toString(), dir.resolve("usb/slot-2").toString());
-            process = ProductProcess.start(namespace, List.of("-Xmx384m"), Map.of(
-                    "camel.server.port", String.valueOf(httpPort),
-                    "camel.management.port", String.valueOf(managementPort)), environment,
-                    dir.resolve("product.log"));
+            List<String> namespace =
+                    List.of(
+                            "unshare",
+                            "--mount",
+                            "--propagation",
+                            "private",
+                            "--",
+                            "sh",
+                            "-c",
+                            "mkdir -p /usb/slot-1 /usb/slot-2 && mount --bind \"$1\" /usb/slot-1"
+                                    + " && mount --bind \"$2\" /usb/slot-2 && shift 2 && exec \"$@\"",
+                            "sh",
+                            dir.resolve("usb/slot-1").toString(),
+                            dir.resolve("usb/slot-2").toString());
+            process =
+                    ProductProcess.start(
+                            namespace,
+                            List.of("-Xmx384m"),
+                            Map.of(
+                                    "camel.server.port", String.valueOf(httpPort),
+                                    "camel.management.port", String.valueOf(managementPort)),
+                            environment,
+                            dir.resolve("product.log"));
         }
 
         HttpResponse<String> submit(String confirmation) throws Exception {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + "/api/orders"))
-                    .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString(confirmation)).build(), HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://127.0.0.1:" + httpPort + "/api/orders"))
+                                    .timeout(Duration.ofSeconds(20))
+                                    .header("Content-Type", "application/json")
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .POST(HttpRequest.BodyPublishers.ofString(confirmation))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         }
 
         /** Waits until the instance's readiness (database, broker, mounts) is up. */
         void awaitReady() {
             HttpClient client = HttpClient.newHttpClient();
-            Awaitility.await(id + " to be ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptions().until(() -> client.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200);
+            Awaitility.await(id + " to be ready")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(
+                            () ->
+                                    client.send(
+                                                            HttpRequest.newBuilder(
+                                                                            URI.create(
+                                                                                    "http://127.0.0.1:"
+                                                                                            + managementPort
+                                                                                            + "/observe/health/ready"))
+                                                                    .timeout(Duration.ofSeconds(5))
+                                                                    .build(),
+                                                            HttpResponse.BodyHandlers.discarding())
+                                                    .statusCode()
+                                            == 200);
         }
 
         void kill() throws InterruptedException {
@@ -393,25 +479,47 @@ abstract class TopologyUnderFaults {
         }
     }
 
-    /** The environment docker/compose.yaml gives a product instance, with the .env values this test uses. */
+    /**
+     * The environment docker/compose.yaml gives a product instance, with the .env values this test
+     * uses.
+     */
     @SuppressWarnings("unchecked")
     private static Map<String, String> composeEnvironment(String instanceId) {
         Map<String, Object> compose;
         try {
-            compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
-                    .loadFromString(Files.readString(Path.of("docker", "compose.yaml")));
+            compose =
+                    (Map<String, Object>)
+                            new Load(LoadSettings.builder().build())
+                                    .loadFromString(
+                                            Files.readString(Path.of("docker", "compose.yaml")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> dotEnv = Map.of("PIPELINE_BROKER_USER", "pipeline", "PIPELINE_BROKER_PASSWORD",
-                "pipeline-secret", "POSTGRES_USER", "postgres", "POSTGRES_PASSWORD", "postgres",
-                "PIPELINE_API_TOKEN", TOKEN);
+        Map<String, String> dotEnv =
+                Map.of(
+                        "PIPELINE_BROKER_USER",
+                        "pipeline",
+                        "PIPELINE_BROKER_PASSWORD",
+                        "pipeline-secret",
+                        "POSTGRES_USER",
+                        "postgres",
+                        "POSTGRES_PASSWORD",
+                        "postgres",
+                        "PIPELINE_API_TOKEN",
+                        TOKEN);
         Map<String, String> environment = new LinkedHashMap<>();
-        ((Map<String, Object>) compose.get("x-pipeline-environment")).forEach((key, value) -> {
-            String text = String.valueOf(value);
-            java.util.regex.Matcher variable = java.util.regex.Pattern.compile("\\$\\{([A-Z_]+)[^}]*}").matcher(text);
-            environment.put(key, variable.replaceAll(match -> dotEnv.getOrDefault(match.group(1), "")));
-        });
+        ((Map<String, Object>) compose.get("x-pipeline-environment"))
+                .forEach(
+                        (key, value) -> {
+                            String text = String.valueOf(value);
+                            java.util.regex.Matcher variable =
+                                    java.util.regex.Pattern.compile("\\$\\{([A-Z_]+)[^}]*}")
+                                            .matcher(text);
+                            environment.put(
+                                    key,
+                                    variable.replaceAll(
+                                            match -> dotEnv.getOrDefault(match.group(1), "")));
+                        });
         environment.put("PIPELINE_INSTANCE_ID", instanceId);
         return environment;
     }

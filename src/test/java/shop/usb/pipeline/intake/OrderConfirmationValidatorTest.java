@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 import shop.usb.pipeline.job.ErrorCode;
@@ -17,60 +16,96 @@ import shop.usb.pipeline.job.JobFailure;
 
 class OrderConfirmationValidatorTest {
 
-    private final OrderConfirmationValidator validator = new OrderConfirmationValidator(new ObjectMapper(),
-            new OrderLimits(100, 1000, 1L << 40));
+    private final OrderConfirmationValidator validator =
+            new OrderConfirmationValidator(
+                    new ObjectMapper(), new OrderLimits(100, 1000, 1L << 40));
 
     @Test
     void validConfirmationIsReadWithDefaults() {
-        OrderConfirmation order = validator.validate(order("ORD-1").collection("music/salsa").without("priority").json());
+        OrderConfirmation order =
+                validator.validate(
+                        order("ORD-1").collection("music/salsa").without("priority").json());
 
         assertThat(order.orderId()).isEqualTo("ORD-1");
         assertThat(order.priority()).isEqualTo(Priority.NORMAL);
         assertThat(order.capacityBytes()).isEqualTo(16_000_000_000L);
-        assertThat(order.content()).singleElement().satisfies(c -> {
-            assertThat(c.kind()).isEqualTo(OrderConfirmation.ContentRequest.Kind.COLLECTION);
-            assertThat(c.field()).isEqualTo("content[0].collection");
-        });
+        assertThat(order.content())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.kind())
+                                    .isEqualTo(OrderConfirmation.ContentRequest.Kind.COLLECTION);
+                            assertThat(c.field()).isEqualTo("content[0].collection");
+                        });
     }
 
     @Test
     void everyFailingFieldIsNamed() {
-        String json = order("ORD 1").set("confirmedAt", "2026-13-01").set("priority", "urgent").capacity(-5).json();
+        String json =
+                order("ORD 1")
+                        .set("confirmedAt", "2026-13-01")
+                        .set("priority", "urgent")
+                        .capacity(-5)
+                        .json();
 
         assertThatThrownBy(() -> validator.validate(json))
-                .isInstanceOfSatisfying(InvalidOrderException.class, e -> assertThat(e.errors())
-                        .extracting(FieldError::field)
-                        .containsExactly("orderId", "confirmedAt", "priority", "usb.capacityBytes", "content"));
+                .isInstanceOfSatisfying(
+                        InvalidOrderException.class,
+                        e ->
+                                assertThat(e.errors())
+                                        .extracting(FieldError::field)
+                                        .containsExactly(
+                                                "orderId",
+                                                "confirmedAt",
+                                                "priority",
+                                                "usb.capacityBytes",
+                                                "content"));
     }
 
     @Test
     void contentEntryNeedsExactlyOneKindAndASafePath() {
-        String json = "{\"orderId\":\"A\",\"confirmedAt\":\"2026-11-22T10:00:00Z\",\"usb\":{\"capacityBytes\":1},"
-                + "\"content\":[{\"collection\":\"a\",\"file\":\"b\"},{\"file\":\"x\\u0000y\"},{\"file\":\"\"}]}";
+        String json =
+                "{\"orderId\":\"A\",\"confirmedAt\":\"2026-11-22T10:00:00Z\",\"usb\":{\"capacityBytes\":1},"
+                        + "\"content\":[{\"collection\":\"a\",\"file\":\"b\"},{\"file\":\"x\\u0000y\"},{\"file\":\"\"}]}";
 
         assertThatThrownBy(() -> validator.validate(json))
-                .isInstanceOfSatisfying(InvalidOrderException.class, e -> assertThat(e.errors())
-                        .extracting(FieldError::field)
-                        .containsExactly("content[0]", "content[1].file", "content[2].file"));
+                .isInstanceOfSatisfying(
+                        InvalidOrderException.class,
+                        e ->
+                                assertThat(e.errors())
+                                        .extracting(FieldError::field)
+                                        .containsExactly(
+                                                "content[0]",
+                                                "content[1].file",
+                                                "content[2].file"));
     }
 
     @Test
     void dotOrderIdsCannotNameAFolder() {
-        assertThat(OrderConfirmationValidator.usableOrderId(validator.parse("{\"orderId\":\"..\"}"))).isEmpty();
-        assertThat(OrderConfirmationValidator.usableOrderId(validator.parse("{\"orderId\":\"a..b\"}"))).contains("a..b");
+        assertThat(
+                        OrderConfirmationValidator.usableOrderId(
+                                validator.parse("{\"orderId\":\"..\"}")))
+                .isEmpty();
+        assertThat(
+                        OrderConfirmationValidator.usableOrderId(
+                                validator.parse("{\"orderId\":\"a..b\"}")))
+                .contains("a..b");
     }
 
     @Test
     void textThatIsNotJsonIsNotJson() {
         assertThatThrownBy(() -> validator.parse("{orderId"))
-                .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_JSON));
+                .isInstanceOfSatisfying(
+                        JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_JSON));
     }
 
     @Test
     void publishedExamplesMatchTheContract() throws Exception {
         List<Path> examples;
         try (Stream<Path> files = Files.list(Path.of("config/examples"))) {
-            examples = files.filter(p -> p.getFileName().toString().startsWith("order-confirmation")).toList();
+            examples =
+                    files.filter(p -> p.getFileName().toString().startsWith("order-confirmation"))
+                            .toList();
         }
 
         assertThat(examples).hasSize(3);

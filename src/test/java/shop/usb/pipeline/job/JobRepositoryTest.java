@@ -3,16 +3,14 @@ package shop.usb.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-
 import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,15 +21,18 @@ import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
 import shop.usb.pipeline.usb.UsbMountAllocator;
 
-/** Status changes are guarded where the data lives, by status and by the run that owns the job, on both databases. */
+/**
+ * Status changes are guarded where the data lives, by status and by the run that owns the job, on
+ * both databases.
+ */
 class JobRepositoryTest {
 
-    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L,
-            java.util.Map.of());
-    static final Delivery DELIVERY = new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc", null);
+    static final UsbMountAllocator.Demand DEMAND =
+            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, java.util.Map.of());
+    static final Delivery DELIVERY =
+            new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc", null);
 
-    @TempDir
-    static Path folder;
+    @TempDir static Path folder;
 
     static Stream<TestDatabase> databases() {
         return Stream.of(TestDatabase.h2(folder.resolve("h2")), TestDatabase.postgres());
@@ -56,13 +57,16 @@ class JobRepositoryTest {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
             String fresh = jobs.create("ORD-FRESH", "normal", null, "{}").orElseThrow();
-            new org.springframework.jdbc.core.JdbcTemplate(dataSource).update(
-                    "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE WHERE id = ?", lost);
+            new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+                    .update(
+                            "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE WHERE id = ?",
+                            lost);
 
             assertThat(jobs.takeOverdue(Duration.ofSeconds(30), Duration.ofMinutes(10)))
                     .containsExactly(java.util.Map.entry(lost, "high"));
             assertThat(jobs.takeOverdue(Duration.ofSeconds(30), Duration.ofMinutes(10)))
-                    .as("re-sent once per period").isEmpty();
+                    .as("re-sent once per period")
+                    .isEmpty();
             assertThat(jobs.findById(fresh).orElseThrow().status()).isEqualTo("QUEUED");
         }
     }
@@ -74,19 +78,23 @@ class JobRepositoryTest {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             String id = jobs.create("ORD-2", "normal", null, "{}").orElseThrow();
 
-            assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", DELIVERY))
+            assertThatThrownBy(
+                            () -> jobs.complete(new JobRun(id, "never-claimed"), "done", DELIVERY))
                     .isInstanceOf(RunSupersededException.class);
             JobRun run = jobs.claim(JobRun.of(id), "me").orElseThrow().run();
             assertThat(jobs.claim(JobRun.of(id), "someone-else")).isEmpty();
             jobs.complete(run, "done", DELIVERY);
             assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
                     .isInstanceOf(RunSupersededException.class);
-            assertThat(jobs.findById(id)).get().satisfies(job -> {
-                assertThat(job.status()).isEqualTo("COMPLETED");
-                assertThat(job.progress()).isEqualTo(100);
-                assertThat(job.attempts()).isEqualTo(1);
-                assertThat(job.verifiedBy()).isEqualTo("direct");
-            });
+            assertThat(jobs.findById(id))
+                    .get()
+                    .satisfies(
+                            job -> {
+                                assertThat(job.status()).isEqualTo("COMPLETED");
+                                assertThat(job.progress()).isEqualTo(100);
+                                assertThat(job.attempts()).isEqualTo(1);
+                                assertThat(job.verifiedBy()).isEqualTo("direct");
+                            });
         }
     }
 
@@ -95,43 +103,67 @@ class JobRepositoryTest {
     void runThatLostItsJobCanChangeNothing(TestDatabase database) throws Exception {
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-            UsbMountAllocator mounts = Stations.folders(dataSource, Duration.ofMillis(200), false,
-                    Files.createDirectories(folder.resolve("m")));
+            UsbMountAllocator mounts =
+                    Stations.folders(
+                            dataSource,
+                            Duration.ofMillis(200),
+                            false,
+                            Files.createDirectories(folder.resolve("m")));
             JobRun first = running(jobs, "ORD-5");
             String id = first.jobId();
             mounts.acquire(first, 1000, DEMAND);
             JobRun second = takenOverAfterStalling(dataSource, jobs, id, first);
-            assertThat(mounts.acquire(second, 1000, DEMAND).filesystem().slot()).as("the first run's lease no longer holds the mount")
+            assertThat(mounts.acquire(second, 1000, DEMAND).filesystem().slot())
+                    .as("the first run's lease no longer holds the mount")
                     .isEqualTo(folder.resolve("m"));
             jobs.recordProgress(second, 60, 500, 1);
 
-            List<ThrowingCallable> writesOfTheFirstRun = List.of(
-                    () -> jobs.enterStage(first, Stage.VERIFY, "late"),
-                    () -> jobs.recordProgress(first, 70, 900, 2),
-                    () -> jobs.recordMount(first, "/elsewhere"),
-                    () -> jobs.recordPlan(first, 1, 1),
-                    () -> jobs.confirmOwnership(first),
-                    () -> jobs.requireOwnership(first),
-                    () -> jobs.complete(first, "done", DELIVERY),
-                    () -> jobs.fail(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late failure"),
-                    () -> jobs.scheduleRetry(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late", Duration.ZERO),
-                    () -> jobs.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
-                    () -> mounts.acquire(first, 1000, DEMAND));
+            List<ThrowingCallable> writesOfTheFirstRun =
+                    List.of(
+                            () -> jobs.enterStage(first, Stage.VERIFY, "late"),
+                            () -> jobs.recordProgress(first, 70, 900, 2),
+                            () -> jobs.recordMount(first, "/elsewhere"),
+                            () -> jobs.recordPlan(first, 1, 1),
+                            () -> jobs.confirmOwnership(first),
+                            () -> jobs.requireOwnership(first),
+                            () -> jobs.complete(first, "done", DELIVERY),
+                            () ->
+                                    jobs.fail(
+                                            first,
+                                            Stage.WRITE_USB,
+                                            ErrorCode.IO_ERROR,
+                                            "late failure"),
+                            () ->
+                                    jobs.scheduleRetry(
+                                            first,
+                                            Stage.WRITE_USB,
+                                            ErrorCode.IO_ERROR,
+                                            "late",
+                                            Duration.ZERO),
+                            () -> jobs.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
+                            () -> mounts.acquire(first, 1000, DEMAND));
             for (ThrowingCallable write : writesOfTheFirstRun) {
                 assertThatThrownBy(write).isInstanceOf(RunSupersededException.class);
             }
             mounts.release(first);
             assertThat(jobs.heartbeat(List.of(first, second))).containsExactly(first);
 
-            assertThat(jobs.findById(id)).get().satisfies(job -> {
-                assertThat(job.status()).isEqualTo("PROCESSING");
-                assertThat(job.attempts()).isEqualTo(2);
-                assertThat(job.progress()).isEqualTo(60);
-                assertThat(job.bytesWritten()).isEqualTo(500);
-                assertThat(job.errorCode()).isNull();
-            });
-            assertThat(new JdbcTemplate(dataSource).queryForList("SELECT run_token FROM usb_mount_leases", String.class))
-                    .as("the second run's lease is untouched").containsExactly(second.token());
+            assertThat(jobs.findById(id))
+                    .get()
+                    .satisfies(
+                            job -> {
+                                assertThat(job.status()).isEqualTo("PROCESSING");
+                                assertThat(job.attempts()).isEqualTo(2);
+                                assertThat(job.progress()).isEqualTo(60);
+                                assertThat(job.bytesWritten()).isEqualTo(500);
+                                assertThat(job.errorCode()).isNull();
+                            });
+            assertThat(
+                            new JdbcTemplate(dataSource)
+                                    .queryForList(
+                                            "SELECT run_token FROM usb_mount_leases", String.class))
+                    .as("the second run's lease is untouched")
+                    .containsExactly(second.token());
         }
     }
 
@@ -146,8 +178,16 @@ class JobRepositoryTest {
 
             assertThat(jobs.heartbeat(List.of(run))).isEmpty();
 
-            assertThat(jobs.recover(stalled, Duration.ofSeconds(30), JobStatus.RETRYING, ErrorCode.STALLED, "stalled",
-                    Duration.ZERO, false)).isFalse();
+            assertThat(
+                            jobs.recover(
+                                    stalled,
+                                    Duration.ofSeconds(30),
+                                    JobStatus.RETRYING,
+                                    ErrorCode.STALLED,
+                                    "stalled",
+                                    Duration.ZERO,
+                                    false))
+                    .isFalse();
             jobs.confirmOwnership(run);
         }
     }
@@ -159,29 +199,51 @@ class JobRepositoryTest {
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
             JobRun run = running(jobs, "ORD-7");
             String id = run.jobId();
-            jobs.scheduleRetry(run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
+            jobs.scheduleRetry(
+                    run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
 
             assertThat(jobs.claim(JobRun.of(id), "me")).as("20 s early").isEmpty();
-            assertThat(jobs.dueIn(id)).get().satisfies(due -> {
-                assertThat(due.in()).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
-                assertThat(due.priority()).isEqualTo("normal");
-            });
+            assertThat(jobs.dueIn(id))
+                    .get()
+                    .satisfies(
+                            due -> {
+                                assertThat(due.in())
+                                        .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+                                assertThat(due.priority()).isEqualTo("normal");
+                            });
 
-            new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP"
-                    + " + INTERVAL '0.5' SECOND WHERE id = ?", id);
-            assertThat(jobs.claim(JobRun.of(id), "me")).as("within the claim tolerance of another clock").isPresent();
+            new JdbcTemplate(dataSource)
+                    .update(
+                            "UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP"
+                                    + " + INTERVAL '0.5' SECOND WHERE id = ?",
+                            id);
+            assertThat(jobs.claim(JobRun.of(id), "me"))
+                    .as("within the claim tolerance of another clock")
+                    .isPresent();
             assertThat(jobs.dueIn(id)).isEmpty();
         }
     }
 
     /** The sweep takes the first run for stalled, and a new run claims the job. */
-    private static JobRun takenOverAfterStalling(DataSource dataSource, JobRepository jobs, String id, JobRun first) {
+    private static JobRun takenOverAfterStalling(
+            DataSource dataSource, JobRepository jobs, String id, JobRun first) {
         heartbeatAgo(dataSource, id, Duration.ofMinutes(1));
-        RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).stream()
-                .filter(job -> job.id().equals(id)).findFirst().orElseThrow();
+        RunningJob stalled =
+                jobs.findStalled(Duration.ofSeconds(30)).stream()
+                        .filter(job -> job.id().equals(id))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(stalled.run()).isEqualTo(first);
-        assertThat(jobs.recover(stalled, Duration.ofSeconds(30), JobStatus.RETRYING, ErrorCode.STALLED, "stalled",
-                Duration.ZERO, false)).isTrue();
+        assertThat(
+                        jobs.recover(
+                                stalled,
+                                Duration.ofSeconds(30),
+                                JobStatus.RETRYING,
+                                ErrorCode.STALLED,
+                                "stalled",
+                                Duration.ZERO,
+                                false))
+                .isTrue();
         return jobs.claim(JobRun.of(id), "me-again").orElseThrow().run();
     }
 
@@ -189,16 +251,24 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            JobRepository jobs =
+                    new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
             JobRun run = validating(jobs, "ORD-3");
             jobs.log(run, "WARN", Stage.VALIDATE, "A note");
 
-            assertThat(jobs.logs(run.jobId(), 0)).extracting(JobLogView::message).containsExactly("Order ORD-3 received");
+            assertThat(jobs.logs(run.jobId(), 0))
+                    .extracting(JobLogView::message)
+                    .containsExactly("Order ORD-3 received");
             jobs.complete(run, "Done", DELIVERY);
 
-            assertThat(jobs.logs(run.jobId(), 0)).extracting(JobLogView::message)
-                    .containsExactly("Order ORD-3 received", "Attempt 1 started on me (run " + run.shortToken() + ")",
-                            "Validating", "A note", "Done");
+            assertThat(jobs.logs(run.jobId(), 0))
+                    .extracting(JobLogView::message)
+                    .containsExactly(
+                            "Order ORD-3 received",
+                            "Attempt 1 started on me (run " + run.shortToken() + ")",
+                            "Validating",
+                            "A note",
+                            "Done");
             jobs.writeLogs(run);
             assertThat(jobs.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(5);
         }
@@ -208,17 +278,30 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            JobRepository jobs =
+                    new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
             JobRun run = validating(jobs, "ORD-4");
-            assertThat(jobs.cancel(run.jobId(), "operator")).isEqualTo(JobRepository.CancelOutcome.REQUESTED);
+            assertThat(jobs.cancel(run.jobId(), "operator"))
+                    .isEqualTo(JobRepository.CancelOutcome.REQUESTED);
 
-            assertThatThrownBy(() -> jobs.scheduleRetry(run, Stage.VALIDATE, ErrorCode.IO_ERROR, "Disk", Duration.ZERO))
+            assertThatThrownBy(
+                            () ->
+                                    jobs.scheduleRetry(
+                                            run,
+                                            Stage.VALIDATE,
+                                            ErrorCode.IO_ERROR,
+                                            "Disk",
+                                            Duration.ZERO))
                     .isInstanceOf(JobCancelledException.class);
             jobs.writeLogs(run);
 
-            assertThat(jobs.logs(run.jobId(), 0)).extracting(JobLogView::message).containsExactly("Order ORD-4 received",
-                    "Attempt 1 started on me (run " + run.shortToken() + ")", "Validating",
-                    "Cancel requested by operator; stopping at the next checkpoint");
+            assertThat(jobs.logs(run.jobId(), 0))
+                    .extracting(JobLogView::message)
+                    .containsExactly(
+                            "Order ORD-4 received",
+                            "Attempt 1 started on me (run " + run.shortToken() + ")",
+                            "Validating",
+                            "Cancel requested by operator; stopping at the next checkpoint");
         }
     }
 
@@ -237,7 +320,11 @@ class JobRepositoryTest {
 
     /** The run went silent a while ago, by the database's clock. */
     private static void heartbeatAgo(DataSource dataSource, String id, Duration ago) {
-        new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET heartbeat_at = CURRENT_TIMESTAMP"
-                + " - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND WHERE id = ?", ago.toMillis(), id);
+        new JdbcTemplate(dataSource)
+                .update(
+                        "UPDATE processing_jobs SET heartbeat_at = CURRENT_TIMESTAMP"
+                                + " - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND WHERE id = ?",
+                        ago.toMillis(),
+                        id);
     }
 }

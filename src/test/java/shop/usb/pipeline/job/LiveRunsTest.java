@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 /**
- * A cancel asked for on this instance belongs to the run it stopped, not to the job: when the job is
- * retried and this instance claims the new run, nothing is left behind to cancel it again.
+ * A cancel asked for on this instance belongs to the run it stopped, not to the job: when the job
+ * is retried and this instance claims the new run, nothing is left behind to cancel it again.
  */
 class LiveRunsTest {
 
@@ -22,11 +21,14 @@ class LiveRunsTest {
 
         runs.requestCancel("job-1");
 
-        assertThatThrownBy(() -> runs.checkpoint(cancelled)).isInstanceOf(JobCancelledException.class);
+        assertThatThrownBy(() -> runs.checkpoint(cancelled))
+                .isInstanceOf(JobCancelledException.class);
         runs.end(cancelled);
         JobRun retried = JobRun.of("job-1");
         runs.claiming(retried);
         runs.claimed(retried);
-        assertThatCode(() -> runs.checkpoint(retried)).as("the retried run").doesNotThrowAnyException();
+        assertThatCode(() -> runs.checkpoint(retried))
+                .as("the retried run")
+                .doesNotThrowAnyException();
     }
 }

@@ -24,9 +24,13 @@ class ApiTokensTest {
     void malformedOrAmbiguousTokensStopTheStart() {
         assertThatThrownBy(() -> ApiTokens.parse("", "anna")).hasMessageContaining("name:secret");
         assertThatThrownBy(() -> ApiTokens.parse("", "anna:")).hasMessageContaining("name:secret");
-        assertThatThrownBy(() -> ApiTokens.parse("", "an na:x")).hasMessageContaining("name:secret");
-        assertThatThrownBy(() -> ApiTokens.parse("", "anna:x,anna:y")).hasMessageContaining("anna is given twice");
-        assertThatThrownBy(() -> ApiTokens.parse("", "anna:same,ci:same")).hasMessageContaining("same secret");
-        assertThatThrownBy(() -> ApiTokens.parse("same", "ci:same")).hasMessageContaining("same secret");
+        assertThatThrownBy(() -> ApiTokens.parse("", "an na:x"))
+                .hasMessageContaining("name:secret");
+        assertThatThrownBy(() -> ApiTokens.parse("", "anna:x,anna:y"))
+                .hasMessageContaining("anna is given twice");
+        assertThatThrownBy(() -> ApiTokens.parse("", "anna:same,ci:same"))
+                .hasMessageContaining("same secret");
+        assertThatThrownBy(() -> ApiTokens.parse("same", "ci:same"))
+                .hasMessageContaining("same secret");
     }
 }

@@ -3,12 +3,11 @@ package shop.usb.pipeline.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.support.PipelineRuntime;
@@ -21,32 +20,66 @@ class AuditApiTest {
 
     @Test
     void actionsAreRecordedUnderTheTokensName(@TempDir Path root) throws Exception {
-        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")),
-                Map.of("pipeline.api.tokens", "anna:anna-secret-1,ci:ci-secret-2"))) {
-            pipeline.context().getRouteController().stopRoute("job-dispatch"); // the job waits QUEUED
-            pipeline.sendText("orders.confirmed", order("AUDIT-1").file("music/jazz/01-so-what.mp3").json());
+        try (PipelineRuntime pipeline =
+                PipelineRuntime.start(
+                        root,
+                        TestDatabase.h2(root.resolve("db")),
+                        Map.of("pipeline.api.tokens", "anna:anna-secret-1,ci:ci-secret-2"))) {
+            pipeline.context()
+                    .getRouteController()
+                    .stopRoute("job-dispatch"); // the job waits QUEUED
+            pipeline.sendText(
+                    "orders.confirmed", order("AUDIT-1").file("music/jazz/01-so-what.mp3").json());
             String waiting = pipeline.awaitJob("AUDIT-1", "QUEUED").id();
             // A header a client sets is not who it is: the gate replaces it with the token's name.
-            var cancelled = pipeline.http("POST", "/api/jobs/" + waiting + "/cancel", null,
-                    Map.of("Authorization", "Bearer anna-secret-1", HttpGate.ACTOR_HEADER, "someone-else"));
+            var cancelled =
+                    pipeline.http(
+                            "POST",
+                            "/api/jobs/" + waiting + "/cancel",
+                            null,
+                            Map.of(
+                                    "Authorization",
+                                    "Bearer anna-secret-1",
+                                    HttpGate.ACTOR_HEADER,
+                                    "someone-else"));
             assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-            var again = pipeline.http("POST", "/api/jobs/" + waiting + "/cancel", null,
-                    Map.of("Authorization", "Bearer ci-secret-2"));
+            var again =
+                    pipeline.http(
+                            "POST",
+                            "/api/jobs/" + waiting + "/cancel",
+                            null,
+                            Map.of("Authorization", "Bearer ci-secret-2"));
             assertThat(again.statusCode()).isEqualTo(409);
-            var retried = pipeline.http("POST", "/api/jobs/" + waiting + "/retry", null,
-                    Map.of("Authorization", "Bearer ci-secret-2"));
+            var retried =
+                    pipeline.http(
+                            "POST",
+                            "/api/jobs/" + waiting + "/retry",
+                            null,
+                            Map.of("Authorization", "Bearer ci-secret-2"));
             assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
-            var released = pipeline.http("POST", "/api/slots/no-such-slot/release", null,
-                    Map.of("Authorization", "Bearer anna-secret-1"));
+            var released =
+                    pipeline.http(
+                            "POST",
+                            "/api/slots/no-such-slot/release",
+                            null,
+                            Map.of("Authorization", "Bearer anna-secret-1"));
             assertThat(released.statusCode()).isEqualTo(404);
 
-            JsonNode trail = JSON.readTree(pipeline.http("GET", "/api/audit?limit=10", null).body()).get("actions");
+            JsonNode trail =
+                    JSON.readTree(pipeline.http("GET", "/api/audit?limit=10", null).body())
+                            .get("actions");
             assertThat(trail).hasSize(4);
-            assertThat(entry(trail.get(0))).containsExactly("anna", "slot.release", "no-such-slot", "NOT_FOUND");
+            assertThat(entry(trail.get(0)))
+                    .containsExactly("anna", "slot.release", "no-such-slot", "NOT_FOUND");
             assertThat(entry(trail.get(1))).containsExactly("ci", "job.retry", waiting, "QUEUED");
-            assertThat(entry(trail.get(2))).containsExactly("ci", "job.cancel", waiting, "CONFLICT");
-            assertThat(entry(trail.get(3))).containsExactly("anna", "job.cancel", waiting, "CANCELLED");
-            JsonNode annas = JSON.readTree(pipeline.http("GET", "/api/audit?actor=anna&target=" + waiting, null).body());
+            assertThat(entry(trail.get(2)))
+                    .containsExactly("ci", "job.cancel", waiting, "CONFLICT");
+            assertThat(entry(trail.get(3)))
+                    .containsExactly("anna", "job.cancel", waiting, "CANCELLED");
+            JsonNode annas =
+                    JSON.readTree(
+                            pipeline.http("GET", "/api/audit?actor=anna&target=" + waiting, null)
+                                    .body());
             assertThat(annas.get("actions")).hasSize(1);
 
             String log = pipeline.http("GET", "/api/jobs/" + waiting + "/logs", null).body();
@@ -57,22 +90,29 @@ class AuditApiTest {
 
     @Test
     void withoutTokensTheActorIsLoopback(@TempDir Path root) throws Exception {
-        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
+        try (PipelineRuntime pipeline =
+                PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             pipeline.sendText("orders.confirmed", order("AUDIT-2").file("movies/none.mp4").json());
             String failed = pipeline.awaitJob("AUDIT-2", "FAILED").id();
 
-            assertThat(pipeline.http("POST", "/api/jobs/" + failed + "/retry", null).statusCode()).isEqualTo(202);
+            assertThat(pipeline.http("POST", "/api/jobs/" + failed + "/retry", null).statusCode())
+                    .isEqualTo(202);
 
-            JsonNode trail = JSON.readTree(pipeline.http("GET", "/api/audit", null).body()).get("actions");
+            JsonNode trail =
+                    JSON.readTree(pipeline.http("GET", "/api/audit", null).body()).get("actions");
             assertThat(trail).hasSize(1);
-            assertThat(entry(trail.get(0))).containsExactly("loopback", "job.retry", failed, "QUEUED");
+            assertThat(entry(trail.get(0)))
+                    .containsExactly("loopback", "job.retry", failed, "QUEUED");
             assertThat(pipeline.http("GET", "/api/jobs/" + failed + "/logs", null).body())
                     .contains("Queued again by loopback");
         }
     }
 
     private static List<String> entry(JsonNode action) {
-        return List.of(action.get("actor").asText(), action.get("action").asText(), action.get("target").asText(),
+        return List.of(
+                action.get("actor").asText(),
+                action.get("action").asText(),
+                action.get("target").asText(),
                 action.get("result").asText());
     }
 }

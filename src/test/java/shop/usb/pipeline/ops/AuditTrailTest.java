@@ -3,6 +3,7 @@ package shop.usb.pipeline.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import com.zaxxer.hikari.HikariDataSource;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,19 +21,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.support.TestDatabase;
 
-/** The audit trail on both databases: an action and its record commit together, pages, retention. */
+/**
+ * The audit trail on both databases: an action and its record commit together, pages, retention.
+ */
 class AuditTrailTest {
 
     static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
 
-    @TempDir
-    static Path folder;
+    @TempDir static Path folder;
 
     static final AtomicInteger DATABASES = new AtomicInteger();
 
     /** A fresh database of each kind for every test. */
     static Stream<TestDatabase> databases() {
-        return Stream.of(TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())), TestDatabase.postgres());
+        return Stream.of(
+                TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())),
+                TestDatabase.postgres());
     }
 
     @ParameterizedTest
@@ -44,19 +46,56 @@ class AuditTrailTest {
             AuditTrail audit = trail(dataSource, NOW);
             JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
 
-            assertThat(audit.record("anna", "job.retry", "job-1", () -> 42, value -> "DONE-" + value)).isEqualTo(42);
-            assertThatThrownBy(() -> audit.record("ci", "job.cancel", "job-2", () -> {
-                throw new ApiProblem(409, "CONFLICT", "Job job-2 is COMPLETED", List.of());
-            }, value -> "never")).isInstanceOf(ApiProblem.class);
+            assertThat(
+                            audit.record(
+                                    "anna",
+                                    "job.retry",
+                                    "job-1",
+                                    () -> 42,
+                                    value -> "DONE-" + value))
+                    .isEqualTo(42);
+            assertThatThrownBy(
+                            () ->
+                                    audit.record(
+                                            "ci",
+                                            "job.cancel",
+                                            "job-2",
+                                            () -> {
+                                                throw new ApiProblem(
+                                                        409,
+                                                        "CONFLICT",
+                                                        "Job job-2 is COMPLETED",
+                                                        List.of());
+                                            },
+                                            value -> "never"))
+                    .isInstanceOf(ApiProblem.class);
             // A failure that is no refusal rolls back what the action wrote, and leaves no record.
-            assertThatThrownBy(() -> audit.record("ci", "job.cancel", "job-3", () -> {
-                jobs.create("ORDER-IN-A-FAILED-ACTION", "normal", null, "{}");
-                throw new IllegalStateException("the database went away");
-            }, value -> "never")).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(
+                            () ->
+                                    audit.record(
+                                            "ci",
+                                            "job.cancel",
+                                            "job-3",
+                                            () -> {
+                                                jobs.create(
+                                                        "ORDER-IN-A-FAILED-ACTION",
+                                                        "normal",
+                                                        null,
+                                                        "{}");
+                                                throw new IllegalStateException(
+                                                        "the database went away");
+                                            },
+                                            value -> "never"))
+                    .isInstanceOf(IllegalStateException.class);
 
             List<AuditTrail.Entry> trail = audit.page(null, null, null, null).actions();
-            assertThat(trail).extracting(AuditTrail.Entry::actor, AuditTrail.Entry::action, AuditTrail.Entry::target,
-                    AuditTrail.Entry::result).containsExactly(
+            assertThat(trail)
+                    .extracting(
+                            AuditTrail.Entry::actor,
+                            AuditTrail.Entry::action,
+                            AuditTrail.Entry::target,
+                            AuditTrail.Entry::result)
+                    .containsExactly(
                             Tuple.tuple("ci", "job.cancel", "job-2", "CONFLICT"),
                             Tuple.tuple("anna", "job.retry", "job-1", "DONE-42"));
             assertThat(trail.get(0).at()).isEqualTo(NOW.toString());
@@ -70,7 +109,12 @@ class AuditTrailTest {
         try (HikariDataSource dataSource = database.openMigrated()) {
             AuditTrail audit = trail(dataSource, NOW);
             for (int i = 1; i <= 7; i++) {
-                audit.record(i % 2 == 0 ? "anna" : "ci", "job.retry", "job-" + (i % 3), () -> null, value -> "QUEUED");
+                audit.record(
+                        i % 2 == 0 ? "anna" : "ci",
+                        "job.retry",
+                        "job-" + (i % 3),
+                        () -> null,
+                        value -> "QUEUED");
             }
 
             List<Long> seen = new ArrayList<>();
@@ -85,7 +129,8 @@ class AuditTrailTest {
             assertThat(pages).isEqualTo(3);
             assertThat(seen).hasSize(7).isSortedAccordingTo(Comparator.reverseOrder());
 
-            assertThat(audit.page("anna", null, null, null).actions()).hasSize(3)
+            assertThat(audit.page("anna", null, null, null).actions())
+                    .hasSize(3)
                     .allSatisfy(entry -> assertThat(entry.actor()).isEqualTo("anna"));
             assertThat(audit.page(null, "job-0", null, null).actions()).hasSize(2);
             assertThat(audit.page("ci", "job-1", null, null).actions()).hasSize(2);
@@ -97,15 +142,16 @@ class AuditTrailTest {
     void entriesOlderThanTheRetentionGoAndNewerOnesStay(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
             for (int i = 0; i < 5; i++) {
-                trail(dataSource, NOW.minus(Duration.ofDays(400))).record("anna", "job.cancel", "old-" + i, () -> null,
-                        value -> "CANCELLED");
+                trail(dataSource, NOW.minus(Duration.ofDays(400)))
+                        .record("anna", "job.cancel", "old-" + i, () -> null, value -> "CANCELLED");
             }
-            trail(dataSource, NOW.minus(Duration.ofDays(300))).record("anna", "job.cancel", "kept", () -> null,
-                    value -> "CANCELLED");
+            trail(dataSource, NOW.minus(Duration.ofDays(300)))
+                    .record("anna", "job.cancel", "kept", () -> null, value -> "CANCELLED");
             AuditTrail today = trail(dataSource, NOW);
 
             assertThat(today.purge()).isEqualTo(5);
-            assertThat(today.page(null, null, null, null).actions()).extracting(AuditTrail.Entry::target)
+            assertThat(today.page(null, null, null, null).actions())
+                    .extracting(AuditTrail.Entry::target)
                     .containsExactly("kept");
         }
     }
@@ -115,17 +161,24 @@ class AuditTrailTest {
     void badQueryValuesAreNamed(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
             AuditTrail audit = trail(dataSource, NOW);
-            assertThatThrownBy(() -> audit.page(null, null, "not-a-cursor", null)).isInstanceOf(ApiProblem.class)
+            assertThatThrownBy(() -> audit.page(null, null, "not-a-cursor", null))
+                    .isInstanceOf(ApiProblem.class)
                     .hasMessageContaining("cursor");
-            assertThatThrownBy(() -> audit.page(null, null, null, "0")).isInstanceOf(ApiProblem.class)
+            assertThatThrownBy(() -> audit.page(null, null, null, "0"))
+                    .isInstanceOf(ApiProblem.class)
                     .hasMessageContaining("limit");
-            assertThatThrownBy(() -> audit.page("a".repeat(65), null, null, null)).isInstanceOf(ApiProblem.class)
+            assertThatThrownBy(() -> audit.page("a".repeat(65), null, null, null))
+                    .isInstanceOf(ApiProblem.class)
                     .hasMessageContaining("actor");
         }
     }
 
-    /** A trail whose clock stands at {@code now}; retention a year, purged 2 at a time (batches are exercised). */
+    /**
+     * A trail whose clock stands at {@code now}; retention a year, purged 2 at a time (batches are
+     * exercised).
+     */
     private static AuditTrail trail(HikariDataSource dataSource, Instant now) {
-        return new AuditTrail(dataSource, Duration.ofDays(365), 2, Clock.fixed(now, ZoneOffset.UTC));
+        return new AuditTrail(
+                dataSource, Duration.ofDays(365), 2, Clock.fixed(now, ZoneOffset.UTC));
     }
 }

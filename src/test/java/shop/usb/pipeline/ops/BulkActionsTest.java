@@ -3,50 +3,58 @@ package shop.usb.pipeline.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
-/** Bulk retry and cancel over HTTP on both databases: a count first, then batches, each job once. */
+/**
+ * Bulk retry and cancel over HTTP on both databases: a count first, then batches, each job once.
+ */
 class BulkActionsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final AtomicInteger DATABASES = new AtomicInteger();
 
-    @TempDir
-    static Path folder;
+    @TempDir static Path folder;
 
     static Stream<TestDatabase> databases() {
-        return Stream.of(TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())), TestDatabase.postgres());
+        return Stream.of(
+                TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())),
+                TestDatabase.postgres());
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void retryCountsFirstThenQueuesEveryMatchingFailedJobAgain(TestDatabase database, @TempDir Path root)
-            throws Exception {
+    void retryCountsFirstThenQueuesEveryMatchingFailedJobAgain(
+            TestDatabase database, @TempDir Path root) throws Exception {
         // Batches of 2, so 3 failed jobs take two batches and a third that finds none.
-        try (PipelineRuntime pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.bulk.batch-size", "2"))) {
+        try (PipelineRuntime pipeline =
+                PipelineRuntime.start(root, database, Map.of("pipeline.bulk.batch-size", "2"))) {
             for (int i = 1; i <= 3; i++) {
-                pipeline.sendText("orders.confirmed", order("BULK-FAIL-" + i).file("later/track.mp3").json());
+                pipeline.sendText(
+                        "orders.confirmed", order("BULK-FAIL-" + i).file("later/track.mp3").json());
                 pipeline.awaitJob("BULK-FAIL-" + i, "FAILED");
             }
-            pipeline.sendText("orders.confirmed", order("BULK-DONE").file("music/jazz/01-so-what.mp3").json());
+            pipeline.sendText(
+                    "orders.confirmed",
+                    order("BULK-DONE").file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob("BULK-DONE", "COMPLETED");
 
             JsonNode count = post("/api/jobs/retry?q=BULK-&dryRun=true", pipeline);
             assertThat(answer(count)).containsExactly(4L, 3L, 1L);
             assertThat(count.get("dryRun").asBoolean()).isTrue();
-            assertThat(pipeline.jobsOf("BULK-FAIL-1").get(0).status()).as("a dry run changes nothing").isEqualTo("FAILED");
+            assertThat(pipeline.jobsOf("BULK-FAIL-1").get(0).status())
+                    .as("a dry run changes nothing")
+                    .isEqualTo("FAILED");
 
             PipelineRuntime.writeRandom(pipeline.library().resolve("later/track.mp3"), 10_000);
             JsonNode done = post("/api/jobs/retry?q=BULK-", pipeline);
@@ -54,27 +62,44 @@ class BulkActionsTest {
             for (int i = 1; i <= 3; i++) {
                 pipeline.awaitJob("BULK-FAIL-" + i, "COMPLETED");
             }
-            assertThat(pipeline.http("GET", "/api/jobs/" + pipeline.jobsOf("BULK-FAIL-2").get(0).id() + "/logs", null)
-                    .body()).contains("Queued again by loopback");
-            JsonNode trail = JSON.readTree(pipeline.http("GET", "/api/audit", null).body()).get("actions");
+            assertThat(
+                            pipeline.http(
+                                            "GET",
+                                            "/api/jobs/"
+                                                    + pipeline.jobsOf("BULK-FAIL-2").get(0).id()
+                                                    + "/logs",
+                                            null)
+                                    .body())
+                    .contains("Queued again by loopback");
+            JsonNode trail =
+                    JSON.readTree(pipeline.http("GET", "/api/audit", null).body()).get("actions");
             assertThat(trail).hasSize(1);
             assertThat(trail.get(0).get("action").asText()).isEqualTo("jobs.retry");
             assertThat(trail.get(0).get("target").asText()).isEqualTo("q=BULK-");
             assertThat(trail.get(0).get("result").asText()).isEqualTo("CHANGED 3 OF 4");
 
-            assertThat(answer(post("/api/jobs/retry?q=BULK-", pipeline))).as("nothing left to retry")
+            assertThat(answer(post("/api/jobs/retry?q=BULK-", pipeline)))
+                    .as("nothing left to retry")
                     .containsExactly(4L, 0L, 4L);
         }
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void cancelTakesEveryWaitingJobTheFiltersMatch(TestDatabase database, @TempDir Path root) throws Exception {
-        try (PipelineRuntime pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.bulk.batch-size", "2"))) {
-            pipeline.context().getRouteController().stopRoute("job-dispatch"); // the jobs wait QUEUED
+    void cancelTakesEveryWaitingJobTheFiltersMatch(TestDatabase database, @TempDir Path root)
+            throws Exception {
+        try (PipelineRuntime pipeline =
+                PipelineRuntime.start(root, database, Map.of("pipeline.bulk.batch-size", "2"))) {
+            pipeline.context()
+                    .getRouteController()
+                    .stopRoute("job-dispatch"); // the jobs wait QUEUED
             for (int i = 1; i <= 3; i++) {
-                pipeline.sendText("orders.confirmed", order("HALT-" + i).set("priority", i == 3 ? "high" : "low")
-                        .file("music/jazz/01-so-what.mp3").json());
+                pipeline.sendText(
+                        "orders.confirmed",
+                        order("HALT-" + i)
+                                .set("priority", i == 3 ? "high" : "low")
+                                .file("music/jazz/01-so-what.mp3")
+                                .json());
                 pipeline.awaitJob("HALT-" + i, "QUEUED");
             }
 
@@ -82,12 +107,15 @@ class BulkActionsTest {
                     .containsExactly(2L, 2L, 0L);
             assertThat(pipeline.jobsOf("HALT-1").get(0).status()).isEqualTo("CANCELLED");
             assertThat(pipeline.jobsOf("HALT-2").get(0).status()).isEqualTo("CANCELLED");
-            assertThat(pipeline.jobsOf("HALT-3").get(0).status()).as("not matched").isEqualTo("QUEUED");
+            assertThat(pipeline.jobsOf("HALT-3").get(0).status())
+                    .as("not matched")
+                    .isEqualTo("QUEUED");
 
             var bad = pipeline.http("POST", "/api/jobs/cancel?dryRun=maybe", null);
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("dryRun");
-            assertThat(pipeline.http("POST", "/api/jobs/cancel?status=LOST", null).body()).contains("status");
+            assertThat(pipeline.http("POST", "/api/jobs/cancel?status=LOST", null).body())
+                    .contains("status");
         }
     }
 
@@ -99,7 +127,9 @@ class BulkActionsTest {
 
     /** matched, changed, skipped */
     private static List<Long> answer(JsonNode result) {
-        return List.of(result.get("matched").asLong(), result.get("changed").asLong(),
+        return List.of(
+                result.get("matched").asLong(),
+                result.get("changed").asLong(),
                 result.get("skipped").asLong());
     }
 }

@@ -1,7 +1,6 @@
 package shop.usb.pipeline.ops;
 
 import java.nio.file.Path;
-
 import shop.usb.pipeline.support.TestDatabase;
 
 class JobsApiPostgresTest extends JobsApiTest {

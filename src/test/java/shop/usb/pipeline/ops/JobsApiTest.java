@@ -3,6 +3,8 @@ package shop.usb.pipeline.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Parameter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Header;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
@@ -30,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
-/** The read side of the API: paging and filters, queue and statistics, the contract and the dashboard files. */
+/**
+ * The read side of the API: paging and filters, queue and statistics, the contract and the
+ * dashboard files.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JobsApiTest {
 
@@ -48,8 +50,12 @@ abstract class JobsApiTest {
         for (int i = 0; i < 5; i++) {
             String orderId = prefix + i;
             orderIds.add(orderId);
-            pipeline.sendText("orders.confirmed", order(orderId).set("priority", i % 2 == 0 ? "high" : "low")
-                    .file("music/jazz/01-so-what.mp3").json());
+            pipeline.sendText(
+                    "orders.confirmed",
+                    order(orderId)
+                            .set("priority", i % 2 == 0 ? "high" : "low")
+                            .file("music/jazz/01-so-what.mp3")
+                            .json());
             // One at a time, so creation times (the page order) are distinct and known.
             pipeline.awaitJob(orderId, "COMPLETED");
         }
@@ -70,25 +76,38 @@ abstract class JobsApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = get("/api/jobs?status=COMPLETED&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            JsonNode page =
+                    get(
+                            "/api/jobs?status=COMPLETED&limit=2"
+                                    + (cursor == null ? "" : "&cursor=" + cursor));
             page.path("jobs").forEach(job -> seen.add(job.path("orderId").asText()));
             cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
             pages++;
         } while (cursor != null && pages < 50);
 
         List<String> ours = seen.stream().filter(id -> id.startsWith(prefix)).toList();
-        assertThat(ours).containsExactly(orderIds.get(4), orderIds.get(3), orderIds.get(2), orderIds.get(1),
-                orderIds.get(0));
+        assertThat(ours)
+                .containsExactly(
+                        orderIds.get(4),
+                        orderIds.get(3),
+                        orderIds.get(2),
+                        orderIds.get(1),
+                        orderIds.get(0));
         assertThat(new HashSet<>(seen)).hasSameSizeAs(seen);
     }
 
     @Test
     void jobsFilterByPriorityStatusAndTime() throws Exception {
         List<String> high = orderIdsOf(get("/api/jobs?priority=high&limit=500"));
-        assertThat(high).contains(orderIds.get(0), orderIds.get(2), orderIds.get(4)).doesNotContain(orderIds.get(1));
-        assertThat(orderIdsOf(get("/api/jobs?status=FAILED&limit=500"))).contains(prefix + "bad")
+        assertThat(high)
+                .contains(orderIds.get(0), orderIds.get(2), orderIds.get(4))
+                .doesNotContain(orderIds.get(1));
+        assertThat(orderIdsOf(get("/api/jobs?status=FAILED&limit=500")))
+                .contains(prefix + "bad")
                 .doesNotContain(orderIds.get(0));
-        String future = URLEncoder.encode(Instant.now().plusSeconds(3600).toString(), StandardCharsets.UTF_8);
+        String future =
+                URLEncoder.encode(
+                        Instant.now().plusSeconds(3600).toString(), StandardCharsets.UTF_8);
         assertThat(orderIdsOf(get("/api/jobs?from=" + future))).isEmpty();
         assertThat(orderIdsOf(get("/api/jobs?to=" + future + "&orderId=" + orderIds.get(3))))
                 .containsExactly(orderIds.get(3));
@@ -97,31 +116,51 @@ abstract class JobsApiTest {
     @Test
     void jobsAreFoundByBusinessKey() throws Exception {
         String customerOrder = prefix + "customer";
-        pipeline.sendText("orders.confirmed", order(customerOrder).customer("Zoë Quint-" + prefix)
-                .file("music/jazz/01-so-what.mp3").json());
+        pipeline.sendText(
+                "orders.confirmed",
+                order(customerOrder)
+                        .customer("Zoë Quint-" + prefix)
+                        .file("music/jazz/01-so-what.mp3")
+                        .json());
         pipeline.awaitJob(customerOrder, "COMPLETED");
         JsonNode bad = get("/api/jobs?orderId=" + prefix + "bad").path("jobs").get(0);
         String code = bad.path("errorCode").asText();
         assertThat(bad.path("errorMessage").asText()).contains("none.mp4");
 
-        assertThat(orderIdsOf(search(prefix))).as("order id by prefix").hasSize(7).contains(prefix + "bad");
+        assertThat(orderIdsOf(search(prefix)))
+                .as("order id by prefix")
+                .hasSize(7)
+                .contains(prefix + "bad");
         assertThat(orderIdsOf(search("zoë quint-" + prefix.toLowerCase(java.util.Locale.ROOT))))
-                .as("customer's name by prefix, any case").containsExactly(customerOrder);
-        assertThat(orderIdsOf(search(code.toLowerCase(java.util.Locale.ROOT)))).as("error code")
-                .contains(prefix + "bad").doesNotContain(orderIds.get(0));
-        assertThat(orderIdsOf(search("NONE.MP4"))).as("words of the error message").contains(prefix + "bad")
+                .as("customer's name by prefix, any case")
+                .containsExactly(customerOrder);
+        assertThat(orderIdsOf(search(code.toLowerCase(java.util.Locale.ROOT))))
+                .as("error code")
+                .contains(prefix + "bad")
                 .doesNotContain(orderIds.get(0));
-        assertThat(orderIdsOf(get("/api/jobs?status=COMPLETED&limit=500&q=" + prefix))).as("with the filters")
-                .hasSize(6).doesNotContain(prefix + "bad");
-        assertThat(orderIdsOf(get("/api/jobs?errorCode=" + code + "&limit=500"))).contains(prefix + "bad")
+        assertThat(orderIdsOf(search("NONE.MP4")))
+                .as("words of the error message")
+                .contains(prefix + "bad")
                 .doesNotContain(orderIds.get(0));
-        assertThat(orderIdsOf(search(prefix.substring(0, 3) + "%"))).as("% is a character, not a wildcard").isEmpty();
-        assertThat(orderIdsOf(search(prefix.replace('-', '_')))).as("_ is a character, not a wildcard").isEmpty();
+        assertThat(orderIdsOf(get("/api/jobs?status=COMPLETED&limit=500&q=" + prefix)))
+                .as("with the filters")
+                .hasSize(6)
+                .doesNotContain(prefix + "bad");
+        assertThat(orderIdsOf(get("/api/jobs?errorCode=" + code + "&limit=500")))
+                .contains(prefix + "bad")
+                .doesNotContain(orderIds.get(0));
+        assertThat(orderIdsOf(search(prefix.substring(0, 3) + "%")))
+                .as("% is a character, not a wildcard")
+                .isEmpty();
+        assertThat(orderIdsOf(search(prefix.replace('-', '_'))))
+                .as("_ is a character, not a wildcard")
+                .isEmpty();
     }
 
     @Test
     void logLinesAreFetchedOnlyAfterTheLastOneSeen() throws Exception {
-        String id = get("/api/jobs?orderId=" + orderIds.get(0)).path("jobs").get(0).path("id").asText();
+        String id =
+                get("/api/jobs?orderId=" + orderIds.get(0)).path("jobs").get(0).path("id").asText();
         JsonNode all = get("/api/jobs/" + id + "/logs");
         assertThat(all.size()).isGreaterThan(2);
         long second = all.get(1).path("id").asLong();
@@ -131,7 +170,8 @@ abstract class JobsApiTest {
         newer.forEach(line -> assertThat(line.path("id").asLong()).isGreaterThan(second));
         long last = all.get(all.size() - 1).path("id").asLong();
         assertThat(get("/api/jobs/" + id + "/logs?after=" + last).size()).isZero();
-        assertThat(pipeline.http("GET", "/api/jobs/" + id + "/logs?after=-1", null).body()).contains("after");
+        assertThat(pipeline.http("GET", "/api/jobs/" + id + "/logs?after=-1", null).body())
+                .contains("after");
     }
 
     @Test
@@ -144,29 +184,48 @@ abstract class JobsApiTest {
         for (JsonNode minute : throughput) {
             completedInCharts += minute.path("jobs").asLong();
         }
-        assertThat(completedInCharts).as("completed per minute adds up to the queue's last hour")
-                .isEqualTo(get("/api/queue").path("throughput").path("lastHour").path("completed").asLong())
+        assertThat(completedInCharts)
+                .as("completed per minute adds up to the queue's last hour")
+                .isEqualTo(
+                        get("/api/queue")
+                                .path("throughput")
+                                .path("lastHour")
+                                .path("completed")
+                                .asLong())
                 .isGreaterThanOrEqualTo(5);
 
         JsonNode errors = get("/api/stats").path("errorsByCode");
-        errors.fields().forEachRemaining(code -> assertThat(charts.path("failures").path(code.getKey()).asLong())
-                .as(code.getKey()).isEqualTo(code.getValue().path("failed").asLong()));
-        assertThat(charts.path("failures").path("CONTENT_NOT_FOUND").asLong()).isGreaterThanOrEqualTo(1);
+        errors.fields()
+                .forEachRemaining(
+                        code ->
+                                assertThat(charts.path("failures").path(code.getKey()).asLong())
+                                        .as(code.getKey())
+                                        .isEqualTo(code.getValue().path("failed").asLong()));
+        assertThat(charts.path("failures").path("CONTENT_NOT_FOUND").asLong())
+                .isGreaterThanOrEqualTo(1);
 
         // Each stage's count is the histogram's, as Prometheus scrapes it (every outcome together).
         String metrics = pipeline.management("GET", "/observe/metrics", null, Map.of()).body();
         for (JsonNode stage : charts.path("stages")) {
             long scraped = 0;
-            java.util.regex.Matcher count = java.util.regex.Pattern.compile("pipeline_stage_duration_seconds_count\\{[^}]*stage=\""
-                    + stage.path("stage").asText() + "\"[^}]*} ([0-9.]+)").matcher(metrics);
+            java.util.regex.Matcher count =
+                    java.util.regex.Pattern.compile(
+                                    "pipeline_stage_duration_seconds_count\\{[^}]*stage=\""
+                                            + stage.path("stage").asText()
+                                            + "\"[^}]*} ([0-9.]+)")
+                            .matcher(metrics);
             while (count.find()) {
                 scraped += (long) Double.parseDouble(count.group(1));
             }
-            assertThat(stage.path("count").asLong()).as(stage.path("stage").asText()).isEqualTo(scraped);
+            assertThat(stage.path("count").asLong())
+                    .as(stage.path("stage").asText())
+                    .isEqualTo(scraped);
         }
         JsonNode validate = charts.path("stages").get(0);
         assertThat(validate.path("stage").asText()).isEqualTo("validate");
-        assertThat(validate.path("p50Ms").asDouble()).isPositive().isLessThanOrEqualTo(validate.path("p95Ms").asDouble());
+        assertThat(validate.path("p50Ms").asDouble())
+                .isPositive()
+                .isLessThanOrEqualTo(validate.path("p95Ms").asDouble());
 
         JsonNode slots = get("/api/slots");
         long slotsInCharts = 0;
@@ -178,21 +237,34 @@ abstract class JobsApiTest {
 
     @Test
     void aJobsTimelineShowsItsAttemptWithStagesAndError() throws Exception {
-        String id = get("/api/jobs?orderId=" + prefix + "bad").path("jobs").get(0).path("id").asText();
+        String id =
+                get("/api/jobs?orderId=" + prefix + "bad").path("jobs").get(0).path("id").asText();
         JsonNode rows = get("/api/jobs/" + id + "/timeline").path("rows");
 
-        assertThat(rows.get(0).path("event").path("message").asText()).isEqualTo("Order " + prefix + "bad received");
+        assertThat(rows.get(0).path("event").path("message").asText())
+                .isEqualTo("Order " + prefix + "bad received");
         JsonNode attempt = rows.get(1).path("attempt");
         assertThat(attempt.path("number").asInt()).isEqualTo(1);
         assertThat(attempt.path("errorCode").asText()).isEqualTo("CONTENT_NOT_FOUND");
         assertThat(attempt.path("stages").get(0).path("stage").asText()).isEqualTo("validate");
         assertThat(attempt.path("durationMs").asLong()).isNotNegative();
-        JsonNode done = get("/api/jobs/" + get("/api/jobs?orderId=" + orderIds.get(0)).path("jobs").get(0).path("id")
-                .asText() + "/timeline").path("rows").get(1).path("attempt");
-        assertThat(done.path("stages")).extracting(stage -> stage.path("stage").asText())
+        JsonNode done =
+                get("/api/jobs/"
+                                + get("/api/jobs?orderId=" + orderIds.get(0))
+                                        .path("jobs")
+                                        .get(0)
+                                        .path("id")
+                                        .asText()
+                                + "/timeline")
+                        .path("rows")
+                        .get(1)
+                        .path("attempt");
+        assertThat(done.path("stages"))
+                .extracting(stage -> stage.path("stage").asText())
                 .containsExactly("validate", "select-content", "write-usb", "verify");
         assertThat(done.path("where").asText()).contains("slot-");
-        assertThat(pipeline.http("GET", "/api/jobs/no-such-job/timeline", null).statusCode()).isEqualTo(404);
+        assertThat(pipeline.http("GET", "/api/jobs/no-such-job/timeline", null).statusCode())
+                .isEqualTo(404);
     }
 
     private JsonNode search(String text) throws Exception {
@@ -201,11 +273,16 @@ abstract class JobsApiTest {
 
     @Test
     void badFiltersGet400NamingTheField() throws Exception {
-        for (String[] query : List.of(new String[] {"priority=urgent", "priority"}, new String[] {"from=yesterday",
-                "from"}, new String[] {"cursor=not-a-cursor", "cursor"}, new String[] {"limit=0", "limit"})) {
+        for (String[] query :
+                List.of(
+                        new String[] {"priority=urgent", "priority"},
+                        new String[] {"from=yesterday", "from"},
+                        new String[] {"cursor=not-a-cursor", "cursor"},
+                        new String[] {"limit=0", "limit"})) {
             var response = pipeline.http("GET", "/api/jobs?" + query[0], null);
             assertThat(response.statusCode()).as(query[0]).isEqualTo(400);
-            assertThat(JSON.readTree(response.body()).path("fields").get(0).path("field").asText()).isEqualTo(query[1]);
+            assertThat(JSON.readTree(response.body()).path("fields").get(0).path("field").asText())
+                    .isEqualTo(query[1]);
             assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
         }
     }
@@ -214,10 +291,16 @@ abstract class JobsApiTest {
     void queueAndStatsCountWhatHappened() throws Exception {
         JsonNode queue = get("/api/queue");
         assertThat(queue.path("completed").asLong()).isGreaterThanOrEqualTo(5);
-        assertThat(queue.path("total").asLong()).isEqualTo(queue.path("queued").asLong()
-                + queue.path("processing").asLong() + queue.path("retrying").asLong()
-                + queue.path("completed").asLong() + queue.path("failed").asLong() + queue.path("cancelled").asLong());
-        assertThat(queue.path("throughput").path("lastHour").path("completed").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(queue.path("total").asLong())
+                .isEqualTo(
+                        queue.path("queued").asLong()
+                                + queue.path("processing").asLong()
+                                + queue.path("retrying").asLong()
+                                + queue.path("completed").asLong()
+                                + queue.path("failed").asLong()
+                                + queue.path("cancelled").asLong());
+        assertThat(queue.path("throughput").path("lastHour").path("completed").asLong())
+                .isGreaterThanOrEqualTo(5);
         assertThat(queue.path("throughput").path("last24h").path("perMinute").isNumber()).isTrue();
 
         JsonNode stats = get("/api/stats");
@@ -234,16 +317,30 @@ abstract class JobsApiTest {
     void openApiDocumentDescribesExactlyTheRoutesAndTheirFilters() throws Exception {
         JsonNode document = get("/api/openapi.json");
         Set<String> documented = new TreeSet<>();
-        document.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
-                .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+        document.path("paths")
+                .fields()
+                .forEachRemaining(
+                        path ->
+                                path.getValue()
+                                        .fieldNames()
+                                        .forEachRemaining(
+                                                method ->
+                                                        documented.add(
+                                                                method.toUpperCase()
+                                                                        + " "
+                                                                        + path.getKey())));
         Set<String> routed = new TreeSet<>();
-        for (RestDefinition rest : pipeline.context().getCamelContextExtension().getContextPlugin(Model.class)
-                .getRestDefinitions()) {
+        for (RestDefinition rest :
+                pipeline.context()
+                        .getCamelContextExtension()
+                        .getContextPlugin(Model.class)
+                        .getRestDefinitions()) {
             for (VerbDefinition verb : rest.getVerbs()) {
                 routed.add(verb.asVerb().toUpperCase() + " " + rest.getPath() + verb.getPath());
             }
         }
-        routed.add("GET " + LiveEvents.PATH); // a stream the API server holds itself, not a REST route
+        routed.add(
+                "GET " + LiveEvents.PATH); // a stream the API server holds itself, not a REST route
         assertThat(documented).isEqualTo(routed);
 
         Set<String> listed = new TreeSet<>(ApiQueries.JOB_FILTERS);
@@ -253,12 +350,16 @@ abstract class JobsApiTest {
         bulk.add("dryRun");
         assertThat(queryParameters(document, "/api/jobs/retry", "post")).isEqualTo(bulk);
         assertThat(queryParameters(document, "/api/jobs/cancel", "post")).isEqualTo(bulk);
-        assertThat(queryParameters(document, "/api/audit", "get")).isEqualTo(headersOf(AuditTrail.class, "page"));
+        assertThat(queryParameters(document, "/api/audit", "get"))
+                .isEqualTo(headersOf(AuditTrail.class, "page"));
     }
 
     private static Set<String> queryParameters(JsonNode document, String path, String verb) {
         Set<String> parameters = new TreeSet<>();
-        document.path("paths").path(path).path(verb).path("parameters")
+        document.path("paths")
+                .path(path)
+                .path(verb)
+                .path("parameters")
                 .forEach(p -> parameters.add(p.path("name").asText()));
         return parameters;
     }
@@ -266,8 +367,11 @@ abstract class JobsApiTest {
     /** The headers (query values) a bean method reads. */
     private static Set<String> headersOf(Class<?> type, String method) {
         Set<String> accepted = new TreeSet<>();
-        java.lang.reflect.Method read = java.util.Arrays.stream(type.getMethods())
-                .filter(m -> m.getName().equals(method)).findFirst().orElseThrow();
+        java.lang.reflect.Method read =
+                java.util.Arrays.stream(type.getMethods())
+                        .filter(m -> m.getName().equals(method))
+                        .findFirst()
+                        .orElseThrow();
         for (Parameter parameter : read.getParameters()) {
             accepted.add(parameter.getAnnotation(Header.class).value());
         }
@@ -280,9 +384,14 @@ abstract class JobsApiTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("data-testid=\"jobs-table\"");
         assertThat(pipeline.http("GET", "/app.js", null).statusCode()).isEqualTo(200);
-        for (String hidden : List.of("/config/application.properties", "/application.properties",
-                "/jolokia-access.xml", "/logback.xml", "/../config/application.properties",
-                "/shop/usb/pipeline/PipelineApplication.class")) {
+        for (String hidden :
+                List.of(
+                        "/config/application.properties",
+                        "/application.properties",
+                        "/jolokia-access.xml",
+                        "/logback.xml",
+                        "/../config/application.properties",
+                        "/shop/usb/pipeline/PipelineApplication.class")) {
             assertThat(pipeline.http("GET", hidden, null).statusCode()).as(hidden).isEqualTo(404);
         }
     }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
-
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,63 +22,99 @@ import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
- * GET /api/events on two instances sharing one PostgreSQL database: a listener on one hears of a job
- * the other runs, within a second of each change, because the events come from the database.
+ * GET /api/events on two instances sharing one PostgreSQL database: a listener on one hears of a
+ * job the other runs, within a second of each change, because the events come from the database.
  */
 class LiveEventsTest {
 
     @Test
     void aListenerHearsOfChangesMadeByAnotherInstance(@TempDir Path root) throws Exception {
         TestDatabase database = TestDatabase.postgres();
-        try (PipelineRuntime worker = PipelineRuntime.start(root.resolve("a"), database,
-                Map.of("pipeline.instance.id", "instance-a"));
-                PipelineRuntime listened = PipelineRuntime.start(root.resolve("b"), database,
-                        Map.of("pipeline.instance.id", "instance-b"))) {
+        try (PipelineRuntime worker =
+                        PipelineRuntime.start(
+                                root.resolve("a"),
+                                database,
+                                Map.of("pipeline.instance.id", "instance-a"));
+                PipelineRuntime listened =
+                        PipelineRuntime.start(
+                                root.resolve("b"),
+                                database,
+                                Map.of("pipeline.instance.id", "instance-b"))) {
             List<String> lines = new CopyOnWriteArrayList<>();
             List<Instant> heardAt = new CopyOnWriteArrayList<>();
-            CompletableFuture<HttpResponse<Void>> stream = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + listened.httpPort() + LiveEvents.PATH)).build(),
-                    HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
-                        @Override
-                        public void onSubscribe(Flow.Subscription subscription) {
-                            subscription.request(Long.MAX_VALUE);
-                        }
+            CompletableFuture<HttpResponse<Void>> stream =
+                    HttpClient.newHttpClient()
+                            .sendAsync(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + listened.httpPort()
+                                                                    + LiveEvents.PATH))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.fromLineSubscriber(
+                                            new Flow.Subscriber<String>() {
+                                                @Override
+                                                public void onSubscribe(
+                                                        Flow.Subscription subscription) {
+                                                    subscription.request(Long.MAX_VALUE);
+                                                }
 
-                        @Override
-                        public void onNext(String line) {
-                            lines.add(line);
-                            heardAt.add(Instant.now());
-                        }
+                                                @Override
+                                                public void onNext(String line) {
+                                                    lines.add(line);
+                                                    heardAt.add(Instant.now());
+                                                }
 
-                        @Override
-                        public void onError(Throwable error) {
-                            lines.add("error: " + error);
-                        }
+                                                @Override
+                                                public void onError(Throwable error) {
+                                                    lines.add("error: " + error);
+                                                }
 
-                        @Override
-                        public void onComplete() {
-                            lines.add("closed");
-                        }
-                    }));
+                                                @Override
+                                                public void onComplete() {
+                                                    lines.add("closed");
+                                                }
+                                            }));
             try {
-                Awaitility.await("the stream open").atMost(Duration.ofSeconds(10))
+                Awaitility.await("the stream open")
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> lines.contains(": listening"));
 
-                worker.sendText("orders.confirmed", order("LIVE-1").file("music/jazz/01-so-what.mp3").json());
+                worker.sendText(
+                        "orders.confirmed",
+                        order("LIVE-1").file("music/jazz/01-so-what.mp3").json());
                 var completed = worker.awaitJob("LIVE-1", "COMPLETED");
 
-                Awaitility.await("the other instance's listener to hear the job complete").atMost(Duration.ofSeconds(5))
-                        .until(() -> lines.stream().anyMatch(line -> line.startsWith("data: ")
-                                && line.contains("\"orderId\":\"LIVE-1\"") && line.contains("\"status\":\"COMPLETED\"")));
+                Awaitility.await("the other instance's listener to hear the job complete")
+                        .atMost(Duration.ofSeconds(5))
+                        .until(
+                                () ->
+                                        lines.stream()
+                                                .anyMatch(
+                                                        line ->
+                                                                line.startsWith("data: ")
+                                                                        && line.contains(
+                                                                                "\"orderId\":\"LIVE-1\"")
+                                                                        && line.contains(
+                                                                                "\"status\":\"COMPLETED\"")));
                 int index = indexOfCompleted(lines);
-                Duration lag = Duration.between(Instant.parse(completed.updatedAt()), heardAt.get(index));
+                Duration lag =
+                        Duration.between(Instant.parse(completed.updatedAt()), heardAt.get(index));
                 StringBuilder heard = new StringBuilder();
                 for (int i = 0; i < lines.size(); i++) {
                     heard.append(heardAt.get(i)).append(' ').append(lines.get(i)).append('\n');
                 }
-                assertThat(lag).as("from the change in the database (" + completed.updatedAt() + ") to the event:\n"
-                        + heard).isLessThan(Duration.ofSeconds(1));
-                System.out.println("LiveEventsTest: the COMPLETED event came " + lag.toMillis() + " ms after the change");
+                assertThat(lag)
+                        .as(
+                                "from the change in the database ("
+                                        + completed.updatedAt()
+                                        + ") to the event:\n"
+                                        + heard)
+                        .isLessThan(Duration.ofSeconds(1));
+                System.out.println(
+                        "LiveEventsTest: the COMPLETED event came "
+                                + lag.toMillis()
+                                + " ms after the change");
                 assertThat(lines.get(index - 1)).isEqualTo("event: job");
             } finally {
                 stream.cancel(true);
@@ -89,7 +124,8 @@ class LiveEventsTest {
 
     private static int indexOfCompleted(List<String> lines) {
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("\"orderId\":\"LIVE-1\"") && lines.get(i).contains("\"status\":\"COMPLETED\"")) {
+            if (lines.get(i).contains("\"orderId\":\"LIVE-1\"")
+                    && lines.get(i).contains("\"status\":\"COMPLETED\"")) {
                 return i;
             }
         }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoopStick implements AutoCloseable {
 
-    private static final Path BLKIO_THROTTLE = Path.of("/sys/fs/cgroup/blkio/blkio.throttle.write_bps_device");
+    private static final Path BLKIO_THROTTLE =
+            Path.of("/sys/fs/cgroup/blkio/blkio.throttle.write_bps_device");
 
     private final Path image;
     private final Path slot;
@@ -37,7 +38,10 @@ public final class LoopStick implements AutoCloseable {
         this.mounted = true;
     }
 
-    /** Makes an ext4 image of {@code sizeMiB}, attaches it and mounts it on {@code slot} (created if missing). */
+    /**
+     * Makes an ext4 image of {@code sizeMiB}, attaches it and mounts it on {@code slot} (created if
+     * missing).
+     */
     public static LoopStick mount(Path image, Path slot, int sizeMiB) throws IOException {
         requireMountRights();
         Files.createDirectories(slot);
@@ -54,7 +58,8 @@ public final class LoopStick implements AutoCloseable {
             run("losetup", "--detach", device);
             throw e;
         }
-        String majorMinor = run("lsblk", "--nodeps", "--noheadings", "--output", "MAJ:MIN", device).trim();
+        String majorMinor =
+                run("lsblk", "--nodeps", "--noheadings", "--output", "MAJ:MIN", device).trim();
         return new LoopStick(image, slot, device, majorMinor);
     }
 
@@ -76,9 +81,11 @@ public final class LoopStick implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "not running as root";
         }
-        for (String tool : List.of("losetup", "mount", "umount", "mkfs.ext4", "lsblk", "mksquashfs")) {
+        for (String tool :
+                List.of("losetup", "mount", "umount", "mkfs.ext4", "lsblk", "mksquashfs")) {
             if (!onPath(tool)) {
-                return tool + " is missing (apt-get install util-linux mount e2fsprogs squashfs-tools)";
+                return tool
+                        + " is missing (apt-get install util-linux mount e2fsprogs squashfs-tools)";
             }
         }
         if (!Files.exists(Path.of("/dev/loop-control"))) {
@@ -105,18 +112,25 @@ public final class LoopStick implements AutoCloseable {
      */
     public void throttleWrites(long bytesPerSecond) throws IOException {
         if (!Files.isWritable(BLKIO_THROTTLE)) {
-            String message = "Throttling a loop device needs the cgroup v1 blkio controller (" + BLKIO_THROTTLE + ")";
+            String message =
+                    "Throttling a loop device needs the cgroup v1 blkio controller ("
+                            + BLKIO_THROTTLE
+                            + ")";
             if ("required".equals(System.getenv("PIPELINE_MOUNT_TESTS"))) {
                 fail(message);
             }
             System.err.println("SKIPPED LOUDLY: " + message);
             assumeTrue(false, message);
         }
-        Files.writeString(BLKIO_THROTTLE, majorMinor + " " + bytesPerSecond, StandardCharsets.US_ASCII);
+        Files.writeString(
+                BLKIO_THROTTLE, majorMinor + " " + bytesPerSecond, StandardCharsets.US_ASCII);
         throttled = true;
     }
 
-    /** The stick is pulled: a lazy unmount, as udisks or systemd does; open files go on, new paths land on the host. */
+    /**
+     * The stick is pulled: a lazy unmount, as udisks or systemd does; open files go on, new paths
+     * land on the host.
+     */
     public void pull() throws IOException {
         run("umount", "--lazy", slot.toString());
         mounted = false;
@@ -177,7 +191,8 @@ public final class LoopStick implements AutoCloseable {
     /** Whether something is mounted on the folder, as /proc/self/mountinfo says. */
     public static boolean isMountPoint(Path folder) throws IOException {
         String mountPoint = " " + folder.toRealPath() + " ";
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(line -> line.contains(mountPoint));
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .anyMatch(line -> line.contains(mountPoint));
     }
 
     public static String run(String... command) throws IOException {
@@ -193,17 +208,20 @@ public final class LoopStick implements AutoCloseable {
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (" + process.exitValue() + "): " + output);
+            throw new IOException(
+                    String.join(" ", command) + " failed (" + process.exitValue() + "): " + output);
         }
         return output;
     }
 
     private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+        for (String dir :
+                System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
             }
         }
-        return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
+        return Files.isExecutable(Path.of("/usr/sbin", tool))
+                || Files.isExecutable(Path.of("/sbin", tool));
     }
 }

@@ -1,14 +1,13 @@
 package shop.usb.pipeline.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.awaitility.Awaitility;
 
 /** Drops manifests into a product's inbox and reads the reports it writes. */
@@ -44,8 +43,13 @@ public final class Manifests {
 
     public JsonNode awaitReport(String folder, String name, Duration atMost) throws IOException {
         Path report = inbox.resolve(folder).resolve(name + ".report.json");
-        Awaitility.await("report " + report).atMost(atMost).pollInterval(Duration.ofMillis(50))
-                .until(() -> Files.exists(report) && Files.exists(inbox.resolve(folder).resolve(name)));
+        Awaitility.await("report " + report)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () ->
+                                Files.exists(report)
+                                        && Files.exists(inbox.resolve(folder).resolve(name)));
         return MAPPER.readTree(report.toFile());
     }
 }

@@ -1,5 +1,12 @@
 package shop.usb.pipeline.support;
 
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -17,22 +24,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.function.Consumer;
-
-import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
 import shop.usb.pipeline.PipelineApplication;
 import shop.usb.pipeline.job.JobRepository;
-import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.ops.HttpGate;
 
 /**
  * The real product, started in this JVM the way {@code java -jar} starts it: embedded Artemis on a
@@ -51,18 +50,23 @@ public final class PipelineRuntime implements AutoCloseable {
     private final ActiveMQConnectionFactory client;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private PipelineRuntime(Main main, Path root, int brokerPort, int httpPort, int managementPort) {
+    private PipelineRuntime(
+            Main main, Path root, int brokerPort, int httpPort, int managementPort) {
         this.main = main;
         this.root = root;
         this.brokerPort = brokerPort;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
-        this.client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort, USER, PASSWORD);
+        this.client =
+                new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort, USER, PASSWORD);
     }
 
-    /** Starts the product with two USB mounts and a small library; {@code overrides} win over everything. */
-    public static PipelineRuntime start(Path root, TestDatabase database, Map<String, String> overrides)
-            throws Exception {
+    /**
+     * Starts the product with two USB mounts and a small library; {@code overrides} win over
+     * everything.
+     */
+    public static PipelineRuntime start(
+            Path root, TestDatabase database, Map<String, String> overrides) throws Exception {
         Files.createDirectories(root.resolve("usb/slot-a"));
         Files.createDirectories(root.resolve("usb/slot-b"));
         if (!Files.exists(root.resolve("library"))) {
@@ -74,7 +78,9 @@ public final class PipelineRuntime implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("pipeline.data.dir", root.resolve("data").toString());
         properties.put("pipeline.content.dir", root.resolve("library").toString());
-        properties.put("pipeline.usb.mounts", root.resolve("usb/slot-a") + "," + root.resolve("usb/slot-b"));
+        properties.put(
+                "pipeline.usb.mounts",
+                root.resolve("usb/slot-a") + "," + root.resolve("usb/slot-b"));
         // Plain folders stand in for sticks here; the tests on real filesystems set it true.
         properties.put("pipeline.usb.require-mount", "false");
         // Folders that take one order after the other; the station tests set "stick".
@@ -94,12 +100,18 @@ public final class PipelineRuntime implements AutoCloseable {
         override.putAll(properties);
         main.setOverrideProperties(override);
         main.start();
-        return new PipelineRuntime(main, root, Integer.parseInt(properties.get("pipeline.broker.port")),
+        return new PipelineRuntime(
+                main,
+                root,
+                Integer.parseInt(properties.get("pipeline.broker.port")),
                 Integer.parseInt(properties.get("camel.server.port")),
                 Integer.parseInt(properties.get("camel.management.port")));
     }
 
-    /** Library files: music/salsa (3 files), music/jazz (1), movies/coco.mp4; plus a file outside it. */
+    /**
+     * Library files: music/salsa (3 files), music/jazz (1), movies/coco.mp4; plus a file outside
+     * it.
+     */
     private static void createLibrary(Path library) throws IOException {
         writeRandom(library.resolve("music/salsa/01-la-rebelion.mp3"), 40_000);
         writeRandom(library.resolve("music/salsa/02-pedro-navaja.mp3"), 30_000);
@@ -107,7 +119,8 @@ public final class PipelineRuntime implements AutoCloseable {
         writeRandom(library.resolve("music/jazz/01-so-what.mp3"), 20_000);
         writeRandom(library.resolve("movies/coco.mp4"), 300_000);
         writeRandom(library.resolveSibling("outside/secret.txt"), 1_000);
-        Files.createSymbolicLink(library.resolve("music/leak"), library.resolveSibling("outside/secret.txt"));
+        Files.createSymbolicLink(
+                library.resolve("music/leak"), library.resolveSibling("outside/secret.txt"));
     }
 
     public static void writeRandom(Path file, int size) throws IOException {
@@ -124,7 +137,9 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     public JobRepository jobs() {
-        return context().getRegistry().lookupByNameAndType(JobRepository.BEAN_NAME, JobRepository.class);
+        return context()
+                .getRegistry()
+                .lookupByNameAndType(JobRepository.BEAN_NAME, JobRepository.class);
     }
 
     public Path root() {
@@ -132,7 +147,9 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     public javax.sql.DataSource dataSource() {
-        return context().getRegistry().lookupByNameAndType("dataSource", javax.sql.DataSource.class);
+        return context()
+                .getRegistry()
+                .lookupByNameAndType("dataSource", javax.sql.DataSource.class);
     }
 
     public Path mountA() {
@@ -152,11 +169,13 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     public void sendBytes(String queue, byte[] body) throws JMSException {
-        send(queue, session -> {
-            BytesMessage message = session.createBytesMessage();
-            message.writeBytes(body);
-            return message;
-        });
+        send(
+                queue,
+                session -> {
+                    BytesMessage message = session.createBytesMessage();
+                    message.writeBytes(body);
+                    return message;
+                });
     }
 
     public void sendObject(String queue, Serializable body) throws JMSException {
@@ -164,10 +183,11 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     public void send(String queue, JmsMessageFactory factory) throws JMSException {
-        send(queue, factory, message -> { });
+        send(queue, factory, message -> {});
     }
 
-    public void send(String queue, JmsMessageFactory factory, JmsCustomizer customize) throws JMSException {
+    public void send(String queue, JmsMessageFactory factory, JmsCustomizer customize)
+            throws JMSException {
         try (Connection connection = client.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageProducer producer = session.createProducer(session.createQueue(queue));
@@ -178,11 +198,13 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     /** Receives the first dead letter that matches the JMS selector, waiting up to 10 s. */
-    public Message receiveDeadLetter(String selector, Consumer<Message> inspect) throws JMSException {
+    public Message receiveDeadLetter(String selector, Consumer<Message> inspect)
+            throws JMSException {
         try (Connection connection = client.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
-            MessageConsumer consumer = session.createConsumer(session.createQueue("orders.confirmed.DLQ"), selector);
+            MessageConsumer consumer =
+                    session.createConsumer(session.createQueue("orders.confirmed.DLQ"), selector);
             Message message = consumer.receive(Duration.ofSeconds(10).toMillis());
             if (message != null) {
                 inspect.accept(message);
@@ -195,13 +217,16 @@ public final class PipelineRuntime implements AutoCloseable {
         return awaitJob(orderId, job -> job.status().equals(status), "be " + status);
     }
 
-    public JobView awaitJob(String orderId, java.util.function.Predicate<JobView> condition, String what) {
+    public JobView awaitJob(
+            String orderId, java.util.function.Predicate<JobView> condition, String what) {
         return Awaitility.await("job of " + orderId + " to " + what)
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
                 // The product's own pool may still be reconnecting after a fault a test caused.
                 .ignoreExceptionsInstanceOf(org.springframework.dao.DataAccessException.class)
-                .until(() -> jobs().findByOrderId(orderId).orElse(null), job -> job != null && condition.test(job));
+                .until(
+                        () -> jobs().findByOrderId(orderId).orElse(null),
+                        job -> job != null && condition.test(job));
     }
 
     public List<JobView> jobsOf(String orderId) {
@@ -209,18 +234,21 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     /** A request as the dashboard makes it on this machine: changes carry the intent header. */
-    public HttpResponse<String> http(String method, String path, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> http(String method, String path, String body)
+            throws IOException, InterruptedException {
         return http(method, path, body, Map.of(HttpGate.INTENT_HEADER, "test"));
     }
 
     /** A request to the API server (port camel.server.port) with exactly these extra headers. */
-    public HttpResponse<String> http(String method, String path, String body, Map<String, String> headers)
+    public HttpResponse<String> http(
+            String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         return send(httpPort, method, path, body, headers);
     }
 
     /** A request to the management server: /observe/health, /observe/metrics, /observe/jolokia. */
-    public HttpResponse<String> management(String method, String path, String body, Map<String, String> headers)
+    public HttpResponse<String> management(
+            String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
         return send(managementPort, method, path, body, headers);
     }
@@ -233,14 +261,19 @@ public final class PipelineRuntime implements AutoCloseable {
         return managementPort;
     }
 
-    private HttpResponse<String> send(int port, String method, String path, String body, Map<String, String> headers)
+    private HttpResponse<String> send(
+            int port, String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json");
         headers.forEach(request::header);
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -251,8 +284,11 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Runs {@code sha256sum -c} on an order folder's manifest; 0 when every file checks out. */
     public static int sha256sumCheck(Path folder) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("sha256sum", "--check", "--strict", "MANIFEST.sha256")
-                .directory(folder.toFile()).redirectErrorStream(true).start();
+        Process process =
+                new ProcessBuilder("sha256sum", "--check", "--strict", "MANIFEST.sha256")
+                        .directory(folder.toFile())
+                        .redirectErrorStream(true)
+                        .start();
         process.getInputStream().transferTo(OutputStream.nullOutputStream());
         return process.waitFor();
     }

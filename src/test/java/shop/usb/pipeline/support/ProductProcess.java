@@ -18,7 +18,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.awaitility.Awaitility;
 import shop.usb.pipeline.PipelineApplication;
 
@@ -44,17 +43,22 @@ public final class ProductProcess implements AutoCloseable {
      * Starts the product with {@code -Dkey=value} for each property (camel.server.port among them)
      * and waits until its API answers. The output is appended to {@code log}.
      */
-    public static ProductProcess start(List<String> jvmOptions, Map<String, String> properties, Path log)
-            throws IOException {
+    public static ProductProcess start(
+            List<String> jvmOptions, Map<String, String> properties, Path log) throws IOException {
         return start(List.of(), jvmOptions, properties, Map.of(), log);
     }
 
     /**
-     * As {@link #start(List, Map, Path)}, run through {@code wrapper} (a command that execs the rest,
-     * such as {@code unshare}) with {@code environment} added to this JVM's.
+     * As {@link #start(List, Map, Path)}, run through {@code wrapper} (a command that execs the
+     * rest, such as {@code unshare}) with {@code environment} added to this JVM's.
      */
-    public static ProductProcess start(List<String> wrapper, List<String> jvmOptions, Map<String, String> properties,
-            Map<String, String> environment, Path log) throws IOException {
+    public static ProductProcess start(
+            List<String> wrapper,
+            List<String> jvmOptions,
+            Map<String, String> properties,
+            Map<String, String> environment,
+            Path log)
+            throws IOException {
         String classpath = productClasspath();
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -63,12 +67,14 @@ public final class ProductProcess implements AutoCloseable {
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(PipelineApplication.class.getName());
         Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         Process process = builder.start();
-        ProductProcess product = new ProductProcess(process, Integer.parseInt(properties.get("camel.server.port")));
+        ProductProcess product =
+                new ProductProcess(process, Integer.parseInt(properties.get("camel.server.port")));
         product.awaitReady();
         return product;
     }
@@ -84,31 +90,40 @@ public final class ProductProcess implements AutoCloseable {
             Path testClasses = codeSource(ProductProcess.class);
             Path productJar = productClasses.resolveSibling("product-classes.jar");
             packJar(productClasses, productJar);
-            productClasspath = Arrays.stream(System.getProperty("surefire.test.class.path",
-                            System.getProperty("java.class.path")).split(File.pathSeparator))
-                    .filter(entry -> !entry.isBlank())
-                    .map(entry -> Path.of(entry).toAbsolutePath())
-                    .filter(entry -> !entry.equals(testClasses))
-                    .map(entry -> entry.equals(productClasses) ? productJar : entry)
-                    .map(Path::toString)
-                    .collect(Collectors.joining(File.pathSeparator));
+            productClasspath =
+                    Arrays.stream(
+                                    System.getProperty(
+                                                    "surefire.test.class.path",
+                                                    System.getProperty("java.class.path"))
+                                            .split(File.pathSeparator))
+                            .filter(entry -> !entry.isBlank())
+                            .map(entry -> Path.of(entry).toAbsolutePath())
+                            .filter(entry -> !entry.equals(testClasses))
+                            .map(entry -> entry.equals(productClasses) ? productJar : entry)
+                            .map(Path::toString)
+                            .collect(Collectors.joining(File.pathSeparator));
         }
         return productClasspath;
     }
 
     private static Path codeSource(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toAbsolutePath();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Folders get entries of their own: resource scanners (Flyway's among them) look folders up by name. */
+    /**
+     * Folders get entries of their own: resource scanners (Flyway's among them) look folders up by
+     * name.
+     */
     private static void packJar(Path folder, Path jar) throws IOException {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
                 Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : (Iterable<Path>) paths.filter(path -> !path.equals(folder))::iterator) {
+            for (Path path :
+                    (Iterable<Path>) paths.filter(path -> !path.equals(folder))::iterator) {
                 String name = folder.relativize(path).toString().replace(File.separatorChar, '/');
                 boolean isFolder = Files.isDirectory(path);
                 out.putNextEntry(new JarEntry(isFolder ? name + "/" : name));
@@ -125,19 +140,26 @@ public final class ProductProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** SIGTERM, as an orchestrator stops it: it stops taking work and finishes or hands back what it runs. */
+    /**
+     * SIGTERM, as an orchestrator stops it: it stops taking work and finishes or hands back what it
+     * runs.
+     */
     public void terminate(Duration atMost) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("The product did not stop within " + atMost + " of SIGTERM");
+            throw new IllegalStateException(
+                    "The product did not stop within " + atMost + " of SIGTERM");
         }
     }
 
@@ -155,14 +177,20 @@ public final class ProductProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        Awaitility.await("the product to answer").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .ignoreExceptions().until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("The product exited with " + process.exitValue());
-                    }
-                    // /api/health needs no token (the prod profile's reads do) and answers once the routes run.
-                    int status = get("/api/health").statusCode();
-                    return status == 200 || status == 503;
-                });
+        Awaitility.await("the product to answer")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            if (!process.isAlive()) {
+                                throw new IllegalStateException(
+                                        "The product exited with " + process.exitValue());
+                            }
+                            // /api/health needs no token (the prod profile's reads do) and answers
+                            // once the routes run.
+                            int status = get("/api/health").statusCode();
+                            return status == 200 || status == 503;
+                        });
     }
 }

@@ -14,22 +14,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of one server, for network faults in tests: {@link #cut()} resets
- * every connection and refuses new ones, {@link #blackhole()} accepts and holds connections but passes
- * no byte either way (a half-open network), {@link #delay(long)} holds each chunk back, {@link #heal()}
- * makes it pass traffic again.
+ * A TCP proxy on 127.0.0.1 in front of one server, for network faults in tests: {@link #cut()}
+ * resets every connection and refuses new ones, {@link #blackhole()} accepts and holds connections
+ * but passes no byte either way (a half-open network), {@link #delay(long)} holds each chunk back,
+ * {@link #heal()} makes it pass traffic again.
  */
 public final class TcpProxy implements AutoCloseable {
 
-    public enum Mode { OPEN, CUT, BLACKHOLE }
+    public enum Mode {
+        OPEN,
+        CUT,
+        BLACKHOLE
+    }
 
     private final ServerSocket server;
     private final InetSocketAddress target;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "tcp-proxy");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService threads =
+            Executors.newCachedThreadPool(
+                    r -> {
+                        Thread thread = new Thread(r, "tcp-proxy");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.OPEN;
     private volatile long delayMillis;
@@ -41,7 +47,8 @@ public final class TcpProxy implements AutoCloseable {
 
     public static TcpProxy to(String host, int port) {
         try {
-            ServerSocket server = new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
+            ServerSocket server =
+                    new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
             TcpProxy proxy = new TcpProxy(server, new InetSocketAddress(host, port));
             proxy.threads.execute(proxy::accept);
             return proxy;
@@ -108,7 +115,8 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 while (mode == Mode.BLACKHOLE && !from.isClosed()) {

@@ -1,17 +1,18 @@
 package shop.usb.pipeline.support;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import shop.usb.pipeline.platform.Database;
 
-/** Where a test product keeps its jobs: an H2 file, or a fresh database on a real PostgreSQL server. */
+/**
+ * Where a test product keeps its jobs: an H2 file, or a fresh database on a real PostgreSQL server.
+ */
 public interface TestDatabase {
 
     String url();
@@ -33,12 +34,16 @@ public interface TestDatabase {
     }
 
     static TestDatabase h2(Path folder) {
-        String url = "jdbc:h2:file:" + folder.resolve("pipeline")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        String url =
+                "jdbc:h2:file:"
+                        + folder.resolve("pipeline")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         return new Fixed(url, "", "");
     }
 
-    /** A new, empty database on the one PostgreSQL server this JVM starts from embedded binaries. */
+    /**
+     * A new, empty database on the one PostgreSQL server this JVM starts from embedded binaries.
+     */
     static TestDatabase postgres() {
         String name = "pipeline_" + PostgresServer.COUNTER.incrementAndGet();
         try (Connection connection = PostgresServer.INSTANCE.getPostgresDatabase().getConnection();
@@ -47,30 +52,33 @@ public interface TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot create test database " + name, e);
         }
-        return new Fixed(PostgresServer.INSTANCE.getJdbcUrl("postgres", name), "postgres", "postgres");
+        return new Fixed(
+                PostgresServer.INSTANCE.getJdbcUrl("postgres", name), "postgres", "postgres");
     }
 
-    record Fixed(String url, String user, String password) implements TestDatabase {
-    }
+    record Fixed(String url, String user, String password) implements TestDatabase {}
 
     /** Started on first use, stopped when the JVM exits. */
     final class PostgresServer {
         static final AtomicInteger COUNTER = new AtomicInteger();
         static final EmbeddedPostgres INSTANCE = start();
 
-        private PostgresServer() {
-        }
+        private PostgresServer() {}
 
         private static EmbeddedPostgres start() {
             try {
                 EmbeddedPostgres server = EmbeddedPostgres.builder().start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        server.close();
-                    } catch (IOException ignored) {
-                        // the JVM is exiting; the server's folder is temporary
-                    }
-                }));
+                Runtime.getRuntime()
+                        .addShutdownHook(
+                                new Thread(
+                                        () -> {
+                                            try {
+                                                server.close();
+                                            } catch (IOException ignored) {
+                                                // the JVM is exiting; the server's folder is
+                                                // temporary
+                                            }
+                                        }));
                 return server;
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot start the embedded PostgreSQL server", e);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +13,9 @@ import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.job.JobFailure;
 
-/** A manifest read from a returned stick: the inverse of the one the product writes, and hostile. */
+/**
+ * A manifest read from a returned stick: the inverse of the one the product writes, and hostile.
+ */
 class StickReverifierTest {
 
     static final String DIGEST = "a".repeat(64);
@@ -23,21 +24,28 @@ class StickReverifierTest {
     void aManifestReadsBackAsThePlanItWasWrittenFrom(@TempDir Path folder) throws Exception {
         Files.createDirectories(folder.resolve("music"));
         Files.write(folder.resolve("music/so what.mp3"), new byte[12]);
-        WritePlan written = new WritePlan(List.of(new PlannedFile("music/so what.mp3", null, 12, DIGEST),
-                new PlannedFile("odd\\name\nwith newline", null, 0, "b".repeat(64))));
+        WritePlan written =
+                new WritePlan(
+                        List.of(
+                                new PlannedFile("music/so what.mp3", null, 12, DIGEST),
+                                new PlannedFile(
+                                        "odd\\name\nwith newline", null, 0, "b".repeat(64))));
 
         WritePlan read = StickReverifier.planOf(written.manifest(), folder);
 
         assertThat(read.manifest()).isEqualTo(written.manifest());
-        assertThat(read.files()).extracting(PlannedFile::relativePath, PlannedFile::size).containsExactly(
-                Tuple.tuple("music/so what.mp3", 12L),
-                Tuple.tuple("odd\\name\nwith newline", -1L));
+        assertThat(read.files())
+                .extracting(PlannedFile::relativePath, PlannedFile::size)
+                .containsExactly(
+                        Tuple.tuple("music/so what.mp3", 12L),
+                        Tuple.tuple("odd\\name\nwith newline", -1L));
     }
 
     @Test
     void namesOutsideTheOrderFolderAndMalformedLinesAreRefused(@TempDir Path folder) {
         assertThatThrownBy(() -> StickReverifier.planOf(DIGEST + "  ../../etc/passwd\n", folder))
-                .isInstanceOf(JobFailure.class).hasMessageContaining("outside the order folder");
+                .isInstanceOf(JobFailure.class)
+                .hasMessageContaining("outside the order folder");
         assertThatThrownBy(() -> StickReverifier.planOf(DIGEST + "  /etc/passwd\n", folder))
                 .hasMessageContaining("outside the order folder");
         assertThatThrownBy(() -> StickReverifier.planOf("not a digest  file\n", folder))
@@ -51,7 +59,10 @@ class StickReverifierTest {
         Files.createSymbolicLink(folder.resolve("leads-off"), root);
         Files.createSymbolicLink(folder.resolve("song.mp3"), root.resolve("host-secret.txt"));
 
-        assertThatThrownBy(() -> StickReverifier.planOf(DIGEST + "  leads-off/host-secret.txt\n", folder))
+        assertThatThrownBy(
+                        () ->
+                                StickReverifier.planOf(
+                                        DIGEST + "  leads-off/host-secret.txt\n", folder))
                 .hasMessageContaining("is not a plain file in the order folder");
         assertThatThrownBy(() -> StickReverifier.planOf(DIGEST + "  song.mp3\n", folder))
                 .hasMessageContaining("is not a plain file in the order folder");

@@ -3,24 +3,22 @@ package shop.usb.pipeline.usb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
-import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.support.LoopStick;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
@@ -28,11 +26,10 @@ import shop.usb.pipeline.support.TestDatabase;
 /** Each USB fault gets its own recoverable code, and a job goes to another mount when it can. */
 class UsbMountAllocatorTest {
 
-    static final UsbMountAllocator.Demand DEMAND = new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L,
-            java.util.Map.of());
+    static final UsbMountAllocator.Demand DEMAND =
+            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, java.util.Map.of());
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
     HikariDataSource dataSource;
 
     @BeforeEach
@@ -50,17 +47,23 @@ class UsbMountAllocatorTest {
         Path plugged = Files.createDirectories(root.resolve("plugged"));
         UsbMountAllocator allocator = allocator(root.resolve("unplugged"), plugged);
 
-        assertThat(allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).slot().path()).isEqualTo(plugged);
+        assertThat(allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).slot().path())
+                .isEqualTo(plugged);
         assertThat(root.resolve("unplugged")).doesNotExist();
     }
 
     @Test
     void noMountPluggedIsUsbUnavailable() {
-        assertThatThrownBy(() -> allocator(root.resolve("a"), root.resolve("b")).acquire(processingJob("ORD-1"), 1000, DEMAND))
-                .isInstanceOfSatisfying(JobFailure.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
-                    assertThat(e.code().recoverable()).isTrue();
-                });
+        assertThatThrownBy(
+                        () ->
+                                allocator(root.resolve("a"), root.resolve("b"))
+                                        .acquire(processingJob("ORD-1"), 1000, DEMAND))
+                .isInstanceOfSatisfying(
+                        JobFailure.class,
+                        e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
+                            assertThat(e.code().recoverable()).isTrue();
+                        });
     }
 
     @Test
@@ -71,21 +74,28 @@ class UsbMountAllocatorTest {
         allocator.acquire(first, 1000, DEMAND);
 
         assertThatThrownBy(() -> allocator.acquire(second, 1000, DEMAND))
-                .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        JobFailure.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE));
         allocator.release(first);
-        assertThat(allocator.acquire(second, 1000, DEMAND).slot().path()).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(second, 1000, DEMAND).slot().path())
+                .isEqualTo(root.resolve("only"));
     }
 
     @Test
     void twoInstancesWhoseSlotsHaveTheSamePathsDoNotBlockEachOther() throws IOException {
-        // As compose writes them: every instance sees its own sticks at the same path (here one folder).
+        // As compose writes them: every instance sees its own sticks at the same path (here one
+        // folder).
         Path slot = Files.createDirectories(root.resolve("usb/slot-1"));
-        UsbMountAllocator first = Stations.folders("pipeline-1", dataSource, Duration.ofMillis(300), false, slot);
-        UsbMountAllocator second = Stations.folders("pipeline-2", dataSource, Duration.ofMillis(300), false, slot);
+        UsbMountAllocator first =
+                Stations.folders("pipeline-1", dataSource, Duration.ofMillis(300), false, slot);
+        UsbMountAllocator second =
+                Stations.folders("pipeline-2", dataSource, Duration.ofMillis(300), false, slot);
 
         first.acquire(processingJob("ORD-1"), 1000, DEMAND);
 
-        assertThat(second.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path()).isEqualTo(slot);
+        assertThat(second.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path())
+                .isEqualTo(slot);
     }
 
     @Test
@@ -96,7 +106,8 @@ class UsbMountAllocatorTest {
         JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
         jobs.fail(crashed, Stage.WRITE_USB, ErrorCode.STALLED, "its process died");
 
-        assertThat(allocator.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path()).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path())
+                .isEqualTo(root.resolve("only"));
     }
 
     @Test
@@ -106,7 +117,8 @@ class UsbMountAllocatorTest {
         allocator.acquire(dead, 1000, DEMAND);
         JobRun again = runAgain(dead);
 
-        assertThat(allocator.acquire(again, 1000, DEMAND).slot().path()).isEqualTo(root.resolve("only"));
+        assertThat(allocator.acquire(again, 1000, DEMAND).slot().path())
+                .isEqualTo(root.resolve("only"));
     }
 
     @Test
@@ -115,40 +127,57 @@ class UsbMountAllocatorTest {
         UsbMountAllocator allocator = allocator(only);
         JobRun dead = processingJob("ORD-1");
         allocator.acquire(dead, 1000, DEMAND);
-        Path deadStaging = Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", dead.token()));
+        Path deadStaging =
+                Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", dead.token()));
         JobRun again = runAgain(dead);
 
         assertThat(allocator.takeBackEarlierLeases(again, "ORD-1")).containsExactly(only);
         assertThat(deadStaging).doesNotExist();
-        assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM usb_mount_leases", Integer.class))
+        assertThat(
+                        new JdbcTemplate(dataSource)
+                                .queryForObject(
+                                        "SELECT COUNT(*) FROM usb_mount_leases", Integer.class))
                 .isZero();
 
         allocator.acquire(again, 1000, DEMAND);
-        Path againStaging = Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", again.token()));
+        Path againStaging =
+                Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", again.token()));
         runAgain(again);
         allocator.acquire(processingJob("ORD-2"), 1000, DEMAND);
-        assertThat(againStaging).as("dropped with the stale lease another job found on the mount").doesNotExist();
+        assertThat(againStaging)
+                .as("dropped with the stale lease another job found on the mount")
+                .doesNotExist();
     }
 
     /** The run's process died; after recovery the job runs again under a new run. */
     private JobRun runAgain(JobRun dead) {
-        new JdbcTemplate(dataSource).update("UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL"
-                + " WHERE id = ?", dead.jobId());
-        return new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()).claim(JobRun.of(dead.jobId()), "test")
-                .orElseThrow().run();
+        new JdbcTemplate(dataSource)
+                .update(
+                        "UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL"
+                                + " WHERE id = ?",
+                        dead.jobId());
+        return new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC())
+                .claim(JobRun.of(dead.jobId()), "test")
+                .orElseThrow()
+                .run();
     }
 
     @Test
     void folderThatIsNotTheRootOfAFilesystemHoldsNoStick() throws IOException {
         Path bare = Files.createDirectories(root.resolve("bare"));
-        UsbMountAllocator allocator = Stations.folders(dataSource, Duration.ofMillis(300), true, bare);
+        UsbMountAllocator allocator =
+                Stations.folders(dataSource, Duration.ofMillis(300), true, bare);
 
         assertThatThrownBy(() -> allocator.acquire(processingJob("ORD-1"), 1000, DEMAND))
-                .isInstanceOfSatisfying(JobFailure.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
-                    assertThat(e.getMessage()).contains("not the root of a filesystem of its own");
-                });
-        assertThat(allocator.states()).singleElement()
+                .isInstanceOfSatisfying(
+                        JobFailure.class,
+                        e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE);
+                            assertThat(e.getMessage())
+                                    .contains("not the root of a filesystem of its own");
+                        });
+        assertThat(allocator.states())
+                .singleElement()
                 .satisfies(state -> assertThat(state.problem()).contains("holds no stick"));
     }
 
@@ -156,14 +185,20 @@ class UsbMountAllocatorTest {
     void mountedFilesystemIsAStickAndItsLeaseRecordsIt() throws Exception {
         Path stick = tmpfs("stick", "size=4m");
         try {
-            UsbMountAllocator allocator = Stations.folders(dataSource, Duration.ofMillis(300), true, stick);
+            UsbMountAllocator allocator =
+                    Stations.folders(dataSource, Duration.ofMillis(300), true, stick);
 
-            SlotFilesystem leased = allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).filesystem();
+            SlotFilesystem leased =
+                    allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).filesystem();
 
             assertThat(leased.isMount()).isTrue();
             assertThat(leased.fsType()).isEqualTo("tmpfs");
-            assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT filesystem FROM usb_mount_leases",
-                    String.class)).startsWith("tmpfs tmpfs (mount ");
+            assertThat(
+                            new JdbcTemplate(dataSource)
+                                    .queryForObject(
+                                            "SELECT filesystem FROM usb_mount_leases",
+                                            String.class))
+                    .startsWith("tmpfs tmpfs (mount ");
         } finally {
             unmount(stick);
         }
@@ -179,8 +214,13 @@ class UsbMountAllocatorTest {
     void mountWithoutRoomIsUsbFull() throws Exception {
         Path small = tmpfs("small", "size=1m");
         try {
-            assertThatThrownBy(() -> allocator(small).acquire(processingJob("ORD-1"), 10_000_000, DEMAND))
-                    .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_FULL));
+            assertThatThrownBy(
+                            () ->
+                                    allocator(small)
+                                            .acquire(processingJob("ORD-1"), 10_000_000, DEMAND))
+                    .isInstanceOfSatisfying(
+                            JobFailure.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_FULL));
         } finally {
             unmount(small);
         }
@@ -190,8 +230,10 @@ class UsbMountAllocatorTest {
     void readOnlyMountIsUsbReadOnly() throws Exception {
         Path readOnly = tmpfs("read-only", "ro,size=1m");
         try {
-            assertThatThrownBy(() -> allocator(readOnly).acquire(processingJob("ORD-1"), 1000, DEMAND))
-                    .isInstanceOfSatisfying(JobFailure.class,
+            assertThatThrownBy(
+                            () -> allocator(readOnly).acquire(processingJob("ORD-1"), 1000, DEMAND))
+                    .isInstanceOfSatisfying(
+                            JobFailure.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_READ_ONLY));
         } finally {
             unmount(readOnly);
@@ -202,7 +244,9 @@ class UsbMountAllocatorTest {
         return Stations.folders(dataSource, Duration.ofMillis(300), false, mounts);
     }
 
-    /** A real small or read-only file system; needs root and mount rights (see {@link LoopStick}). */
+    /**
+     * A real small or read-only file system; needs root and mount rights (see {@link LoopStick}).
+     */
     private Path tmpfs(String name, String options) throws Exception {
         LoopStick.requireMountRights();
         Path mount = Files.createDirectories(root.resolve(name));

@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.content.Sha256;
@@ -29,15 +28,21 @@ class UsbVerifierTest {
 
     private static final int FILE_SIZE = 4 * 1024 * 1024;
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     @Test
     void intactOrderIsVerifiedReadingTheDevice() throws Exception {
-        try (LoopStick stick = LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), 32)) {
+        try (LoopStick stick =
+                LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), 32)) {
             WritePlan plan = writeOrder(stick.slot());
 
-            VerifiedBy by = new UsbVerifier().verify(plan, stick.slot().resolve("ORD-1"), probe(stick.slot()), () -> { });
+            VerifiedBy by =
+                    new UsbVerifier()
+                            .verify(
+                                    plan,
+                                    stick.slot().resolve("ORD-1"),
+                                    probe(stick.slot()),
+                                    () -> {});
 
             assertThat(by).isEqualTo(VerifiedBy.DIRECT);
         }
@@ -45,21 +50,32 @@ class UsbVerifierTest {
 
     @Test
     void fileCorruptedOnTheDeviceBehindThePageCacheFailsVerification() throws Exception {
-        try (LoopStick stick = LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), 32)) {
+        try (LoopStick stick =
+                LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), 32)) {
             WritePlan plan = writeOrder(stick.slot());
             Path written = stick.slot().resolve("ORD-1/music/track.bin");
 
             corruptOnTheDevice(stick.image(), Files.readAllBytes(written));
 
-            assertThat(Sha256.of(written)).as("a cached read still sees the bytes as written")
+            assertThat(Sha256.of(written))
+                    .as("a cached read still sees the bytes as written")
                     .isEqualTo(plan.files().get(0).sha256());
-            assertThatThrownBy(() -> new UsbVerifier().verify(plan, stick.slot().resolve("ORD-1"),
-                    probe(stick.slot()), () -> { }))
-                    .isInstanceOfSatisfying(JobFailure.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.VERIFICATION_FAILED);
-                        assertThat(e.getMessage()).contains("music/track.bin differs from the source")
-                                .contains("read direct");
-                    });
+            assertThatThrownBy(
+                            () ->
+                                    new UsbVerifier()
+                                            .verify(
+                                                    plan,
+                                                    stick.slot().resolve("ORD-1"),
+                                                    probe(stick.slot()),
+                                                    () -> {}))
+                    .isInstanceOfSatisfying(
+                            JobFailure.class,
+                            e -> {
+                                assertThat(e.code()).isEqualTo(ErrorCode.VERIFICATION_FAILED);
+                                assertThat(e.getMessage())
+                                        .contains("music/track.bin differs from the source")
+                                        .contains("read direct");
+                            });
         }
     }
 
@@ -68,12 +84,23 @@ class UsbVerifierTest {
         LoopStick.requireMountRights();
         // squashfs refuses O_DIRECT (EINVAL at open); tmpfs takes it since Linux 6.6.
         WritePlan plan = writeOrder(Files.createDirectories(root.resolve("content")));
-        LoopStick.run("mksquashfs", root.resolve("content").toString(), root.resolve("stick.sqfs").toString(),
-                "-quiet", "-noappend");
+        LoopStick.run(
+                "mksquashfs",
+                root.resolve("content").toString(),
+                root.resolve("stick.sqfs").toString(),
+                "-quiet",
+                "-noappend");
         Path slot = Files.createDirectories(root.resolve("slot"));
-        LoopStick.run("mount", "-t", "squashfs", "-o", "loop,ro", root.resolve("stick.sqfs").toString(), slot.toString());
+        LoopStick.run(
+                "mount",
+                "-t",
+                "squashfs",
+                "-o",
+                "loop,ro",
+                root.resolve("stick.sqfs").toString(),
+                slot.toString());
         try {
-            assertThat(new UsbVerifier().verify(plan, slot.resolve("ORD-1"), probe(slot), () -> { }))
+            assertThat(new UsbVerifier().verify(plan, slot.resolve("ORD-1"), probe(slot), () -> {}))
                     .isEqualTo(VerifiedBy.CACHED);
         } finally {
             LoopStick.run("umount", slot.toString());
@@ -82,17 +109,29 @@ class UsbVerifierTest {
 
     @Test
     void stickPulledBeforeVerificationIsRemovedNotAVerificationFailure() throws Exception {
-        try (LoopStick stick = LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), 32)) {
+        try (LoopStick stick =
+                LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), 32)) {
             WritePlan plan = writeOrder(stick.slot());
             SlotFilesystem leased = probe(stick.slot());
 
             stick.pull();
 
             assertThat(leased.isPresent()).isFalse();
-            assertThatThrownBy(() -> new UsbVerifier().verify(plan, stick.slot().resolve("ORD-1"), leased, () -> { }))
-                    .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_REMOVED));
+            assertThatThrownBy(
+                            () ->
+                                    new UsbVerifier()
+                                            .verify(
+                                                    plan,
+                                                    stick.slot().resolve("ORD-1"),
+                                                    leased,
+                                                    () -> {}))
+                    .isInstanceOfSatisfying(
+                            JobFailure.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_REMOVED));
             assertThatThrownBy(() -> leased.requireStillMounted("before completion"))
-                    .isInstanceOfSatisfying(JobFailure.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_REMOVED));
+                    .isInstanceOfSatisfying(
+                            JobFailure.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_REMOVED));
         }
     }
 
@@ -107,27 +146,40 @@ class UsbVerifierTest {
         Path file = slot.resolve("ORD-1/music/track.bin");
         Files.createDirectories(file.getParent());
         writeSynced(file, bytes);
-        WritePlan plan = new WritePlan(List.of(new PlannedFile("music/track.bin", file, bytes.length, Sha256.of(bytes))));
-        writeSynced(slot.resolve("ORD-1").resolve(WritePlan.MANIFEST_NAME), plan.manifest().getBytes(StandardCharsets.UTF_8));
+        WritePlan plan =
+                new WritePlan(
+                        List.of(
+                                new PlannedFile(
+                                        "music/track.bin", file, bytes.length, Sha256.of(bytes))));
+        writeSynced(
+                slot.resolve("ORD-1").resolve(WritePlan.MANIFEST_NAME),
+                plan.manifest().getBytes(StandardCharsets.UTF_8));
         return plan;
     }
 
     private static void writeSynced(Path file, byte[] bytes) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out =
+                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             out.write(ByteBuffer.wrap(bytes));
             out.force(true);
         }
     }
 
     /**
-     * Flips a byte of the file's first block where the device keeps it: in the image file behind the
-     * loop device. The stick's page cache still holds the bytes as written.
+     * Flips a byte of the file's first block where the device keeps it: in the image file behind
+     * the loop device. The stick's page cache still holds the bytes as written.
      */
     private static void corruptOnTheDevice(Path image, byte[] content) throws IOException {
         byte[] firstBlock = Arrays.copyOf(content, 4096);
         byte[] imageBytes = Files.readAllBytes(image);
         for (int offset = 0; offset + firstBlock.length <= imageBytes.length; offset += 512) {
-            if (Arrays.equals(imageBytes, offset, offset + firstBlock.length, firstBlock, 0, firstBlock.length)) {
+            if (Arrays.equals(
+                    imageBytes,
+                    offset,
+                    offset + firstBlock.length,
+                    firstBlock,
+                    0,
+                    firstBlock.length)) {
                 try (RandomAccessFile device = new RandomAccessFile(image.toFile(), "rw")) {
                     device.seek(offset + 100);
                     device.write(~imageBytes[offset + 100]);

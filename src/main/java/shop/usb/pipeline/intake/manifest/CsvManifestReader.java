@@ -1,5 +1,8 @@
 package shop.usb.pipeline.intake.manifest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,10 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import shop.usb.pipeline.intake.FieldError;
 
 /**
@@ -30,17 +29,20 @@ import shop.usb.pipeline.intake.FieldError;
  */
 final class CsvManifestReader implements ManifestReader {
 
-    static final List<String> COLUMNS = List.of("orderId", "confirmedAt", "priority", "capacityBytes", "label",
-            "content");
-    private static final Set<String> REQUIRED = Set.of("orderId", "confirmedAt", "capacityBytes", "content");
+    static final List<String> COLUMNS =
+            List.of("orderId", "confirmedAt", "priority", "capacityBytes", "label", "content");
+    private static final Set<String> REQUIRED =
+            Set.of("orderId", "confirmedAt", "capacityBytes", "content");
     private static final char BYTE_ORDER_MARK = '\uFEFF';
 
     private final InputStream in;
     private final ObjectMapper mapper;
     private final int maxLineBytes;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder utf8 =
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final List<String> header;
     private int lineNumber;
@@ -52,7 +54,10 @@ final class CsvManifestReader implements ManifestReader {
         this.header = readHeader();
     }
 
-    /** The CSV column of a confirmation field: usb.capacityBytes is capacityBytes, content[2].file is content. */
+    /**
+     * The CSV column of a confirmation field: usb.capacityBytes is capacityBytes, content[2].file
+     * is content.
+     */
     static String column(String confirmationField) {
         if (confirmationField.startsWith("usb.")) {
             return confirmationField.substring("usb.".length());
@@ -71,7 +76,8 @@ final class CsvManifestReader implements ManifestReader {
                 return null;
             }
             if (line.problem() != null) {
-                return ManifestEntry.broken(line.number(), null, List.of(new FieldError("line", line.problem())));
+                return ManifestEntry.broken(
+                        line.number(), null, List.of(new FieldError("line", line.problem())));
             }
             if (!line.text().isBlank()) {
                 return entry(line.number(), line.text());
@@ -89,20 +95,32 @@ final class CsvManifestReader implements ManifestReader {
         try {
             cells = cells(text);
         } catch (IllegalArgumentException e) {
-            return ManifestEntry.broken(number, null, List.of(new FieldError("line", e.getMessage())));
+            return ManifestEntry.broken(
+                    number, null, List.of(new FieldError("line", e.getMessage())));
         }
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < Math.min(cells.size(), header.size()); i++) {
             values.put(header.get(i), cells.get(i));
         }
-        String orderId = values.getOrDefault("orderId", "").isEmpty() ? null : values.get("orderId");
+        String orderId =
+                values.getOrDefault("orderId", "").isEmpty() ? null : values.get("orderId");
         if (cells.size() != header.size()) {
-            return ManifestEntry.broken(number, orderId, List.of(new FieldError("line",
-                    "has " + cells.size() + " values, the header has " + header.size() + " columns")));
+            return ManifestEntry.broken(
+                    number,
+                    orderId,
+                    List.of(
+                            new FieldError(
+                                    "line",
+                                    "has "
+                                            + cells.size()
+                                            + " values, the header has "
+                                            + header.size()
+                                            + " columns")));
         }
         List<FieldError> problems = new ArrayList<>();
         ObjectNode order = confirmation(values, problems);
-        return problems.isEmpty() ? ManifestEntry.of(number, orderId, order)
+        return problems.isEmpty()
+                ? ManifestEntry.of(number, orderId, order)
                 : ManifestEntry.broken(number, orderId, problems);
     }
 
@@ -126,12 +144,17 @@ final class CsvManifestReader implements ManifestReader {
             for (String item : listed.split("\\|", -1)) {
                 String entry = item.trim();
                 int colon = entry.indexOf(':');
-                String kind = colon < 0 ? "" : entry.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String kind =
+                        colon < 0 ? "" : entry.substring(0, colon).trim().toLowerCase(Locale.ROOT);
                 if (kind.equals("collection") || kind.equals("file")) {
                     content.addObject().put(kind, entry.substring(colon + 1).trim());
                 } else {
-                    problems.add(new FieldError("content",
-                            "'" + entry + "' must be collection:PATH or file:PATH, entries separated by |"));
+                    problems.add(
+                            new FieldError(
+                                    "content",
+                                    "'"
+                                            + entry
+                                            + "' must be collection:PATH or file:PATH, entries separated by |"));
                 }
             }
         }
@@ -155,7 +178,10 @@ final class CsvManifestReader implements ManifestReader {
         if (first.problem() != null) {
             throw new ManifestUnreadableException(first.number(), "header row: " + first.problem());
         }
-        String text = first.text().charAt(0) == BYTE_ORDER_MARK ? first.text().substring(1) : first.text();
+        String text =
+                first.text().charAt(0) == BYTE_ORDER_MARK
+                        ? first.text().substring(1)
+                        : first.text();
         List<String> names;
         try {
             names = cells(text);
@@ -165,17 +191,20 @@ final class CsvManifestReader implements ManifestReader {
         Set<String> seen = new LinkedHashSet<>();
         for (String name : names) {
             if (!COLUMNS.contains(name)) {
-                throw new ManifestUnreadableException(first.number(),
+                throw new ManifestUnreadableException(
+                        first.number(),
                         "header row: unknown column '" + name + "'; the columns are " + COLUMNS);
             }
             if (!seen.add(name)) {
-                throw new ManifestUnreadableException(first.number(), "header row: column '" + name + "' twice");
+                throw new ManifestUnreadableException(
+                        first.number(), "header row: column '" + name + "' twice");
             }
         }
         if (!seen.containsAll(REQUIRED)) {
             Set<String> missing = new LinkedHashSet<>(REQUIRED);
             missing.removeAll(seen);
-            throw new ManifestUnreadableException(first.number(),
+            throw new ManifestUnreadableException(
+                    first.number(),
                     "header row: missing column(s) " + missing + "; the columns are " + COLUMNS);
         }
         return List.copyOf(names);
@@ -214,7 +243,8 @@ final class CsvManifestReader implements ManifestReader {
                     i++;
                 }
                 if (i < length && line.charAt(i) != ',') {
-                    throw new IllegalArgumentException("text after the closing quote of value " + (cells.size() + 1));
+                    throw new IllegalArgumentException(
+                            "text after the closing quote of value " + (cells.size() + 1));
                 }
                 cells.add(cell.toString());
             } else {
@@ -230,7 +260,10 @@ final class CsvManifestReader implements ManifestReader {
         }
     }
 
-    /** The next physical line, at most maxLineBytes kept; a longer one is read to its end and marked. */
+    /**
+     * The next physical line, at most maxLineBytes kept; a longer one is read to its end and
+     * marked.
+     */
     private Line nextLine() {
         try {
             bytes.reset();
@@ -252,15 +285,18 @@ final class CsvManifestReader implements ManifestReader {
                 return new Line(lineNumber, "", "is longer than " + maxLineBytes + " bytes");
             }
             String text = utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-            return new Line(lineNumber, text.endsWith("\r") ? text.substring(0, text.length() - 1) : text, null);
+            return new Line(
+                    lineNumber,
+                    text.endsWith("\r") ? text.substring(0, text.length() - 1) : text,
+                    null);
         } catch (CharacterCodingException e) {
             return new Line(lineNumber, "", "is not UTF-8 text");
         } catch (IOException e) {
-            throw new ManifestUnreadableException(lineNumber + 1, "the file cannot be read: " + e, e);
+            throw new ManifestUnreadableException(
+                    lineNumber + 1, "the file cannot be read: " + e, e);
         }
     }
 
     /** One line of text, or the problem that kept it from being read as text. */
-    private record Line(int number, String text, String problem) {
-    }
+    private record Line(int number, String text, String problem) {}
 }

@@ -1,9 +1,5 @@
 package shop.usb.pipeline.intake.manifest;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,16 +7,21 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import shop.usb.pipeline.intake.FieldError;
 
 /**
  * A JSON manifest: an array of order confirmations, or an object whose "orders" field is one (other
  * fields are ignored). The array is streamed: one confirmation is in memory at a time, and one that
- * takes more bytes than a confirmation may (pipeline.intake.max-bytes) is skipped unread, as broken.
+ * takes more bytes than a confirmation may (pipeline.intake.max-bytes) is skipped unread, as
+ * broken.
  */
 final class JsonManifestReader implements ManifestReader {
 
-    private static final String SHAPE = "a JSON manifest is an array of order confirmations or {\"orders\": [...]}";
+    private static final String SHAPE =
+            "a JSON manifest is an array of order confirmations or {\"orders\": [...]}";
 
     private final JsonParser parser;
     private final long maxOrderBytes;
@@ -57,18 +58,23 @@ final class JsonManifestReader implements ManifestReader {
                 return null;
             }
             if (token == null) {
-                throw new ManifestUnreadableException(line(), "the file ends inside the orders array");
+                throw new ManifestUnreadableException(
+                        line(), "the file ends inside the orders array");
             }
             int line = line();
             JsonNode node = boundedValue();
             if (node == null) {
-                return ManifestEntry.tooLarge(line, "this order takes more than " + maxOrderBytes
-                        + " bytes (pipeline.intake.max-bytes); it was skipped unread");
+                return ManifestEntry.tooLarge(
+                        line,
+                        "this order takes more than "
+                                + maxOrderBytes
+                                + " bytes (pipeline.intake.max-bytes); it was skipped unread");
             }
             JsonNode id = node.path("orderId");
             String orderId = id.isTextual() && !id.asText().isEmpty() ? id.asText() : null;
             if (!node.isObject()) {
-                return ManifestEntry.broken(line, null, List.of(new FieldError("$", "must be a JSON object")));
+                return ManifestEntry.broken(
+                        line, null, List.of(new FieldError("$", "must be a JSON object")));
             }
             return ManifestEntry.of(line, orderId, node);
         } catch (IOException e) {
@@ -77,8 +83,8 @@ final class JsonManifestReader implements ManifestReader {
     }
 
     /**
-     * The value at the current token as a tree, or null when it runs past maxOrderBytes: the rest of
-     * it is then skipped token by token, never held.
+     * The value at the current token as a tree, or null when it runs past maxOrderBytes: the rest
+     * of it is then skipped token by token, never held.
      */
     private JsonNode boundedValue() throws IOException {
         long start = parser.currentTokenLocation().getByteOffset();
@@ -94,7 +100,8 @@ final class JsonManifestReader implements ManifestReader {
             try {
                 copy.copyCurrentEvent(parser);
             } catch (StreamConstraintsException tooLong) {
-                // One string longer than a whole confirmation may be: the parser skips its rest unread.
+                // One string longer than a whole confirmation may be: the parser skips its rest
+                // unread.
                 skipRest(depth);
                 return null;
             }
@@ -134,7 +141,10 @@ final class JsonManifestReader implements ManifestReader {
         throw new ManifestUnreadableException(line(), SHAPE + "; this object has no \"orders\"");
     }
 
-    /** After the array: the rest of the document must still be well-formed, and nothing may follow it. */
+    /**
+     * After the array: the rest of the document must still be well-formed, and nothing may follow
+     * it.
+     */
     private void finish() throws IOException {
         if (wrapped) {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -156,9 +166,14 @@ final class JsonManifestReader implements ManifestReader {
     }
 
     private ManifestUnreadableException unreadable(IOException e) {
-        String reason = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString();
-        int line = e instanceof JsonProcessingException json && json.getLocation() != null
-                ? json.getLocation().getLineNr() : 0;
+        String reason =
+                e instanceof JsonProcessingException json
+                        ? json.getOriginalMessage()
+                        : e.toString();
+        int line =
+                e instanceof JsonProcessingException json && json.getLocation() != null
+                        ? json.getLocation().getLineNr()
+                        : 0;
         return new ManifestUnreadableException(line, "not valid JSON: " + reason, e);
     }
 }

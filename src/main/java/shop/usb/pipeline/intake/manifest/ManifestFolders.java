@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The inbox and the done/ and error/ folders beside its files. A manifest keeps its name when it
- * moves, with -2, -3, ... before the extension when an earlier manifest of that name is there:
- * a dropped-again file never overwrites the earlier one or its report.
+ * moves, with -2, -3, ... before the extension when an earlier manifest of that name is there: a
+ * dropped-again file never overwrites the earlier one or its report.
  */
 final class ManifestFolders {
 
@@ -39,22 +39,31 @@ final class ManifestFolders {
     private boolean taken(String name) {
         for (String folder : new String[] {DONE, ERROR}) {
             Path dir = inbox.resolve(folder);
-            if (Files.exists(dir.resolve(name)) || Files.exists(dir.resolve(name + ManifestReport.SUFFIX))) {
+            if (Files.exists(dir.resolve(name))
+                    || Files.exists(dir.resolve(name + ManifestReport.SUFFIX))) {
                 return true;
             }
         }
         return false;
     }
 
-    /** A file name from the inbox listing; refused, never used, if it could name anything but a file in one folder. */
+    /**
+     * A file name from the inbox listing; refused, never used, if it could name anything but a file
+     * in one folder.
+     */
     private String plainName(String fileName) {
         Path name = Path.of(fileName);
-        if (name.getNameCount() != 1 || name.isAbsolute() || fileName.equals("..") || fileName.equals(".")) {
-            throw new IllegalArgumentException("The manifest name '" + fileName + "' is not a plain file name");
+        if (name.getNameCount() != 1
+                || name.isAbsolute()
+                || fileName.equals("..")
+                || fileName.equals(".")) {
+            throw new IllegalArgumentException(
+                    "The manifest name '" + fileName + "' is not a plain file name");
         }
         Path resolved = inbox.resolve(DONE).resolve(name).normalize();
         if (!resolved.getParent().equals(inbox.resolve(DONE))) {
-            throw new IllegalArgumentException("The manifest name '" + fileName + "' leaves the inbox");
+            throw new IllegalArgumentException(
+                    "The manifest name '" + fileName + "' leaves the inbox");
         }
         return fileName;
     }

@@ -1,10 +1,9 @@
 package shop.usb.pipeline.intake.manifest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The two manifest formats, told apart by the file's extension. */
 public enum ManifestFormat {
@@ -23,10 +22,15 @@ public enum ManifestFormat {
     }
 
     ManifestReader open(InputStream in, ObjectMapper mapper, int maxLineBytes) {
-        return this == JSON ? new JsonManifestReader(in, mapper, maxLineBytes) : new CsvManifestReader(in, mapper, maxLineBytes);
+        return this == JSON
+                ? new JsonManifestReader(in, mapper, maxLineBytes)
+                : new CsvManifestReader(in, mapper, maxLineBytes);
     }
 
-    /** The name an operator knows a confirmation field by in this format: CSV has columns, not JSON paths. */
+    /**
+     * The name an operator knows a confirmation field by in this format: CSV has columns, not JSON
+     * paths.
+     */
     String field(String confirmationField) {
         return this == CSV ? CsvManifestReader.column(confirmationField) : confirmationField;
     }

@@ -1,5 +1,6 @@
 package shop.usb.pipeline.intake.manifest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +11,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import shop.usb.pipeline.intake.FieldError;
 
 /**
  * What became of each order of one manifest: counts of accepted, rejected and duplicate orders, and
- * every rejected or duplicate line with its reason. Written next to the manifest in done/ or error/.
+ * every rejected or duplicate line with its reason. Written next to the manifest in done/ or
+ * error/.
  */
 public final class ManifestReport {
 
@@ -41,7 +41,10 @@ public final class ManifestReport {
         this.receivedAt = receivedAt;
     }
 
-    /** Where the manifest goes, relative to the inbox: done/NAME, or error/NAME once it is unreadable. */
+    /**
+     * Where the manifest goes, relative to the inbox: done/NAME, or error/NAME once it is
+     * unreadable.
+     */
     public String destination() {
         return folder + "/" + storedName;
     }
@@ -60,8 +63,10 @@ public final class ManifestReport {
 
     /** Why the file could not be read to its end, or null. */
     String unreadableReason() {
-        return unreadableReason == null ? null
-                : (unreadableAtLine > 0 ? "line " + unreadableAtLine + ": " : "") + unreadableReason;
+        return unreadableReason == null
+                ? null
+                : (unreadableAtLine > 0 ? "line " + unreadableAtLine + ": " : "")
+                        + unreadableReason;
     }
 
     ManifestFormat format() {
@@ -101,13 +106,17 @@ public final class ManifestReport {
         unreadableReason = reason;
     }
 
-    /** Writes the report beside where the manifest is about to be moved, under a temporary name first. */
+    /**
+     * Writes the report beside where the manifest is about to be moved, under a temporary name
+     * first.
+     */
     void write(Path inbox, ObjectMapper mapper, Instant finishedAt) throws IOException {
         Path target = inbox.resolve(destination() + SUFFIX);
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling("." + target.getFileName() + ".part");
         mapper.writerWithDefaultPrettyPrinter().writeValue(part.toFile(), toMap(finishedAt));
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Map<String, Object> toMap(Instant finishedAt) {

@@ -1,6 +1,9 @@
 package shop.usb.pipeline.intake.manifest;
 
-/** The manifest as a whole cannot be read on from this line on: the file goes to error/ with its report. */
+/**
+ * The manifest as a whole cannot be read on from this line on: the file goes to error/ with its
+ * report.
+ */
 public class ManifestUnreadableException extends RuntimeException {
 
     private final int line;

@@ -6,12 +6,17 @@ import java.util.List;
 public record HealthReport(Status status, List<Issue> issues) {
 
     public enum Status {
-        healthy, degraded, unhealthy
+        healthy,
+        degraded,
+        unhealthy
     }
 
-    /** One condition off its threshold: what, its figure now, the limit it crossed, and what that makes the pipeline. */
-    public record Issue(String condition, Object figure, Object threshold, Status severity, String message) {
-    }
+    /**
+     * One condition off its threshold: what, its figure now, the limit it crossed, and what that
+     * makes the pipeline.
+     */
+    public record Issue(
+            String condition, Object figure, Object threshold, Status severity, String message) {}
 
     static HealthReport of(List<Issue> issues) {
         Status worst = Status.healthy;

@@ -10,5 +10,4 @@ public record HealthThresholds(
         long stalledUnhealthyAbove,
         long backlogDegradedAbove,
         Duration oldestQueuedDegradedAfter,
-        Duration stalledAfter) {
-}
+        Duration stalledAfter) {}

@@ -3,11 +3,12 @@ package shop.usb.pipeline.ops.health;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** A readiness check for one part the pipeline needs: DOWN with the problem, UP when there is none. */
+/**
+ * A readiness check for one part the pipeline needs: DOWN with the problem, UP when there is none.
+ */
 public final class PartHealthCheck extends AbstractHealthCheck {
 
     private final Supplier<Optional<String>> problem;

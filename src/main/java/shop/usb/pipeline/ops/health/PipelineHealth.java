@@ -1,5 +1,7 @@
 package shop.usb.pipeline.ops.health;
 
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Session;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
 import javax.sql.DataSource;
-
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Session;
 import org.apache.camel.Exchange;
 import shop.usb.pipeline.job.JobFigures;
 import shop.usb.pipeline.job.JobRepository;
@@ -38,8 +36,13 @@ public class PipelineHealth {
     private final HealthThresholds limits;
     private final Clock clock;
 
-    public PipelineHealth(JobRepository jobs, DataSource dataSource, ConnectionFactory broker,
-            UsbMountAllocator mounts, HealthThresholds limits, Clock clock) {
+    public PipelineHealth(
+            JobRepository jobs,
+            DataSource dataSource,
+            ConnectionFactory broker,
+            UsbMountAllocator mounts,
+            HealthThresholds limits,
+            Clock clock) {
         this.jobs = jobs;
         this.dataSource = dataSource;
         this.broker = broker;
@@ -50,11 +53,27 @@ public class PipelineHealth {
 
     public HealthReport evaluate() {
         List<Issue> issues = new ArrayList<>();
-        databaseProblem().ifPresentOrElse(
-                problem -> issues.add(new Issue("database", "unreachable", "reachable", Status.unhealthy, problem)),
-                () -> judgeJobs(issues));
-        brokerProblem().ifPresent(
-                problem -> issues.add(new Issue("broker", "unreachable", "reachable", Status.unhealthy, problem)));
+        databaseProblem()
+                .ifPresentOrElse(
+                        problem ->
+                                issues.add(
+                                        new Issue(
+                                                "database",
+                                                "unreachable",
+                                                "reachable",
+                                                Status.unhealthy,
+                                                problem)),
+                        () -> judgeJobs(issues));
+        brokerProblem()
+                .ifPresent(
+                        problem ->
+                                issues.add(
+                                        new Issue(
+                                                "broker",
+                                                "unreachable",
+                                                "reachable",
+                                                Status.unhealthy,
+                                                problem)));
         judgeMounts(issues);
         return HealthReport.of(issues);
     }
@@ -62,15 +81,20 @@ public class PipelineHealth {
     /** GET /api/health: the report, with status 503 when the pipeline is unhealthy. */
     public HealthReport answer(Exchange exchange) {
         HealthReport report = evaluate();
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, report.status() == Status.unhealthy ? 503 : 200);
+        exchange.getMessage()
+                .setHeader(
+                        Exchange.HTTP_RESPONSE_CODE,
+                        report.status() == Status.unhealthy ? 503 : 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         return report;
     }
 
     public Optional<String> databaseProblem() {
         try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(PROBE_TIMEOUT_SECONDS) ? Optional.empty()
-                    : Optional.of("The database did not answer within " + PROBE_TIMEOUT_SECONDS + " s");
+            return connection.isValid(PROBE_TIMEOUT_SECONDS)
+                    ? Optional.empty()
+                    : Optional.of(
+                            "The database did not answer within " + PROBE_TIMEOUT_SECONDS + " s");
         } catch (Exception e) {
             return Optional.of("The database cannot be reached: " + e.getMessage());
         }
@@ -95,49 +119,84 @@ public class PipelineHealth {
         Double rate = figures.successRateLastHour();
         if (rate != null) {
             String figure = String.format(Locale.ROOT, "%.1f%%", rate * 100);
-            String ended = " of " + (figures.completedLastHour() + figures.failedLastHour())
-                    + " jobs that ended in the last hour completed";
+            String ended =
+                    " of "
+                            + (figures.completedLastHour() + figures.failedLastHour())
+                            + " jobs that ended in the last hour completed";
             if (rate < limits.successRateUnhealthyBelow()) {
-                issues.add(new Issue("success-rate-last-hour", figure, percent(limits.successRateUnhealthyBelow()),
-                        Status.unhealthy, figure + ended));
+                issues.add(
+                        new Issue(
+                                "success-rate-last-hour",
+                                figure,
+                                percent(limits.successRateUnhealthyBelow()),
+                                Status.unhealthy,
+                                figure + ended));
             } else if (rate < limits.successRateDegradedBelow()) {
-                issues.add(new Issue("success-rate-last-hour", figure, percent(limits.successRateDegradedBelow()),
-                        Status.degraded, figure + ended));
+                issues.add(
+                        new Issue(
+                                "success-rate-last-hour",
+                                figure,
+                                percent(limits.successRateDegradedBelow()),
+                                Status.degraded,
+                                figure + ended));
             }
         }
         long stalled = figures.stalled();
-        String stalledMessage = stalled + " PROCESSING jobs have sent no heartbeat for " + limits.stalledAfter();
+        String stalledMessage =
+                stalled + " PROCESSING jobs have sent no heartbeat for " + limits.stalledAfter();
         if (stalled > limits.stalledUnhealthyAbove()) {
-            issues.add(new Issue("stalled-jobs", stalled, "> " + limits.stalledUnhealthyAbove(), Status.unhealthy,
-                    stalledMessage));
+            issues.add(
+                    new Issue(
+                            "stalled-jobs",
+                            stalled,
+                            "> " + limits.stalledUnhealthyAbove(),
+                            Status.unhealthy,
+                            stalledMessage));
         } else if (stalled > limits.stalledDegradedAbove()) {
-            issues.add(new Issue("stalled-jobs", stalled, "> " + limits.stalledDegradedAbove(), Status.degraded,
-                    stalledMessage));
+            issues.add(
+                    new Issue(
+                            "stalled-jobs",
+                            stalled,
+                            "> " + limits.stalledDegradedAbove(),
+                            Status.degraded,
+                            stalledMessage));
         }
         long queued = summary.count(JobStatus.QUEUED);
         if (queued > limits.backlogDegradedAbove()) {
-            issues.add(new Issue("queued-backlog", queued, "> " + limits.backlogDegradedAbove(), Status.degraded,
-                    queued + " jobs are QUEUED"));
+            issues.add(
+                    new Issue(
+                            "queued-backlog",
+                            queued,
+                            "> " + limits.backlogDegradedAbove(),
+                            Status.degraded,
+                            queued + " jobs are QUEUED"));
         }
         if (figures.oldestQueuedAt() != null) {
             Duration age = Duration.between(figures.oldestQueuedAt(), clock.instant());
             if (age.compareTo(limits.oldestQueuedDegradedAfter()) > 0) {
-                issues.add(new Issue("oldest-queued-age", age.toSeconds() + " s",
-                        "> " + limits.oldestQueuedDegradedAfter().toSeconds() + " s", Status.degraded,
-                        "The oldest QUEUED job has waited " + age.toSeconds() + " s"));
+                issues.add(
+                        new Issue(
+                                "oldest-queued-age",
+                                age.toSeconds() + " s",
+                                "> " + limits.oldestQueuedDegradedAfter().toSeconds() + " s",
+                                Status.degraded,
+                                "The oldest QUEUED job has waited " + age.toSeconds() + " s"));
             }
         }
     }
 
     private void judgeMounts(List<Issue> issues) {
         List<MountState> states = mounts.states();
-        List<String> problems = states.stream().filter(s -> s.problem() != null).map(MountState::problem).toList();
+        List<String> problems =
+                states.stream().filter(s -> s.problem() != null).map(MountState::problem).toList();
         if (problems.isEmpty()) {
             return;
         }
         String figure = problems.size() + " of " + states.size() + " unusable";
         Status severity = problems.size() == states.size() ? Status.unhealthy : Status.degraded;
-        issues.add(new Issue("usb-mounts", figure, "all usable", severity, String.join("; ", problems)));
+        issues.add(
+                new Issue(
+                        "usb-mounts", figure, "all usable", severity, String.join("; ", problems)));
     }
 
     private static String percent(double fraction) {

@@ -2,7 +2,6 @@ package shop.usb.pipeline.ops.health;
 
 import java.util.List;
 import java.util.Map;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import shop.usb.pipeline.usb.UsbMountAllocator.MountState;

@@ -3,7 +3,6 @@ package shop.usb.pipeline.ops.metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.StatusSummary;

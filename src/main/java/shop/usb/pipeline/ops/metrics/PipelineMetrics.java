@@ -1,5 +1,13 @@
 package shop.usb.pipeline.ops.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import org.apache.camel.Header;
 import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
@@ -42,11 +41,16 @@ public class PipelineMetrics {
     public static final String BEAN_NAME = "pipelineMetrics";
 
     /**
-     * How a stage ended, as the {@code outcome} tag of the stage timer; SUPERSEDED: its run lost the
-     * job; WAITING: no fitting stick was ready.
+     * How a stage ended, as the {@code outcome} tag of the stage timer; SUPERSEDED: its run lost
+     * the job; WAITING: no fitting stick was ready.
      */
     public enum Outcome {
-        COMPLETED, FAILED, RETRYING, CANCELLED, SUPERSEDED, WAITING;
+        COMPLETED,
+        FAILED,
+        RETRYING,
+        CANCELLED,
+        SUPERSEDED,
+        WAITING;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -62,46 +66,74 @@ public class PipelineMetrics {
     private final Map<String, AtomicLong> writeSpeeds = new ConcurrentHashMap<>();
     private final MultiGauge waiting;
 
-    public PipelineMetrics(MeterRegistry registry, StatusCounts counts, List<Path> mounts, Clock clock) {
+    public PipelineMetrics(
+            MeterRegistry registry, StatusCounts counts, List<Path> mounts, Clock clock) {
         this.registry = registry;
         // Not "created": Prometheus reserves the _created suffix for a counter's creation time.
-        this.created = Counter.builder("pipeline.jobs.received").description("Jobs created from confirmations")
-                .register(registry);
-        this.completed = Counter.builder("pipeline.jobs.completed").description("Jobs verified on a drive")
-                .register(registry);
-        this.cancelled = Counter.builder("pipeline.jobs.cancelled").description("Jobs cancelled by an operator")
-                .register(registry);
-        this.bytesWritten = Counter.builder("pipeline.bytes.written")
-                .description("Bytes written to USB drives by completed write stages").register(registry);
+        this.created =
+                Counter.builder("pipeline.jobs.received")
+                        .description("Jobs created from confirmations")
+                        .register(registry);
+        this.completed =
+                Counter.builder("pipeline.jobs.completed")
+                        .description("Jobs verified on a drive")
+                        .register(registry);
+        this.cancelled =
+                Counter.builder("pipeline.jobs.cancelled")
+                        .description("Jobs cancelled by an operator")
+                        .register(registry);
+        this.bytesWritten =
+                Counter.builder("pipeline.bytes.written")
+                        .description("Bytes written to USB drives by completed write stages")
+                        .register(registry);
         for (JobStatus status : JobStatus.values()) {
             // Gauges hold their object weakly unless told otherwise; nothing else holds these.
-            Gauge.builder("pipeline.jobs", counts, c -> c.count(status)).tag("status", status.name())
+            Gauge.builder("pipeline.jobs", counts, c -> c.count(status))
+                    .tag("status", status.name())
                     .strongReference(true)
-                    .description("Jobs per status, in the job table").register(registry);
+                    .description("Jobs per status, in the job table")
+                    .register(registry);
         }
-        this.waiting = MultiGauge.builder("pipeline.jobs.waiting")
-                .description("Jobs waiting for a stick, by the size class they wait for").register(registry);
-        Gauge.builder("pipeline.jobs.active", active, AtomicInteger::get).strongReference(true)
-                .description("Jobs this instance is running now").register(registry);
-        Gauge.builder("pipeline.queue.oldest.age", counts, c -> {
-            Instant oldest = c.oldestQueuedAt();
-            return oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
-        }).baseUnit("seconds").strongReference(true).description("Age of the oldest QUEUED job, 0 when none waits").register(registry);
+        this.waiting =
+                MultiGauge.builder("pipeline.jobs.waiting")
+                        .description("Jobs waiting for a stick, by the size class they wait for")
+                        .register(registry);
+        Gauge.builder("pipeline.jobs.active", active, AtomicInteger::get)
+                .strongReference(true)
+                .description("Jobs this instance is running now")
+                .register(registry);
+        Gauge.builder(
+                        "pipeline.queue.oldest.age",
+                        counts,
+                        c -> {
+                            Instant oldest = c.oldestQueuedAt();
+                            return oldest == null
+                                    ? 0
+                                    : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
+                        })
+                .baseUnit("seconds")
+                .strongReference(true)
+                .description("Age of the oldest QUEUED job, 0 when none waits")
+                .register(registry);
         for (Path mount : mounts) {
-            Gauge.builder("pipeline.usb.free", mount, PipelineMetrics::freeBytes).baseUnit("bytes")
+            Gauge.builder("pipeline.usb.free", mount, PipelineMetrics::freeBytes)
+                    .baseUnit("bytes")
                     .strongReference(true)
-                    .tag("mount", mount.toString()).description("Usable bytes on a USB mount, NaN when unplugged")
+                    .tag("mount", mount.toString())
+                    .description("Usable bytes on a USB mount, NaN when unplugged")
                     .register(registry);
         }
     }
 
     /**
-     * The pipeline verdict (0 healthy, 1 degraded, 2 unhealthy) as a gauge, evaluated at each scrape.
-     * A falling success rate shows here and in GET /api/health, never in readiness.
+     * The pipeline verdict (0 healthy, 1 degraded, 2 unhealthy) as a gauge, evaluated at each
+     * scrape. A falling success rate shows here and in GET /api/health, never in readiness.
      */
     public void watchVerdict(Supplier<HealthReport.Status> verdict) {
-        Gauge.builder("pipeline.health.verdict", verdict, v -> v.get().ordinal()).strongReference(true)
-                .description("The pipeline verdict: 0 healthy, 1 degraded, 2 unhealthy").register(registry);
+        Gauge.builder("pipeline.health.verdict", verdict, v -> v.get().ordinal())
+                .strongReference(true)
+                .description("The pipeline verdict: 0 healthy, 1 degraded, 2 unhealthy")
+                .register(registry);
     }
 
     public void jobCreated() {
@@ -121,55 +153,88 @@ public class PipelineMetrics {
     }
 
     public void jobFailed(ErrorCode code) {
-        Counter.builder("pipeline.jobs.failed").tag("errorCode", code.name()).register(registry).increment();
+        Counter.builder("pipeline.jobs.failed")
+                .tag("errorCode", code.name())
+                .register(registry)
+                .increment();
     }
 
     public void jobRetried(ErrorCode code) {
-        Counter.builder("pipeline.jobs.retried").tag("errorCode", code.name()).register(registry).increment();
+        Counter.builder("pipeline.jobs.retried")
+                .tag("errorCode", code.name())
+                .register(registry)
+                .increment();
     }
 
     public void jobCancelled() {
         cancelled.increment();
     }
 
-    /** A write stage put {@code bytes} onto the stick in {@code slot} in {@code nanos} (copy and fsync). */
+    /**
+     * A write stage put {@code bytes} onto the stick in {@code slot} in {@code nanos} (copy and
+     * fsync).
+     */
     public void bytesWritten(String slot, long bytes, long nanos) {
         bytesWritten.increment(bytes);
-        Counter.builder("pipeline.slot.bytes.written").tag("slot", slot)
-                .description("Bytes written onto the stick in a slot").register(registry).increment(bytes);
-        AtomicLong speed = writeSpeeds.computeIfAbsent(slot, name -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("pipeline.slot.write.speed", value, AtomicLong::get).tag("slot", name).baseUnit("bytes")
-                    .strongReference(true).description("Bytes per second of the last write onto a slot's stick")
-                    .register(registry);
-            return value;
-        });
+        Counter.builder("pipeline.slot.bytes.written")
+                .tag("slot", slot)
+                .description("Bytes written onto the stick in a slot")
+                .register(registry)
+                .increment(bytes);
+        AtomicLong speed =
+                writeSpeeds.computeIfAbsent(
+                        slot,
+                        name -> {
+                            AtomicLong value = new AtomicLong();
+                            Gauge.builder("pipeline.slot.write.speed", value, AtomicLong::get)
+                                    .tag("slot", name)
+                                    .baseUnit("bytes")
+                                    .strongReference(true)
+                                    .description(
+                                            "Bytes per second of the last write onto a slot's stick")
+                                    .register(registry);
+                            return value;
+                        });
         speed.set(nanos <= 0 ? 0 : bytes * 1_000_000_000L / nanos);
     }
 
     /** Waiting jobs per size class ("16 GB"), as the waiting-metrics route counts them. */
     public void waitingJobs(Map<Long, Long> bySizeClass) {
-        waiting.register(bySizeClass.entrySet().stream()
-                .map(entry -> MultiGauge.Row.of(Tags.of("sizeClass", NoStickReadyException.sizeClass(entry.getKey())),
-                        entry.getValue()))
-                .toList(), true);
+        waiting.register(
+                bySizeClass.entrySet().stream()
+                        .map(
+                                entry ->
+                                        MultiGauge.Row.of(
+                                                Tags.of(
+                                                        "sizeClass",
+                                                        NoStickReadyException.sizeClass(
+                                                                entry.getKey())),
+                                                entry.getValue()))
+                        .toList(),
+                true);
     }
 
     /** Called by the dead-letter route with the reason header every dead letter carries. */
     public void deadLettered(@Header(DeadLetter.ERROR_CODE) String errorCode) {
-        Counter.builder("pipeline.dead.letters").tag("errorCode", String.valueOf(errorCode))
-                .description("Orders put on the dead-letter queue").register(registry).increment();
+        Counter.builder("pipeline.dead.letters")
+                .tag("errorCode", String.valueOf(errorCode))
+                .description("Orders put on the dead-letter queue")
+                .register(registry)
+                .increment();
     }
 
     public void stageEnded(Stage stage, Outcome outcome, long nanos) {
-        Timer.builder("pipeline.stage.duration").tag("stage", stage.label()).tag("outcome", outcome.tag())
-                .publishPercentileHistogram().description("Time a job spent in a stage")
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Timer.builder("pipeline.stage.duration")
+                .tag("stage", stage.label())
+                .tag("outcome", outcome.tag())
+                .publishPercentileHistogram()
+                .description("Time a job spent in a stage")
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** How many times a stage ended (any outcome) and its 50th and 95th percentile duration. */
-    public record StageTimes(String stage, long count, Double p50Ms, Double p95Ms) {
-    }
+    public record StageTimes(String stage, long count, Double p50Ms, Double p95Ms) {}
 
     /**
      * Per stage, from the same histogram /observe/metrics exposes (pipeline_stage_duration_seconds,
@@ -183,7 +248,8 @@ public class PipelineMetrics {
             String stage = timer.getId().getTag("stage");
             HistogramSnapshot snapshot = timer.takeSnapshot();
             counts.merge(stage, snapshot.count(), Long::sum);
-            TreeMap<Double, Double> buckets = cumulative.computeIfAbsent(stage, s -> new TreeMap<>());
+            TreeMap<Double, Double> buckets =
+                    cumulative.computeIfAbsent(stage, s -> new TreeMap<>());
             for (CountAtBucket bucket : snapshot.histogramCounts()) {
                 buckets.merge(bucket.bucket(TimeUnit.MILLISECONDS), bucket.count(), Double::sum);
             }
@@ -194,8 +260,14 @@ public class PipelineMetrics {
                 continue;
             }
             long count = counts.getOrDefault(stage.label(), 0L);
-            TreeMap<Double, Double> buckets = cumulative.getOrDefault(stage.label(), new TreeMap<>());
-            times.add(new StageTimes(stage.label(), count, quantile(0.5, buckets, count), quantile(0.95, buckets, count)));
+            TreeMap<Double, Double> buckets =
+                    cumulative.getOrDefault(stage.label(), new TreeMap<>());
+            times.add(
+                    new StageTimes(
+                            stage.label(),
+                            count,
+                            quantile(0.5, buckets, count),
+                            quantile(0.95, buckets, count)));
         }
         return times;
     }
@@ -221,17 +293,21 @@ public class PipelineMetrics {
 
     private static double freeBytes(Path mount) {
         try {
-            return Files.isDirectory(mount) ? Files.getFileStore(mount).getUsableSpace() : Double.NaN;
+            return Files.isDirectory(mount)
+                    ? Files.getFileStore(mount).getUsableSpace()
+                    : Double.NaN;
         } catch (IOException e) {
             return Double.NaN;
         }
     }
 
-    /** Job counts per status and the oldest queued job, read at most once a second however often they are scraped. */
+    /**
+     * Job counts per status and the oldest queued job, read at most once a second however often
+     * they are scraped.
+     */
     public interface StatusCounts {
         long count(JobStatus status);
 
         Instant oldestQueuedAt();
     }
-
 }

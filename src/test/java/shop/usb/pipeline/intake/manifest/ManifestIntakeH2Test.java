@@ -1,7 +1,6 @@
 package shop.usb.pipeline.intake.manifest;
 
 import java.nio.file.Path;
-
 import shop.usb.pipeline.support.TestDatabase;
 
 class ManifestIntakeH2Test extends ManifestIntakeTest {

@@ -3,6 +3,7 @@ package shop.usb.pipeline.intake.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,9 +42,13 @@ abstract class ManifestIntakeTest {
 
     @BeforeAll
     void startPipeline(@TempDir Path root) throws Exception {
-        pipeline = PipelineRuntime.start(root, database(root), Map.of(
-                "pipeline.manifest.stable-for", "1s",
-                "pipeline.manifest.poll-interval", "200"));
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        database(root),
+                        Map.of(
+                                "pipeline.manifest.stable-for", "1s",
+                                "pipeline.manifest.poll-interval", "200"));
         manifests = new Manifests(root.resolve("data/inbox"));
     }
 
@@ -64,20 +66,55 @@ abstract class ManifestIntakeTest {
     @Test
     void csvManifestAcceptsGoodLinesAndReportsEveryBadOne() throws Exception {
         String p = prefix();
-        String csv = HEADER
-                + p + "1," + CONFIRMED + ",high,16000000000,\"Ana, mix\",collection:music/salsa|file:movies/coco.mp4\n"
-                + p + "2," + CONFIRMED + ",,16000000000,,file:music/jazz/01-so-what.mp3\n"
-                + p + "3," + CONFIRMED + ",normal,lots,,file:music/jazz/01-so-what.mp3\n"
-                + p + "4,yesterday,normal,1000000,,file:music/jazz/01-so-what.mp3\n"
-                + p + "5," + CONFIRMED + ",normal,1000000,,file:../outside/secret.txt\n"
-                + p + "6," + CONFIRMED + ",normal,1000000,,file:music/leak\n"
-                + p + "7," + CONFIRMED + ",normal,1000000,,disk:music/salsa\n"
-                + p + "8," + CONFIRMED + ",normal,1000000\n"
-                + p + "1," + CONFIRMED + ",normal,1000000,,file:music/jazz/01-so-what.mp3\n"
-                + "\"" + p + "9," + CONFIRMED + "\n"
-                + "," + CONFIRMED + ",normal,100,,file:music/jazz/01-so-what.mp3\n"
-                + "\n"
-                + p + "10," + CONFIRMED + ",normal,1000000,,file:movies/nope.mp4\n";
+        String csv =
+                HEADER
+                        + p
+                        + "1,"
+                        + CONFIRMED
+                        + ",high,16000000000,\"Ana, mix\",collection:music/salsa|file:movies/coco.mp4\n"
+                        + p
+                        + "2,"
+                        + CONFIRMED
+                        + ",,16000000000,,file:music/jazz/01-so-what.mp3\n"
+                        + p
+                        + "3,"
+                        + CONFIRMED
+                        + ",normal,lots,,file:music/jazz/01-so-what.mp3\n"
+                        + p
+                        + "4,yesterday,normal,1000000,,file:music/jazz/01-so-what.mp3\n"
+                        + p
+                        + "5,"
+                        + CONFIRMED
+                        + ",normal,1000000,,file:../outside/secret.txt\n"
+                        + p
+                        + "6,"
+                        + CONFIRMED
+                        + ",normal,1000000,,file:music/leak\n"
+                        + p
+                        + "7,"
+                        + CONFIRMED
+                        + ",normal,1000000,,disk:music/salsa\n"
+                        + p
+                        + "8,"
+                        + CONFIRMED
+                        + ",normal,1000000\n"
+                        + p
+                        + "1,"
+                        + CONFIRMED
+                        + ",normal,1000000,,file:music/jazz/01-so-what.mp3\n"
+                        + "\""
+                        + p
+                        + "9,"
+                        + CONFIRMED
+                        + "\n"
+                        + ","
+                        + CONFIRMED
+                        + ",normal,100,,file:music/jazz/01-so-what.mp3\n"
+                        + "\n"
+                        + p
+                        + "10,"
+                        + CONFIRMED
+                        + ",normal,1000000,,file:movies/nope.mp4\n";
         manifests.drop("mixed.csv", csv);
 
         JsonNode report = manifests.awaitReport("done", "mixed.csv");
@@ -99,7 +136,8 @@ abstract class ManifestIntakeTest {
         JsonNode duplicate = report.path("duplicateLines").get(0);
         assertThat(duplicate.path("line").asInt()).isEqualTo(10);
         assertThat(duplicate.path("reason").asText()).isEqualTo("repeats the order on line 2");
-        assertThat(report.path("rejectedLines").findValuesAsText("reason")).allMatch(reason -> !reason.isBlank());
+        assertThat(report.path("rejectedLines").findValuesAsText("reason"))
+                .allMatch(reason -> !reason.isBlank());
 
         JobView first = pipeline.awaitJob(p + "1", "COMPLETED");
         assertThat(first.priority()).isEqualTo("high");
@@ -114,12 +152,16 @@ abstract class ManifestIntakeTest {
     @Test
     void jsonManifestInEitherShapeAcceptsGoodOrdersAndRejectsBadOnes() throws Exception {
         String p = prefix();
-        String wrapped = "{\"exportedAt\": \"2026-11-22\", \"orders\": [\n"
-                + order(p + "1").file("music/jazz/01-so-what.mp3").json() + ",\n"
-                + order(p + "2").file("music/jazz/01-so-what.mp3").without("usb").json() + ",\n"
-                + "42,\n"
-                + order(p + "3").file("/etc/passwd").json() + "\n"
-                + "], \"source\": \"shop\"}";
+        String wrapped =
+                "{\"exportedAt\": \"2026-11-22\", \"orders\": [\n"
+                        + order(p + "1").file("music/jazz/01-so-what.mp3").json()
+                        + ",\n"
+                        + order(p + "2").file("music/jazz/01-so-what.mp3").without("usb").json()
+                        + ",\n"
+                        + "42,\n"
+                        + order(p + "3").file("/etc/passwd").json()
+                        + "\n"
+                        + "], \"source\": \"shop\"}";
         manifests.drop("wrapped.json", wrapped);
         manifests.drop("array.json", "[" + order(p + "4").collection("music/salsa").json() + "]");
 
@@ -129,7 +171,8 @@ abstract class ManifestIntakeTest {
         assertThat(rejection(report, 3)).isEqualTo(p + "2 INVALID_ORDER usb");
         assertThat(rejection(report, 4)).isEqualTo("null INVALID_ORDER $");
         assertThat(rejection(report, 5)).isEqualTo(p + "3 PATH_OUTSIDE_LIBRARY content[0].file");
-        assertThat(manifests.awaitReport("done", "array.json").path("accepted").asInt()).isEqualTo(1);
+        assertThat(manifests.awaitReport("done", "array.json").path("accepted").asInt())
+                .isEqualTo(1);
         pipeline.awaitJob(p + "1", "COMPLETED");
         pipeline.awaitJob(p + "4", "COMPLETED");
         assertThat(pipeline.jobsOf(p + "2")).isEmpty();
@@ -153,11 +196,19 @@ abstract class ManifestIntakeTest {
     @Test
     void droppedAgainManifestCreatesNoJobsAndListsDuplicates() throws Exception {
         String p = prefix();
-        String csv = HEADER
-                + p + "1," + CONFIRMED + ",low,16000000000,,file:music/jazz/01-so-what.mp3\n"
-                + p + "2," + CONFIRMED + ",low,16000000000,,file:music/jazz/01-so-what.mp3\n";
+        String csv =
+                HEADER
+                        + p
+                        + "1,"
+                        + CONFIRMED
+                        + ",low,16000000000,,file:music/jazz/01-so-what.mp3\n"
+                        + p
+                        + "2,"
+                        + CONFIRMED
+                        + ",low,16000000000,,file:music/jazz/01-so-what.mp3\n";
         manifests.drop("again.csv", csv);
-        assertThat(manifests.awaitReport("done", "again.csv").path("accepted").asInt()).isEqualTo(2);
+        assertThat(manifests.awaitReport("done", "again.csv").path("accepted").asInt())
+                .isEqualTo(2);
         String firstJob = pipeline.awaitJob(p + "1", "COMPLETED").id();
         pipeline.awaitJob(p + "2", "COMPLETED");
 
@@ -170,7 +221,8 @@ abstract class ManifestIntakeTest {
         assertThat(second.path("duplicateLines").get(0).path("reason").asText())
                 .isEqualTo("the order already has job " + firstJob + " (COMPLETED)");
         assertThat(manifests.awaitReport("done", "again.csv").path("accepted").asInt())
-                .as("the first report is kept").isEqualTo(2);
+                .as("the first report is kept")
+                .isEqualTo(2);
         assertThat(pipeline.jobsOf(p + "1")).hasSize(1);
         assertThat(pipeline.jobsOf(p + "2")).hasSize(1);
     }
@@ -185,17 +237,30 @@ abstract class ManifestIntakeTest {
         AtomicInteger written = new AtomicInteger();
         ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
         try {
-            // A slow producer: one line every 100 ms, for longer than the product's stable-for time.
-            writer.scheduleAtFixedRate(() -> {
-                int n = written.incrementAndGet();
-                if (n <= lines) {
-                    append(file, p + n + "," + CONFIRMED + ",normal,16000000000,,file:music/jazz/01-so-what.mp3\n");
-                }
-            }, 100, 100, TimeUnit.MILLISECONDS);
+            // A slow producer: one line every 100 ms, for longer than the product's stable-for
+            // time.
+            writer.scheduleAtFixedRate(
+                    () -> {
+                        int n = written.incrementAndGet();
+                        if (n <= lines) {
+                            append(
+                                    file,
+                                    p
+                                            + n
+                                            + ","
+                                            + CONFIRMED
+                                            + ",normal,16000000000,,file:music/jazz/01-so-what.mp3\n");
+                        }
+                    },
+                    100,
+                    100,
+                    TimeUnit.MILLISECONDS);
 
             JsonNode report = manifests.awaitReport("done", "growing.csv");
 
-            assertThat(written.get()).as("read only after the last line was written").isGreaterThan(lines);
+            assertThat(written.get())
+                    .as("read only after the last line was written")
+                    .isGreaterThan(lines);
             assertThat(report.path("accepted").asInt()).isEqualTo(lines);
             assertThat(report.path("rejected").asInt()).isZero();
         } finally {
@@ -206,7 +271,11 @@ abstract class ManifestIntakeTest {
     @Test
     void unreadableFilesGoToErrorWithAReport() throws Exception {
         String p = prefix();
-        manifests.drop("broken.json", "[\n" + order(p + "1").file("music/jazz/01-so-what.mp3").json() + ",\n{\"orderId\": \n");
+        manifests.drop(
+                "broken.json",
+                "[\n"
+                        + order(p + "1").file("music/jazz/01-so-what.mp3").json()
+                        + ",\n{\"orderId\": \n");
         manifests.drop("empty.csv", new byte[0]);
         manifests.drop("notes.txt", "orderId\n");
         manifests.drop("typo.csv", "orderId,confirmedAt,capacityBytes,lable,content\n");
@@ -215,13 +284,18 @@ abstract class ManifestIntakeTest {
         assertThat(broken.path("outcome").asText()).isEqualTo("unreadable");
         assertThat(broken.path("error").path("line").asInt()).isEqualTo(4);
         assertThat(broken.path("error").path("reason").asText()).startsWith("not valid JSON");
-        assertThat(broken.path("accepted").asInt()).as("the order before the broken part").isEqualTo(1);
+        assertThat(broken.path("accepted").asInt())
+                .as("the order before the broken part")
+                .isEqualTo(1);
         pipeline.awaitJob(p + "1", "COMPLETED");
         assertThat(errorReason("empty.csv")).isEqualTo("the file is empty");
         assertThat(errorReason("notes.txt")).contains(".csv or .json");
         assertThat(errorReason("typo.csv")).contains("unknown column 'lable'");
         try (var left = Files.list(manifests.inbox())) {
-            assertThat(left.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList())
+            assertThat(
+                            left.filter(Files::isRegularFile)
+                                    .map(f -> f.getFileName().toString())
+                                    .toList())
                     .doesNotContain("broken.json", "empty.csv", "notes.txt", "typo.csv");
         }
     }
@@ -229,10 +303,15 @@ abstract class ManifestIntakeTest {
     @Test
     void lineThatIsNotUtf8IsRejectedAlone() throws Exception {
         String p = prefix();
-        byte[] latin1 = (p + "2," + CONFIRMED + ",normal,16000000000,Jos\u00e9,file:music/jazz/01-so-what.mp3\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
-        byte[] good = (p + "3," + CONFIRMED + ",normal,16000000000,,file:music/jazz/01-so-what.mp3\n")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 =
+                (p
+                                + "2,"
+                                + CONFIRMED
+                                + ",normal,16000000000,Jos\u00e9,file:music/jazz/01-so-what.mp3\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] good =
+                (p + "3," + CONFIRMED + ",normal,16000000000,,file:music/jazz/01-so-what.mp3\n")
+                        .getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
         csv.write(HEADER.getBytes(StandardCharsets.UTF_8));
         csv.write(latin1);
@@ -268,7 +347,10 @@ abstract class ManifestIntakeTest {
             if (rejected.path("line").asInt() == line) {
                 List<String> fields = new ArrayList<>();
                 rejected.path("errors").forEach(error -> fields.add(error.path("field").asText()));
-                return rejected.path("orderId").asText(null) + " " + rejected.path("code").asText() + " "
+                return rejected.path("orderId").asText(null)
+                        + " "
+                        + rejected.path("code").asText()
+                        + " "
                         + String.join(",", fields);
             }
         }

@@ -2,13 +2,12 @@ package shop.usb.pipeline.intake.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -30,9 +29,13 @@ class ManifestStreamingTest {
 
     @Test
     void hundredThousandLineManifestIsPublishedCompletely(@TempDir Path root) throws Exception {
-        try (PipelineRuntime pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of(
-                "pipeline.manifest.stable-for", "1s",
-                "pipeline.manifest.poll-interval", "200"))) {
+        try (PipelineRuntime pipeline =
+                PipelineRuntime.start(
+                        root,
+                        TestDatabase.h2(root.resolve("db")),
+                        Map.of(
+                                "pipeline.manifest.stable-for", "1s",
+                                "pipeline.manifest.poll-interval", "200"))) {
             pipeline.context().getRouteController().stopRoute("order-intake");
             Manifests manifests = new Manifests(root.resolve("data/inbox"));
             Path part = manifests.inbox().resolve(".big.csv.part");
@@ -40,8 +43,12 @@ class ManifestStreamingTest {
             try (BufferedWriter out = Files.newBufferedWriter(part)) {
                 out.write(ManifestIntakeTest.HEADER);
                 for (int i = 1; i <= LINES; i++) {
-                    out.write("BIG-" + i + ",2026-11-22T10:00:00Z,normal,16000000000,Label " + i
-                            + ",collection:music/salsa|file:movies/coco.mp4\n");
+                    out.write(
+                            "BIG-"
+                                    + i
+                                    + ",2026-11-22T10:00:00Z,normal,16000000000,Label "
+                                    + i
+                                    + ",collection:music/salsa|file:movies/coco.mp4\n");
                 }
             }
             long started = System.nanoTime();
@@ -49,7 +56,8 @@ class ManifestStreamingTest {
 
             JsonNode report = manifests.awaitReport("done", "big.csv", Duration.ofMinutes(5));
 
-            System.out.printf("100,000-line manifest read and published in %.1f s (including the 1 s stable-for wait)%n",
+            System.out.printf(
+                    "100,000-line manifest read and published in %.1f s (including the 1 s stable-for wait)%n",
                     (System.nanoTime() - started) / 1e9);
             assertThat(report.path("accepted").asInt()).isEqualTo(LINES);
             assertThat(report.path("rejected").asInt()).isZero();
@@ -60,8 +68,15 @@ class ManifestStreamingTest {
     private static long queueDepth(int port, String queue) throws Exception {
         try (ServerLocator locator = ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + port);
                 ClientSessionFactory factory = locator.createSessionFactory();
-                ClientSession session = factory.createSession(PipelineRuntime.USER, PipelineRuntime.PASSWORD,
-                        false, true, true, false, 0)) {
+                ClientSession session =
+                        factory.createSession(
+                                PipelineRuntime.USER,
+                                PipelineRuntime.PASSWORD,
+                                false,
+                                true,
+                                true,
+                                false,
+                                0)) {
             return session.queueQuery(SimpleString.of(queue)).getMessageCount();
         }
     }

@@ -2,6 +2,7 @@ package shop.usb.pipeline.ops.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,9 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
-
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,14 +23,17 @@ import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
 
-/** The verdict from the spec's thresholds: success rate, stalled jobs, backlog, oldest queued job, parts. */
+/**
+ * The verdict from the spec's thresholds: success rate, stalled jobs, backlog, oldest queued job,
+ * parts.
+ */
 class PipelineHealthTest {
 
-    static final HealthThresholds SPEC = new HealthThresholds(0.90, 0.70, 0, 5, 100, Duration.ofMinutes(10),
-            Duration.ofMinutes(5));
+    static final HealthThresholds SPEC =
+            new HealthThresholds(
+                    0.90, 0.70, 0, 5, 100, Duration.ofMinutes(10), Duration.ofMinutes(5));
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
     HikariDataSource dataSource;
     JobRepository jobs;
     JdbcTemplate sql;
@@ -45,9 +46,19 @@ class PipelineHealthTest {
         sql = new JdbcTemplate(dataSource);
         Path mount = Files.createDirectories(root.resolve("usb"));
         // Nothing listens on this port: the broker counts as down.
-        ActiveMQConnectionFactory noBroker = new ActiveMQConnectionFactory(
-                "tcp://127.0.0.1:" + PipelineRuntime.freePort() + "?reconnectAttempts=0&initialConnectAttempts=1");
-        health = new PipelineHealth(jobs, dataSource, noBroker, Stations.folders(dataSource, Duration.ofSeconds(1), false, mount), SPEC, Clock.systemUTC());
+        ActiveMQConnectionFactory noBroker =
+                new ActiveMQConnectionFactory(
+                        "tcp://127.0.0.1:"
+                                + PipelineRuntime.freePort()
+                                + "?reconnectAttempts=0&initialConnectAttempts=1");
+        health =
+                new PipelineHealth(
+                        jobs,
+                        dataSource,
+                        noBroker,
+                        Stations.folders(dataSource, Duration.ofSeconds(1), false, mount),
+                        SPEC,
+                        Clock.systemUTC());
     }
 
     @AfterEach
@@ -71,8 +82,11 @@ class PipelineHealthTest {
         for (int i = 0; i < 102; i++) {
             jobs.create("Q-" + i, "normal", null, "{}");
         }
-        sql.update("UPDATE processing_jobs SET created_at = ? WHERE order_id = 'Q-0'", ago(Duration.ofMinutes(11)));
-        sql.update("UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE order_id = 'Q-1'",
+        sql.update(
+                "UPDATE processing_jobs SET created_at = ? WHERE order_id = 'Q-0'",
+                ago(Duration.ofMinutes(11)));
+        sql.update(
+                "UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE order_id = 'Q-1'",
                 ago(Duration.ofMinutes(6)));
 
         HealthReport report = health.evaluate();
@@ -81,7 +95,9 @@ class PipelineHealthTest {
         assertThat(issue(report, "oldest-queued-age").severity()).isEqualTo(Status.degraded);
         assertThat(issue(report, "stalled-jobs").figure()).isEqualTo(1L);
         assertThat(issue(report, "stalled-jobs").severity()).isEqualTo(Status.degraded);
-        assertThat(issue(report, "broker").severity()).as("no broker listens").isEqualTo(Status.unhealthy);
+        assertThat(issue(report, "broker").severity())
+                .as("no broker listens")
+                .isEqualTo(Status.unhealthy);
         assertThat(report.status()).isEqualTo(Status.unhealthy);
     }
 
@@ -89,8 +105,10 @@ class PipelineHealthTest {
     void moreThanFiveStalledJobsAreUnhealthy() {
         for (int i = 0; i < 6; i++) {
             String id = jobs.create("S-" + i, "normal", null, "{}").orElseThrow();
-            sql.update("UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE id = ?",
-                    ago(Duration.ofMinutes(6)), id);
+            sql.update(
+                    "UPDATE processing_jobs SET status = 'PROCESSING', run_token = 'test-run', heartbeat_at = ? WHERE id = ?",
+                    ago(Duration.ofMinutes(6)),
+                    id);
         }
         assertThat(issue("stalled-jobs").severity()).isEqualTo(Status.unhealthy);
     }
@@ -100,15 +118,22 @@ class PipelineHealthTest {
     }
 
     private static Issue issue(HealthReport report, String condition) {
-        return report.issues().stream().filter(i -> i.condition().equals(condition)).findFirst()
+        return report.issues().stream()
+                .filter(i -> i.condition().equals(condition))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + condition + " issue in " + report));
     }
 
     private void ended(String status, int count) {
         for (int i = 0; i < count; i++) {
-            String id = jobs.create(status + "-" + System.nanoTime(), "normal", null, "{}").orElseThrow();
-            sql.update("UPDATE processing_jobs SET status = ?, completed_at = ? WHERE id = ?", status,
-                    ago(Duration.ofMinutes(5)), id);
+            String id =
+                    jobs.create(status + "-" + System.nanoTime(), "normal", null, "{}")
+                            .orElseThrow();
+            sql.update(
+                    "UPDATE processing_jobs SET status = ?, completed_at = ? WHERE id = ?",
+                    status,
+                    ago(Duration.ofMinutes(5)),
+                    id);
         }
     }
 
