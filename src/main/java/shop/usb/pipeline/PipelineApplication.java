@@ -2,7 +2,6 @@ package shop.usb.pipeline;
 
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainHelper;
-import shop.usb.pipeline.platform.ErrorHandling;
 import shop.usb.pipeline.platform.PipelineConfiguration;
 
 /** Starts the product: {@code java -jar target/usb-order-pipeline.jar}. */
@@ -28,7 +27,6 @@ public final class PipelineApplication {
         main.setDefaultPropertyPlaceholderLocation(
                 propertyLocations(MainHelper.lookupPropertyFromSysOrEnv(PROFILE).orElse(null)));
         main.configure().addConfiguration(new PipelineConfiguration());
-        main.configure().addRoutesBuilder(new ErrorHandling());
         return main;
     }
 
