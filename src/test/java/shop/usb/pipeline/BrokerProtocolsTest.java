@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -92,7 +93,7 @@ class BrokerProtocolsTest {
             assertThat(readFrame(in)).startsWith("RECEIPT");
         }
 
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
     }
 
     @Test
@@ -112,7 +113,7 @@ class BrokerProtocolsTest {
                                     order(orderId).file("music/jazz/01-so-what.mp3").json()));
         }
 
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
     }
 
     @Test
@@ -140,7 +141,7 @@ class BrokerProtocolsTest {
                                     order(orderId).file("music/jazz/01-so-what.mp3").json()));
         }
 
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
     }
 
     @Test

@@ -25,6 +25,7 @@ import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRepository.CancelOutcome;
 import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.stage.JobContext;
@@ -74,10 +75,10 @@ abstract class FailureSemanticsTest {
         String orderId = PipelineEndToEndTest.newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
 
-        JobView retrying = pipeline.awaitJob(orderId, "RETRYING");
+        JobView retrying = pipeline.awaitJob(orderId, JobStatus.RETRYING);
         assertThat(retrying.errorCode()).isEqualTo("USB_UNAVAILABLE");
         assertThat(retrying.errorRecoverable()).isTrue();
-        JobView failed = pipeline.awaitJob(orderId, "FAILED");
+        JobView failed = pipeline.awaitJob(orderId, JobStatus.FAILED);
         assertThat(failed.attempts()).isEqualTo(3);
         assertThat(failed.errorCode()).isEqualTo("USB_UNAVAILABLE");
         assertThat(stick).as("a missing mount is never created").doesNotExist();
@@ -97,7 +98,7 @@ abstract class FailureSemanticsTest {
                             pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null)
                                     .statusCode())
                     .isEqualTo(202);
-            JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
+            JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
             assertThat(completed.attempts()).isEqualTo(1);
             assertThat(
                             pipeline.http("POST", "/api/jobs/" + failed.id() + "/retry", null)
@@ -116,7 +117,7 @@ abstract class FailureSemanticsTest {
     void retryingJobCanBeCancelledAndStaysCancelled() throws Exception {
         String orderId = PipelineEndToEndTest.newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
-        JobView retrying = pipeline.awaitJob(orderId, "RETRYING");
+        JobView retrying = pipeline.awaitJob(orderId, JobStatus.RETRYING);
 
         var response = pipeline.http("POST", "/api/jobs/" + retrying.id() + "/cancel", null);
 
@@ -128,7 +129,7 @@ abstract class FailureSemanticsTest {
                 .atMost(Duration.ofSeconds(6))
                 .until(
                         () -> pipeline.jobs().findByOrderId(orderId).orElseThrow(),
-                        job -> job.status().equals("CANCELLED") && job.attempts() == 1);
+                        job -> job.status() == JobStatus.CANCELLED && job.attempts() == 1);
         assertThat(pipeline.http("POST", "/api/jobs/unknown/cancel", null).statusCode())
                 .isEqualTo(404);
     }
@@ -163,7 +164,7 @@ abstract class FailureSemanticsTest {
                             .pollInterval(Duration.ofMillis(50))
                             .until(
                                     () -> pipeline.jobs().findById(id).orElseThrow(),
-                                    job -> job.status().equals("COMPLETED"));
+                                    job -> job.status() == JobStatus.COMPLETED);
             assertThat(Duration.between(sent, Instant.now()))
                     .isGreaterThan(Duration.ofMillis(1900));
             assertThat(completed.attempts()).isEqualTo(1);
@@ -207,6 +208,6 @@ abstract class FailureSemanticsTest {
         assertThat(pipeline.jobs().findById(id))
                 .get()
                 .extracting(JobView::status)
-                .isEqualTo("CANCELLED");
+                .isEqualTo(JobStatus.CANCELLED);
     }
 }

@@ -43,6 +43,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobRetention;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.support.Manifests;
@@ -302,7 +303,7 @@ class HostileInputTest {
                         message.setJMSReplyTo(
                                 new org.apache.activemq.artemis.jms.client.ActiveMQQueue(
                                         "hostile.replies")));
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         try (Connection connection = client().createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
@@ -368,7 +369,7 @@ class HostileInputTest {
                     message.setStringProperty("CamelJmsDestinationName", "hostile.redirected");
                     message.setStringProperty("CamelHttpResponseCode", "500");
                 });
-        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView job = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("music/jazz/01-so-what.mp3"))
                 .exists();
@@ -395,7 +396,7 @@ class HostileInputTest {
 
         for (String orderId :
                 new String[] {"HOSTILE-TRAVERSAL", "HOSTILE-ABSOLUTE", "HOSTILE-LINK"}) {
-            JobView job = pipeline.awaitJob(orderId, "FAILED");
+            JobView job = pipeline.awaitJob(orderId, JobStatus.FAILED);
             assertThat(job.errorCode()).as(orderId).isEqualTo("PATH_OUTSIDE_LIBRARY");
             assertThat(job.errorMessage()).as(orderId).contains("content[0].file");
         }
@@ -410,7 +411,7 @@ class HostileInputTest {
         }
         pipeline.sendText(ORDERS, order.json());
 
-        JobView job = pipeline.awaitJob("HOSTILE-ENTRIES", "FAILED");
+        JobView job = pipeline.awaitJob("HOSTILE-ENTRIES", JobStatus.FAILED);
         assertThat(job.errorCode()).isEqualTo("TOO_MANY_CONTENT_ENTRIES");
         assertThat(job.errorMessage()).contains("content").contains("at most 20");
         stillServes();
@@ -424,7 +425,7 @@ class HostileInputTest {
         }
         pipeline.sendText(ORDERS, order.json());
 
-        JobView job = pipeline.awaitJob("HOSTILE-REPEATS", "COMPLETED");
+        JobView job = pipeline.awaitJob("HOSTILE-REPEATS", JobStatus.COMPLETED);
         assertThat(job.filesPlanned()).isEqualTo(4);
         stillServes();
     }
@@ -433,7 +434,7 @@ class HostileInputTest {
     void aCollectionOfTooManyFilesIsRefused() throws Exception {
         pipeline.sendText(ORDERS, order("HOSTILE-FILES").collection("many").json());
 
-        JobView job = pipeline.awaitJob("HOSTILE-FILES", "FAILED");
+        JobView job = pipeline.awaitJob("HOSTILE-FILES", JobStatus.FAILED);
         assertThat(job.errorCode()).isEqualTo("TOO_MANY_FILES");
         assertThat(job.errorMessage()).contains("more than 10 files");
         stillServes();
@@ -443,7 +444,7 @@ class HostileInputTest {
     void anOrderOfTooManyBytesIsRefused() throws Exception {
         pipeline.sendText(ORDERS, order("HOSTILE-BYTES").collection("big").json());
 
-        JobView job = pipeline.awaitJob("HOSTILE-BYTES", "FAILED");
+        JobView job = pipeline.awaitJob("HOSTILE-BYTES", JobStatus.FAILED);
         assertThat(job.errorCode()).isEqualTo("TOO_MANY_BYTES");
         assertThat(job.errorMessage()).contains("more than 1000000 bytes");
         stillServes();
@@ -484,7 +485,7 @@ class HostileInputTest {
         assertThat(report.path("rejectedLines").findValuesAsText("line")).containsExactly("3", "4");
         assertThat(report.path("rejectedLines").findValuesAsText("code"))
                 .containsExactly("MESSAGE_TOO_LARGE", "MESSAGE_TOO_LARGE");
-        pipeline.awaitJob("HOSTILE-MANIFEST-4", "COMPLETED");
+        pipeline.awaitJob("HOSTILE-MANIFEST-4", JobStatus.COMPLETED);
         assertThat(pipeline.jobsOf("HOSTILE-MANIFEST-HUGE")).isEmpty();
         assertThat(pipeline.jobsOf("HOSTILE-MANIFEST-LONG")).isEmpty();
         stillServes();
@@ -496,7 +497,7 @@ class HostileInputTest {
     void namesWithABackslashOrANewlineAreEscapedInTheManifest() throws Exception {
         pipeline.sendText(ORDERS, order("HOSTILE-NAMES").collection("odd").json());
 
-        JobView job = pipeline.awaitJob("HOSTILE-NAMES", "COMPLETED");
+        JobView job = pipeline.awaitJob("HOSTILE-NAMES", JobStatus.COMPLETED);
         Path folder = Path.of(job.usbMount()).resolve("HOSTILE-NAMES");
         assertThat(folder.resolve("odd/back\\slash.mp3")).exists();
         assertThat(folder.resolve("odd/new\nline.mp3")).exists();
@@ -535,7 +536,7 @@ class HostileInputTest {
         String orderId = "HOSTILE-REPLAY";
         String confirmation = order(orderId).file("music/jazz/01-so-what.mp3").json();
         pipeline.sendText(ORDERS, confirmation);
-        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView job = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         new JdbcTemplate(pipeline.dataSource())
                 .update(
                         "UPDATE processing_jobs SET completed_at = ? WHERE id = ?",
@@ -569,7 +570,7 @@ class HostileInputTest {
                     ORDERS, order("HOSTILE-BAD-" + i).file("music/missing-" + i + ".mp3").json());
         }
         for (int i = 0; i < 12; i++) {
-            pipeline.awaitJob("HOSTILE-BAD-" + i, "FAILED");
+            pipeline.awaitJob("HOSTILE-BAD-" + i, JobStatus.FAILED);
         }
 
         JsonNode verdict = JSON.readTree(pipeline.http("GET", "/api/health", null).body());
@@ -589,7 +590,7 @@ class HostileInputTest {
     private void stillServes() throws Exception {
         String orderId = "HOSTILE-GOOD-" + ++goodOrders;
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         assertThat(pipeline.http("GET", "/api/queue", null).statusCode()).isEqualTo(200);
         refusedCleanly.incrementAndGet();
     }
@@ -597,7 +598,7 @@ class HostileInputTest {
     private String completedJob() throws Exception {
         String orderId = "HOSTILE-TARGET-" + ++goodOrders;
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
-        return pipeline.awaitJob(orderId, "COMPLETED").id();
+        return pipeline.awaitJob(orderId, JobStatus.COMPLETED).id();
     }
 
     private ActiveMQConnectionFactory client() {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -39,14 +40,14 @@ class JobPriorityTest {
                                 .set("priority", priority)
                                 .file("music/jazz/01-so-what.mp3")
                                 .json());
-                pipeline.awaitJob(orderId, "QUEUED");
+                pipeline.awaitJob(orderId, JobStatus.QUEUED);
             }
 
             pipeline.context().getRouteController().startRoute("job-dispatch");
 
             List<String> started =
                     orders.keySet().stream()
-                            .map(orderId -> pipeline.awaitJob(orderId, "COMPLETED"))
+                            .map(orderId -> pipeline.awaitJob(orderId, JobStatus.COMPLETED))
                             .sorted(Comparator.comparing(job -> Instant.parse(job.startedAt())))
                             .map(JobView::orderId)
                             .map(orders::get)

@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -68,7 +69,7 @@ abstract class JobRecoveryTest {
         var response = pipeline.http("POST", "/api/jobs/" + writing.id() + "/cancel", null);
 
         assertThat(response.statusCode()).isEqualTo(202);
-        JobView cancelled = pipeline.awaitJob(orderId, "CANCELLED");
+        JobView cancelled = pipeline.awaitJob(orderId, JobStatus.CANCELLED);
         assertThat(cancelled.filesWritten()).isLessThan(400);
         assertThat(Path.of(cancelled.usbMount()).resolve(orderId)).doesNotExist();
         assertThat(pipeline.jobs().logs(cancelled.id(), 0))
@@ -84,7 +85,7 @@ abstract class JobRecoveryTest {
         String orderId = PipelineEndToEndTest.newOrderId();
         String id = runningElsewhere(orderId, "dead-instance");
 
-        JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         assertThat(completed.id()).isEqualTo(id);
         assertThat(completed.attempts()).isEqualTo(2);
@@ -110,7 +111,7 @@ abstract class JobRecoveryTest {
                         database,
                         Map.of("pipeline.stalled.after", "1h", "pipeline.retry.delays", "200ms"));
 
-        JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         assertThat(completed.attempts()).isEqualTo(2);
         assertThat(pipeline.jobs().logs(completed.id(), 0))
                 .extracting(JobLogView::message)

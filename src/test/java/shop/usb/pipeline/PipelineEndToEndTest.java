@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.job.JobLogView;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -57,7 +58,7 @@ abstract class PipelineEndToEndTest {
         pipeline.sendText(
                 ORDERS, order(orderId).collection("music/salsa").file("movies/coco.mp4").json());
 
-        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView job = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         assertThat(job.progress()).isEqualTo(100);
         assertThat(job.attempts()).isEqualTo(1);
@@ -93,7 +94,7 @@ abstract class PipelineEndToEndTest {
                         .json()
                         .getBytes(StandardCharsets.UTF_8));
 
-        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView job = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("music/jazz/01-so-what.mp3"))
                 .exists();
@@ -104,14 +105,14 @@ abstract class PipelineEndToEndTest {
         String orderId = newOrderId();
         String confirmation = order(orderId).file("music/jazz/01-so-what.mp3").json();
         pipeline.sendText(ORDERS, confirmation);
-        JobView first = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView first = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         pipeline.sendText(ORDERS, confirmation);
         // The marker order goes through the same queue after the duplicate, so once it is done the
         // duplicate was seen.
         String marker = newOrderId();
         pipeline.sendText(ORDERS, order(marker).file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob(marker, "COMPLETED");
+        pipeline.awaitJob(marker, JobStatus.COMPLETED);
 
         assertThat(pipeline.jobsOf(orderId))
                 .singleElement()
@@ -134,7 +135,7 @@ abstract class PipelineEndToEndTest {
                     message.setStringProperty("CamelJmsDestinationName", "elsewhere");
                 });
 
-        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView job = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         assertThat(Path.of(job.usbMount()).resolve(orderId).resolve("movies/coco.mp4")).exists();
         try (var files = Files.walk(pipeline.root())) {
@@ -211,7 +212,7 @@ abstract class PipelineEndToEndTest {
         String orderId = newOrderId();
         String confirmation = order(orderId).file("movies/missing.mp4").json();
         pipeline.sendText(ORDERS, confirmation);
-        pipeline.awaitJob(orderId, "FAILED");
+        pipeline.awaitJob(orderId, JobStatus.FAILED);
 
         Message dead = pipeline.receiveDeadLetter("pipelineOrderId = '" + orderId + "'", m -> {});
 
@@ -234,7 +235,7 @@ abstract class PipelineEndToEndTest {
         assertThat(dead.getBody(byte[].class)).asString(StandardCharsets.UTF_8).contains(marker);
         String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
     }
 
     @Test
@@ -284,7 +285,7 @@ abstract class PipelineEndToEndTest {
                         order(orderId).file("music/jazz/01-so-what.mp3").json());
 
         assertThat(response.statusCode()).isEqualTo(202);
-        JobView job = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView job = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         var fetched = pipeline.http("GET", "/api/jobs/" + job.id(), null);
         assertThat(fetched.statusCode()).isEqualTo(200);
         assertThat(fetched.body())
@@ -323,7 +324,7 @@ abstract class PipelineEndToEndTest {
     void queueReportsCountsPerStatus() throws Exception {
         String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         var response = pipeline.http("GET", "/api/queue", null);
 
@@ -341,7 +342,7 @@ abstract class PipelineEndToEndTest {
     }
 
     private JobView assertFailedOnce(String orderId, String errorCode) {
-        JobView job = pipeline.awaitJob(orderId, "FAILED");
+        JobView job = pipeline.awaitJob(orderId, JobStatus.FAILED);
         assertThat(job.errorCode()).isEqualTo(errorCode);
         assertThat(job.attempts()).isEqualTo(1);
         assertThat(job.errorRecoverable()).isFalse();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TcpProxy;
@@ -109,7 +110,8 @@ class ResilienceTest {
         databaseLink.heal();
 
         for (int i = 0; i < 5; i++) {
-            assertThat(pipeline.awaitJob("OUTAGE-" + i, "COMPLETED").attempts()).isEqualTo(1);
+            assertThat(pipeline.awaitJob("OUTAGE-" + i, JobStatus.COMPLETED).attempts())
+                    .isEqualTo(1);
         }
         assertThat(pipeline.receiveDeadLetter("outage = 'db'", m -> {}))
                 .as("nothing dead-lettered")
@@ -123,7 +125,7 @@ class ResilienceTest {
         databaseLink.delay(200);
         pipeline.sendText(
                 "orders.confirmed", order("CUT-MID-RUN").collection("music/salsa").json());
-        pipeline.awaitJob("CUT-MID-RUN", job -> job.status().equals("PROCESSING"), "be running");
+        pipeline.awaitJob("CUT-MID-RUN", job -> job.status() == JobStatus.PROCESSING, "be running");
         databaseLink.cut();
         Awaitility.await("the run to end without its outcome written")
                 .atMost(Duration.ofSeconds(30))
@@ -138,7 +140,7 @@ class ResilienceTest {
                         .ignoreExceptions()
                         .until(
                                 () -> pipeline.jobs().findByOrderId("CUT-MID-RUN").orElseThrow(),
-                                found -> found.status().equals("COMPLETED"));
+                                found -> found.status() == JobStatus.COMPLETED);
         assertThat(job.attempts()).as("the attempt the outage cut off does not count").isEqualTo(1);
         assertThat(PipelineRuntime.sha256sumCheck(Path.of(job.usbMount()).resolve("CUT-MID-RUN")))
                 .isZero();
@@ -175,7 +177,7 @@ class ResilienceTest {
         } finally {
             readOnly(false);
         }
-        assertThat(pipeline.awaitJob("READ-ONLY-1", "COMPLETED").attempts()).isEqualTo(1);
+        assertThat(pipeline.awaitJob("READ-ONLY-1", JobStatus.COMPLETED).attempts()).isEqualTo(1);
     }
 
     @Test
@@ -216,7 +218,7 @@ class ResilienceTest {
         // by themselves.
         pipeline.sendText(
                 "orders.confirmed", order("BROKER-BACK").file("music/jazz/01-so-what.mp3").json());
-        assertThat(pipeline.awaitJob("BROKER-BACK", "COMPLETED").attempts()).isEqualTo(1);
+        assertThat(pipeline.awaitJob("BROKER-BACK", JobStatus.COMPLETED).attempts()).isEqualTo(1);
         assertThat(
                         pipeline.http(
                                         "POST",
@@ -226,7 +228,7 @@ class ResilienceTest {
                                                 .json())
                                 .statusCode())
                 .isEqualTo(202);
-        pipeline.awaitJob("BROKER-BACK-HTTP", "COMPLETED");
+        pipeline.awaitJob("BROKER-BACK-HTTP", JobStatus.COMPLETED);
     }
 
     private ManagedRouteMBean route(String routeId) {

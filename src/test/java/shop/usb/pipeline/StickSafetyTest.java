@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobLogView;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.LoopStick;
 import shop.usb.pipeline.support.PipelineRuntime;
@@ -107,7 +108,7 @@ abstract class StickSafetyTest {
                         .pollInterval(Duration.ofMillis(100))
                         .until(
                                 () -> pipeline.jobs().findByOrderId(orderId).orElse(null),
-                                job -> job != null && job.status().equals("COMPLETED"));
+                                job -> job != null && job.status() == JobStatus.COMPLETED);
 
         Duration took = Duration.between(sent, Instant.now());
         System.out.printf(
@@ -150,7 +151,7 @@ abstract class StickSafetyTest {
                         first.id());
         pipeline.sendText("pipeline.jobs", first.id());
 
-        JobView completed = pipeline.awaitJob(orderId, "COMPLETED");
+        JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         assertThat(completed.usbMount()).isEqualTo(slotB.toString());
         Awaitility.await("the first run to wake up and stop")
                 .atMost(Duration.ofSeconds(60))
@@ -161,7 +162,7 @@ abstract class StickSafetyTest {
                                         .anyMatch(line -> line.message().contains("superseded")));
 
         JobView after = pipeline.jobs().findById(first.id()).orElseThrow();
-        assertThat(after.status()).isEqualTo("COMPLETED");
+        assertThat(after.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(after.attempts()).isEqualTo(2);
         assertThat(after.usbMount()).isEqualTo(slotB.toString());
         assertThat(after.errorCode()).isNull();
@@ -191,7 +192,7 @@ abstract class StickSafetyTest {
                         .atMost(Duration.ofSeconds(90))
                         .until(
                                 () -> pipeline.jobs().findByOrderId(orderId).orElse(null),
-                                job -> job != null && job.status().equals("COMPLETED"));
+                                job -> job != null && job.status() == JobStatus.COMPLETED);
         assertThat(completed.usbMount()).isEqualTo(slotB.toString());
         assertThat(completed.attempts()).isEqualTo(2);
         assertThat(pipeline.jobs().logs(completed.id(), 0))
@@ -214,8 +215,10 @@ abstract class StickSafetyTest {
         pipeline.sendText(ORDERS, order(first).file("music/jazz/01-so-what.mp3").json());
         pipeline.sendText(ORDERS, order(second).file("music/jazz/01-so-what.mp3").json());
 
-        assertThat(pipeline.awaitJob(first, "COMPLETED").usbMount()).isEqualTo(slotB.toString());
-        assertThat(pipeline.awaitJob(second, "COMPLETED").usbMount()).isEqualTo(slotB.toString());
+        assertThat(pipeline.awaitJob(first, JobStatus.COMPLETED).usbMount())
+                .isEqualTo(slotB.toString());
+        assertThat(pipeline.awaitJob(second, JobStatus.COMPLETED).usbMount())
+                .isEqualTo(slotB.toString());
         assertThat(entries(slotA)).as("slot A, its stick not mounted").isEmpty();
     }
 

@@ -18,6 +18,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.LoopStick;
 import shop.usb.pipeline.support.PipelineRuntime;
@@ -66,7 +67,7 @@ abstract class UsbStationTest {
         LoopStick first = stick(slot1, 96);
         awaitSlot("slot-1", "READY");
         String firstOrder = sendOrder();
-        JobView delivered = pipeline.awaitJob(firstOrder, "COMPLETED");
+        JobView delivered = pipeline.awaitJob(firstOrder, JobStatus.COMPLETED);
         JsonNode done = awaitSlot("slot-1", "DONE");
         assertThat(done.get("orderId").asText()).isEqualTo(firstOrder);
         assertThat(done.get("label").asText()).isEqualTo("ANA-MIX");
@@ -87,12 +88,12 @@ abstract class UsbStationTest {
         // The next order does not go onto the DONE stick: it waits, holding nothing, for the next
         // blank one.
         String secondOrder = sendOrder();
-        JobView waiting = pipeline.awaitJob(secondOrder, "WAITING");
+        JobView waiting = pipeline.awaitJob(secondOrder, JobStatus.WAITING);
         assertThat(waiting.waitingFor()).isEqualTo("a 100 MB stick");
         assertThat(waiting.attempts()).as("waiting uses no attempt").isZero();
         assertThat(waiting.errorCode()).isNull();
         stick(slot2, 96);
-        JobView second = pipeline.awaitJob(secondOrder, "COMPLETED");
+        JobView second = pipeline.awaitJob(secondOrder, JobStatus.COMPLETED);
         assertThat(second.slot()).isEqualTo("slot-2");
         assertThat(second.attempts()).isEqualTo(1);
         assertThat(Files.list(slot1).map(p -> p.getFileName().toString()))
@@ -127,7 +128,8 @@ abstract class UsbStationTest {
         awaitSlot("slot-1", "READY");
         String orderId = sendOrder();
 
-        assertThat(pipeline.awaitJob(orderId, "WAITING").waitingFor()).isEqualTo("a 100 MB stick");
+        assertThat(pipeline.awaitJob(orderId, JobStatus.WAITING).waitingFor())
+                .isEqualTo("a 100 MB stick");
         Awaitility.await("the small stick to stay free")
                 .during(Duration.ofMillis(600))
                 .atMost(Duration.ofSeconds(3))
@@ -135,7 +137,7 @@ abstract class UsbStationTest {
                         () -> slotNamed("slot-1"),
                         slot -> slot.get("state").asText().equals("READY"));
         stick(root.resolve("usb/slot-2"), 96);
-        assertThat(pipeline.awaitJob(orderId, "COMPLETED").slot()).isEqualTo("slot-2");
+        assertThat(pipeline.awaitJob(orderId, JobStatus.COMPLETED).slot()).isEqualTo("slot-2");
     }
 
     @Test
@@ -144,7 +146,7 @@ abstract class UsbStationTest {
         stick(root.resolve("usb/slot-1"), 96);
         awaitSlot("slot-1", "READY");
         String orderId = sendOrder();
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         awaitSlot("slot-1", "DONE");
 
         pipeline.close();
@@ -166,12 +168,12 @@ abstract class UsbStationTest {
         pipeline.sendText(
                 PipelineEndToEndTest.ORDERS,
                 order(orderId).file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob(orderId, "COMPLETED");
+        pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         awaitSlot("slot-1", "DONE");
         String next = PipelineEndToEndTest.newOrderId();
         pipeline.sendText(
                 PipelineEndToEndTest.ORDERS, order(next).file("music/jazz/01-so-what.mp3").json());
-        assertThat(pipeline.awaitJob(next, "COMPLETED").slot())
+        assertThat(pipeline.awaitJob(next, JobStatus.COMPLETED).slot())
                 .as("the DONE slot takes no other order")
                 .isEqualTo("slot-2");
 
@@ -196,7 +198,7 @@ abstract class UsbStationTest {
             pipeline.sendText(
                     PipelineEndToEndTest.ORDERS,
                     order(orderId).file("music/jazz/01-so-what.mp3").json());
-            pipeline.awaitJob(orderId, "COMPLETED");
+            pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         }
         Map<String, String> byPriority = new java.util.LinkedHashMap<>();
         for (String priority : List.of("low", "normal", "cancelled", "high")) {
@@ -208,7 +210,7 @@ abstract class UsbStationTest {
                             .set("priority", priority.equals("cancelled") ? "high" : priority)
                             .file("music/jazz/01-so-what.mp3")
                             .json());
-            pipeline.awaitJob(orderId, "WAITING");
+            pipeline.awaitJob(orderId, JobStatus.WAITING);
         }
         Awaitility.await("the waiting jobs in the metrics")
                 .atMost(Duration.ofSeconds(10))
@@ -247,7 +249,7 @@ abstract class UsbStationTest {
                 .containsExactly(
                         byPriority.get("high"), byPriority.get("normal"), byPriority.get("low"));
         assertThat(pipeline.jobs().findById(doomed.id()).orElseThrow().status())
-                .isEqualTo("CANCELLED");
+                .isEqualTo(JobStatus.CANCELLED);
     }
 
     @Test
@@ -257,7 +259,7 @@ abstract class UsbStationTest {
         LoopStick stick = stick(root.resolve("usb/slot-1"), 96);
         awaitSlot("slot-1", "READY");
 
-        JobView completed = pipeline.awaitJob(sendOrder(), "COMPLETED");
+        JobView completed = pipeline.awaitJob(sendOrder(), JobStatus.COMPLETED);
 
         assertThat(completed.volumeLabel()).isEqualTo("ANA-MIX");
         assertThat(LoopStick.run("e2label", stick.device()).trim()).isEqualTo("ANA-MIX");
@@ -281,7 +283,7 @@ abstract class UsbStationTest {
                 PipelineEndToEndTest.ORDERS,
                 order(orderId).file("music/jazz/01-so-what.mp3").json());
 
-        JobView failed = pipeline.awaitJob(orderId, "FAILED");
+        JobView failed = pipeline.awaitJob(orderId, JobStatus.FAILED);
         assertThat(failed.errorCode()).isEqualTo("NO_FITTING_STICK");
         assertThat(failed.errorRecoverable()).isFalse();
         assertThat(failed.errorMessage())
@@ -317,7 +319,7 @@ abstract class UsbStationTest {
         HttpResponse<String> busy = pipeline.http("POST", "/api/slots/slot-1/release", null);
         assertThat(busy.statusCode()).isEqualTo(409);
         assertThat(busy.body()).contains("is writing an order");
-        assertThat(pipeline.awaitJob(orderId, "COMPLETED").slot()).isEqualTo("slot-1");
+        assertThat(pipeline.awaitJob(orderId, JobStatus.COMPLETED).slot()).isEqualTo("slot-1");
     }
 
     private void start(boolean realSticks) throws Exception {

@@ -120,7 +120,7 @@ public class OrderIntake {
                 orderId,
                 job.id(),
                 job.status());
-        return JobStatus.QUEUED.name().equals(job.status()) ? job.id() : null;
+        return job.status() == JobStatus.QUEUED ? job.id() : null;
     }
 
     private byte[] read(Message message) throws JMSException {

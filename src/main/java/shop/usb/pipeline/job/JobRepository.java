@@ -422,7 +422,7 @@ public class JobRepository {
                             if (!transition(
                                     id,
                                     JobStatus.QUEUED,
-                                    EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED),
+                                    JobAction.RETRY.allowedFrom(),
                                     null,
                                     "requeue-job",
                                     params().addValue("stage", Stage.INTAKE.label()))) {
@@ -934,10 +934,12 @@ public class JobRepository {
     }
 
     private static JobView view(ResultSet rs, int rowNum) throws SQLException {
+        JobStatus status = JobStatus.valueOf(rs.getString("status"));
+        boolean hasStick = rs.getString("stick_id") != null;
         return new JobView(
                 rs.getString("id"),
                 rs.getString("order_id"),
-                rs.getString("status"),
+                status,
                 rs.getString("stage"),
                 rs.getInt("progress"),
                 rs.getString("priority"),
@@ -957,7 +959,7 @@ public class JobRepository {
                 rs.getObject("duration_ms", Long.class),
                 rs.getString("verified_by"),
                 rs.getString("slot"),
-                rs.getString("stick_id") == null
+                !hasStick
                         ? null
                         : new JobView.StickRecord(
                                 rs.getString("stick_id"),
@@ -969,7 +971,8 @@ public class JobRepository {
                 rs.getString("waiting_for"),
                 rs.getString("volume_label"),
                 iso(rs, "reverified_at"),
-                rs.getString("reverify_result"));
+                rs.getString("reverify_result"),
+                JobAction.allowedFor(status, hasStick));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

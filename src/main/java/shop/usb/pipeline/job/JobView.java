@@ -1,10 +1,12 @@
 package shop.usb.pipeline.job;
 
+import java.util.List;
+
 /** A job as the API shows it. Timestamps are ISO-8601 in UTC. */
 public record JobView(
         String id,
         String orderId,
-        String status,
+        JobStatus status,
         String stage,
         int progress,
         String priority,
@@ -48,7 +50,9 @@ public record JobView(
          * that found.
          */
         String reverifiedAt,
-        String reverifyResult) {
+        String reverifyResult,
+        /** What an operator may do to it now (JobAction): the dashboard shows these buttons. */
+        List<JobAction> actions) {
 
     public record StickRecord(
             String id, String serial, Long sizeBytes, String fsType, String label) {}

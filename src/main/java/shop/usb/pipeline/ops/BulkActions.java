@@ -1,7 +1,6 @@
 package shop.usb.pipeline.ops;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.JobAction;
 import shop.usb.pipeline.job.JobCursor;
 import shop.usb.pipeline.job.JobQuery;
 import shop.usb.pipeline.job.JobRepository;
@@ -35,14 +35,8 @@ public class BulkActions {
     private static final String RUN = "pipelineBulkRun";
 
     public enum Kind {
-        RETRY("jobs.retry", EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED)),
-        CANCEL(
-                "jobs.cancel",
-                EnumSet.of(
-                        JobStatus.QUEUED,
-                        JobStatus.RETRYING,
-                        JobStatus.WAITING,
-                        JobStatus.PROCESSING));
+        RETRY("jobs.retry", JobAction.RETRY.allowedFrom()),
+        CANCEL("jobs.cancel", JobAction.CANCEL.allowedFrom());
 
         final String action;
         final Set<JobStatus> eligible;

@@ -12,6 +12,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.JobAction;
 import shop.usb.pipeline.job.JobFigures;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobPage;
@@ -178,8 +179,7 @@ public class JobsApi {
                         id,
                         () -> {
                             JobView job = get(id);
-                            if (!JobStatus.COMPLETED.name().equals(job.status())
-                                    || job.stick() == null
+                            if (!job.actions().contains(JobAction.REVERIFY)
                                     || job.manifestSha256() == null) {
                                 throw new ApiProblem(
                                         409,

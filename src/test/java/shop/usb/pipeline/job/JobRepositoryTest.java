@@ -67,7 +67,7 @@ class JobRepositoryTest {
             assertThat(jobs.takeOverdue(Duration.ofSeconds(30), Duration.ofMinutes(10)))
                     .as("re-sent once per period")
                     .isEmpty();
-            assertThat(jobs.findById(fresh).orElseThrow().status()).isEqualTo("QUEUED");
+            assertThat(jobs.findById(fresh).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
         }
     }
 
@@ -90,7 +90,7 @@ class JobRepositoryTest {
                     .get()
                     .satisfies(
                             job -> {
-                                assertThat(job.status()).isEqualTo("COMPLETED");
+                                assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
                                 assertThat(job.progress()).isEqualTo(100);
                                 assertThat(job.attempts()).isEqualTo(1);
                                 assertThat(job.verifiedBy()).isEqualTo("direct");
@@ -152,7 +152,7 @@ class JobRepositoryTest {
                     .get()
                     .satisfies(
                             job -> {
-                                assertThat(job.status()).isEqualTo("PROCESSING");
+                                assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
                                 assertThat(job.attempts()).isEqualTo(2);
                                 assertThat(job.progress()).isEqualTo(60);
                                 assertThat(job.bytesWritten()).isEqualTo(500);

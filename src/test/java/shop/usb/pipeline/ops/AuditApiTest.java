@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -30,7 +31,7 @@ class AuditApiTest {
                     .stopRoute("job-dispatch"); // the job waits QUEUED
             pipeline.sendText(
                     "orders.confirmed", order("AUDIT-1").file("music/jazz/01-so-what.mp3").json());
-            String waiting = pipeline.awaitJob("AUDIT-1", "QUEUED").id();
+            String waiting = pipeline.awaitJob("AUDIT-1", JobStatus.QUEUED).id();
             // A header a client sets is not who it is: the gate replaces it with the token's name.
             var cancelled =
                     pipeline.http(
@@ -93,7 +94,7 @@ class AuditApiTest {
         try (PipelineRuntime pipeline =
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             pipeline.sendText("orders.confirmed", order("AUDIT-2").file("movies/none.mp4").json());
-            String failed = pipeline.awaitJob("AUDIT-2", "FAILED").id();
+            String failed = pipeline.awaitJob("AUDIT-2", JobStatus.FAILED).id();
 
             assertThat(pipeline.http("POST", "/api/jobs/" + failed + "/retry", null).statusCode())
                     .isEqualTo(202);

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -42,25 +43,25 @@ class BulkActionsTest {
             for (int i = 1; i <= 3; i++) {
                 pipeline.sendText(
                         "orders.confirmed", order("BULK-FAIL-" + i).file("later/track.mp3").json());
-                pipeline.awaitJob("BULK-FAIL-" + i, "FAILED");
+                pipeline.awaitJob("BULK-FAIL-" + i, JobStatus.FAILED);
             }
             pipeline.sendText(
                     "orders.confirmed",
                     order("BULK-DONE").file("music/jazz/01-so-what.mp3").json());
-            pipeline.awaitJob("BULK-DONE", "COMPLETED");
+            pipeline.awaitJob("BULK-DONE", JobStatus.COMPLETED);
 
             JsonNode count = post("/api/jobs/retry?q=BULK-&dryRun=true", pipeline);
             assertThat(answer(count)).containsExactly(4L, 3L, 1L);
             assertThat(count.get("dryRun").asBoolean()).isTrue();
             assertThat(pipeline.jobsOf("BULK-FAIL-1").get(0).status())
                     .as("a dry run changes nothing")
-                    .isEqualTo("FAILED");
+                    .isEqualTo(JobStatus.FAILED);
 
             PipelineRuntime.writeRandom(pipeline.library().resolve("later/track.mp3"), 10_000);
             JsonNode done = post("/api/jobs/retry?q=BULK-", pipeline);
             assertThat(answer(done)).containsExactly(4L, 3L, 1L);
             for (int i = 1; i <= 3; i++) {
-                pipeline.awaitJob("BULK-FAIL-" + i, "COMPLETED");
+                pipeline.awaitJob("BULK-FAIL-" + i, JobStatus.COMPLETED);
             }
             assertThat(
                             pipeline.http(
@@ -100,16 +101,16 @@ class BulkActionsTest {
                                 .set("priority", i == 3 ? "high" : "low")
                                 .file("music/jazz/01-so-what.mp3")
                                 .json());
-                pipeline.awaitJob("HALT-" + i, "QUEUED");
+                pipeline.awaitJob("HALT-" + i, JobStatus.QUEUED);
             }
 
             assertThat(answer(post("/api/jobs/cancel?status=QUEUED&priority=low", pipeline)))
                     .containsExactly(2L, 2L, 0L);
-            assertThat(pipeline.jobsOf("HALT-1").get(0).status()).isEqualTo("CANCELLED");
-            assertThat(pipeline.jobsOf("HALT-2").get(0).status()).isEqualTo("CANCELLED");
+            assertThat(pipeline.jobsOf("HALT-1").get(0).status()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(pipeline.jobsOf("HALT-2").get(0).status()).isEqualTo(JobStatus.CANCELLED);
             assertThat(pipeline.jobsOf("HALT-3").get(0).status())
                     .as("not matched")
-                    .isEqualTo("QUEUED");
+                    .isEqualTo(JobStatus.QUEUED);
 
             var bad = pipeline.http("POST", "/api/jobs/cancel?dryRun=maybe", null);
             assertThat(bad.statusCode()).isEqualTo(400);

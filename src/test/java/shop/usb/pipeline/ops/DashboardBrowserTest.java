@@ -15,6 +15,7 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.Chromium;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -37,11 +38,11 @@ class DashboardBrowserTest {
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             pipeline.sendText(
                     "orders.confirmed", order("DASH-OK").file("music/jazz/01-so-what.mp3").json());
-            pipeline.awaitJob("DASH-OK", "COMPLETED");
+            pipeline.awaitJob("DASH-OK", JobStatus.COMPLETED);
             // Fails for a file that is missing now and present when the operator retries.
             pipeline.sendText(
                     "orders.confirmed", order("DASH-RETRY").file("later/track.mp3").json());
-            pipeline.awaitJob("DASH-RETRY", "FAILED");
+            pipeline.awaitJob("DASH-RETRY", JobStatus.FAILED);
             PipelineRuntime.writeRandom(pipeline.library().resolve("later/track.mp3"), 10_000);
 
             try (Chromium browser = Chromium.start()) {
@@ -129,7 +130,7 @@ class DashboardBrowserTest {
                                                 browser,
                                                 String.format(ROW, "DASH-RETRY"),
                                                 "dataset.status")));
-        assertThat(pipeline.jobsOf("DASH-RETRY").get(0).status()).isEqualTo("COMPLETED");
+        assertThat(pipeline.jobsOf("DASH-RETRY").get(0).status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(text(browser, "[data-testid=message]", "textContent")).contains("DASH-RETRY");
         // Its detail shows each attempt as a row: the failed one, then the one after the retry.
         browser.click(String.format(ROW, "DASH-RETRY"));
@@ -150,7 +151,7 @@ class DashboardBrowserTest {
                 () -> "stream".equals(browser.evaluate("document.body.dataset.updates").asText()));
         pipeline.sendText(
                 "orders.confirmed", order("DASH-NEW").file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob("DASH-NEW", "COMPLETED");
+        pipeline.awaitJob("DASH-NEW", JobStatus.COMPLETED);
         Awaitility.await("the new job on the page")
                 .atMost(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(100))
@@ -219,11 +220,11 @@ class DashboardBrowserTest {
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             for (String orderId : new String[] {"BULK-A", "BULK-B"}) {
                 pipeline.sendText("orders.confirmed", order(orderId).file("later/bulk.mp3").json());
-                pipeline.awaitJob(orderId, "FAILED");
+                pipeline.awaitJob(orderId, JobStatus.FAILED);
             }
             pipeline.sendText(
                     "orders.confirmed", order("BULK-OK").file("music/jazz/01-so-what.mp3").json());
-            pipeline.awaitJob("BULK-OK", "COMPLETED");
+            pipeline.awaitJob("BULK-OK", JobStatus.COMPLETED);
 
             try (Chromium browser = Chromium.start()) {
                 browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/?status=FAILED");
@@ -249,7 +250,7 @@ class DashboardBrowserTest {
                                                         "textContent")));
                 assertThat(pipeline.jobsOf("BULK-A").get(0).status())
                         .as("nothing changed before yes")
-                        .isEqualTo("FAILED");
+                        .isEqualTo(JobStatus.FAILED);
 
                 PipelineRuntime.writeRandom(pipeline.library().resolve("later/bulk.mp3"), 10_000);
                 browser.click("[data-testid=bulk-yes]");
@@ -262,8 +263,8 @@ class DashboardBrowserTest {
                                                         browser,
                                                         "[data-testid=message]",
                                                         "textContent")));
-                pipeline.awaitJob("BULK-A", "COMPLETED");
-                pipeline.awaitJob("BULK-B", "COMPLETED");
+                pipeline.awaitJob("BULK-A", JobStatus.COMPLETED);
+                pipeline.awaitJob("BULK-B", JobStatus.COMPLETED);
                 await(
                         "the failed list emptied",
                         () -> count(browser, "[data-testid=job-row]") == 0);
@@ -284,10 +285,12 @@ class DashboardBrowserTest {
                         order(orderId).file("music/jazz/01-so-what.mp3").json());
                 pipeline.awaitJob(
                         orderId,
-                        job -> !job.status().equals("QUEUED") && !job.status().equals("PROCESSING"),
+                        job ->
+                                job.status() != JobStatus.QUEUED
+                                        && job.status() != JobStatus.PROCESSING,
                         "fill a stick or wait for one");
             }
-            assertThat(pipeline.jobsOf("DASH-C").get(0).status()).isEqualTo("WAITING");
+            assertThat(pipeline.jobsOf("DASH-C").get(0).status()).isEqualTo(JobStatus.WAITING);
             try (Chromium browser = Chromium.start()) {
                 browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/");
                 String slotA = "[data-testid=slot-tile][data-slot='slot-a']";
@@ -335,7 +338,7 @@ class DashboardBrowserTest {
         try (PipelineRuntime pipeline =
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), production)) {
             pipeline.sendText("orders.confirmed", order("DASH-PROD").file("later/gone.mp3").json());
-            pipeline.awaitJob("DASH-PROD", "FAILED");
+            pipeline.awaitJob("DASH-PROD", JobStatus.FAILED);
             try (Chromium browser = Chromium.start()) {
                 browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/");
                 await(

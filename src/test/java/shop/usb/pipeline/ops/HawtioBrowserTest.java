@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.Chromium;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -43,7 +44,7 @@ class HawtioBrowserTest {
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             pipeline.sendText(
                     "orders.confirmed", order("HAWTIO-1").file("music/jazz/01-so-what.mp3").json());
-            pipeline.awaitJob("HAWTIO-1", "COMPLETED");
+            pipeline.awaitJob("HAWTIO-1", JobStatus.COMPLETED);
             Process hawtio = startHawtio(root.resolve("hawtio-tmp"));
             try (Chromium browser = Chromium.start()) {
                 try {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -59,7 +60,7 @@ class HttpGateTest {
                             order,
                             Map.of("Authorization", "Bearer s3cret-token"));
             assertThat(allowed.statusCode()).isEqualTo(202);
-            pipeline.awaitJob("GUARD-1", "COMPLETED");
+            pipeline.awaitJob("GUARD-1", JobStatus.COMPLETED);
             assertThat(pipeline.http("GET", "/api/queue", null).statusCode())
                     .as("reads need no token")
                     .isEqualTo(200);

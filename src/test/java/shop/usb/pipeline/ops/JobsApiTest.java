@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -57,10 +58,10 @@ abstract class JobsApiTest {
                             .file("music/jazz/01-so-what.mp3")
                             .json());
             // One at a time, so creation times (the page order) are distinct and known.
-            pipeline.awaitJob(orderId, "COMPLETED");
+            pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         }
         pipeline.sendText("orders.confirmed", order(prefix + "bad").file("movies/none.mp4").json());
-        pipeline.awaitJob(prefix + "bad", "FAILED");
+        pipeline.awaitJob(prefix + "bad", JobStatus.FAILED);
     }
 
     @AfterAll
@@ -114,6 +115,16 @@ abstract class JobsApiTest {
     }
 
     @Test
+    void eachJobSaysWhichActionsItAllows() throws Exception {
+        JsonNode failed = get("/api/jobs?orderId=" + prefix + "bad").path("jobs").get(0);
+        assertThat(failed.path("actions").toString()).isEqualTo("[\"retry\"]");
+        JsonNode delivered = get("/api/jobs?orderId=" + orderIds.get(0)).path("jobs").get(0);
+        assertThat(delivered.path("actions").toString())
+                .as("a delivered stick can be read back again")
+                .isEqualTo("[\"reverify\"]");
+    }
+
+    @Test
     void jobsAreFoundByBusinessKey() throws Exception {
         String customerOrder = prefix + "customer";
         pipeline.sendText(
@@ -122,7 +133,7 @@ abstract class JobsApiTest {
                         .customer("Zoë Quint-" + prefix)
                         .file("music/jazz/01-so-what.mp3")
                         .json());
-        pipeline.awaitJob(customerOrder, "COMPLETED");
+        pipeline.awaitJob(customerOrder, JobStatus.COMPLETED);
         JsonNode bad = get("/api/jobs?orderId=" + prefix + "bad").path("jobs").get(0);
         String code = bad.path("errorCode").asText();
         assertThat(bad.path("errorMessage").asText()).contains("none.mp4");

@@ -18,6 +18,7 @@ import java.util.concurrent.Flow;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -83,7 +84,7 @@ class LiveEventsTest {
                 worker.sendText(
                         "orders.confirmed",
                         order("LIVE-1").file("music/jazz/01-so-what.mp3").json());
-                var completed = worker.awaitJob("LIVE-1", "COMPLETED");
+                var completed = worker.awaitJob("LIVE-1", JobStatus.COMPLETED);
 
                 Awaitility.await("the other instance's listener to hear the job complete")
                         .atMost(Duration.ofSeconds(5))

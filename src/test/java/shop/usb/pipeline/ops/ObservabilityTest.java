@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -36,7 +37,7 @@ class ObservabilityTest {
         pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of());
         pipeline.sendText(
                 "orders.confirmed", order("OBS-1").file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob("OBS-1", "COMPLETED");
+        pipeline.awaitJob("OBS-1", JobStatus.COMPLETED);
     }
 
     @AfterAll
@@ -170,7 +171,7 @@ class ObservabilityTest {
         }
         pipeline.sendText(
                 "orders.confirmed", order("OBS-2").file("music/jazz/01-so-what.mp3").json());
-        pipeline.awaitJob("OBS-2", "COMPLETED");
+        pipeline.awaitJob("OBS-2", JobStatus.COMPLETED);
     }
 
     @Test

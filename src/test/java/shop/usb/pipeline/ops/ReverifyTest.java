@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -31,7 +32,7 @@ class ReverifyTest {
         try (PipelineRuntime pipeline =
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), station)) {
             pipeline.sendText("orders.confirmed", order("REV-1").collection("music/salsa").json());
-            JobView done = pipeline.awaitJob("REV-1", "COMPLETED");
+            JobView done = pipeline.awaitJob("REV-1", JobStatus.COMPLETED);
             assertThat(done.stick()).as("a stick on record").isNotNull();
 
             assertThat(
@@ -65,7 +66,9 @@ class ReverifyTest {
                                             && !job.reverifyResult().equals(first.reverifyResult()),
                             "read back a second time");
             assertThat(second.reverifyResult()).contains("01-la-rebelion.mp3 differs");
-            assertThat(second.status()).as("the delivery stays what it was").isEqualTo("COMPLETED");
+            assertThat(second.status())
+                    .as("the delivery stays what it was")
+                    .isEqualTo(JobStatus.COMPLETED);
             assertThat(pipeline.http("GET", "/api/jobs/" + done.id() + "/logs", null).body())
                     .contains("VERIFICATION_FAILED");
 
@@ -85,7 +88,7 @@ class ReverifyTest {
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
             pipeline.sendText(
                     "orders.confirmed", order("REV-FAILED").file("movies/none.mp4").json());
-            String failed = pipeline.awaitJob("REV-FAILED", "FAILED").id();
+            String failed = pipeline.awaitJob("REV-FAILED", JobStatus.FAILED).id();
 
             var refused = pipeline.http("POST", "/api/jobs/" + failed + "/reverify", null);
             assertThat(refused.statusCode()).isEqualTo(409);

@@ -30,6 +30,7 @@ import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
 import shop.usb.pipeline.PipelineApplication;
 import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.HttpGate;
 
@@ -213,8 +214,8 @@ public final class PipelineRuntime implements AutoCloseable {
         }
     }
 
-    public JobView awaitJob(String orderId, String status) {
-        return awaitJob(orderId, job -> job.status().equals(status), "be " + status);
+    public JobView awaitJob(String orderId, JobStatus status) {
+        return awaitJob(orderId, job -> job.status() == status, "be " + status);
     }
 
     public JobView awaitJob(

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.Manifests;
 import shop.usb.pipeline.support.PipelineRuntime;
@@ -139,10 +140,10 @@ abstract class ManifestIntakeTest {
         assertThat(report.path("rejectedLines").findValuesAsText("reason"))
                 .allMatch(reason -> !reason.isBlank());
 
-        JobView first = pipeline.awaitJob(p + "1", "COMPLETED");
+        JobView first = pipeline.awaitJob(p + "1", JobStatus.COMPLETED);
         assertThat(first.priority()).isEqualTo("high");
         assertThat(first.filesWritten()).isEqualTo(4);
-        pipeline.awaitJob(p + "2", "COMPLETED");
+        pipeline.awaitJob(p + "2", JobStatus.COMPLETED);
         for (int rejected = 3; rejected <= 10; rejected++) {
             assertThat(pipeline.jobsOf(p + rejected)).as("order %s%d", p, rejected).isEmpty();
         }
@@ -173,8 +174,8 @@ abstract class ManifestIntakeTest {
         assertThat(rejection(report, 5)).isEqualTo(p + "3 PATH_OUTSIDE_LIBRARY content[0].file");
         assertThat(manifests.awaitReport("done", "array.json").path("accepted").asInt())
                 .isEqualTo(1);
-        pipeline.awaitJob(p + "1", "COMPLETED");
-        pipeline.awaitJob(p + "4", "COMPLETED");
+        pipeline.awaitJob(p + "1", JobStatus.COMPLETED);
+        pipeline.awaitJob(p + "4", JobStatus.COMPLETED);
         assertThat(pipeline.jobsOf(p + "2")).isEmpty();
     }
 
@@ -188,9 +189,9 @@ abstract class ManifestIntakeTest {
 
         assertThat(csv.path("accepted").asInt()).isEqualTo(3);
         assertThat(json.path("accepted").asInt()).isEqualTo(2);
-        assertThat(pipeline.awaitJob("ORD-20001", "COMPLETED").filesWritten()).isEqualTo(4);
-        pipeline.awaitJob("ORD-20003", "COMPLETED");
-        pipeline.awaitJob("ORD-30001", "COMPLETED");
+        assertThat(pipeline.awaitJob("ORD-20001", JobStatus.COMPLETED).filesWritten()).isEqualTo(4);
+        pipeline.awaitJob("ORD-20003", JobStatus.COMPLETED);
+        pipeline.awaitJob("ORD-30001", JobStatus.COMPLETED);
     }
 
     @Test
@@ -209,8 +210,8 @@ abstract class ManifestIntakeTest {
         manifests.drop("again.csv", csv);
         assertThat(manifests.awaitReport("done", "again.csv").path("accepted").asInt())
                 .isEqualTo(2);
-        String firstJob = pipeline.awaitJob(p + "1", "COMPLETED").id();
-        pipeline.awaitJob(p + "2", "COMPLETED");
+        String firstJob = pipeline.awaitJob(p + "1", JobStatus.COMPLETED).id();
+        pipeline.awaitJob(p + "2", JobStatus.COMPLETED);
 
         manifests.drop("again.csv", csv);
 
@@ -287,7 +288,7 @@ abstract class ManifestIntakeTest {
         assertThat(broken.path("accepted").asInt())
                 .as("the order before the broken part")
                 .isEqualTo(1);
-        pipeline.awaitJob(p + "1", "COMPLETED");
+        pipeline.awaitJob(p + "1", JobStatus.COMPLETED);
         assertThat(errorReason("empty.csv")).isEqualTo("the file is empty");
         assertThat(errorReason("notes.txt")).contains(".csv or .json");
         assertThat(errorReason("typo.csv")).contains("unknown column 'lable'");
@@ -322,7 +323,7 @@ abstract class ManifestIntakeTest {
 
         assertThat(rejection(report, 2)).isEqualTo("null INVALID_ORDER line");
         assertThat(report.path("accepted").asInt()).isEqualTo(1);
-        pipeline.awaitJob(p + "3", "COMPLETED");
+        pipeline.awaitJob(p + "3", JobStatus.COMPLETED);
         assertThat(pipeline.jobsOf(p + "2")).isEmpty();
     }
 
