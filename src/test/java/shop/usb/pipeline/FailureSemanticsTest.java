@@ -22,8 +22,8 @@ import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.job.JobLifecycle.CancelOutcome;
 import shop.usb.pipeline.job.JobLogView;
-import shop.usb.pipeline.job.JobRepository.CancelOutcome;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
@@ -82,7 +82,7 @@ abstract class FailureSemanticsTest {
         assertThat(failed.attempts()).isEqualTo(3);
         assertThat(failed.errorCode()).isEqualTo("USB_UNAVAILABLE");
         assertThat(stick).as("a missing mount is never created").doesNotExist();
-        assertThat(pipeline.jobs().logs(failed.id(), 0))
+        assertThat(pipeline.reads().logs(failed.id(), 0))
                 .filteredOn(line -> "WARN".equals(line.level()))
                 .extracting(JobLogView::message)
                 .hasSize(2)
@@ -128,7 +128,7 @@ abstract class FailureSemanticsTest {
                 .during(Duration.ofMillis(2500))
                 .atMost(Duration.ofSeconds(6))
                 .until(
-                        () -> pipeline.jobs().findByOrderId(orderId).orElseThrow(),
+                        () -> pipeline.reads().findByOrderId(orderId).orElseThrow(),
                         job -> job.status() == JobStatus.CANCELLED && job.attempts() == 1);
         assertThat(pipeline.http("POST", "/api/jobs/unknown/cancel", null).statusCode())
                 .isEqualTo(404);
@@ -163,7 +163,7 @@ abstract class FailureSemanticsTest {
                             .atMost(Duration.ofSeconds(15))
                             .pollInterval(Duration.ofMillis(50))
                             .until(
-                                    () -> pipeline.jobs().findById(id).orElseThrow(),
+                                    () -> pipeline.reads().findById(id).orElseThrow(),
                                     job -> job.status() == JobStatus.COMPLETED);
             assertThat(Duration.between(sent, Instant.now()))
                     .isGreaterThan(Duration.ofMillis(1900));
@@ -205,7 +205,7 @@ abstract class FailureSemanticsTest {
                         .fail(failedRun);
 
         assertThat(next.getKind()).isEqualTo(FollowUp.Kind.NONE);
-        assertThat(pipeline.jobs().findById(id))
+        assertThat(pipeline.reads().findById(id))
                 .get()
                 .extracting(JobView::status)
                 .isEqualTo(JobStatus.CANCELLED);

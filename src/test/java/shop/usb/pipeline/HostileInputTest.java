@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRetention;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.HttpGate;
@@ -299,10 +299,7 @@ class HostileInputTest {
                 session ->
                         session.createTextMessage(
                                 order(orderId).file("music/jazz/01-so-what.mp3").json()),
-                message ->
-                        message.setJMSReplyTo(
-                                new org.apache.activemq.artemis.jms.client.ActiveMQQueue(
-                                        "hostile.replies")));
+                message -> message.setJMSReplyTo(new ActiveMQQueue("hostile.replies")));
         pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
         try (Connection connection = client().createConnection();
@@ -544,9 +541,12 @@ class HostileInputTest {
                                 Instant.now().minus(Duration.ofDays(400)), ZoneOffset.UTC),
                         job.id());
         pipeline.context()
-                .getRegistry()
-                .lookupByNameAndType(JobRetention.BEAN_NAME, JobRetention.class)
-                .purge();
+                .createProducerTemplate()
+                .sendBodyAndHeader(
+                        "direct:delete-expired-jobs",
+                        null,
+                        "before",
+                        OffsetDateTime.now(ZoneOffset.UTC).minus(Duration.ofDays(30)));
         assertThat(pipeline.jobsOf(orderId)).isEmpty();
 
         NotifyBuilder replayed =
@@ -558,7 +558,7 @@ class HostileInputTest {
 
         assertThat(replayed.matches(10, TimeUnit.SECONDS)).isTrue();
         assertThat(pipeline.jobsOf(orderId)).isEmpty();
-        assertThat(pipeline.jobs().receiptOf(orderId))
+        assertThat(pipeline.reads().receiptOf(orderId))
                 .hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo(job.id()));
         stillServes();
     }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogView;
-import shop.usb.pipeline.job.JobRepository;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
@@ -72,7 +72,7 @@ abstract class JobRecoveryTest {
         JobView cancelled = pipeline.awaitJob(orderId, JobStatus.CANCELLED);
         assertThat(cancelled.filesWritten()).isLessThan(400);
         assertThat(Path.of(cancelled.usbMount()).resolve(orderId)).doesNotExist();
-        assertThat(pipeline.jobs().logs(cancelled.id(), 0))
+        assertThat(pipeline.reads().logs(cancelled.id(), 0))
                 .extracting(JobLogView::message)
                 .anyMatch(m -> m.startsWith("Cancelled at a checkpoint"));
         new JdbcTemplate(pipeline.dataSource())
@@ -89,7 +89,7 @@ abstract class JobRecoveryTest {
 
         assertThat(completed.id()).isEqualTo(id);
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(id, 0))
+        assertThat(pipeline.reads().logs(id, 0))
                 .anySatisfy(
                         line -> {
                             assertThat(line.message()).contains("stalled");
@@ -113,7 +113,7 @@ abstract class JobRecoveryTest {
 
         JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(completed.id(), 0))
+        assertThat(pipeline.reads().logs(completed.id(), 0))
                 .extracting(JobLogView::message)
                 .anyMatch(m -> m.contains("interrupted when instance test-instance stopped"));
         pipeline.close();
@@ -122,7 +122,7 @@ abstract class JobRecoveryTest {
 
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
     private String runningElsewhere(String orderId, String owner) {
-        JobRepository jobs = pipeline.jobs();
+        JobLifecycle jobs = pipeline.jobs();
         String id =
                 jobs.create(
                                 orderId,

@@ -8,6 +8,8 @@ import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,7 +81,7 @@ abstract class PipelineEndToEndTest {
         assertThat(Files.readString(folder.resolve("MANIFEST.sha256")))
                 .contains("  movies/coco.mp4\n");
         assertThat(PipelineRuntime.sha256sumCheck(folder)).isZero();
-        assertThat(pipeline.jobs().logs(job.id(), 0))
+        assertThat(pipeline.reads().logs(job.id(), 0))
                 .extracting(JobLogView::stage)
                 .contains("intake", "validate", "select-content", "write-usb", "verify", "done");
     }
@@ -252,7 +254,7 @@ abstract class PipelineEndToEndTest {
     @Test
     void bodyOverMaxBytesIsDeadLetteredUnparsed() throws Exception {
         byte[] body = new byte[1024 * 1024 + 1];
-        java.util.Arrays.fill(body, (byte) ' ');
+        Arrays.fill(body, (byte) ' ');
 
         pipeline.sendBytes(ORDERS, body);
 
@@ -265,7 +267,7 @@ abstract class PipelineEndToEndTest {
 
     @Test
     void objectMessageIsDeadLetteredWithoutDeserialising() throws Exception {
-        pipeline.sendObject(ORDERS, new java.util.ArrayList<>(List.of("x")));
+        pipeline.sendObject(ORDERS, new ArrayList<>(List.of("x")));
 
         Message dead =
                 pipeline.receiveDeadLetter(
@@ -346,7 +348,7 @@ abstract class PipelineEndToEndTest {
         assertThat(job.errorCode()).isEqualTo(errorCode);
         assertThat(job.attempts()).isEqualTo(1);
         assertThat(job.errorRecoverable()).isFalse();
-        assertThat(pipeline.jobs().logs(job.id(), 0))
+        assertThat(pipeline.reads().logs(job.id(), 0))
                 .anySatisfy(line -> assertThat(line.errorCode()).isEqualTo(errorCode));
         return job;
     }

@@ -139,12 +139,12 @@ class ResilienceTest {
                         .atMost(Duration.ofSeconds(30))
                         .ignoreExceptions()
                         .until(
-                                () -> pipeline.jobs().findByOrderId("CUT-MID-RUN").orElseThrow(),
+                                () -> pipeline.reads().findByOrderId("CUT-MID-RUN").orElseThrow(),
                                 found -> found.status() == JobStatus.COMPLETED);
         assertThat(job.attempts()).as("the attempt the outage cut off does not count").isEqualTo(1);
         assertThat(PipelineRuntime.sha256sumCheck(Path.of(job.usbMount()).resolve("CUT-MID-RUN")))
                 .isZero();
-        assertThat(pipeline.jobs().logs(job.id(), 0))
+        assertThat(pipeline.reads().logs(job.id(), 0))
                 .anyMatch(line -> line.message().contains("does not count"));
     }
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -44,7 +46,7 @@ abstract class StickSafetyTest {
     Path slotA;
     Path slotB;
     PipelineRuntime pipeline;
-    List<LoopStick> sticks = new java.util.ArrayList<>();
+    List<LoopStick> sticks = new ArrayList<>();
 
     abstract TestDatabase database(Path root);
 
@@ -107,7 +109,7 @@ abstract class StickSafetyTest {
                         .atMost(Duration.ofSeconds(90))
                         .pollInterval(Duration.ofMillis(100))
                         .until(
-                                () -> pipeline.jobs().findByOrderId(orderId).orElse(null),
+                                () -> pipeline.reads().findByOrderId(orderId).orElse(null),
                                 job -> job != null && job.status() == JobStatus.COMPLETED);
 
         Duration took = Duration.between(sent, Instant.now());
@@ -123,7 +125,7 @@ abstract class StickSafetyTest {
         assertThat(completed.attempts()).isEqualTo(1);
         assertThat(completed.usbMount()).isEqualTo(slotA.toString());
         assertThat(completed.verifiedBy()).isEqualTo("direct");
-        assertThat(pipeline.jobs().logs(completed.id(), 0))
+        assertThat(pipeline.reads().logs(completed.id(), 0))
                 .extracting(JobLogView::message)
                 .noneMatch(m -> m.contains("stalled") || m.contains("superseded"))
                 .filteredOn(m -> m.startsWith("Attempt"))
@@ -156,12 +158,12 @@ abstract class StickSafetyTest {
         Awaitility.await("the first run to wake up and stop")
                 .atMost(Duration.ofSeconds(60))
                 .until(
-                        () -> pipeline.jobs().logs(first.id(), 0),
+                        () -> pipeline.reads().logs(first.id(), 0),
                         lines ->
                                 lines.stream()
                                         .anyMatch(line -> line.message().contains("superseded")));
 
-        JobView after = pipeline.jobs().findById(first.id()).orElseThrow();
+        JobView after = pipeline.reads().findById(first.id()).orElseThrow();
         assertThat(after.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(after.attempts()).isEqualTo(2);
         assertThat(after.usbMount()).isEqualTo(slotB.toString());
@@ -191,11 +193,11 @@ abstract class StickSafetyTest {
                 Awaitility.await("the order to complete on stick B")
                         .atMost(Duration.ofSeconds(90))
                         .until(
-                                () -> pipeline.jobs().findByOrderId(orderId).orElse(null),
+                                () -> pipeline.reads().findByOrderId(orderId).orElse(null),
                                 job -> job != null && job.status() == JobStatus.COMPLETED);
         assertThat(completed.usbMount()).isEqualTo(slotB.toString());
         assertThat(completed.attempts()).isEqualTo(2);
-        assertThat(pipeline.jobs().logs(completed.id(), 0))
+        assertThat(pipeline.reads().logs(completed.id(), 0))
                 .anySatisfy(
                         line -> {
                             assertThat(line.errorCode()).isEqualTo("USB_REMOVED");
@@ -249,7 +251,7 @@ abstract class StickSafetyTest {
                                                                 .toString()
                                                                 .equals(fileName + ".part")
                                                         && file.toFile().length() == size);
-                            } catch (IOException | java.io.UncheckedIOException stillMoving) {
+                            } catch (IOException | UncheckedIOException stillMoving) {
                                 return false;
                             }
                         });

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -200,7 +201,7 @@ abstract class UsbStationTest {
                     order(orderId).file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         }
-        Map<String, String> byPriority = new java.util.LinkedHashMap<>();
+        Map<String, String> byPriority = new LinkedHashMap<>();
         for (String priority : List.of("low", "normal", "cancelled", "high")) {
             String orderId = PipelineEndToEndTest.newOrderId();
             byPriority.put(priority, orderId);
@@ -220,7 +221,7 @@ abstract class UsbStationTest {
                                         .body()
                                         .contains(
                                                 "pipeline_jobs_waiting{sizeClass=\"16 GB\"} 4.0"));
-        JobView doomed = pipeline.jobs().findByOrderId(byPriority.get("cancelled")).orElseThrow();
+        JobView doomed = pipeline.reads().findByOrderId(byPriority.get("cancelled")).orElseThrow();
         assertThat(pipeline.http("POST", "/api/jobs/" + doomed.id() + "/cancel", null).statusCode())
                 .isEqualTo(200);
         assertThat(pipeline.http("GET", "/api/queue", null).body()).contains("\"waiting\":3");
@@ -248,7 +249,7 @@ abstract class UsbStationTest {
         assertThat(served)
                 .containsExactly(
                         byPriority.get("high"), byPriority.get("normal"), byPriority.get("low"));
-        assertThat(pipeline.jobs().findById(doomed.id()).orElseThrow().status())
+        assertThat(pipeline.reads().findById(doomed.id()).orElseThrow().status())
                 .isEqualTo(JobStatus.CANCELLED);
     }
 

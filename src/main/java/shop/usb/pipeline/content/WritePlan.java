@@ -1,6 +1,7 @@
 package shop.usb.pipeline.content;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ public record WritePlan(List<PlannedFile> files) {
 
     /** The plan with the digests the write learnt. */
     public WritePlan withDigests(List<String> digests) {
-        List<PlannedFile> complete = new java.util.ArrayList<>(files.size());
+        List<PlannedFile> complete = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
             complete.add(files.get(i).withSha256(digests.get(i)));
         }

@@ -2,6 +2,7 @@ package shop.usb.pipeline.intake;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Locale;
 
 /** A confirmed order that passed schema validation. */
 public record OrderConfirmation(
@@ -19,7 +20,7 @@ public record OrderConfirmation(
         HIGH;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -17,7 +17,8 @@ import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUps;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.job.Stage;
@@ -38,17 +39,20 @@ public class OrderIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderIntake.class);
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
+    private final JobReads reads;
     private final OrderConfirmationValidator validator;
     private final long maxBytes;
     private final PipelineMetrics metrics;
 
     public OrderIntake(
-            JobRepository jobs,
+            JobLifecycle jobs,
+            JobReads reads,
             OrderConfirmationValidator validator,
             long maxBytes,
             PipelineMetrics metrics) {
         this.jobs = jobs;
+        this.reads = reads;
         this.validator = validator;
         this.maxBytes = maxBytes;
         this.metrics = metrics;
@@ -97,10 +101,10 @@ public class OrderIntake {
      * none, nor does an order whose job retention has deleted (its receipt stays).
      */
     private String waitingJobOf(String orderId) {
-        Optional<JobView> existing = jobs.findByOrderId(orderId);
+        Optional<JobView> existing = reads.findByOrderId(orderId);
         if (existing.isEmpty()) {
-            JobRepository.OrderReceipt receipt =
-                    jobs.receiptOf(orderId)
+            JobReads.OrderReceipt receipt =
+                    reads.receiptOf(orderId)
                             .orElseThrow(
                                     () ->
                                             new IllegalStateException(

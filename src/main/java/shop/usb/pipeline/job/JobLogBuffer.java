@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JobLogBuffer {
 
     /** A line as it happened; {@code at} becomes its logged_at. */
-    record Line(Instant at, String level, Stage stage, String message, String errorCode) {}
+    record Line(Instant at, JobLogLevel level, Stage stage, String message, String errorCode) {}
 
     private final Map<JobRun, List<Line>> pending = new ConcurrentHashMap<>();
     private final Duration maxDelay;
@@ -28,7 +28,7 @@ final class JobLogBuffer {
         this.clock = clock;
     }
 
-    Line line(String level, Stage stage, String message, String errorCode) {
+    Line line(JobLogLevel level, Stage stage, String message, String errorCode) {
         return new Line(clock.instant(), level, stage, message, errorCode);
     }
 

@@ -8,7 +8,7 @@ public record JobLogView(
         long id,
         String run,
         String at,
-        String level,
+        JobLogLevel level,
         String stage,
         String message,
         String errorCode) {}

@@ -4,31 +4,28 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import shop.usb.pipeline.job.JobRepository.RunningJob;
+import shop.usb.pipeline.job.JobLifecycle.RunningJob;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 
 /**
  * Finds jobs nobody is running any more and puts them back on track: this instance's own PROCESSING
  * jobs at startup, its own runs that ended while their outcome could not be recorded (the database
  * was away) every few seconds, anyone's stalled ones (no heartbeat for pipeline.stalled.after) on
- * every sweep, and waiting jobs whose job message got lost.
+ * every sweep. (Waiting jobs whose job message got lost: {@link OverdueJobs}.)
  */
 public class JobRecovery {
 
     public static final String BEAN_NAME = "jobRecovery";
     private static final Logger LOG = LoggerFactory.getLogger(JobRecovery.class);
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final LiveRuns liveRuns;
     private final RetryPolicy retries;
     private final String instanceId;
     private final Duration stalledAfter;
-    private final Duration overdueAfter;
-    private final Duration queuedOverdueAfter;
     private final PipelineMetrics metrics;
     private final Clock clock;
     private final Leftovers leftovers;
@@ -42,13 +39,11 @@ public class JobRecovery {
     }
 
     public JobRecovery(
-            JobRepository jobs,
+            JobLifecycle jobs,
             LiveRuns liveRuns,
             RetryPolicy retries,
             String instanceId,
             Duration stalledAfter,
-            Duration overdueAfter,
-            Duration queuedOverdueAfter,
             PipelineMetrics metrics,
             Clock clock,
             Leftovers leftovers) {
@@ -59,8 +54,6 @@ public class JobRecovery {
         this.retries = retries;
         this.instanceId = instanceId;
         this.stalledAfter = stalledAfter;
-        this.overdueAfter = overdueAfter;
-        this.queuedOverdueAfter = queuedOverdueAfter;
         this.clock = clock;
     }
 
@@ -109,20 +102,12 @@ public class JobRecovery {
         return followUps;
     }
 
+    /** Anyone's stalled runs, each ended through the guarded recovery transition. */
     public List<FollowUp> sweep() {
         List<FollowUp> followUps = new ArrayList<>();
         for (RunningJob job : jobs.findStalled(stalledAfter)) {
             recover(job, stalledAfter, "stalled: no heartbeat since " + job.heartbeatAt(), false)
                     .ifPresent(followUps::add);
-        }
-        for (Map.Entry<String, String> job : jobs.takeOverdue(overdueAfter, queuedOverdueAfter)) {
-            LOG.warn(
-                    "Job {} should have run by now (due more than {} ago, or QUEUED for more than {}); sending"
-                            + " its job message again",
-                    job.getKey(),
-                    overdueAfter,
-                    queuedOverdueAfter);
-            followUps.add(FollowUp.run(job.getKey(), null, job.getValue()));
         }
         return followUps;
     }

@@ -1,5 +1,7 @@
 package shop.usb.pipeline.job;
 
+import java.util.UUID;
+
 /**
  * One run of a job: the job and the token its claim stored on the job row. Every write of the run
  * is guarded by the token, so a run that lost its job (recovered as stalled, claimed again) can
@@ -9,7 +11,7 @@ public record JobRun(String jobId, String token) {
 
     /** A new run of the job, not claimed yet. */
     public static JobRun of(String jobId) {
-        return new JobRun(jobId, java.util.UUID.randomUUID().toString());
+        return new JobRun(jobId, UUID.randomUUID().toString());
     }
 
     /** The token's first characters: enough to tell a job's runs apart in its log. */

@@ -21,7 +21,7 @@ public record JobTimeline(List<Row> rows) {
     /** An attempt ({@code attempt} set) or an event ({@code event} set). */
     public record Row(Attempt attempt, Event event) {}
 
-    public record Event(String at, String level, String message) {}
+    public record Event(String at, JobLogLevel level, String message) {}
 
     /**
      * {@code where}: the write stage's line naming the slot and stick; {@code error}: the last

@@ -25,12 +25,12 @@ public class LiveRuns extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(LiveRuns.class);
 
     private final Map<JobRun, Signals> runs = new ConcurrentHashMap<>();
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final CamelContext context;
     private final Duration interval;
     private ScheduledExecutorService heartbeats;
 
-    public LiveRuns(JobRepository jobs, CamelContext context, Duration stalledAfter) {
+    public LiveRuns(JobLifecycle jobs, CamelContext context, Duration stalledAfter) {
         this.jobs = jobs;
         this.context = context;
         this.interval = heartbeatInterval(stalledAfter);

@@ -1,8 +1,6 @@
 package shop.usb.pipeline.ops;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -10,8 +8,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.Header;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -27,20 +23,15 @@ import shop.usb.pipeline.job.SqlStatements;
 public class AuditTrail {
 
     public static final String BEAN_NAME = "auditTrail";
-    private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
-    private final Duration retention;
-    private final int batchSize;
     private final Clock clock;
 
-    public AuditTrail(DataSource dataSource, Duration retention, int batchSize, Clock clock) {
+    public AuditTrail(DataSource dataSource, Clock clock) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         // Over the same data source as the job repository: its transactions join this one.
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.retention = retention;
-        this.batchSize = batchSize;
         this.clock = clock;
     }
 
@@ -104,26 +95,6 @@ public class AuditTrail {
         }
         List<Entry> shown = entries.subList(0, size);
         return new Page(List.copyOf(shown), String.valueOf(shown.get(size - 1).id()));
-    }
-
-    /** Deletes actions older than the retention, in bounded batches; returns how many. */
-    public int purge() {
-        Instant before = clock.instant().minus(retention);
-        int total = 0;
-        int deleted;
-        do {
-            deleted =
-                    jdbc.update(
-                            SqlStatements.get("delete-expired-operator-actions"),
-                            new MapSqlParameterSource()
-                                    .addValue("before", before.atOffset(ZoneOffset.UTC))
-                                    .addValue("batchSize", batchSize));
-            total += deleted;
-        } while (deleted == batchSize);
-        if (total > 0) {
-            LOG.info("Deleted {} audit entries older than {}", total, before);
-        }
-        return total;
     }
 
     private void insert(String actor, String action, String target, String result) {

@@ -14,9 +14,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobAction;
 import shop.usb.pipeline.job.JobCursor;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobQuery;
-import shop.usb.pipeline.job.JobRepository;
-import shop.usb.pipeline.job.JobRepository.BulkTarget;
+import shop.usb.pipeline.job.JobReads;
+import shop.usb.pipeline.job.JobReads.BulkTarget;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
@@ -66,7 +67,7 @@ public class BulkActions {
                 String filters,
                 String actor,
                 boolean dryRun,
-                JobRepository.BulkCount count) {
+                JobReads.BulkCount count) {
             this.kind = kind;
             this.query = query;
             this.filters = filters;
@@ -83,7 +84,8 @@ public class BulkActions {
         }
     }
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
+    private final JobReads reads;
     private final LiveRuns liveRuns;
     private final AuditTrail audit;
     private final PipelineMetrics metrics;
@@ -92,13 +94,15 @@ public class BulkActions {
 
     public BulkActions(
             DataSource dataSource,
-            JobRepository jobs,
+            JobLifecycle jobs,
+            JobReads reads,
             LiveRuns liveRuns,
             AuditTrail audit,
             PipelineMetrics metrics,
             int batchSize) {
         this.batchSize = batchSize;
         this.jobs = jobs;
+        this.reads = reads;
         this.liveRuns = liveRuns;
         this.audit = audit;
         this.metrics = metrics;
@@ -145,7 +149,7 @@ public class BulkActions {
                         filters.isEmpty() ? "(all jobs)" : filters,
                         actor,
                         dryRun,
-                        jobs.count(query, kind.eligible)));
+                        reads.count(query, kind.eligible)));
         exchange.getMessage().setBody(null);
     }
 
@@ -155,7 +159,7 @@ public class BulkActions {
      */
     public List<FollowUp> nextBatch(@ExchangeProperty(RUN) Run run) {
         List<BulkTarget> batch =
-                jobs.eligibleBatch(run.query, run.kind.eligible, run.after, batchSize);
+                reads.eligibleBatch(run.query, run.kind.eligible, run.after, batchSize);
         List<FollowUp> followUps = new ArrayList<>();
         List<String> stopping = new ArrayList<>();
         transaction.executeWithoutResult(

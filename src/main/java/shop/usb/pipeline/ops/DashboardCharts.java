@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.usb.UsbStation;
@@ -21,11 +21,11 @@ public class DashboardCharts {
     public static final String BEAN_NAME = "dashboardCharts";
     static final int THROUGHPUT_MINUTES = 60;
 
-    private final JobRepository jobs;
+    private final JobStatistics jobs;
     private final PipelineMetrics metrics;
     private final UsbStation station;
 
-    public DashboardCharts(JobRepository jobs, PipelineMetrics metrics, UsbStation station) {
+    public DashboardCharts(JobStatistics jobs, PipelineMetrics metrics, UsbStation station) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.station = station;
@@ -33,11 +33,9 @@ public class DashboardCharts {
 
     public Map<String, Object> charts() {
         Map<String, Long> failures = new TreeMap<>();
-        for (Map<String, Object> row : jobs.errorCounts()) {
-            if (JobStatus.FAILED.name().equals(row.get("status"))) {
-                failures.put(
-                        String.valueOf(row.get("error_code")),
-                        ((Number) row.get("jobs")).longValue());
+        for (JobStatistics.ErrorCount row : jobs.errorCounts()) {
+            if (row.status() == JobStatus.FAILED) {
+                failures.put(row.errorCode(), row.jobs());
             }
         }
         Map<String, Long> slots = new LinkedHashMap<>();

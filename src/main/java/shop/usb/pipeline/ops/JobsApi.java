@@ -14,9 +14,11 @@ import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobAction;
 import shop.usb.pipeline.job.JobFigures;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobPage;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobReads;
+import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.JobView;
@@ -33,7 +35,9 @@ public class JobsApi {
 
     private static final String JOB_ID = "pipelineJobId";
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
+    private final JobReads reads;
+    private final JobStatistics statistics;
     private final LiveRuns liveRuns;
     private final AuditTrail audit;
     private final UsbStation station;
@@ -42,7 +46,9 @@ public class JobsApi {
     private final Clock clock;
 
     public JobsApi(
-            JobRepository jobs,
+            JobLifecycle jobs,
+            JobReads reads,
+            JobStatistics statistics,
             LiveRuns liveRuns,
             AuditTrail audit,
             UsbStation station,
@@ -50,6 +56,8 @@ public class JobsApi {
             Duration stalledAfter,
             Clock clock) {
         this.jobs = jobs;
+        this.reads = reads;
+        this.statistics = statistics;
         this.liveRuns = liveRuns;
         this.audit = audit;
         this.station = station;
@@ -60,17 +68,17 @@ public class JobsApi {
 
     /** GET /api/jobs: newest first, filtered and searched ({@code q}), a page at a time. */
     public JobPage list(Exchange exchange) {
-        return jobs.find(ApiQueries.jobQuery(exchange.getMessage(), true));
+        return reads.find(ApiQueries.jobQuery(exchange.getMessage(), true));
     }
 
     public JobView get(@Header("id") String id) {
-        return jobs.findById(id).orElseThrow(() -> ApiProblem.notFound("Job " + id));
+        return reads.findById(id).orElseThrow(() -> ApiProblem.notFound("Job " + id));
     }
 
     /** GET /api/jobs/{id}/timeline: each attempt as a row, and the events between them. */
     public JobTimeline timeline(@Header("id") String id) {
         get(id);
-        return JobTimeline.of(jobs.logs(id, 0));
+        return JobTimeline.of(reads.logs(id, 0));
     }
 
     /**
@@ -79,7 +87,7 @@ public class JobsApi {
      */
     public List<JobLogView> logs(@Header("id") String id, @Header("after") String after) {
         get(id);
-        return jobs.logs(id, ApiQueries.lineId("after", after));
+        return reads.logs(id, ApiQueries.lineId("after", after));
     }
 
     /**
@@ -90,13 +98,13 @@ public class JobsApi {
             @Header("id") String id,
             @Header(HttpGate.ACTOR_HEADER) String actor,
             Exchange exchange) {
-        JobRepository.CancelOutcome outcome =
+        JobLifecycle.CancelOutcome outcome =
                 audit.record(
                         actor,
                         "job.cancel",
                         id,
                         () -> {
-                            JobRepository.CancelOutcome cancel = jobs.cancel(id, actor);
+                            JobLifecycle.CancelOutcome cancel = jobs.cancel(id, actor);
                             switch (cancel) {
                                 case ALREADY_FINAL ->
                                         throw new ApiProblem(
@@ -118,7 +126,7 @@ public class JobsApi {
                         Enum::name);
         // Only once the cancel is committed: a running job is asked to stop, a cancelled one
         // counted.
-        if (outcome == JobRepository.CancelOutcome.REQUESTED) {
+        if (outcome == JobLifecycle.CancelOutcome.REQUESTED) {
             liveRuns.requestCancel(id);
         } else {
             metrics.jobCancelled();
@@ -126,7 +134,7 @@ public class JobsApi {
         exchange.getMessage()
                 .setHeader(
                         Exchange.HTTP_RESPONSE_CODE,
-                        outcome == JobRepository.CancelOutcome.CANCELLED ? 200 : 202);
+                        outcome == JobLifecycle.CancelOutcome.CANCELLED ? 200 : 202);
         return get(id);
     }
 
@@ -246,8 +254,8 @@ public class JobsApi {
      * GET /api/queue: counts per status, active jobs, averages, oldest waiting job and throughput.
      */
     public Map<String, Object> queue() {
-        StatusSummary summary = jobs.statusSummary();
-        JobFigures figures = jobs.figures(stalledAfter);
+        StatusSummary summary = statistics.statusSummary();
+        JobFigures figures = statistics.figures(stalledAfter);
         Map<String, Object> answer = new LinkedHashMap<>();
         for (JobStatus status : JobStatus.values()) {
             answer.put(status.name().toLowerCase(Locale.ROOT), summary.count(status));
@@ -286,24 +294,20 @@ public class JobsApi {
         long durationCount = 0;
         double queueSum = 0;
         long queueCount = 0;
-        for (Map<String, Object> row : jobs.statistics()) {
-            long count = number(row.get("jobs")).longValue();
-            byStatus.merge(String.valueOf(row.get("status")), count, Long::sum);
-            byPriority.merge(String.valueOf(row.get("priority")), count, Long::sum);
-            if (JobStatus.COMPLETED.name().equals(row.get("status"))) {
-                durationSum += number(row.get("duration_ms_sum")).doubleValue();
-                durationCount += number(row.get("duration_ms_count")).longValue();
+        for (JobStatistics.StatusPriorityCount row : statistics.byStatusAndPriority()) {
+            byStatus.merge(row.status().name(), row.jobs(), Long::sum);
+            byPriority.merge(row.priority(), row.jobs(), Long::sum);
+            if (row.status() == JobStatus.COMPLETED) {
+                durationSum += row.durationMsSum();
+                durationCount += row.durationMsCount();
             }
-            queueSum += number(row.get("queue_ms_sum")).doubleValue();
-            queueCount += number(row.get("started_count")).longValue();
+            queueSum += row.queueMsSum();
+            queueCount += row.startedCount();
         }
         Map<String, Map<String, Long>> errors = new TreeMap<>();
-        for (Map<String, Object> row : jobs.errorCounts()) {
-            errors.computeIfAbsent(
-                            String.valueOf(row.get("error_code")), code -> new LinkedHashMap<>())
-                    .put(
-                            String.valueOf(row.get("status")).toLowerCase(Locale.ROOT),
-                            number(row.get("jobs")).longValue());
+        for (JobStatistics.ErrorCount row : statistics.errorCounts()) {
+            errors.computeIfAbsent(row.errorCode(), code -> new LinkedHashMap<>())
+                    .put(row.status().name().toLowerCase(Locale.ROOT), row.jobs());
         }
         long completed = byStatus.get(JobStatus.COMPLETED.name());
         long failed = byStatus.get(JobStatus.FAILED.name());
@@ -313,7 +317,7 @@ public class JobsApi {
         answer.put(
                 "successRate",
                 completed + failed == 0 ? null : (double) completed / (completed + failed));
-        answer.put("successRateLastHour", jobs.figures(stalledAfter).successRateLastHour());
+        answer.put("successRateLastHour", statistics.figures(stalledAfter).successRateLastHour());
         answer.put(
                 "avgProcessingMs",
                 durationCount == 0 ? null : Math.round(durationSum / durationCount));
@@ -327,9 +331,5 @@ public class JobsApi {
         window.put("completed", completed);
         window.put("perMinute", Math.round(completed * 100.0 / minutes) / 100.0);
         return window;
-    }
-
-    private static Number number(Object value) {
-        return value instanceof Number n ? n : 0;
     }
 }

@@ -25,10 +25,13 @@ import shop.usb.pipeline.intake.OrderIntake;
 import shop.usb.pipeline.intake.OrderSubmission;
 import shop.usb.pipeline.intake.manifest.ManifestIntake;
 import shop.usb.pipeline.job.FollowUps;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobRecovery;
-import shop.usb.pipeline.job.JobRepository;
-import shop.usb.pipeline.job.JobRetention;
+import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.LiveRuns;
+import shop.usb.pipeline.job.OverdueJobs;
+import shop.usb.pipeline.job.RetentionCutoffs;
 import shop.usb.pipeline.ops.ApiErrors;
 import shop.usb.pipeline.ops.ApiServerSetup;
 import shop.usb.pipeline.ops.AuditTrail;
@@ -112,18 +115,16 @@ public class PipelineConfiguration implements CamelConfiguration {
                                                         .build())
                                         .build())
                         .build();
-        JobRepository jobs = new JobRepository(dataSource, settings.progressInterval(), clock);
-        AuditTrail audit =
-                new AuditTrail(
-                        dataSource,
-                        settings.auditRetention(),
-                        settings.retentionBatchSize(),
-                        clock);
+        JobLifecycle jobs = new JobLifecycle(dataSource, settings.progressInterval(), clock);
+        JobReads reads = new JobReads(dataSource);
+        JobStatistics statistics = new JobStatistics(dataSource);
+        registry.bind(JobStatistics.BEAN_NAME, statistics);
+        AuditTrail audit = new AuditTrail(dataSource, clock);
         registry.bind(AuditTrail.BEAN_NAME, audit);
         PipelineMetrics metrics =
                 new PipelineMetrics(
                         meterRegistry(registry),
-                        new CachedStatusCounts(jobs, clock),
+                        new CachedStatusCounts(statistics, clock),
                         settings.usbMounts(),
                         clock);
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);
@@ -151,7 +152,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 StickReverifier.BEAN_NAME,
                 new StickReverifier(
                         jobs, new SlotProbe(settings.usbRequireMount()), new UsbVerifier()));
-        registry.bind(DashboardCharts.BEAN_NAME, new DashboardCharts(jobs, metrics, station));
+        registry.bind(DashboardCharts.BEAN_NAME, new DashboardCharts(statistics, metrics, station));
         UsbMountAllocator mounts =
                 new UsbMountAllocator(
                         station,
@@ -162,7 +163,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         LiveRuns liveRuns = new LiveRuns(jobs, context, settings.stalledAfter());
         // Stopped after the routes: runs finishing during a graceful shutdown keep beating.
         context.addService(liveRuns, true, true);
-        registry.bind(JobRepository.BEAN_NAME, jobs);
+        registry.bind(JobLifecycle.BEAN_NAME, jobs);
+        registry.bind(JobReads.BEAN_NAME, reads);
         registry.bind(LiveRuns.BEAN_NAME, liveRuns);
         registry.bind(FollowUps.BEAN_NAME, new FollowUps());
         registry.bind(
@@ -173,20 +175,21 @@ public class PipelineConfiguration implements CamelConfiguration {
                         settings.retryPolicy(),
                         settings.instanceId(),
                         settings.stalledAfter(),
-                        settings.overdueAfter(),
-                        settings.queuedOverdueAfter(),
                         metrics,
                         clock,
                         station::removeUnrecordedOrder));
         registry.bind(
-                JobRetention.BEAN_NAME,
-                new JobRetention(jobs, settings.retention(), settings.retentionBatchSize(), clock));
+                OverdueJobs.BEAN_NAME,
+                new OverdueJobs(settings.overdueAfter(), settings.queuedOverdueAfter()));
+        registry.bind(
+                RetentionCutoffs.BEAN_NAME,
+                new RetentionCutoffs(settings.retention(), settings.auditRetention(), clock));
         registry.bind(OrderConfirmationValidator.BEAN_NAME, validator);
         registry.bind(ContentLibrary.BEAN_NAME, library);
         registry.bind(UsbMountAllocator.BEAN_NAME, mounts);
         registry.bind(
                 OrderIntake.BEAN_NAME,
-                new OrderIntake(jobs, validator, settings.intakeMaxBytes(), metrics));
+                new OrderIntake(jobs, reads, validator, settings.intakeMaxBytes(), metrics));
         registry.bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
         registry.bind(
                 ManifestIntake.BEAN_NAME,
@@ -194,7 +197,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                         settings.manifestDir(),
                         validator,
                         library,
-                        jobs,
+                        reads,
                         mapper,
                         settings.intakeMaxBytes(),
                         clock));
@@ -239,16 +242,35 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(
                 JobsApi.BEAN_NAME,
                 new JobsApi(
-                        jobs, liveRuns, audit, station, metrics, settings.stalledAfter(), clock));
+                        jobs,
+                        reads,
+                        statistics,
+                        liveRuns,
+                        audit,
+                        station,
+                        metrics,
+                        settings.stalledAfter(),
+                        clock));
         registry.bind(
                 BulkActions.BEAN_NAME,
                 new BulkActions(
-                        dataSource, jobs, liveRuns, audit, metrics, settings.bulkBatchSize()));
+                        dataSource,
+                        jobs,
+                        reads,
+                        liveRuns,
+                        audit,
+                        metrics,
+                        settings.bulkBatchSize()));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
 
         PipelineHealth health =
                 new PipelineHealth(
-                        jobs, dataSource, brokerConnections, mounts, settings.health(), clock);
+                        statistics,
+                        dataSource,
+                        brokerConnections,
+                        mounts,
+                        settings.health(),
+                        clock);
         registry.bind(PipelineHealth.BEAN_NAME, health);
         // Readiness checks, found in the registry by camel-health: whether this instance can work.
         registry.bind(

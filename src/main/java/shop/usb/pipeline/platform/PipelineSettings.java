@@ -2,8 +2,12 @@ package shop.usb.pipeline.platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -70,7 +74,7 @@ public record PipelineSettings(
         Reader read = new Reader(properties);
         if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
             // Production takes these from the environment only; an empty one is a deployment error.
-            List<String> missing = new java.util.ArrayList<>();
+            List<String> missing = new ArrayList<>();
             for (String key :
                     List.of(
                             "pipeline.broker.user",
@@ -195,14 +199,14 @@ public record PipelineSettings(
     }
 
     private static String environmentName(String key) {
-        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /**
      * A slot is named by the last element of its path (slot-1): two alike could not be told apart.
      */
     private static void requireUniqueSlotNames(List<Path> mounts) {
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (Path mount : mounts) {
             if (mount.getFileName() == null || !names.add(mount.getFileName().toString())) {
                 throw new IllegalStateException(
@@ -248,8 +252,8 @@ public record PipelineSettings(
                             + " is '"
                             + value
                             + "'; it must be one of "
-                            + java.util.Arrays.stream(type.getEnumConstants())
-                                    .map(e -> e.name().toLowerCase(java.util.Locale.ROOT))
+                            + Arrays.stream(type.getEnumConstants())
+                                    .map(e -> e.name().toLowerCase(Locale.ROOT))
                                     .toList());
         }
 

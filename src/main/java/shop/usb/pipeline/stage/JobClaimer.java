@@ -14,7 +14,7 @@ import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
@@ -40,14 +40,14 @@ public class JobClaimer {
     private static final Pattern JOB_ID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final LiveRuns liveRuns;
     private final String instanceId;
     private final PipelineMetrics metrics;
     private final Clock clock;
 
     public JobClaimer(
-            JobRepository jobs,
+            JobLifecycle jobs,
             LiveRuns liveRuns,
             String instanceId,
             PipelineMetrics metrics,

@@ -16,7 +16,8 @@ import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobCancelledException;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.job.RunSupersededException;
@@ -41,7 +42,7 @@ public class JobOutcome {
     public static final String BEAN_NAME = "jobOutcome";
     private static final Logger LOG = LoggerFactory.getLogger(JobOutcome.class);
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final UsbMountAllocator mounts;
     private final UsbStation station;
     private final StickEjector ejector;
@@ -51,7 +52,7 @@ public class JobOutcome {
     private final Clock clock;
 
     public JobOutcome(
-            JobRepository jobs,
+            JobLifecycle jobs,
             UsbMountAllocator mounts,
             UsbStation station,
             StickEjector ejector,
@@ -99,7 +100,7 @@ public class JobOutcome {
             String notEjected = ejector.eject(job.stick());
             jobs.log(
                     job.run(),
-                    notEjected == null ? "INFO" : "WARN",
+                    notEjected == null ? JobLogLevel.INFO : JobLogLevel.WARN,
                     Stage.DONE,
                     notEjected == null
                             ? "Stick ejected from " + taken.slot().name() + ": it can be pulled now"
@@ -254,7 +255,7 @@ public class JobOutcome {
                         + why.getMessage()
                         + ". It changed nothing more.";
         LOG.warn("Job {} for order {}: {}", job.id(), job.job().orderId(), message);
-        jobs.log(job.run(), "WARN", stage, message);
+        jobs.log(job.run(), JobLogLevel.WARN, stage, message);
         job.endStage(Outcome.SUPERSEDED);
         return FollowUp.none(job.id());
     }

@@ -2,7 +2,7 @@ package shop.usb.pipeline.stage;
 
 import java.time.Clock;
 import java.time.Duration;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
@@ -16,7 +16,7 @@ import shop.usb.pipeline.usb.WriteListener;
  */
 final class ProgressReporter implements WriteListener {
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final LiveRuns liveRuns;
     private final JobRun run;
     private final long totalBytes;
@@ -27,7 +27,7 @@ final class ProgressReporter implements WriteListener {
     private long lastReport;
 
     ProgressReporter(
-            JobRepository jobs,
+            JobLifecycle jobs,
             LiveRuns liveRuns,
             JobRun run,
             long totalBytes,

@@ -12,7 +12,7 @@ import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 
@@ -24,14 +24,14 @@ public class SelectContentStage {
 
     public static final String BEAN_NAME = "selectContentStage";
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final ContentDigests digests;
     private final LiveRuns liveRuns;
     private final Duration progressInterval;
     private final Clock clock;
 
     public SelectContentStage(
-            JobRepository jobs,
+            JobLifecycle jobs,
             ContentDigests digests,
             LiveRuns liveRuns,
             Duration progressInterval,

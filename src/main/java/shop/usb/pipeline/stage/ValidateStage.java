@@ -8,7 +8,7 @@ import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.Stage;
 
 /**
@@ -19,12 +19,12 @@ public class ValidateStage {
 
     public static final String BEAN_NAME = "validateStage";
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final OrderConfirmationValidator validator;
     private final ContentLibrary library;
 
     public ValidateStage(
-            JobRepository jobs, OrderConfirmationValidator validator, ContentLibrary library) {
+            JobLifecycle jobs, OrderConfirmationValidator validator, ContentLibrary library) {
         this.jobs = jobs;
         this.validator = validator;
         this.library = library;

@@ -3,7 +3,8 @@ package shop.usb.pipeline.stage;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.ExchangeProperty;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.usb.StickLabeler;
@@ -17,7 +18,7 @@ public class VerifyStage {
 
     public static final String BEAN_NAME = "verifyStage";
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final UsbVerifier verifier;
     private final StickLabeler labeler;
     private final LiveRuns liveRuns;
@@ -25,7 +26,7 @@ public class VerifyStage {
     private final Clock clock;
 
     public VerifyStage(
-            JobRepository jobs,
+            JobLifecycle jobs,
             UsbVerifier verifier,
             StickLabeler labeler,
             LiveRuns liveRuns,
@@ -54,7 +55,7 @@ public class VerifyStage {
             job.labelled(labelled.label());
             jobs.log(
                     job.run(),
-                    labelled.label() == null ? "WARN" : "INFO",
+                    labelled.label() == null ? JobLogLevel.WARN : JobLogLevel.INFO,
                     Stage.VERIFY,
                     labelled.label() == null
                             ? "Volume label not set: " + labelled.notSetBecause()

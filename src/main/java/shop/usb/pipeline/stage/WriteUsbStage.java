@@ -8,7 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.ExchangeProperty;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
@@ -29,7 +30,7 @@ public class WriteUsbStage {
 
     public static final String BEAN_NAME = "writeUsbStage";
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final UsbMountAllocator mounts;
     private final UsbWriter writer;
     private final LiveRuns liveRuns;
@@ -38,7 +39,7 @@ public class WriteUsbStage {
     private final Clock clock;
 
     public WriteUsbStage(
-            JobRepository jobs,
+            JobLifecycle jobs,
             UsbMountAllocator mounts,
             UsbWriter writer,
             LiveRuns liveRuns,
@@ -76,7 +77,7 @@ public class WriteUsbStage {
         jobs.recordMount(job.run(), stick.slot().toString());
         jobs.log(
                 job.run(),
-                "INFO",
+                JobLogLevel.INFO,
                 Stage.WRITE_USB,
                 JobTimeline.WRITING
                         + job.plan().files().size()
@@ -118,7 +119,7 @@ public class WriteUsbStage {
             } catch (IOException e) {
                 jobs.log(
                         job.run(),
-                        "WARN",
+                        JobLogLevel.WARN,
                         Stage.WRITE_USB,
                         "Could not remove what an earlier attempt left on "
                                 + mount

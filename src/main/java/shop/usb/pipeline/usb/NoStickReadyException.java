@@ -2,6 +2,7 @@ package shop.usb.pipeline.usb;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * No READY stick of the order's size class is in the station now: the job waits for one, holding
@@ -27,8 +28,7 @@ public class NoStickReadyException extends RuntimeException {
         return describe(capacityBytes)
                 + (refusedFilesystems.isEmpty()
                         ? ""
-                        : " that is not "
-                                + String.join(" or ", new java.util.TreeSet<>(refusedFilesystems)));
+                        : " that is not " + String.join(" or ", new TreeSet<>(refusedFilesystems)));
     }
 
     /** "a 16 GB stick": the size class the customer bought, as the operator would say it. */
@@ -60,6 +60,6 @@ public class NoStickReadyException extends RuntimeException {
 
     /** As the job row keeps them: "exfat,vfat", or null. */
     public String refusedFilesystems() {
-        return StickRules.join(new java.util.TreeSet<>(refusedFilesystems));
+        return StickRules.join(new TreeSet<>(refusedFilesystems));
     }
 }

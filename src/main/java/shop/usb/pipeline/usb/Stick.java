@@ -1,5 +1,9 @@
 package shop.usb.pipeline.usb;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * A stick as the system tells it without privileges: its filesystem UUID (or, where udev names
  * none, its device number), the USB serial where the system exposes one, its total size, filesystem
@@ -32,11 +36,9 @@ public record Stick(
         }
         try {
             return Long.parseLong(
-                            java.nio.file.Files.readString(
-                                            java.nio.file.Path.of("/sys/dev/block", device, "size"))
-                                    .trim())
+                            Files.readString(Path.of("/sys/dev/block", device, "size")).trim())
                     > 0;
-        } catch (java.io.IOException | NumberFormatException gone) {
+        } catch (IOException | NumberFormatException gone) {
             return false;
         }
     }

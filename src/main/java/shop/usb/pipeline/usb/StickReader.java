@@ -3,6 +3,7 @@ package shop.usb.pipeline.usb;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +64,7 @@ final class StickReader {
                                                     .resolve("size"))
                                     .trim())
                     * 512;
-        } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | NumberFormatException | InvalidPathException e) {
             try {
                 return Files.getFileStore(filesystem.realPath()).getTotalSpace();
             } catch (IOException unknown) {

@@ -14,7 +14,7 @@ import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
 
 /**
  * Reads a returned stick back against its job: the order folder's MANIFEST.sha256 must be the one
@@ -43,11 +43,11 @@ public class StickReverifier {
             Integer filesPlanned,
             Long bytesPlanned) {}
 
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final SlotProbe probe;
     private final UsbVerifier verifier;
 
-    public StickReverifier(JobRepository jobs, SlotProbe probe, UsbVerifier verifier) {
+    public StickReverifier(JobLifecycle jobs, SlotProbe probe, UsbVerifier verifier) {
         this.jobs = jobs;
         this.probe = probe;
         this.verifier = verifier;

@@ -1,6 +1,7 @@
 package shop.usb.pipeline.usb;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public final class StickRules {
      * ("vfat" → "movie.mkv has 5000000000 bytes; FAT32 holds no file of 4 GiB or more").
      */
     public static Map<String, String> refusedFilesystems(String orderId, List<PlannedFile> files) {
-        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         String names = namesBroken(orderId, files);
         for (String type : List.of("vfat", "exfat")) {
             String broken =

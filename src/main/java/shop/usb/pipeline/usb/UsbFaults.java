@@ -1,10 +1,12 @@
 package shop.usb.pipeline.usb;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 
@@ -16,7 +18,7 @@ final class UsbFaults {
     /** A failed write or read on a leased slot; first of all, is the stick still there? */
     static JobFailure classify(SlotFilesystem slot, String action, IOException e) {
         if (!slot.isPresent()) {
-            return slot.removed(action.toLowerCase(java.util.Locale.ROOT) + " (" + e + ")");
+            return slot.removed(action.toLowerCase(Locale.ROOT) + " (" + e + ")");
         }
         return classify(slot.slot(), action, e);
     }
@@ -33,8 +35,7 @@ final class UsbFaults {
         if (reason.contains("No space left on device") || reason.contains("Disk quota exceeded")) {
             return new JobFailure(ErrorCode.USB_FULL, message, e);
         }
-        if (reason.contains("Read-only file system")
-                || e instanceof java.nio.file.AccessDeniedException) {
+        if (reason.contains("Read-only file system") || e instanceof AccessDeniedException) {
             return new JobFailure(ErrorCode.USB_READ_ONLY, message, e);
         }
         return new JobFailure(ErrorCode.IO_ERROR, message, e);

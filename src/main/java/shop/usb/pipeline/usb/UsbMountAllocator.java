@@ -1,6 +1,7 @@
 package shop.usb.pipeline.usb;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,11 +155,8 @@ public class UsbMountAllocator {
             }
             long usable;
             try {
-                usable =
-                        java.nio.file.Files.isDirectory(mount)
-                                ? java.nio.file.Files.getFileStore(mount).getUsableSpace()
-                                : -1;
-            } catch (java.io.IOException e) {
+                usable = Files.isDirectory(mount) ? Files.getFileStore(mount).getUsableSpace() : -1;
+            } catch (IOException e) {
                 usable = -1;
             }
             states.add(

@@ -26,8 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
-import shop.usb.pipeline.job.JobRepository.WaitingJob;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobLifecycle.WaitingJob;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.SqlStatements;
 
@@ -103,7 +103,7 @@ public class UsbStation {
     private final SlotProbe probe;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
-    private final JobRepository jobs;
+    private final JobLifecycle jobs;
     private final boolean wipe;
     private final Path deliveredDir;
     private final double sizeTolerance;
@@ -118,7 +118,7 @@ public class UsbStation {
             Kind kind,
             SlotProbe probe,
             DataSource dataSource,
-            JobRepository jobs,
+            JobLifecycle jobs,
             boolean wipe,
             Path deliveredDir,
             double sizeTolerance,

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -108,7 +110,7 @@ public class UsbWriter {
             WritePlan written = plan.withDigests(sha256s);
             writeText(staging.resolve(WritePlan.MANIFEST_NAME), written.manifest());
             List<Path> deepestFirst = new ArrayList<>(folders);
-            java.util.Collections.reverse(deepestFirst);
+            Collections.reverse(deepestFirst);
             for (Path folder : deepestFirst) {
                 fsyncFolder(folder);
             }
@@ -151,7 +153,7 @@ public class UsbWriter {
      * followed.
      */
     public static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import shop.usb.pipeline.job.Delivery;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.support.Stations;
@@ -107,7 +109,7 @@ final class Baselines {
     static double database(DataSource dataSource, Path mount, int jobs, int threads)
             throws Exception {
         Clock clock = Clock.systemUTC();
-        JobRepository repository = new JobRepository(dataSource, Duration.ofSeconds(1), clock);
+        JobLifecycle repository = new JobLifecycle(dataSource, Duration.ofSeconds(1), clock);
         String prefix = "DB-" + System.nanoTime() + "-";
         // One lease row per lane's own mount path, as the product has a mount per worker.
         List<UsbMountAllocator> allocators = new ArrayList<>();
@@ -125,7 +127,7 @@ final class Baselines {
         return jobs / seconds;
     }
 
-    private static void runJob(JobRepository jobs, UsbMountAllocator mounts, String orderId) {
+    private static void runJob(JobLifecycle jobs, UsbMountAllocator mounts, String orderId) {
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         JobRun run = jobs.claim(JobRun.of(id), "baseline").orElseThrow().run();
         jobs.enterStage(run, Stage.VALIDATE, "Validating");
@@ -137,10 +139,10 @@ final class Baselines {
                                 run,
                                 12_288,
                                 new UsbMountAllocator.Demand(
-                                        orderId, "B", 16_000_000_000L, java.util.Map.of()))
+                                        orderId, "B", 16_000_000_000L, Map.of()))
                         .filesystem();
         jobs.recordMount(run, stick.slot().toString());
-        jobs.log(run, "INFO", Stage.WRITE_USB, "Writing 3 files");
+        jobs.log(run, JobLogLevel.INFO, Stage.WRITE_USB, "Writing 3 files");
         jobs.recordProgress(run, 80, 12_288, 3);
         jobs.enterStage(run, Stage.VERIFY, "Verifying 3 files");
         jobs.complete(

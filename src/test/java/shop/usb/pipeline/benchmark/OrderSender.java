@@ -5,12 +5,14 @@ import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -43,7 +45,7 @@ final class OrderSender {
     void sendAll(int count, IntFunction<String[]> order) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(THREADS);
         try {
-            List<Future<Object>> done = new java.util.ArrayList<>();
+            List<Future<Object>> done = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int lane = t;
                 done.add(
@@ -55,7 +57,7 @@ final class OrderSender {
                                                             true, Session.SESSION_TRANSACTED)) {
                                         MessageProducer producer =
                                                 session.createProducer(session.createQueue(queue));
-                                        List<String> batch = new java.util.ArrayList<>();
+                                        List<String> batch = new ArrayList<>();
                                         for (int i = lane; i < count; i += THREADS) {
                                             String[] idAndJson = order.apply(i);
                                             producer.send(session.createTextMessage(idAndJson[1]));
@@ -84,7 +86,7 @@ final class OrderSender {
             MessageProducer producer = session.createProducer(session.createQueue(queue));
             long start = System.nanoTime();
             int sent = 0;
-            List<String> batch = new java.util.ArrayList<>();
+            List<String> batch = new ArrayList<>();
             while (sent < count) {
                 long due =
                         Math.min(count, (long) ((System.nanoTime() - start) / 1e9 * perSecond) + 1);
@@ -94,7 +96,7 @@ final class OrderSender {
                     batch.add(idAndJson[0]);
                 }
                 commit(session, batch);
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                LockSupport.parkNanos(20_000_000);
             }
         }
     }

@@ -3,7 +3,9 @@ package shop.usb.pipeline.benchmark;
 import static shop.usb.pipeline.benchmark.Figures.format;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.sun.management.OperatingSystemMXBean;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,8 +251,7 @@ class PipelineBenchmark {
                         "Run %s on %d cores, %d MiB RAM, Java %s; PostgreSQL (embedded binaries) %s%n",
                         Instant.now(),
                         Runtime.getRuntime().availableProcessors(),
-                        ((com.sun.management.OperatingSystemMXBean)
-                                                ManagementFactory.getOperatingSystemMXBean())
+                        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                                         .getTotalMemorySize()
                                 / 1024
                                 / 1024,
@@ -276,7 +278,7 @@ class PipelineBenchmark {
                 format(
                         "Starts to a 200 from /api/queue%s: %s ms%n",
                         extraJvmOptions.isEmpty() ? "" : " with " + extraJvmOptions,
-                        java.util.Arrays.toString(millis)));
+                        Arrays.toString(millis)));
         return Figures.percentile(millis, 50) / 1000.0;
     }
 
@@ -308,7 +310,7 @@ class PipelineBenchmark {
                                     sender.sentAt().get(orderId), completedAt(orderId).get(orderId))
                             .toMillis();
         }
-        notes.append(format("Idle latencies (ms): %s%n", java.util.Arrays.toString(latencies)));
+        notes.append(format("Idle latencies (ms): %s%n", Arrays.toString(latencies)));
         return latencies;
     }
 
@@ -357,7 +359,7 @@ class PipelineBenchmark {
         Path inbox = root.resolve("data/inbox");
         Files.createDirectories(inbox);
         Path part = inbox.resolve(".manifest.csv.part");
-        try (java.io.BufferedWriter out = Files.newBufferedWriter(part)) {
+        try (BufferedWriter out = Files.newBufferedWriter(part)) {
             out.write("orderId,confirmedAt,priority,capacityBytes,label,content\n");
             for (int i = 0; i < MANIFEST_LINES; i++) {
                 out.write(

@@ -5,23 +5,20 @@ import static shop.usb.pipeline.benchmark.Figures.format;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobQuery;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * Search by business key (GET /api/jobs?q=) among 100,000 jobs on PostgreSQL, through the product's
- * own query (JobRepository.find): the latency of each kind of search for a page of 50, after
- * warm-up. Run: {@code mvn -B test -Pbenchmark}; prints a table and writes
- * target/benchmark-search.md.
+ * own query (JobReads.find): the latency of each kind of search for a page of 50, after warm-up.
+ * Run: {@code mvn -B test -Pbenchmark}; prints a table and writes target/benchmark-search.md.
  */
 @Tag("benchmark")
 class SearchBenchmark {
@@ -48,7 +45,7 @@ class SearchBenchmark {
                       FROM generate_series(1, ?) AS i""",
                     JOBS);
             sql.execute("ANALYZE processing_jobs");
-            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobReads jobs = new JobReads(dataSource);
             Map<String, String> searches = new LinkedHashMap<>();
             searches.put("order id prefix (ORD-00123: 100 jobs)", "ORD-00123");
             searches.put("customer name prefix (Customer 42: 2,220 jobs)", "Customer 42");
@@ -95,7 +92,7 @@ class SearchBenchmark {
         }
     }
 
-    private static long[] time(JobRepository jobs, String text, JobStatus status) {
+    private static long[] time(JobReads jobs, String text, JobStatus status) {
         JobQuery query = new JobQuery(null, status, null, null, null, text, null, null, null, 50);
         for (int i = 0; i < 5; i++) {
             jobs.find(query);

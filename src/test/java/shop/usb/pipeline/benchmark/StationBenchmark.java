@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,11 +165,9 @@ class StationBenchmark {
                         rs -> {
                             String orderId = rs.getString("order_id");
                             Instant writing =
-                                    rs.getObject("writing_at", java.time.OffsetDateTime.class)
-                                            .toInstant();
+                                    rs.getObject("writing_at", OffsetDateTime.class).toInstant();
                             Instant completed =
-                                    rs.getObject("completed_at", java.time.OffsetDateTime.class)
-                                            .toInstant();
+                                    rs.getObject("completed_at", OffsetDateTime.class).toInstant();
                             busyMillis[0] += Duration.between(writing, completed).toMillis();
                             readyAt.getOrDefault(rs.getString("slot"), List.of()).stream()
                                     .filter(ready -> !ready.isAfter(writing))

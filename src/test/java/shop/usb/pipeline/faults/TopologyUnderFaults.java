@@ -21,14 +21,21 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -177,7 +184,7 @@ abstract class TopologyUnderFaults {
                     .pollInterval(Duration.ofSeconds(1))
                     .ignoreExceptions()
                     .until(() -> completed(prefix) >= sent);
-        } catch (org.awaitility.core.ConditionTimeoutException notAll) {
+        } catch (ConditionTimeoutException notAll) {
             // Recorded below as lost orders, and failed there.
         }
         int completed = completed(prefix);
@@ -194,7 +201,7 @@ abstract class TopologyUnderFaults {
                     String.valueOf(duplicated),
                     String.valueOf(falseCompleted),
                     String.valueOf(deadLettered),
-                    String.format(java.util.Locale.ROOT, "%.1f", recovery)
+                    String.format(Locale.ROOT, "%.1f", recovery)
                 });
         assertThat(completed).as(fault + ": completed of " + sent).isEqualTo(sent);
         assertThat(duplicated).as(fault + ": orders written twice").isZero();
@@ -267,7 +274,7 @@ abstract class TopologyUnderFaults {
                     session.createBrowser(
                             session.createQueue("orders.confirmed.DLQ"),
                             "faultRow = '" + prefix + "'");
-            return java.util.Collections.list(browser.getEnumeration()).size();
+            return Collections.list(browser.getEnumeration()).size();
         }
     }
 
@@ -307,7 +314,7 @@ abstract class TopologyUnderFaults {
     private static void deleteTree(Path path) throws IOException {
         if (Files.exists(path)) {
             try (Stream<Path> walk = Files.walk(path)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
@@ -357,7 +364,7 @@ abstract class TopologyUnderFaults {
                 next += periodNanos;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    LockSupport.parkNanos(wait);
                 }
             }
         }
@@ -512,9 +519,8 @@ abstract class TopologyUnderFaults {
                 .forEach(
                         (key, value) -> {
                             String text = String.valueOf(value);
-                            java.util.regex.Matcher variable =
-                                    java.util.regex.Pattern.compile("\\$\\{([A-Z_]+)[^}]*}")
-                                            .matcher(text);
+                            Matcher variable =
+                                    Pattern.compile("\\$\\{([A-Z_]+)[^}]*}").matcher(text);
                             environment.put(
                                     key,
                                     variable.replaceAll(

@@ -108,7 +108,7 @@ class JobTimelineTest {
                 id,
                 run,
                 "2026-12-01T" + time + "Z",
-                errorCode == null ? "INFO" : "WARN",
+                errorCode == null ? JobLogLevel.INFO : JobLogLevel.WARN,
                 stage,
                 message,
                 errorCode);

@@ -5,18 +5,23 @@ import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Header;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
@@ -142,10 +147,10 @@ abstract class JobsApiTest {
                 .as("order id by prefix")
                 .hasSize(7)
                 .contains(prefix + "bad");
-        assertThat(orderIdsOf(search("zoë quint-" + prefix.toLowerCase(java.util.Locale.ROOT))))
+        assertThat(orderIdsOf(search("zoë quint-" + prefix.toLowerCase(Locale.ROOT))))
                 .as("customer's name by prefix, any case")
                 .containsExactly(customerOrder);
-        assertThat(orderIdsOf(search(code.toLowerCase(java.util.Locale.ROOT))))
+        assertThat(orderIdsOf(search(code.toLowerCase(Locale.ROOT))))
                 .as("error code")
                 .contains(prefix + "bad")
                 .doesNotContain(orderIds.get(0));
@@ -219,8 +224,8 @@ abstract class JobsApiTest {
         String metrics = pipeline.management("GET", "/observe/metrics", null, Map.of()).body();
         for (JsonNode stage : charts.path("stages")) {
             long scraped = 0;
-            java.util.regex.Matcher count =
-                    java.util.regex.Pattern.compile(
+            Matcher count =
+                    Pattern.compile(
                                     "pipeline_stage_duration_seconds_count\\{[^}]*stage=\""
                                             + stage.path("stage").asText()
                                             + "\"[^}]*} ([0-9.]+)")
@@ -378,8 +383,8 @@ abstract class JobsApiTest {
     /** The headers (query values) a bean method reads. */
     private static Set<String> headersOf(Class<?> type, String method) {
         Set<String> accepted = new TreeSet<>();
-        java.lang.reflect.Method read =
-                java.util.Arrays.stream(type.getMethods())
+        Method read =
+                Arrays.stream(type.getMethods())
                         .filter(m -> m.getName().equals(method))
                         .findFirst()
                         .orElseThrow();

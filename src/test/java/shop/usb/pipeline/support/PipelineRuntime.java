@@ -24,12 +24,16 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
+import org.springframework.dao.DataAccessException;
 import shop.usb.pipeline.PipelineApplication;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.HttpGate;
@@ -137,20 +141,22 @@ public final class PipelineRuntime implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    public JobRepository jobs() {
+    public JobLifecycle jobs() {
         return context()
                 .getRegistry()
-                .lookupByNameAndType(JobRepository.BEAN_NAME, JobRepository.class);
+                .lookupByNameAndType(JobLifecycle.BEAN_NAME, JobLifecycle.class);
+    }
+
+    public JobReads reads() {
+        return context().getRegistry().lookupByNameAndType(JobReads.BEAN_NAME, JobReads.class);
     }
 
     public Path root() {
         return root;
     }
 
-    public javax.sql.DataSource dataSource() {
-        return context()
-                .getRegistry()
-                .lookupByNameAndType("dataSource", javax.sql.DataSource.class);
+    public DataSource dataSource() {
+        return context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
     }
 
     public Path mountA() {
@@ -218,20 +224,19 @@ public final class PipelineRuntime implements AutoCloseable {
         return awaitJob(orderId, job -> job.status() == status, "be " + status);
     }
 
-    public JobView awaitJob(
-            String orderId, java.util.function.Predicate<JobView> condition, String what) {
+    public JobView awaitJob(String orderId, Predicate<JobView> condition, String what) {
         return Awaitility.await("job of " + orderId + " to " + what)
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
                 // The product's own pool may still be reconnecting after a fault a test caused.
-                .ignoreExceptionsInstanceOf(org.springframework.dao.DataAccessException.class)
+                .ignoreExceptionsInstanceOf(DataAccessException.class)
                 .until(
-                        () -> jobs().findByOrderId(orderId).orElse(null),
+                        () -> reads().findByOrderId(orderId).orElse(null),
                         job -> job != null && condition.test(job));
     }
 
     public List<JobView> jobsOf(String orderId) {
-        return jobs().findAll(orderId, 10);
+        return reads().findAll(orderId, 10);
     }
 
     /** A request as the dashboard makes it on this machine: changes carry the intent header. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
@@ -157,7 +158,7 @@ public final class ProductProcess implements AutoCloseable {
      */
     public void terminate(Duration atMost) throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(
                     "The product did not stop within " + atMost + " of SIGTERM");
         }
@@ -171,7 +172,7 @@ public final class ProductProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
             kill();
         }
     }

@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.usb.SlotProbe;
 import shop.usb.pipeline.usb.StickStock;
 import shop.usb.pipeline.usb.UsbMountAllocator;
@@ -32,7 +32,7 @@ public final class Stations {
                 kind,
                 new SlotProbe(requireMount),
                 dataSource,
-                new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC()),
+                new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC()),
                 false,
                 slots.get(0).resolveSibling("delivered"),
                 0.10,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -47,8 +48,7 @@ public final class TcpProxy implements AutoCloseable {
 
     public static TcpProxy to(String host, int port) {
         try {
-            ServerSocket server =
-                    new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
+            ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
             TcpProxy proxy = new TcpProxy(server, new InetSocketAddress(host, port));
             proxy.threads.execute(proxy::accept);
             return proxy;

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
-import shop.usb.pipeline.job.JobRepository.WaitingJob;
+import shop.usb.pipeline.job.JobLifecycle.WaitingJob;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.usb.UsbMountAllocator.Demand;
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.support.LoopStick;
@@ -27,7 +28,7 @@ import shop.usb.pipeline.support.TestDatabase;
 class UsbMountAllocatorTest {
 
     static final UsbMountAllocator.Demand DEMAND =
-            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, java.util.Map.of());
+            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, Map.of());
 
     @TempDir Path root;
     HikariDataSource dataSource;
@@ -103,7 +104,7 @@ class UsbMountAllocatorTest {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun crashed = processingJob("ORD-1");
         allocator.acquire(crashed, 1000, DEMAND);
-        JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+        JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
         jobs.fail(crashed, Stage.WRITE_USB, ErrorCode.STALLED, "its process died");
 
         assertThat(allocator.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path())
@@ -156,7 +157,7 @@ class UsbMountAllocatorTest {
                         "UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL"
                                 + " WHERE id = ?",
                         dead.jobId());
-        return new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC())
+        return new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC())
                 .claim(JobRun.of(dead.jobId()), "test")
                 .orElseThrow()
                 .run();
@@ -205,7 +206,7 @@ class UsbMountAllocatorTest {
     }
 
     private JobRun processingJob(String orderId) {
-        JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+        JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         return jobs.claim(JobRun.of(id), "test").orElseThrow().run();
     }

@@ -24,7 +24,7 @@ import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobReads;
 
 /**
  * Turns a manifest file into order confirmations for the orders queue. Each order is checked the
@@ -49,7 +49,7 @@ public class ManifestIntake {
     private final ManifestFolders folders;
     private final OrderConfirmationValidator validator;
     private final ContentLibrary library;
-    private final JobRepository jobs;
+    private final JobReads jobs;
     private final ObjectMapper mapper;
     private final long maxOrderBytes;
     private final Clock clock;
@@ -58,7 +58,7 @@ public class ManifestIntake {
             Path inbox,
             OrderConfirmationValidator validator,
             ContentLibrary library,
-            JobRepository jobs,
+            JobReads jobs,
             ObjectMapper mapper,
             long maxOrderBytes,
             Clock clock) {

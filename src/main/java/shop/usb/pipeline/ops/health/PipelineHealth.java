@@ -12,7 +12,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import shop.usb.pipeline.job.JobFigures;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.StatusSummary;
 import shop.usb.pipeline.ops.health.HealthReport.Issue;
@@ -29,7 +29,7 @@ public class PipelineHealth {
     public static final String BEAN_NAME = "pipelineHealth";
     private static final int PROBE_TIMEOUT_SECONDS = 2;
 
-    private final JobRepository jobs;
+    private final JobStatistics jobs;
     private final DataSource dataSource;
     private final ConnectionFactory broker;
     private final UsbMountAllocator mounts;
@@ -37,7 +37,7 @@ public class PipelineHealth {
     private final Clock clock;
 
     public PipelineHealth(
-            JobRepository jobs,
+            JobStatistics jobs,
             DataSource dataSource,
             ConnectionFactory broker,
             UsbMountAllocator mounts,

@@ -3,7 +3,7 @@ package shop.usb.pipeline.ops.metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.StatusSummary;
 
@@ -12,12 +12,12 @@ public final class CachedStatusCounts implements PipelineMetrics.StatusCounts {
 
     private static final Duration FRESH_FOR = Duration.ofSeconds(1);
 
-    private final JobRepository jobs;
+    private final JobStatistics jobs;
     private final Clock clock;
     private StatusSummary summary;
     private Instant readAt = Instant.MIN;
 
-    public CachedStatusCounts(JobRepository jobs, Clock clock) {
+    public CachedStatusCounts(JobStatistics jobs, Clock clock) {
         this.jobs = jobs;
         this.clock = clock;
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import shop.usb.pipeline.job.JobRepository;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.ops.health.HealthReport.Issue;
 import shop.usb.pipeline.ops.health.HealthReport.Status;
 import shop.usb.pipeline.support.PipelineRuntime;
@@ -35,14 +36,14 @@ class PipelineHealthTest {
 
     @TempDir Path root;
     HikariDataSource dataSource;
-    JobRepository jobs;
+    JobLifecycle jobs;
     JdbcTemplate sql;
     PipelineHealth health;
 
     @BeforeEach
     void open() throws Exception {
         dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
-        jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
         sql = new JdbcTemplate(dataSource);
         Path mount = Files.createDirectories(root.resolve("usb"));
         // Nothing listens on this port: the broker counts as down.
@@ -53,7 +54,7 @@ class PipelineHealthTest {
                                 + "?reconnectAttempts=0&initialConnectAttempts=1");
         health =
                 new PipelineHealth(
-                        jobs,
+                        new JobStatistics(dataSource),
                         dataSource,
                         noBroker,
                         Stations.folders(dataSource, Duration.ofSeconds(1), false, mount),

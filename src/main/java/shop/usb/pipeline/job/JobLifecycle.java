@@ -1,41 +1,42 @@
 package shop.usb.pipeline.job;
 
+import static shop.usb.pipeline.job.JobRows.instant;
+import static shop.usb.pipeline.job.JobRows.names;
+import static shop.usb.pipeline.job.JobRows.params;
+import static shop.usb.pipeline.job.JobRows.truncate;
+import static shop.usb.pipeline.job.JobRows.utc;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The job table and its log. Every status change goes through one guarded transition ({@link
- * #transition}): it applies only from the statuses {@link JobStatus#enteredFrom()} allows, and only
- * for the job's owner, the run whose token the claim stored, or, for an operator or a claim, a job
- * no run owns. A refused change is never silently applied. Times that decide anything (heartbeats,
- * due times, stalled checks) are the database's ({@code CURRENT_TIMESTAMP}), never a JVM's, so
- * instances with skewed clocks agree.
+ * The job's state machine: every status change and every write a run makes. Each status change goes
+ * through one guarded transition ({@link #transition}): it applies only from the statuses {@link
+ * JobStatus#enteredFrom()} allows, and only for the job's owner, the run whose token the claim
+ * stored, or, for an operator or a claim, a job no run owns. A refused change is never silently
+ * applied. Times that decide anything (heartbeats, due times, stalled checks) are the database's
+ * ({@code CURRENT_TIMESTAMP}), never a JVM's, so instances with skewed clocks agree. Reads for the
+ * API are {@link JobReads}', figures {@link JobStatistics}'.
  */
-public class JobRepository {
+public class JobLifecycle {
 
-    public static final String BEAN_NAME = "jobRepository";
+    public static final String BEAN_NAME = "jobLifecycle";
 
     /**
      * A scheduled job message may fire this much before next_attempt_at (another clock fired it).
@@ -43,11 +44,13 @@ public class JobRepository {
     private static final Duration CLAIM_TOLERANCE = Duration.ofSeconds(1);
 
     private final NamedParameterJdbcTemplate jdbc;
+
     private final TransactionTemplate transaction;
+
     private final JobLogBuffer logBuffer;
 
     /** {@code logDelay}: how long a running job's log line may wait to be written with others. */
-    public JobRepository(DataSource dataSource, Duration logDelay, Clock clock) {
+    public JobLifecycle(DataSource dataSource, Duration logDelay, Clock clock) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.logBuffer = new JobLogBuffer(logDelay, clock);
@@ -75,7 +78,12 @@ public class JobRepository {
                                         .addValue("priority", priority)
                                         .addValue("customerKey", customerKey)
                                         .addValue("orderJson", orderJson));
-                        insertLog(id, "INFO", Stage.INTAKE, "Order " + orderId + " received", null);
+                        insertLog(
+                                id,
+                                JobLogLevel.INFO,
+                                Stage.INTAKE,
+                                "Order " + orderId + " received",
+                                null);
                     });
             return Optional.of(id);
         } catch (DuplicateKeyException alreadyRecorded) {
@@ -115,7 +123,7 @@ public class JobRepository {
                                         rs.getString("usb_mount")));
         log(
                 run,
-                "INFO",
+                JobLogLevel.INFO,
                 Stage.INTAKE,
                 "Attempt "
                         + claimed.attempts()
@@ -153,7 +161,7 @@ public class JobRepository {
                 run,
                 "update-job-stage",
                 params().addValue("stage", stage.label()).addValue("progress", stage.progress()));
-        log(run, "INFO", stage, message);
+        log(run, JobLogLevel.INFO, stage, message);
     }
 
     public void recordPlan(JobRun run, long bytesPlanned, int filesPlanned) {
@@ -225,7 +233,7 @@ public class JobRepository {
     public void complete(JobRun run, String message, Delivery delivery) {
         endRun(
                 run,
-                logBuffer.line("INFO", Stage.DONE, message, null),
+                logBuffer.line(JobLogLevel.INFO, Stage.DONE, message, null),
                 () ->
                         ownedTransition(
                                 run,
@@ -246,7 +254,7 @@ public class JobRepository {
     public void fail(JobRun run, Stage stage, ErrorCode code, String message) {
         endRun(
                 run,
-                logBuffer.line("ERROR", stage, message, code.name()),
+                logBuffer.line(JobLogLevel.ERROR, stage, message, code.name()),
                 () ->
                         ownedTransition(
                                 run,
@@ -267,7 +275,7 @@ public class JobRepository {
         endRun(
                 run,
                 logBuffer.line(
-                        "WARN",
+                        JobLogLevel.WARN,
                         stage,
                         message + " (retry in " + delay.toMillis() + " ms)",
                         code.name()),
@@ -294,7 +302,7 @@ public class JobRepository {
             String refusedFilesystems) {
         endRun(
                 run,
-                logBuffer.line("INFO", stage, "Waiting for " + waitingFor, null),
+                logBuffer.line(JobLogLevel.INFO, stage, "Waiting for " + waitingFor, null),
                 () ->
                         ownedTransition(
                                 run,
@@ -319,17 +327,6 @@ public class JobRepository {
                                 rs.getString("priority")));
     }
 
-    /** Waiting jobs per size class bought (capacity bytes). */
-    public Map<Long, Long> countWaiting() {
-        Map<Long, Long> counts = new java.util.TreeMap<>();
-        jdbc.query(
-                SqlStatements.get("count-waiting-jobs"),
-                params().addValue("status", JobStatus.WAITING.name()),
-                (RowCallbackHandler)
-                        rs -> counts.put(rs.getLong("capacity_bytes"), rs.getLong("jobs")));
-        return counts;
-    }
-
     /**
      * A stick was kept for the waiting job: it is QUEUED again, due now; false when it no longer
      * waits.
@@ -344,7 +341,12 @@ public class JobRepository {
                 params())) {
             return false;
         }
-        insertLog(id, "INFO", Stage.WRITE_USB, "A fitting stick is ready; queued again", null);
+        insertLog(
+                id,
+                JobLogLevel.INFO,
+                Stage.WRITE_USB,
+                "A fitting stick is ready; queued again",
+                null);
         return true;
     }
 
@@ -376,7 +378,7 @@ public class JobRepository {
                     if (transition(id, JobStatus.CANCELLED, null, "cancel-waiting-job", params())) {
                         insertLog(
                                 id,
-                                "INFO",
+                                JobLogLevel.INFO,
                                 Stage.INTAKE,
                                 "Cancelled by " + actor + " before it ran",
                                 null);
@@ -388,7 +390,7 @@ public class JobRepository {
                             == 1) {
                         insertLog(
                                 id,
-                                "INFO",
+                                JobLogLevel.INFO,
                                 Stage.INTAKE,
                                 "Cancel requested by "
                                         + actor
@@ -396,9 +398,7 @@ public class JobRepository {
                                 null);
                         return CancelOutcome.REQUESTED;
                     }
-                    return findById(id).isPresent()
-                            ? CancelOutcome.ALREADY_FINAL
-                            : CancelOutcome.NOT_FOUND;
+                    return exists(id) ? CancelOutcome.ALREADY_FINAL : CancelOutcome.NOT_FOUND;
                 });
     }
 
@@ -406,7 +406,7 @@ public class JobRepository {
     public void cancelRunning(JobRun run, Stage stage, String message) {
         endRun(
                 run,
-                logBuffer.line("INFO", stage, message, null),
+                logBuffer.line(JobLogLevel.INFO, stage, message, null),
                 () -> ownedTransition(run, JobStatus.CANCELLED, "cancel-running-job", params()));
     }
 
@@ -418,7 +418,7 @@ public class JobRepository {
         return Boolean.TRUE.equals(
                 transaction.execute(
                         status -> {
-                            int attempts = findById(id).map(JobView::attempts).orElse(0);
+                            int attempts = attempts(id);
                             if (!transition(
                                     id,
                                     JobStatus.QUEUED,
@@ -430,7 +430,7 @@ public class JobRepository {
                             }
                             insertLog(
                                     id,
-                                    "INFO",
+                                    JobLogLevel.INFO,
                                     Stage.INTAKE,
                                     "Queued again by " + actor + " after " + attempts + " attempts",
                                     null);
@@ -447,7 +447,7 @@ public class JobRepository {
                             params().addValue("id", id).addValue("result", truncate(result, 1000)));
                     insertLog(
                             id,
-                            asWritten ? "INFO" : "WARN",
+                            asWritten ? JobLogLevel.INFO : JobLogLevel.WARN,
                             Stage.VERIFY,
                             result,
                             asWritten ? null : ErrorCode.VERIFICATION_FAILED.name());
@@ -460,7 +460,7 @@ public class JobRepository {
                 SqlStatements.get("find-stalled-jobs"),
                 params().addValue("status", JobStatus.PROCESSING.name())
                         .addValue("stalledAfterMs", stalledAfter.toMillis()),
-                JobRepository::running);
+                JobLifecycle::running);
     }
 
     /** PROCESSING jobs this instance owned when it last ran: after a restart nobody runs them. */
@@ -468,7 +468,7 @@ public class JobRepository {
         return jdbc.query(
                 SqlStatements.get("find-own-running-jobs"),
                 params().addValue("status", JobStatus.PROCESSING.name()).addValue("owner", owner),
-                JobRepository::running);
+                JobLifecycle::running);
     }
 
     /**
@@ -513,7 +513,9 @@ public class JobRepository {
                             if (recovered) {
                                 insertLog(
                                         job.id(),
-                                        outcome == JobStatus.RETRYING ? "WARN" : "ERROR",
+                                        outcome == JobStatus.RETRYING
+                                                ? JobLogLevel.WARN
+                                                : JobLogLevel.ERROR,
                                         job.stage(),
                                         message,
                                         code == null ? null : code.name());
@@ -522,35 +524,8 @@ public class JobRepository {
                         }));
     }
 
-    /**
-     * Waiting jobs that should have run long ago (a due time past by {@code overdueAfter}, or
-     * QUEUED without one for {@code queuedOverdueAfter}), with their priority; each is re-sent at
-     * most once per period.
-     */
-    public List<Map.Entry<String, String>> takeOverdue(
-            Duration overdueAfter, Duration queuedOverdueAfter) {
-        MapSqlParameterSource values =
-                params().addValue("waiting", JobStatus.waitingNames())
-                        .addValue("overdueAfterMs", overdueAfter.toMillis())
-                        .addValue("queuedOverdueAfterMs", queuedOverdueAfter.toMillis());
-        return jdbc
-                .query(
-                        SqlStatements.get("find-overdue-jobs"),
-                        values,
-                        (rs, n) -> Map.entry(rs.getString("id"), rs.getString("priority")))
-                .stream()
-                .filter(
-                        job ->
-                                jdbc.update(
-                                                SqlStatements.get("touch-overdue-job"),
-                                                new MapSqlParameterSource(values.getValues())
-                                                        .addValue("id", job.getKey()))
-                                        == 1)
-                .toList();
-    }
-
     /** A line in a running job's log, written with its next status change or progress write. */
-    public void log(JobRun run, String level, Stage stage, String message) {
+    public void log(JobRun run, JobLogLevel level, Stage stage, String message) {
         logBuffer.add(run, logBuffer.line(level, stage, message, null));
         writeLogsIfDue(run);
     }
@@ -561,249 +536,6 @@ public class JobRepository {
      */
     public void writeLogs(JobRun run) {
         insertLogs(run.jobId(), run, logBuffer.take(run));
-    }
-
-    public Optional<JobView> findById(String id) {
-        return jdbc
-                .query(
-                        SqlStatements.get("find-job-by-id"),
-                        params().addValue("id", id),
-                        JobRepository::view)
-                .stream()
-                .findFirst();
-    }
-
-    public Optional<JobView> findByOrderId(String orderId) {
-        return jdbc
-                .query(
-                        SqlStatements.get("find-job-by-order-id"),
-                        params().addValue("orderId", orderId),
-                        JobRepository::view)
-                .stream()
-                .findFirst();
-    }
-
-    /**
-     * The jobs these orders already have, as "ID (STATUS)" by orderId; orders without a job are
-     * absent.
-     */
-    public Map<String, String> jobsOfOrders(Collection<String> orderIds) {
-        Map<String, String> jobs = new HashMap<>();
-        jdbc.query(
-                SqlStatements.get("find-jobs-of-orders"),
-                params().addValue("orderIds", orderIds),
-                (RowCallbackHandler)
-                        rs ->
-                                jobs.put(
-                                        rs.getString("order_id"),
-                                        rs.getString("job_id")
-                                                + " ("
-                                                + rs.getString("status")
-                                                + ")"));
-        return jobs;
-    }
-
-    /** A page of jobs, newest first, with the cursor of the next page when there is one. */
-    public JobPage find(JobQuery query) {
-        List<JobView> rows =
-                jdbc.query(
-                        SqlStatements.get("find-jobs"),
-                        after(filter(query), query.after()).addValue("limit", query.limit() + 1),
-                        JobRepository::view);
-        if (rows.size() <= query.limit()) {
-            return new JobPage(rows, null);
-        }
-        JobView last = rows.get(query.limit() - 1);
-        return new JobPage(
-                rows.subList(0, query.limit()),
-                new JobCursor(Instant.parse(last.createdAt()), last.id()).encode());
-    }
-
-    /** How many jobs a bulk action's filters match, and how many of those it may change. */
-    public record BulkCount(long matched, long eligible) {}
-
-    public BulkCount count(JobQuery query, Set<JobStatus> eligible) {
-        return jdbc.queryForObject(
-                SqlStatements.get("count-jobs"),
-                filter(query).addValue("eligible", names(eligible)),
-                (rs, row) -> new BulkCount(rs.getLong("matched"), rs.getLong("eligible")));
-    }
-
-    /** A job a bulk action acts on, and where its batch ends. */
-    public record BulkTarget(String id, String priority, JobCursor cursor) {}
-
-    /**
-     * The next batch of jobs the filters match in one of {@code eligible}, newest first after
-     * {@code after}.
-     */
-    public List<BulkTarget> eligibleBatch(
-            JobQuery query, Set<JobStatus> eligible, JobCursor after, int limit) {
-        return jdbc.query(
-                SqlStatements.get("find-eligible-jobs"),
-                after(filter(query), after)
-                        .addValue("eligible", names(eligible))
-                        .addValue("limit", limit),
-                (rs, row) ->
-                        new BulkTarget(
-                                rs.getString("id"),
-                                rs.getString("priority"),
-                                new JobCursor(instant(rs, "created_at"), rs.getString("id"))));
-    }
-
-    /** The list's filters and search as the statements of job-filter.sql read them. */
-    private static MapSqlParameterSource filter(JobQuery query) {
-        return params().addValue("orderId", query.orderId())
-                .addValue("status", query.status() == null ? null : query.status().name())
-                .addValue("priority", query.priority())
-                .addValue("errorCode", query.errorCode())
-                .addValue("stick", query.stick())
-                .addValue("text", query.text())
-                .addValue("textPrefix", likePattern(query.text(), "", "%"))
-                .addValue("textLowerPrefix", likePattern(lower(query.text()), "", "%"))
-                .addValue("textLowerInside", likePattern(lower(query.text()), "%", "%"))
-                .addValue(
-                        "textUpper",
-                        query.text() == null ? null : query.text().toUpperCase(Locale.ROOT))
-                .addValue(
-                        "createdFrom",
-                        query.createdFrom() == null ? null : utc(query.createdFrom()))
-                .addValue("createdTo", query.createdTo() == null ? null : utc(query.createdTo()));
-    }
-
-    private static MapSqlParameterSource after(MapSqlParameterSource values, JobCursor after) {
-        return values.addValue("cursorAt", after == null ? null : utc(after.createdAt()))
-                .addValue("cursorId", after == null ? "" : after.id());
-    }
-
-    private static List<String> names(Set<JobStatus> statuses) {
-        return statuses.stream().map(Enum::name).toList();
-    }
-
-    /** Jobs of one order, newest first. */
-    public List<JobView> findAll(String orderId, int limit) {
-        return find(new JobQuery(orderId, null, null, null, null, null, null, null, null, limit))
-                .jobs();
-    }
-
-    public StatusSummary statusSummary() {
-        Map<JobStatus, Long> counts = new java.util.EnumMap<>(JobStatus.class);
-        Double[] avgCompleted = {null};
-        Instant[] oldestQueued = {null};
-        jdbc.query(
-                SqlStatements.get("queue-stats"),
-                params(),
-                (RowCallbackHandler)
-                        rs -> {
-                            JobStatus status = JobStatus.valueOf(rs.getString("status"));
-                            counts.put(status, rs.getLong("jobs"));
-                            if (status == JobStatus.COMPLETED) {
-                                avgCompleted[0] =
-                                        rs.getObject("avg_duration_ms") == null
-                                                ? null
-                                                : rs.getDouble("avg_duration_ms");
-                            } else if (status == JobStatus.QUEUED) {
-                                oldestQueued[0] = instant(rs, "oldest_created_at");
-                            }
-                        });
-        return new StatusSummary(counts, avgCompleted[0], oldestQueued[0]);
-    }
-
-    public JobFigures figures(Duration stalledAfter) {
-        return jdbc.queryForObject(
-                SqlStatements.get("job-figures"),
-                params().addValue("stalledAfterMs", stalledAfter.toMillis()),
-                (rs, n) ->
-                        new JobFigures(
-                                rs.getLong("completed_last_hour"),
-                                rs.getLong("failed_last_hour"),
-                                rs.getLong("completed_last_day"),
-                                rs.getLong("stalled"),
-                                instant(rs, "oldest_queued_at")));
-    }
-
-    /** Rows of status, priority, jobs, and sums for average processing and queue time. */
-    public List<Map<String, Object>> statistics() {
-        return jdbc.queryForList(SqlStatements.get("job-stats"), params());
-    }
-
-    /**
-     * Jobs completed in each of the last {@code minutes} minutes, oldest first, by the database's
-     * clock.
-     */
-    public List<MinuteCount> completedPerMinute(int minutes) {
-        Instant now =
-                jdbc.getJdbcTemplate()
-                        .queryForObject(
-                                SqlStatements.get("database-time"),
-                                (rs, row) -> rs.getObject("now", OffsetDateTime.class).toInstant());
-        long thisMinute = now.getEpochSecond() / 60;
-        Map<Long, Long> counts = new HashMap<>();
-        jdbc.query(
-                SqlStatements.get("completed-per-minute"),
-                params().addValue("minutes", minutes),
-                (RowCallbackHandler)
-                        rs -> counts.put(rs.getLong("epoch_minute"), rs.getLong("jobs")));
-        List<MinuteCount> perMinute = new ArrayList<>();
-        for (long minute = thisMinute - minutes + 1; minute <= thisMinute; minute++) {
-            perMinute.add(
-                    new MinuteCount(
-                            Instant.ofEpochSecond(minute * 60).toString(),
-                            counts.getOrDefault(minute, 0L)));
-        }
-        return perMinute;
-    }
-
-    /** The jobs completed in the minute that starts at {@code minute} (ISO-8601). */
-    public record MinuteCount(String minute, long jobs) {}
-
-    /** Rows of error_code, status (FAILED or RETRYING) and jobs. */
-    public List<Map<String, Object>> errorCounts() {
-        return jdbc.queryForList(SqlStatements.get("error-counts"), params());
-    }
-
-    /**
-     * The job an order id became and when it was received, even after retention deleted that job.
-     */
-    public Optional<OrderReceipt> receiptOf(String orderId) {
-        return jdbc
-                .query(
-                        SqlStatements.get("find-order-receipt"),
-                        params().addValue("orderId", orderId),
-                        (rs, n) -> new OrderReceipt(rs.getString("job_id"), iso(rs, "received_at")))
-                .stream()
-                .findFirst();
-    }
-
-    public record OrderReceipt(String jobId, String receivedAt) {}
-
-    /**
-     * Deletes up to {@code batchSize} COMPLETED or CANCELLED jobs that ended before the time, with
-     * their logs; their order receipts stay.
-     */
-    public int deleteEnded(Instant endedBefore, int batchSize) {
-        return jdbc.update(
-                SqlStatements.get("delete-expired-jobs"),
-                params().addValue("before", utc(endedBefore)).addValue("batchSize", batchSize));
-    }
-
-    /** The job's log lines written after line {@code afterId} (0 for all). */
-    public List<JobLogView> logs(String jobId, long afterId) {
-        return jdbc.query(
-                SqlStatements.get("find-job-logs"),
-                params().addValue("jobId", jobId).addValue("after", afterId),
-                (rs, n) ->
-                        new JobLogView(
-                                rs.getLong("id"),
-                                rs.getString("run_token"),
-                                iso(rs, "logged_at"),
-                                rs.getString("log_level"),
-                                rs.getString("stage"),
-                                rs.getString("message"),
-                                rs.getString("error_code")));
-    }
-
-    private static MapSqlParameterSource params() {
-        return new MapSqlParameterSource();
     }
 
     /**
@@ -902,7 +634,7 @@ public class JobRepository {
     }
 
     private void insertLog(
-            String jobId, String level, Stage stage, String message, String errorCode) {
+            String jobId, JobLogLevel level, Stage stage, String message, String errorCode) {
         insertLogs(jobId, null, List.of(logBuffer.line(level, stage, message, errorCode)));
     }
 
@@ -921,86 +653,30 @@ public class JobRepository {
                                                 .addValue(
                                                         "run",
                                                         run == null ? null : run.shortToken())
-                                                .addValue("level", line.level())
+                                                .addValue("level", line.level().name())
                                                 .addValue("stage", line.stage().label())
                                                 .addValue("message", truncate(line.message(), 4000))
                                                 .addValue("errorCode", line.errorCode()))
                         .toArray(MapSqlParameterSource[]::new));
     }
 
-    private static String truncate(String text, int max) {
-        String value = text == null ? "" : text;
-        return value.length() <= max ? value : value.substring(0, max);
+    private boolean exists(String id) {
+        return !jdbc.query(
+                        SqlStatements.get("find-job-by-id"),
+                        params().addValue("id", id),
+                        (rs, n) -> rs.getString("id"))
+                .isEmpty();
     }
 
-    private static JobView view(ResultSet rs, int rowNum) throws SQLException {
-        JobStatus status = JobStatus.valueOf(rs.getString("status"));
-        boolean hasStick = rs.getString("stick_id") != null;
-        return new JobView(
-                rs.getString("id"),
-                rs.getString("order_id"),
-                status,
-                rs.getString("stage"),
-                rs.getInt("progress"),
-                rs.getString("priority"),
-                rs.getInt("attempts"),
-                rs.getString("usb_mount"),
-                rs.getObject("bytes_planned", Long.class),
-                rs.getObject("files_planned", Integer.class),
-                rs.getLong("bytes_written"),
-                rs.getInt("files_written"),
-                rs.getString("error_code"),
-                rs.getString("error_message"),
-                rs.getObject("error_recoverable", Boolean.class),
-                iso(rs, "created_at"),
-                iso(rs, "started_at"),
-                iso(rs, "completed_at"),
-                iso(rs, "updated_at"),
-                rs.getObject("duration_ms", Long.class),
-                rs.getString("verified_by"),
-                rs.getString("slot"),
-                !hasStick
-                        ? null
-                        : new JobView.StickRecord(
-                                rs.getString("stick_id"),
-                                rs.getString("stick_serial"),
-                                rs.getObject("stick_size_bytes", Long.class),
-                                rs.getString("stick_fs_type"),
-                                rs.getString("stick_label")),
-                rs.getString("manifest_sha256"),
-                rs.getString("waiting_for"),
-                rs.getString("volume_label"),
-                iso(rs, "reverified_at"),
-                rs.getString("reverify_result"),
-                JobAction.allowedFor(status, hasStick));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static String iso(ResultSet rs, String column) throws SQLException {
-        Instant value = instant(rs, column);
-        return value == null ? null : value.toString();
-    }
-
-    /**
-     * A LIKE pattern matching {@code text} literally (its % and _ escaped) between these wildcards.
-     */
-    private static String likePattern(String text, String before, String after) {
-        if (text == null) {
-            return null;
-        }
-        return before + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + after;
-    }
-
-    private static String lower(String text) {
-        return text == null ? null : text.toLowerCase(Locale.ROOT);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+    private int attempts(String id) {
+        return jdbc
+                .query(
+                        SqlStatements.get("find-job-by-id"),
+                        params().addValue("id", id),
+                        (rs, n) -> rs.getInt("attempts"))
+                .stream()
+                .findFirst()
+                .orElse(0);
     }
 
     private static RunningJob running(ResultSet rs, int rowNum) throws SQLException {

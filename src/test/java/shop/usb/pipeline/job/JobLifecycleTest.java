@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import shop.usb.pipeline.job.JobRepository.RunningJob;
+import shop.usb.pipeline.job.JobLifecycle.RunningJob;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
 import shop.usb.pipeline.usb.UsbMountAllocator;
@@ -25,10 +26,10 @@ import shop.usb.pipeline.usb.UsbMountAllocator;
  * Status changes are guarded where the data lives, by status and by the run that owns the job, on
  * both databases.
  */
-class JobRepositoryTest {
+class JobLifecycleTest {
 
     static final UsbMountAllocator.Demand DEMAND =
-            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, java.util.Map.of());
+            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, Map.of());
     static final Delivery DELIVERY =
             new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc", null);
 
@@ -42,32 +43,12 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void secondJobForSameOrderIsRefused(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
 
             assertThat(jobs.create("ORD-1", "normal", null, "{}")).isPresent();
             assertThat(jobs.create("ORD-1", "high", null, "{}")).isEmpty();
-            assertThat(jobs.findAll("ORD-1", 10)).hasSize(1);
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("databases")
-    void aQueuedJobWhoseJobMessageWasLostIsOverdueOnceQueuedLongEnough(TestDatabase database) {
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
-            String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
-            String fresh = jobs.create("ORD-FRESH", "normal", null, "{}").orElseThrow();
-            new org.springframework.jdbc.core.JdbcTemplate(dataSource)
-                    .update(
-                            "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE WHERE id = ?",
-                            lost);
-
-            assertThat(jobs.takeOverdue(Duration.ofSeconds(30), Duration.ofMinutes(10)))
-                    .containsExactly(java.util.Map.entry(lost, "high"));
-            assertThat(jobs.takeOverdue(Duration.ofSeconds(30), Duration.ofMinutes(10)))
-                    .as("re-sent once per period")
-                    .isEmpty();
-            assertThat(jobs.findById(fresh).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(reads.findAll("ORD-1", 10)).hasSize(1);
         }
     }
 
@@ -75,7 +56,8 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void illegalTransitionsAreRefused(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
             String id = jobs.create("ORD-2", "normal", null, "{}").orElseThrow();
 
             assertThatThrownBy(
@@ -86,7 +68,7 @@ class JobRepositoryTest {
             jobs.complete(run, "done", DELIVERY);
             assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
                     .isInstanceOf(RunSupersededException.class);
-            assertThat(jobs.findById(id))
+            assertThat(reads.findById(id))
                     .get()
                     .satisfies(
                             job -> {
@@ -102,7 +84,8 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void runThatLostItsJobCanChangeNothing(TestDatabase database) throws Exception {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
             UsbMountAllocator mounts =
                     Stations.folders(
                             dataSource,
@@ -148,7 +131,7 @@ class JobRepositoryTest {
             mounts.release(first);
             assertThat(jobs.heartbeat(List.of(first, second))).containsExactly(first);
 
-            assertThat(jobs.findById(id))
+            assertThat(reads.findById(id))
                     .get()
                     .satisfies(
                             job -> {
@@ -171,7 +154,8 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void runThatBeatsAfterBeingFoundStalledIsNotRecovered(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
             JobRun run = running(jobs, "ORD-6");
             heartbeatAgo(dataSource, run.jobId(), Duration.ofMinutes(1));
             RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).get(0);
@@ -196,7 +180,8 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs = new JobRepository(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
             JobRun run = running(jobs, "ORD-7");
             String id = run.jobId();
             jobs.scheduleRetry(
@@ -226,7 +211,7 @@ class JobRepositoryTest {
 
     /** The sweep takes the first run for stalled, and a new run claims the job. */
     private static JobRun takenOverAfterStalling(
-            DataSource dataSource, JobRepository jobs, String id, JobRun first) {
+            DataSource dataSource, JobLifecycle jobs, String id, JobRun first) {
         heartbeatAgo(dataSource, id, Duration.ofMinutes(1));
         RunningJob stalled =
                 jobs.findStalled(Duration.ofSeconds(30)).stream()
@@ -251,17 +236,18 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs =
-                    new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            JobLifecycle jobs =
+                    new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
             JobRun run = validating(jobs, "ORD-3");
-            jobs.log(run, "WARN", Stage.VALIDATE, "A note");
+            jobs.log(run, JobLogLevel.WARN, Stage.VALIDATE, "A note");
 
-            assertThat(jobs.logs(run.jobId(), 0))
+            assertThat(reads.logs(run.jobId(), 0))
                     .extracting(JobLogView::message)
                     .containsExactly("Order ORD-3 received");
             jobs.complete(run, "Done", DELIVERY);
 
-            assertThat(jobs.logs(run.jobId(), 0))
+            assertThat(reads.logs(run.jobId(), 0))
                     .extracting(JobLogView::message)
                     .containsExactly(
                             "Order ORD-3 received",
@@ -270,7 +256,7 @@ class JobRepositoryTest {
                             "A note",
                             "Done");
             jobs.writeLogs(run);
-            assertThat(jobs.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(5);
+            assertThat(reads.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(5);
         }
     }
 
@@ -278,11 +264,12 @@ class JobRepositoryTest {
     @MethodSource("databases")
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines(TestDatabase database) {
         try (HikariDataSource dataSource = database.openMigrated()) {
-            JobRepository jobs =
-                    new JobRepository(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            JobLifecycle jobs =
+                    new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
             JobRun run = validating(jobs, "ORD-4");
             assertThat(jobs.cancel(run.jobId(), "operator"))
-                    .isEqualTo(JobRepository.CancelOutcome.REQUESTED);
+                    .isEqualTo(JobLifecycle.CancelOutcome.REQUESTED);
 
             assertThatThrownBy(
                             () ->
@@ -295,7 +282,7 @@ class JobRepositoryTest {
                     .isInstanceOf(JobCancelledException.class);
             jobs.writeLogs(run);
 
-            assertThat(jobs.logs(run.jobId(), 0))
+            assertThat(reads.logs(run.jobId(), 0))
                     .extracting(JobLogView::message)
                     .containsExactly(
                             "Order ORD-4 received",
@@ -306,14 +293,14 @@ class JobRepositoryTest {
     }
 
     /** The run of a new order's job, claimed by "me" and in its validate stage. */
-    private static JobRun validating(JobRepository jobs, String orderId) {
+    private static JobRun validating(JobLifecycle jobs, String orderId) {
         JobRun run = running(jobs, orderId);
         jobs.enterStage(run, Stage.VALIDATE, "Validating");
         return run;
     }
 
     /** The run of a new order's job, claimed by "me". */
-    private static JobRun running(JobRepository jobs, String orderId) {
+    private static JobRun running(JobLifecycle jobs, String orderId) {
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         return jobs.claim(JobRun.of(id), "me").orElseThrow().run();
     }

@@ -1,0 +1,220 @@
+package shop.usb.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.ops.AuditTrail;
+import shop.usb.pipeline.support.TestDatabase;
+
+/**
+ * routes/housekeeping.camel.yaml on both databases, its camel-sql statements against a migrated
+ * schema: old COMPLETED and CANCELLED jobs go with their log lines in batches (FAILED and recent
+ * ones stay, receipts stay), old audit entries go, a job whose message was lost is sent again once.
+ * The routes' timers are replaced with direct endpoints (AdviceWith by route id) so each run is the
+ * test's.
+ */
+class HousekeepingRoutesTest {
+
+    @TempDir static Path folder;
+
+    static final AtomicInteger DATABASES = new AtomicInteger();
+
+    static Stream<TestDatabase> databases() {
+        return Stream.of(
+                TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())),
+                TestDatabase.postgres());
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void expiredFinishedJobsAreDeletedInBatchesWithTheirLogs(TestDatabase database)
+            throws Exception {
+        try (HikariDataSource dataSource = database.openMigrated();
+                CamelContext camel = housekeeping(dataSource)) {
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            for (int i = 0; i < 5; i++) {
+                job(jobs, dataSource, "OLD-DONE-" + i, "COMPLETED", 40);
+            }
+            job(jobs, dataSource, "OLD-CANCELLED", "CANCELLED", 31);
+            job(jobs, dataSource, "OLD-FAILED", "FAILED", 90);
+            job(jobs, dataSource, "RECENT-DONE", "COMPLETED", 2);
+
+            retention(camel);
+
+            JdbcTemplate sql = new JdbcTemplate(dataSource);
+            assertThat(
+                            sql.queryForList(
+                                    "SELECT order_id FROM processing_jobs ORDER BY order_id",
+                                    String.class))
+                    .containsExactly("OLD-FAILED", "RECENT-DONE");
+            assertThat(
+                            sql.queryForObject(
+                                    "SELECT COUNT(*) FROM processing_job_logs", Integer.class))
+                    .isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aDeletedJobsOrderKeepsItsReceiptSoTheOrderMakesNoSecondJob(TestDatabase database)
+            throws Exception {
+        try (HikariDataSource dataSource = database.openMigrated();
+                CamelContext camel = housekeeping(dataSource)) {
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobReads reads = new JobReads(dataSource);
+            job(jobs, dataSource, "OLD-REPLAYED", "COMPLETED", 40);
+            String jobId = reads.findByOrderId("OLD-REPLAYED").orElseThrow().id();
+
+            retention(camel);
+
+            assertThat(reads.findByOrderId("OLD-REPLAYED")).isEmpty();
+            assertThat(reads.receiptOf("OLD-REPLAYED"))
+                    .hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo(jobId));
+            assertThat(jobs.create("OLD-REPLAYED", "normal", null, "{}"))
+                    .as("a replay of the old order")
+                    .isEmpty();
+            assertThat(reads.jobsOfOrders(List.of("OLD-REPLAYED")))
+                    .containsEntry("OLD-REPLAYED", jobId + " (deleted by retention)");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void auditEntriesOlderThanTheRetentionGoAndNewerOnesStay(TestDatabase database)
+            throws Exception {
+        try (HikariDataSource dataSource = database.openMigrated();
+                CamelContext camel = housekeeping(dataSource)) {
+            Instant now = Instant.now();
+            for (int i = 0; i < 5; i++) {
+                new AuditTrail(
+                                dataSource,
+                                Clock.fixed(now.minus(Duration.ofDays(400)), ZoneOffset.UTC))
+                        .record("anna", "job.cancel", "old-" + i, () -> null, value -> "CANCELLED");
+            }
+            AuditTrail today = new AuditTrail(dataSource, Clock.fixed(now, ZoneOffset.UTC));
+            new AuditTrail(dataSource, Clock.fixed(now.minus(Duration.ofDays(300)), ZoneOffset.UTC))
+                    .record("anna", "job.cancel", "kept", () -> null, value -> "CANCELLED");
+
+            retention(camel);
+
+            assertThat(today.page(null, null, null, null).actions())
+                    .extracting(AuditTrail.Entry::target)
+                    .containsExactly("kept");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aQueuedJobWhoseJobMessageWasLostIsSentAgainOnceQueuedLongEnough(TestDatabase database)
+            throws Exception {
+        try (HikariDataSource dataSource = database.openMigrated();
+                CamelContext camel = housekeeping(dataSource)) {
+            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
+            String fresh = jobs.create("ORD-FRESH", "normal", null, "{}").orElseThrow();
+            new JdbcTemplate(dataSource)
+                    .update(
+                            "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11'"
+                                    + " MINUTE WHERE id = ?",
+                            lost);
+            MockEndpoint followUps = camel.getEndpoint("mock:job-follow-up", MockEndpoint.class);
+            followUps.expectedMessageCount(1);
+
+            ProducerTemplate template = camel.createProducerTemplate();
+            template.sendBody("direct:overdue-job-resend", null);
+            template.sendBody("direct:overdue-job-resend", null);
+
+            followUps.assertIsSatisfied(10_000);
+            FollowUp resent =
+                    followUps.getReceivedExchanges().get(0).getMessage().getBody(FollowUp.class);
+            assertThat(resent.jobId()).isEqualTo(lost);
+            assertThat(resent.priority()).isEqualTo("high");
+            assertThat(new JobReads(dataSource).findById(fresh).orElseThrow().status())
+                    .isEqualTo(JobStatus.QUEUED);
+        }
+    }
+
+    /**
+     * The housekeeping routes over this database, retention 30 days for jobs and a year for the
+     * audit, batches of 2 (so several are run), lost messages overdue after 30 s or 10 min queued.
+     */
+    private static CamelContext housekeeping(HikariDataSource dataSource) throws Exception {
+        CamelContext camel = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.setProperty("pipeline.retention.check-interval", "1h");
+        properties.setProperty("pipeline.retention.batch-size", "2");
+        properties.setProperty("pipeline.stalled.check-interval", "1h");
+        camel.getPropertiesComponent().setInitialProperties(properties);
+        camel.getRegistry().bind("dataSource", dataSource);
+        camel.getRegistry()
+                .bind(
+                        RetentionCutoffs.BEAN_NAME,
+                        new RetentionCutoffs(
+                                Duration.ofDays(30), Duration.ofDays(365), Clock.systemUTC()));
+        camel.getRegistry()
+                .bind(
+                        OverdueJobs.BEAN_NAME,
+                        new OverdueJobs(Duration.ofSeconds(30), Duration.ofMinutes(10)));
+        camel.addRoutes(
+                new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:job-follow-up").to("mock:job-follow-up");
+                    }
+                });
+        PluginHelper.getRoutesLoader(camel)
+                .loadRoutes(
+                        ResourceHelper.resolveMandatoryResource(
+                                camel, "classpath:routes/housekeeping.camel.yaml"));
+        AdviceWith.adviceWith(
+                camel, "job-retention", route -> route.replaceFromWith("direct:job-retention"));
+        AdviceWith.adviceWith(
+                camel,
+                "overdue-job-resend",
+                route -> route.replaceFromWith("direct:overdue-job-resend"));
+        camel.start();
+        return camel;
+    }
+
+    private static void retention(CamelContext camel) {
+        camel.createProducerTemplate().sendBody("direct:job-retention", null);
+    }
+
+    private static void job(
+            JobLifecycle jobs,
+            HikariDataSource dataSource,
+            String orderId,
+            String status,
+            int daysAgo) {
+        String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
+        new JdbcTemplate(dataSource)
+                .update(
+                        "UPDATE processing_jobs SET status = ?, completed_at = ? WHERE id = ?",
+                        status,
+                        OffsetDateTime.ofInstant(
+                                Instant.now().minus(Duration.ofDays(daysAgo)), ZoneOffset.UTC),
+                        id);
+    }
+}
