@@ -150,13 +150,6 @@
     return { ms: null, running: false };
   }
 
-  function statusClass(status) {
-    return 'status-' + (STATUSES.includes(status) ? status.toLowerCase() : 'unknown');
-  }
-
-  function orderLabel(job) {
-    return job.orderId || job.id;
-  }
 
   /* ---------- small DOM helpers ---------- */
 
@@ -185,9 +178,9 @@
   }
 
   function updateBadge(badge, status) {
-    const cls = 'badge ' + statusClass(status);
+    const cls = 'badge status-' + status.toLowerCase();
     if (badge.className !== cls) badge.className = cls;
-    setText(badge, status || '?');
+    setText(badge, status);
   }
 
   function progressBar() {
@@ -324,28 +317,18 @@
     return 'api/jobs/' + encodeURIComponent(id) + (suffix || '');
   }
 
-  /** The spec answers {jobs, nextCursor}; older builds answer a bare array. */
-  function normalizePage(body) {
-    if (Array.isArray(body)) return { jobs: body, nextCursor: null };
-    return { jobs: (body && Array.isArray(body.jobs)) ? body.jobs : [], nextCursor: (body && body.nextCursor) || null };
-  }
-
   /* ---------- statistics ---------- */
 
   function renderQueue(queue) {
-    const total = queue.total !== undefined && queue.total !== null
-      ? queue.total
-      : STATUSES.reduce(function (sum, s) { return sum + (Number(queue[s.toLowerCase()]) || 0); }, 0);
-    setCard('total', total);
+    setCard('total', queue.total);
     STATUSES.forEach(function (s) { setCard(s.toLowerCase(), queue[s.toLowerCase()]); });
 
     setText(document.querySelector('[data-testid="avg-duration"]'), formatDuration(queue.avgDurationMs));
-    const lastHour = queue.throughput && queue.throughput.lastHour;
-    const perMinute = lastHour && typeof lastHour.perMinute === 'number' ? lastHour.perMinute : null;
-    setText(document.querySelector('[data-testid="throughput"]'), perMinute === null ? '–' : perMinute.toFixed(perMinute < 10 ? 2 : 1) + ' / min');
+    const perMinute = queue.throughput.lastHour.perMinute;
+    setText(document.querySelector('[data-testid="throughput"]'), perMinute.toFixed(perMinute < 10 ? 2 : 1) + ' / min');
     setText(document.querySelector('[data-testid="active-jobs"]'), formatCount(queue.activeJobs));
     const oldest = queue.oldestQueuedAgeSeconds;
-    setText(document.querySelector('[data-testid="oldest-queued"]'), oldest === null || oldest === undefined ? 'none' : formatAge(oldest));
+    setText(document.querySelector('[data-testid="oldest-queued"]'), oldest === null ? 'none' : formatAge(oldest));
   }
 
   function setCard(name, value) {
@@ -360,8 +343,8 @@
     const pages = [state.firstPage].concat(state.extraPages);
     pages.forEach(function (page) {
       page.jobs.forEach(function (job) {
-        if (job && job.id !== undefined && !seen.has(String(job.id))) {
-          seen.add(String(job.id));
+        if (!seen.has(job.id)) {
+          seen.add(job.id);
           result.push(job);
         }
       });
@@ -396,11 +379,11 @@
     setAttr(tr, 'data-job-id', job.id);
     setAttr(tr, 'data-order-id', job.orderId);
     setAttr(tr, 'data-status', job.status);
-    tr.classList.toggle('is-selected', String(job.id) === String(state.detailJobId));
-    setAttr(tr, 'aria-selected', String(job.id) === String(state.detailJobId) ? 'true' : 'false');
+    tr.classList.toggle('is-selected', job.id === state.detailJobId);
+    setAttr(tr, 'aria-selected', job.id === state.detailJobId ? 'true' : 'false');
 
     const cell = function (name) { return tr.querySelector('.col-' + name); };
-    setText(cell('order'), orderLabel(job));
+    setText(cell('order'), job.orderId);
     updateBadge(cell('status').firstChild, job.status);
     setText(cell('stage'), job.stage || '–');
     updateProgress(cell('progress').firstChild, job);
@@ -444,8 +427,8 @@
       button.setAttribute('data-testid', testIdPrefix + action + '-button');
       button.setAttribute('data-action', action);
       button.setAttribute('data-job-id', job.id);
-      button.setAttribute('data-order-id', job.orderId || '');
-      button.title = ACTION_LABELS[action] + ': the job for order ' + orderLabel(job);
+      button.setAttribute('data-order-id', job.orderId);
+      button.title = ACTION_LABELS[action] + ': the job for order ' + job.orderId;
       container.appendChild(button);
     });
   }
@@ -455,12 +438,11 @@
     const keep = new Set();
     let previous = null;
     jobs.forEach(function (job) {
-      const id = String(job.id);
-      keep.add(id);
-      let tr = rowsById.get(id);
+      keep.add(job.id);
+      let tr = rowsById.get(job.id);
       if (!tr) {
         tr = createRow(job);
-        rowsById.set(id, tr);
+        rowsById.set(job.id, tr);
       }
       updateRow(tr, job);
       const expectedNext = previous ? previous.nextSibling : el.tbody.firstChild;
@@ -494,7 +476,7 @@
 
   async function refreshQueue() {
     const result = await request('GET', 'api/queue');
-    renderQueue(result.body || {});
+    renderQueue(result.body);
   }
 
   /** The list's filters as query parameters; a stale answer is one asked with other filters. */
@@ -510,7 +492,7 @@
     const asked = listQuery();
     const result = await request('GET', 'api/jobs', Object.assign({ limit: PAGE_SIZE }, asked));
     if (!sameQuery(asked)) return; // the filters changed while waiting; a new refresh is queued
-    state.firstPage = normalizePage(result.body);
+    state.firstPage = result.body;
     renderJobs();
   }
 
@@ -524,7 +506,7 @@
     try {
       const result = await request('GET', 'api/jobs', Object.assign({ limit: PAGE_SIZE, cursor: cursor }, asked));
       if (!sameQuery(asked)) return;
-      state.extraPages.push(normalizePage(result.body));
+      state.extraPages.push(result.body);
       renderJobs();
     } catch (error) {
       showMessage('error', 'Could not load more jobs: ' + describeError(error));
@@ -546,10 +528,11 @@
     return error.message || String(error);
   }
 
-  function successText(action, status, job, order) {
+  function successText(action, status, order) {
     if (action === 'retry') return 'Job ' + order + ' queued again';
     if (action === 'reverify') return 'Reading the stick of ' + order + ' back; the result shows in the job';
-    if (status === 202 || (job && job.status !== 'CANCELLED')) return 'Job ' + order + ' will stop at its next checkpoint';
+    // 200: cancelled; 202: a running job was asked to stop.
+    if (status === 202) return 'Job ' + order + ' will stop at its next checkpoint';
     return 'Job ' + order + ' cancelled';
   }
 
@@ -573,11 +556,11 @@
   async function runAction(button) {
     const action = button.getAttribute('data-action');
     const id = button.getAttribute('data-job-id');
-    const order = button.getAttribute('data-order-id') || id;
+    const order = button.getAttribute('data-order-id');
     button.disabled = true;
     try {
       const result = await request('POST', jobPath(id, '/' + action));
-      showMessage('success', successText(action, result.status, result.body, order));
+      showMessage('success', successText(action, result.status, order));
     } catch (error) {
       showMessage('error', failureText(action, error, order));
       if (error instanceof ApiError && error.status === 401) {
@@ -681,23 +664,22 @@
   }
 
   function drawCharts(charts) {
-    const throughput = charts.throughput || [];
-    drawBars(document.querySelector('[data-testid="chart-throughput"]'), throughput.map(function (minute) {
+    drawBars(document.querySelector('[data-testid="chart-throughput"]'), charts.throughput.map(function (minute) {
       return { label: minute.minute, value: minute.jobs, short: minute.minute.slice(11, 16) };
     }), 15);
-    const total = throughput.reduce(function (sum, minute) { return sum + minute.jobs; }, 0);
+    const total = charts.throughput.reduce(function (sum, minute) { return sum + minute.jobs; }, 0);
     setText(document.querySelector('[data-testid="chart-throughput-total"]'), total.toLocaleString('en') + ' in all');
     const stages = [];
-    (charts.stages || []).forEach(function (stage) {
+    charts.stages.forEach(function (stage) {
       stages.push({ label: stage.stage + ' p50', value: stage.p50Ms, kind: 'p50', short: stage.stage, text: ms(stage.p50Ms) });
       stages.push({ label: stage.stage + ' p95', value: stage.p95Ms, kind: 'p95', text: ms(stage.p95Ms) });
     });
     drawBars(document.querySelector('[data-testid="chart-stages"]'), stages, 2);
-    const failures = Object.keys(charts.failures || {}).map(function (code) {
+    const failures = Object.keys(charts.failures).map(function (code) {
       return { label: code, value: charts.failures[code], kind: 'failed', short: code.slice(0, 10) };
     });
     drawBars(document.querySelector('[data-testid="chart-failures"]'), failures, 1);
-    const slots = Object.keys(charts.slots || {}).map(function (slotState) {
+    const slots = Object.keys(charts.slots).map(function (slotState) {
       return { label: slotState, value: charts.slots[slotState], kind: 'slot-' + slotState.toLowerCase(), short: slotState };
     });
     drawBars(document.querySelector('[data-testid="chart-slots"]'), slots, 1);
@@ -706,14 +688,14 @@
   }
 
   function ms(value) {
-    return value === null || value === undefined ? 'none yet' : formatChartValue(value) + ' ms';
+    return value === null ? 'none yet' : formatChartValue(value) + ' ms';
   }
 
   async function refreshCharts() {
     if (Date.now() - state.chartsAt < CHARTS_MS) return;
     const result = await request('GET', 'api/charts');
     state.chartsAt = Date.now();
-    drawCharts(result.body || {});
+    drawCharts(result.body);
   }
 
   /* ---------- station panel ---------- */
@@ -750,11 +732,11 @@
   function slotDetail(slot) {
     if (slot.state === 'WRITING') {
       const speed = slot.bytesPerSecond ? ' · ' + (slot.bytesPerSecond / 1e6).toFixed(1) + ' MB/s' : '';
-      return (slot.orderId || '') + (slot.progress === null || slot.progress === undefined ? '' : ' · ' + slot.progress + '%') + speed;
+      return (slot.orderId || '') + (slot.progress === null ? '' : ' · ' + slot.progress + '%') + speed;
     }
     if (slot.state === 'DONE') return slot.orderId + (slot.label ? ' · label: ' + slot.label : '');
     if (slot.state === 'FAULTY') return slot.problem || '';
-    if (slot.stick && slot.stick.sizeBytes) return formatBytes(slot.stick.sizeBytes) + ' ' + (slot.stick.fsType || '');
+    if (slot.stick && slot.stick.sizeBytes) return formatBytes(slot.stick.sizeBytes) + ' ' + slot.stick.fsType;
     return '';
   }
 
@@ -766,7 +748,7 @@
       setAttr(tile, 'data-state', slot.state);
       setText(tile.querySelector('.slot-state'), slot.state);
       setText(tile.querySelector('.slot-hint'), slot.state === 'DONE' && slot.label
-        ? 'remove the stick: ' + slot.label : SLOT_HINTS[slot.state] || '');
+        ? 'remove the stick: ' + slot.label : SLOT_HINTS[slot.state]);
       setText(tile.querySelector('.slot-detail'), slotDetail(slot));
       tile.querySelector('[data-testid="release-button"]').hidden = slot.state !== 'DONE';
     });
@@ -787,7 +769,7 @@
       request('GET', 'api/slots'),
       request('GET', 'api/jobs', { status: 'WAITING', limit: PAGE_SIZE }),
     ]);
-    renderStation(slots.body || [], normalizePage(waiting.body).jobs);
+    renderStation(slots.body, waiting.body.jobs);
   }
 
   async function releaseSlot(button) {
@@ -795,7 +777,7 @@
     button.disabled = true;
     try {
       const result = await request('POST', 'api/slots/' + encodeURIComponent(slot) + '/release');
-      showMessage('success', 'Slot ' + slot + ' released; it is ' + ((result.body && result.body.state) || 'looked at again') + '.');
+      showMessage('success', 'Slot ' + slot + ' released; it is ' + result.body.state + '.');
     } catch (error) {
       showMessage('error', 'Could not release slot ' + slot + ': ' + describeError(error));
     } finally {
@@ -819,7 +801,7 @@
       el.layout.appendChild(el.detail);
       el.layout.classList.add('has-detail');
     }
-    const changed = String(state.detailJobId) !== String(id);
+    const changed = state.detailJobId !== id;
     state.detailJobId = id;
     el.detail.setAttribute('data-job-id', id);
     if (changed) {
@@ -830,7 +812,7 @@
       el.detail.querySelector('.fields').textContent = '';
       el.detail.querySelector('.detail-actions').textContent = '';
       el.detail.querySelector('.detail-actions').removeAttribute('data-actions');
-      const known = visibleJobs().find(function (j) { return String(j.id) === String(id); });
+      const known = visibleJobs().find(function (j) { return j.id === id; });
       if (known) renderDetailJob(known);
     }
     renderJobs();
@@ -885,7 +867,7 @@
     if (!el.detail) return;
     state.detailJob = job;
     setAttr(el.detail, 'data-status', job.status);
-    setText(el.detail.querySelector('.detail-order'), orderLabel(job));
+    setText(el.detail.querySelector('.detail-order'), job.orderId);
     el.detail.querySelector('[data-testid="detail-notice"]').hidden = true;
 
     const list = el.detail.querySelector('.fields');
@@ -903,8 +885,7 @@
       setText(dd, field[1] === null || field[1] === undefined || field[1] === '' ? '–' : field[1]);
     });
 
-    const statusField = list.querySelector('[data-field="status"]');
-    if (statusField) updateBadge(statusField, job.status);
+    updateBadge(list.querySelector('[data-field="status"]'), job.status);
 
     const error = el.detail.querySelector('[data-testid="job-error"]');
     const hasError = Boolean(job.errorCode || job.errorMessage);
@@ -924,19 +905,18 @@
   }
 
   function logLine(line) {
-    const level = String(line.level || 'INFO');
-    const item = make('li', 'log-line level-' + level.toLowerCase());
+    const item = make('li', 'log-line level-' + line.level.toLowerCase());
     item.setAttribute('data-testid', 'log-line');
-    item.setAttribute('data-level', level);
+    item.setAttribute('data-level', line.level);
     const meta = make('div', 'log-meta');
     const time = make('time', 'log-at', dateTime(line.at));
-    time.setAttribute('datetime', line.at || '');
+    time.setAttribute('datetime', line.at);
     meta.appendChild(time);
-    meta.appendChild(make('span', 'log-level', level));
+    meta.appendChild(make('span', 'log-level', line.level));
     meta.appendChild(make('span', 'log-stage', line.stage || ''));
     if (line.errorCode) meta.appendChild(make('span', 'log-error', line.errorCode));
     item.appendChild(meta);
-    item.appendChild(make('div', 'log-message', line.message || ''));
+    item.appendChild(make('div', 'log-message', line.message));
     return item;
   }
 
@@ -963,7 +943,7 @@
   function renderTimeline(timeline) {
     const body = el.detail.querySelector('.timeline tbody');
     body.textContent = '';
-    (timeline.rows || []).forEach(function (row) {
+    timeline.rows.forEach(function (row) {
       const tr = make('tr');
       if (row.attempt) {
         const attempt = row.attempt;
@@ -1001,17 +981,16 @@
         request('GET', jobPath(id)),
         request('GET', jobPath(id, '/logs'), { after: lastLogLineId() || '' }),
       ]);
-      if (String(id) !== String(state.detailJobId)) return;
-      renderDetailJob(job.body || {});
-      const newLines = Array.isArray(logs.body) ? logs.body : [];
-      renderLogs(newLines);
+      if (id !== state.detailJobId) return;
+      renderDetailJob(job.body);
+      renderLogs(logs.body);
       // The attempts change only with new log lines.
-      if (newLines.length > 0) {
+      if (logs.body.length > 0) {
         const timeline = await request('GET', jobPath(id, '/timeline'));
-        if (String(id) === String(state.detailJobId)) renderTimeline(timeline.body || { rows: [] });
+        if (id === state.detailJobId) renderTimeline(timeline.body);
       }
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404 && String(id) === String(state.detailJobId)) {
+      if (error instanceof ApiError && error.status === 404 && id === state.detailJobId) {
         renderDetailMissing();
         return;
       }
@@ -1104,8 +1083,8 @@
     const tr = event.target.closest('tr[data-testid="job-row"]');
     if (!tr) return;
     // Selecting text in a row (e.g. to copy an order id) should not open the panel.
-    const selection = window.getSelection ? window.getSelection() : null;
-    if (selection && !selection.isCollapsed && tr.contains(selection.anchorNode)) return;
+    const selection = window.getSelection();
+    if (!selection.isCollapsed && tr.contains(selection.anchorNode)) return;
     openDetail(tr.getAttribute('data-job-id'));
   }
 
