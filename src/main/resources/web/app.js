@@ -15,8 +15,8 @@
   const PAGE_SIZE = 50;
   const TOKEN_KEY = 'usbPipeline.apiToken';
   const STATUSES = ['QUEUED', 'PROCESSING', 'RETRYING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'];
-  const CANCELLABLE = ['QUEUED', 'RETRYING', 'WAITING', 'PROCESSING'];
-  const RETRYABLE = ['FAILED', 'CANCELLED'];
+  // Re-verifying a returned stick is rare: the detail offers it, the rows stay short.
+  const ROW_ACTIONS = ['cancel', 'retry'];
   const RUNNING = ['PROCESSING', 'RETRYING'];
   const ACTION_LABELS = { cancel: 'Cancel', retry: 'Retry', reverify: 'Read the stick back again' };
 
@@ -401,17 +401,15 @@
     setAttr(time, 'datetime', job.createdAt);
     setAttr(time, 'title', dateTime(job.createdAt));
 
-    updateActions(cell('actions'), job, '');
+    updateActions(cell('actions'), job, job.actions.filter(function (action) { return ROW_ACTIONS.includes(action); }), '');
   }
 
-  /** Rebuilds the buttons only when the set of allowed actions changes, so a pending click is not lost. */
-  function updateActions(container, job, testIdPrefix) {
-    const wanted = [];
-    if (CANCELLABLE.includes(job.status)) wanted.push('cancel');
-    if (RETRYABLE.includes(job.status)) wanted.push('retry');
-    // A customer brought the stick back: read it again (in the detail only, not on every row).
-    if (testIdPrefix === 'detail-' && job.status === 'COMPLETED' && job.stick) wanted.push('reverify');
-    const key = wanted.join(',');
+  /**
+   * Buttons for these of the job's actions (the API lists what each job allows; the page never
+   * decides from the status). Rebuilt only when the set changes, so a pending click is not lost.
+   */
+  function updateActions(container, job, actions, testIdPrefix) {
+    const key = actions.join(',');
     if (container.getAttribute('data-actions') === key) {
       container.querySelectorAll('button').forEach(function (b) {
         setAttr(b, 'data-job-id', job.id);
@@ -421,7 +419,7 @@
     }
     container.setAttribute('data-actions', key);
     container.textContent = '';
-    wanted.forEach(function (action) {
+    actions.forEach(function (action) {
       const button = make('button', 'action action-' + action, ACTION_LABELS[action]);
       button.type = 'button';
       button.setAttribute('data-testid', testIdPrefix + action + '-button');
@@ -895,7 +893,7 @@
       job.errorRecoverable === true ? 'recoverable' : job.errorRecoverable === false ? 'not recoverable' : '');
     setText(error.querySelector('.detail-error-message'), job.errorMessage || '');
 
-    updateActions(el.detail.querySelector('.detail-actions'), job, 'detail-');
+    updateActions(el.detail.querySelector('.detail-actions'), job, job.actions, 'detail-');
   }
 
   function renderDetailMissing() {
