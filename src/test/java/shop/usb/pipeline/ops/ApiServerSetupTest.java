@@ -54,7 +54,7 @@ class ApiServerSetupTest {
     }
 
     @Test
-    void modulesAreServedAsJavaScript() throws Exception {
+    void modulesAreJavaScriptAndCheckedAgainOnEveryLoad() throws Exception {
         var module = pipeline.http("GET", "/js/main.js", null);
 
         assertThat(module.statusCode()).isEqualTo(200);
@@ -62,6 +62,17 @@ class ApiServerSetupTest {
         assertThat(module.headers().firstValue("Content-Type").orElse(""))
                 .startsWith("text/javascript");
         assertThat(module.body()).contains("from './live.js'");
+        assertThat(module.headers().firstValue("Cache-Control")).contains("no-cache");
+        String lastModified = module.headers().firstValue("Last-Modified").orElseThrow();
+        assertThat(
+                        pipeline.http(
+                                        "GET",
+                                        "/js/main.js",
+                                        null,
+                                        Map.of("If-Modified-Since", lastModified))
+                                .statusCode())
+                .as("checked again, unchanged")
+                .isEqualTo(304);
     }
 
     @Test
