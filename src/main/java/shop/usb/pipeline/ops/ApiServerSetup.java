@@ -1,5 +1,6 @@
 package shop.usb.pipeline.ops;
 
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -7,8 +8,11 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * Puts the {@link HttpGate} in front of everything the API server answers, opens the event stream
- * ({@link LiveEvents}), and serves the jobs dashboard (classpath web/) at / behind every API route.
- * Only that folder is served: Camel's own static option would also serve any classpath resource.
+ * ({@link LiveEvents}), and serves the jobs dashboard (classpath web/: the page, its stylesheet and
+ * its ES modules under web/js/) at / behind every API route. Only that folder is served: Camel's
+ * own static option would also serve any classpath resource. Vert.x's static handler resolves dots
+ * and encoded dots within the folder and types .js as text/javascript, which module scripts need
+ * under nosniff.
  */
 public class ApiServerSetup implements StartupListener {
 
@@ -47,7 +51,21 @@ public class ApiServerSetup implements StartupListener {
         }
         router.route("/*").order(Integer.MIN_VALUE).handler(gate);
         router.get(LiveEvents.PATH).handler(events);
-        router.route("/*").order(Integer.MAX_VALUE).handler(StaticHandler.create(WEB_ROOT));
+        router.route("/*")
+                .order(Integer.MAX_VALUE)
+                .handler(ApiServerSetup::askAgainOnEveryLoad)
+                .handler(StaticHandler.create(WEB_ROOT));
         installed = true;
+    }
+
+    /**
+     * The page and its modules ship in the jar that answers the API: the browser checks them on
+     * every load (a 304 while unchanged) instead of keeping them for a day, so after an upgrade no
+     * module of the old build runs against the new API or imports from a new module. The static
+     * handler sets its own caching only where none is set.
+     */
+    private static void askAgainOnEveryLoad(RoutingContext context) {
+        context.response().putHeader("Cache-Control", "no-cache");
+        context.next();
     }
 }

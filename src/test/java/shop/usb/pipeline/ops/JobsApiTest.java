@@ -36,8 +36,8 @@ import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
- * The read side of the API: paging and filters, queue and statistics, the contract and the
- * dashboard files.
+ * The read side of the API: paging and filters, queue and statistics, the contract. The dashboard
+ * files: {@link ApiServerSetupTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JobsApiTest {
@@ -392,24 +392,6 @@ abstract class JobsApiTest {
             accepted.add(parameter.getAnnotation(Header.class).value());
         }
         return accepted;
-    }
-
-    @Test
-    void dashboardIsServedButNothingElseFromTheClasspath() throws Exception {
-        var page = pipeline.http("GET", "/", null);
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("data-testid=\"jobs-table\"");
-        assertThat(pipeline.http("GET", "/app.js", null).statusCode()).isEqualTo(200);
-        for (String hidden :
-                List.of(
-                        "/config/application.properties",
-                        "/application.properties",
-                        "/jolokia-access.xml",
-                        "/logback.xml",
-                        "/../config/application.properties",
-                        "/shop/usb/pipeline/PipelineApplication.class")) {
-            assertThat(pipeline.http("GET", hidden, null).statusCode()).as(hidden).isEqualTo(404);
-        }
     }
 
     private JsonNode get(String path) throws Exception {

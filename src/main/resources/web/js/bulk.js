@@ -1,0 +1,70 @@
+/* "Retry all shown" and "Cancel all shown": a dry run counts first, the operator confirms, then the server acts. */
+
+import { request } from './api.js';
+import { setText } from './dom.js';
+import { describeShown, listQuery } from './filters.js';
+import { describeError, showMessage } from './messages.js';
+import { refreshNow } from './live.js';
+
+// The server changes the jobs in batches and answers when the last is done.
+const BULK_TIMEOUT_MS = 600000;
+
+const buttons = document.querySelectorAll('[data-bulk]');
+const confirmBar = document.querySelector('[data-testid="bulk-confirm"]');
+const question = document.querySelector('[data-testid="bulk-question"]');
+const yes = document.querySelector('[data-testid="bulk-yes"]');
+const no = document.querySelector('[data-testid="bulk-no"]');
+
+let pending = null; // {action, query, count} awaiting the operator's yes
+
+/** Counts first (a dry run), then asks: "Retry 1,234 failed jobs matching "USB_FULL"?" */
+async function askBulk(action) {
+  const query = listQuery();
+  try {
+    const result = await request('POST', 'api/jobs/' + action, Object.assign({ dryRun: 'true' }, query));
+    const count = result.body.changed;
+    if (count === 0) {
+      showMessage('info', 'No ' + describeShown(2) + ' to ' + action + '.');
+      return;
+    }
+    pending = { action: action, query: query, count: count };
+    setText(question, (action === 'retry' ? 'Retry ' : 'Cancel ') + count.toLocaleString('en')
+        + ' ' + describeShown(count) + '?');
+    confirmBar.hidden = false;
+    yes.focus();
+  } catch (error) {
+    showMessage('error', 'Could not count the jobs to ' + action + ': ' + describeError(error));
+  }
+}
+
+async function runBulk() {
+  const bulk = pending;
+  closeBulk();
+  if (!bulk) return;
+  showMessage('info', (bulk.action === 'retry' ? 'Retrying ' : 'Cancelling ') + bulk.count.toLocaleString('en') + ' jobs…');
+  try {
+    const result = await request('POST', 'api/jobs/' + bulk.action, bulk.query, BULK_TIMEOUT_MS);
+    const done = result.body;
+    showMessage('success', (bulk.action === 'retry' ? 'Queued again ' : 'Cancelled or stopping ')
+        + done.changed.toLocaleString('en') + ' of ' + done.matched.toLocaleString('en') + ' jobs'
+        + (done.skipped ? '; ' + done.skipped.toLocaleString('en') + ' skipped (not in a status to ' + bulk.action + ').' : '.'));
+  } catch (error) {
+    showMessage('error', 'Could not ' + bulk.action + ' the jobs: ' + describeError(error));
+  } finally {
+    refreshNow();
+  }
+}
+
+/** Drops the question unanswered (the filters changed, or the operator said no). */
+export function closeBulk() {
+  pending = null;
+  confirmBar.hidden = true;
+}
+
+export function initBulk() {
+  buttons.forEach(function (button) {
+    button.addEventListener('click', function () { askBulk(button.getAttribute('data-bulk')); });
+  });
+  yes.addEventListener('click', runBulk);
+  no.addEventListener('click', closeBulk);
+}
