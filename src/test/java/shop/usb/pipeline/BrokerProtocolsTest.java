@@ -2,6 +2,7 @@ package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
 import jakarta.jms.Connection;
@@ -69,7 +70,7 @@ class BrokerProtocolsTest {
 
     @Test
     void orderSentOverStompWithContentLengthCompletes() throws Exception {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         byte[] body =
                 order(orderId)
                         .file("music/jazz/01-so-what.mp3")
@@ -98,7 +99,7 @@ class BrokerProtocolsTest {
 
     @Test
     void orderSentOverAmqpCompletes() throws Exception {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         JmsConnectionFactory amqp =
                 new JmsConnectionFactory(
                         PipelineRuntime.USER,
@@ -132,7 +133,7 @@ class BrokerProtocolsTest {
 
     @Test
     void producerMaySendConfirmations() throws Exception {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         try (Connection connection = producer().createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             session.createProducer(session.createQueue("orders.confirmed"))
@@ -188,7 +189,7 @@ class BrokerProtocolsTest {
 
     @Test
     void deadLetterStaysHoweverOftenAReaderRollsBack() throws Exception {
-        String marker = PipelineEndToEndTest.newOrderId();
+        String marker = newOrderId();
         ActiveMQConnectionFactory core =
                 new ActiveMQConnectionFactory(
                         "tcp://127.0.0.1:" + pipeline.brokerPort(),

@@ -1,6 +1,8 @@
 package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.ORDERS;
+import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
 import jakarta.jms.Message;
@@ -12,11 +14,12 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.ErrorCode;
@@ -30,6 +33,7 @@ import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.stage.JobContext;
 import shop.usb.pipeline.stage.JobOutcome;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 import shop.usb.pipeline.usb.UsbWriter;
@@ -39,22 +43,22 @@ import shop.usb.pipeline.usb.UsbWriter;
  * dead-lettered, and an operator can cancel and retry jobs. The only USB mount starts unplugged
  * (its folder is missing).
  */
+@OnEachDatabase
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FailureSemanticsTest {
+class FailureSemanticsTest {
 
-    static final String ORDERS = PipelineEndToEndTest.ORDERS;
     PipelineRuntime pipeline;
     Path stick;
 
-    abstract TestDatabase database(Path root);
+    @Parameter TestDatabase.Engine engine;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startPipeline(@TempDir Path root) throws Exception {
         stick = root.resolve("usb/stick");
         pipeline =
                 PipelineRuntime.start(
                         root,
-                        database(root),
+                        engine.create(root),
                         Map.of(
                                 "pipeline.usb.mounts", stick.toString(),
                                 "pipeline.retry.max-attempts", "3",
@@ -65,14 +69,14 @@ abstract class FailureSemanticsTest {
                                 "pipeline.usb.allocation-timeout", "1s"));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopPipeline() {
         pipeline.close();
     }
 
     @Test
     void unpluggedMountIsRetriedThenFailsThenRunsOnManualRetry() throws Exception {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
 
         JobView retrying = pipeline.awaitJob(orderId, JobStatus.RETRYING);
@@ -115,7 +119,7 @@ abstract class FailureSemanticsTest {
 
     @Test
     void retryingJobCanBeCancelledAndStaysCancelled() throws Exception {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
         JobView retrying = pipeline.awaitJob(orderId, JobStatus.RETRYING);
 
@@ -139,7 +143,7 @@ abstract class FailureSemanticsTest {
             throws Exception {
         Files.createDirectories(stick);
         try {
-            String orderId = PipelineEndToEndTest.newOrderId();
+            String orderId = newOrderId();
             String id =
                     pipeline.jobs()
                             .create(
@@ -175,7 +179,7 @@ abstract class FailureSemanticsTest {
 
     @Test
     void cancelAskedForOnAnotherInstanceWinsOverARetry() {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         String id =
                 pipeline.jobs()
                         .create(

@@ -2,6 +2,7 @@ package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static shop.usb.pipeline.support.Orders.ORDERS;
 import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +60,6 @@ import shop.usb.pipeline.support.TestDatabase;
 class HostileInputTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ORDERS = "orders.confirmed";
     private static final String JOBS = "pipeline.jobs";
     private static final int MAX_BYTES = 65_536;
 

@@ -1,6 +1,8 @@
 package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.ORDERS;
+import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.nio.file.Path;
@@ -32,10 +34,10 @@ class JobPriorityTest {
             pipeline.context().getRouteController().stopRoute("job-dispatch");
             Map<String, String> orders = new LinkedHashMap<>();
             for (String priority : List.of("low", "normal", "low", "high", "normal", "high")) {
-                String orderId = PipelineEndToEndTest.newOrderId();
+                String orderId = newOrderId();
                 orders.put(orderId, priority);
                 pipeline.sendText(
-                        PipelineEndToEndTest.ORDERS,
+                        ORDERS,
                         order(orderId)
                                 .set("priority", priority)
                                 .file("music/jazz/01-so-what.mp3")

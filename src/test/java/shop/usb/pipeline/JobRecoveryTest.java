@@ -1,6 +1,8 @@
 package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.ORDERS;
+import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.nio.file.Path;
@@ -8,25 +10,27 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
 /** Jobs nobody runs any more are recovered; a running job stops cleanly when cancelled. */
+@OnEachDatabase
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class JobRecoveryTest {
+class JobRecoveryTest {
 
-    static final String ORDERS = PipelineEndToEndTest.ORDERS;
     static final Map<String, String> SETTINGS =
             Map.of(
                     "pipeline.stalled.after", "2s",
@@ -38,12 +42,12 @@ abstract class JobRecoveryTest {
     TestDatabase database;
     PipelineRuntime pipeline;
 
-    abstract TestDatabase database(Path root);
+    @Parameter TestDatabase.Engine engine;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startPipeline(@TempDir Path root) throws Exception {
         this.root = root;
-        this.database = database(root);
+        this.database = engine.create(root);
         pipeline = PipelineRuntime.start(root, database, SETTINGS);
         for (int i = 0; i < 400; i++) {
             PipelineRuntime.writeRandom(
@@ -51,14 +55,14 @@ abstract class JobRecoveryTest {
         }
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopPipeline() {
         pipeline.close();
     }
 
     @Test
     void cancelledRunningJobStopsAtCheckpointRemovesItsFolderAndFreesItsMount() throws Exception {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).collection("many").json());
         JobView writing =
                 pipeline.awaitJob(
@@ -82,7 +86,7 @@ abstract class JobRecoveryTest {
 
     @Test
     void stalledJobOfAnotherInstanceIsRetriedAndCompletes() {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         String id = runningElsewhere(orderId, "dead-instance");
 
         JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
@@ -101,7 +105,7 @@ abstract class JobRecoveryTest {
     void restartRecoversOwnProcessingJobsWithoutWaitingForTheSweep() throws Exception {
         pipeline.close();
         pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.stalled.after", "1h"));
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         runningElsewhere(orderId, "test-instance");
         pipeline.close();
 

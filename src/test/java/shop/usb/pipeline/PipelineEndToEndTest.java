@@ -1,6 +1,8 @@
 package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.ORDERS;
+import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
 import jakarta.jms.Message;
@@ -13,15 +15,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -29,29 +33,24 @@ import shop.usb.pipeline.support.TestDatabase;
  * The whole product on real parts: a confirmation sent to the embedded broker ends as a verified
  * folder on a USB mount folder, recorded in the database. Runs once per database.
  */
+@OnEachDatabase
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class PipelineEndToEndTest {
-
-    static final String ORDERS = "orders.confirmed";
+class PipelineEndToEndTest {
 
     PipelineRuntime pipeline;
 
-    abstract TestDatabase database(Path root);
+    @Parameter TestDatabase.Engine engine;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startPipeline(@TempDir Path root) throws Exception {
-        pipeline = PipelineRuntime.start(root, database(root), Map.of());
+        pipeline = PipelineRuntime.start(root, engine.create(root), Map.of());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopPipeline() {
         if (pipeline != null) {
             pipeline.close();
         }
-    }
-
-    static String newOrderId() {
-        return "ORD-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Test

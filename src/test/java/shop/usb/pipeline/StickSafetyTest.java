@@ -1,6 +1,8 @@
 package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.ORDERS;
+import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
 import java.io.IOException;
@@ -14,18 +16,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.LoopStick;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -34,10 +38,10 @@ import shop.usb.pipeline.support.TestDatabase;
  * slot folders, throttled through the block I/O cgroup. The slots are, in order: one that is never
  * mounted, then B and A; each test mounts the sticks it needs, when it needs them.
  */
+@OnEachDatabase
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StickSafetyTest {
+class StickSafetyTest {
 
-    static final String ORDERS = PipelineEndToEndTest.ORDERS;
     static final Duration STALLED_AFTER = Duration.ofSeconds(2);
     static final long MIB = 1024 * 1024;
 
@@ -48,9 +52,9 @@ abstract class StickSafetyTest {
     PipelineRuntime pipeline;
     List<LoopStick> sticks = new ArrayList<>();
 
-    abstract TestDatabase database(Path root);
+    @Parameter TestDatabase.Engine engine;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startPipeline(@TempDir Path root) throws Exception {
         LoopStick.requireMountRights();
         this.root = root;
@@ -60,7 +64,7 @@ abstract class StickSafetyTest {
         pipeline =
                 PipelineRuntime.start(
                         root,
-                        database(root),
+                        engine.create(root),
                         Map.of(
                                 "pipeline.usb.mounts", neverMounted + "," + slotB + "," + slotA,
                                 "pipeline.usb.require-mount", "true",
@@ -89,7 +93,7 @@ abstract class StickSafetyTest {
                 .isEmpty();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopPipeline() {
         if (pipeline != null) {
             pipeline.close();
@@ -100,7 +104,7 @@ abstract class StickSafetyTest {
     void jobWhoseFsyncBlocksFarLongerThanStalledAfterCompletesOnceWithOneRun() throws Exception {
         long rate = 2 * MIB;
         stick("a", slotA).throttleWrites(rate);
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         Instant sent = Instant.now();
         pipeline.sendText(ORDERS, order(orderId).file("big/24mib.bin").json());
 
@@ -136,7 +140,7 @@ abstract class StickSafetyTest {
     @Test
     void runBlockedInFsyncThatLostItsJobChangesNothingOfTheRunThatTookOver() throws Exception {
         stick("a", slotA).throttleWrites(MIB);
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("big/8mib.bin").json());
         JobView first =
                 pipeline.awaitJob(
@@ -182,7 +186,7 @@ abstract class StickSafetyTest {
             throws Exception {
         LoopStick a = stick("a", slotA);
         a.throttleWrites(4 * MIB);
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("big/24mib.bin").json());
         awaitFsync(slotA, "24mib.bin", 24 * MIB);
         stick("b", slotB);
@@ -212,8 +216,8 @@ abstract class StickSafetyTest {
     @Test
     void emptyMountPointsTakeNoJob() throws Exception {
         stick("b", slotB);
-        String first = PipelineEndToEndTest.newOrderId();
-        String second = PipelineEndToEndTest.newOrderId();
+        String first = newOrderId();
+        String second = newOrderId();
         pipeline.sendText(ORDERS, order(first).file("music/jazz/01-so-what.mp3").json());
         pipeline.sendText(ORDERS, order(second).file("music/jazz/01-so-what.mp3").json());
 

@@ -1,6 +1,8 @@
 package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.ORDERS;
+import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,9 +21,11 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.LoopStick;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -29,7 +33,8 @@ import shop.usb.pipeline.support.TestDatabase;
  * The station: one order per stick, on real sticks (ext4 images on loop devices mounted on the slot
  * folders) and on the demo's folders that stand in for sticks.
  */
-abstract class UsbStationTest {
+@OnEachDatabase
+class UsbStationTest {
 
     static final long MIB = 1024 * 1024;
 
@@ -43,7 +48,7 @@ abstract class UsbStationTest {
     TestDatabase database;
     final List<LoopStick> sticks = new ArrayList<>();
 
-    abstract TestDatabase database(Path root);
+    @Parameter TestDatabase.Engine engine;
 
     @AfterEach
     void stop() throws IOException {
@@ -165,15 +170,12 @@ abstract class UsbStationTest {
     void releaseOfADemoSlotHandsTheOrderOverAndTheSlotIsReadyAgain() throws Exception {
         start(false);
         awaitSlot("slot-1", "READY");
-        String orderId = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(
-                PipelineEndToEndTest.ORDERS,
-                order(orderId).file("music/jazz/01-so-what.mp3").json());
+        String orderId = newOrderId();
+        pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
         pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         awaitSlot("slot-1", "DONE");
-        String next = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(
-                PipelineEndToEndTest.ORDERS, order(next).file("music/jazz/01-so-what.mp3").json());
+        String next = newOrderId();
+        pipeline.sendText(ORDERS, order(next).file("music/jazz/01-so-what.mp3").json());
         assertThat(pipeline.awaitJob(next, JobStatus.COMPLETED).slot())
                 .as("the DONE slot takes no other order")
                 .isEqualTo("slot-2");
@@ -193,20 +195,17 @@ abstract class UsbStationTest {
         for (String slot : List.of("slot-1", "slot-2")) {
             awaitSlot(slot, "READY");
         }
-        List<String> filling =
-                List.of(PipelineEndToEndTest.newOrderId(), PipelineEndToEndTest.newOrderId());
+        List<String> filling = List.of(newOrderId(), newOrderId());
         for (String orderId : filling) {
-            pipeline.sendText(
-                    PipelineEndToEndTest.ORDERS,
-                    order(orderId).file("music/jazz/01-so-what.mp3").json());
+            pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         }
         Map<String, String> byPriority = new LinkedHashMap<>();
         for (String priority : List.of("low", "normal", "cancelled", "high")) {
-            String orderId = PipelineEndToEndTest.newOrderId();
+            String orderId = newOrderId();
             byPriority.put(priority, orderId);
             pipeline.sendText(
-                    PipelineEndToEndTest.ORDERS,
+                    ORDERS,
                     order(orderId)
                             .set("priority", priority.equals("cancelled") ? "high" : priority)
                             .file("music/jazz/01-so-what.mp3")
@@ -278,11 +277,9 @@ abstract class UsbStationTest {
     @Test
     void orderThatNoStockedStickCouldTakeFailsAtOnceInsteadOfWaiting() throws Exception {
         start(true, Map.of("pipeline.usb.stocked-sizes", "8GB,4GB"));
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
 
-        pipeline.sendText(
-                PipelineEndToEndTest.ORDERS,
-                order(orderId).file("music/jazz/01-so-what.mp3").json());
+        pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
 
         JobView failed = pipeline.awaitJob(orderId, JobStatus.FAILED);
         assertThat(failed.errorCode()).isEqualTo("NO_FITTING_STICK");
@@ -312,10 +309,8 @@ abstract class UsbStationTest {
 
         used.throttleWrites(MIB);
         PipelineRuntime.writeRandom(pipeline.library().resolve("big/8mib.bin"), (int) (8 * MIB));
-        String orderId = PipelineEndToEndTest.newOrderId();
-        pipeline.sendText(
-                PipelineEndToEndTest.ORDERS,
-                order(orderId).capacity(CAPACITY).file("big/8mib.bin").json());
+        String orderId = newOrderId();
+        pipeline.sendText(ORDERS, order(orderId).capacity(CAPACITY).file("big/8mib.bin").json());
         awaitSlot("slot-1", "WRITING");
         HttpResponse<String> busy = pipeline.http("POST", "/api/slots/slot-1/release", null);
         assertThat(busy.statusCode()).isEqualTo(409);
@@ -347,17 +342,16 @@ abstract class UsbStationTest {
                                 "pipeline.retry.jitter", "0"));
         settings.putAll(more);
         if (database == null) {
-            database = database(root);
+            database = engine.create(root);
         }
         pipeline = PipelineRuntime.start(root, database, settings);
     }
 
     /** A new order bought on a "100 MB" stick; returns its id. */
     private String sendOrder() throws Exception {
-        String orderId = PipelineEndToEndTest.newOrderId();
+        String orderId = newOrderId();
         pipeline.sendText(
-                PipelineEndToEndTest.ORDERS,
-                order(orderId).capacity(CAPACITY).file("music/jazz/01-so-what.mp3").json());
+                ORDERS, order(orderId).capacity(CAPACITY).file("music/jazz/01-so-what.mp3").json());
         return orderId;
     }
 

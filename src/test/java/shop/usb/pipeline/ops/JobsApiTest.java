@@ -6,7 +6,6 @@ import static shop.usb.pipeline.support.Orders.order;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,12 +25,14 @@ import org.apache.camel.Header;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -39,20 +40,22 @@ import shop.usb.pipeline.support.TestDatabase;
  * The read side of the API: paging and filters, queue and statistics, the contract. The dashboard
  * files: {@link ApiServerSetupTest}.
  */
+@OnEachDatabase
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class JobsApiTest {
+class JobsApiTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     PipelineRuntime pipeline;
     String prefix;
-    List<String> orderIds = new ArrayList<>();
+    List<String> orderIds;
 
-    abstract TestDatabase database(Path root);
+    @Parameter TestDatabase.Engine engine;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startPipeline(@TempDir Path root) throws Exception {
-        pipeline = PipelineRuntime.start(root, database(root), Map.of());
+        pipeline = PipelineRuntime.start(root, engine.create(root), Map.of());
         prefix = "API" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        orderIds = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String orderId = prefix + i;
             orderIds.add(orderId);
@@ -69,7 +72,7 @@ abstract class JobsApiTest {
         pipeline.awaitJob(prefix + "bad", JobStatus.FAILED);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopPipeline() {
         if (pipeline != null) {
             pipeline.close();
@@ -388,7 +391,7 @@ abstract class JobsApiTest {
                         .filter(m -> m.getName().equals(method))
                         .findFirst()
                         .orElseThrow();
-        for (Parameter parameter : read.getParameters()) {
+        for (java.lang.reflect.Parameter parameter : read.getParameters()) {
             accepted.add(parameter.getAnnotation(Header.class).value());
         }
         return accepted;

@@ -13,6 +13,10 @@ import org.awaitility.Awaitility;
 /** Drops manifests into a product's inbox and reads the reports it writes. */
 public final class Manifests {
 
+    /** The first line of a CSV manifest: its columns. */
+    public static final String HEADER =
+            "orderId,confirmedAt,priority,capacityBytes,label,content\n";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Path inbox;
 

@@ -3,9 +3,13 @@ package shop.usb.pipeline.support;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.UUID;
 
 /** Builds order confirmations for tests; starts from a valid one and changes what a test needs. */
 public final class Orders {
+
+    /** The queue shops send their confirmations to. */
+    public static final String ORDERS = "orders.confirmed";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ObjectNode root = MAPPER.createObjectNode();
@@ -18,6 +22,13 @@ public final class Orders {
         root.putObject("customer").put("name", "Ana").put("phone", "+570000000");
         root.putObject("usb").put("capacityBytes", 16_000_000_000L).put("label", "ANA-MIX");
         content = root.putArray("content");
+    }
+
+    /**
+     * An order id no other test uses, so tests sharing one product do not see each other's jobs.
+     */
+    public static String newOrderId() {
+        return "ORD-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static Orders order(String orderId) {

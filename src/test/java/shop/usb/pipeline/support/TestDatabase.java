@@ -58,6 +58,17 @@ public interface TestDatabase {
 
     record Fixed(String url, String user, String password) implements TestDatabase {}
 
+    /** The databases the product runs on; {@link OnEachDatabase} runs a test class on each. */
+    enum Engine {
+        H2,
+        POSTGRES;
+
+        /** A new, empty database for a product whose files live under {@code root}. */
+        public TestDatabase create(Path root) {
+            return this == H2 ? h2(root.resolve("db")) : postgres();
+        }
+    }
+
     /** Started on first use, stopped when the JVM exits. */
     final class PostgresServer {
         static final AtomicInteger COUNTER = new AtomicInteger();

@@ -1,6 +1,7 @@
 package shop.usb.pipeline.intake.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Manifests.HEADER;
 import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,14 +20,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.Manifests;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -34,29 +37,29 @@ import shop.usb.pipeline.support.TestDatabase;
  * Manifests dropped in the inbox: every order is accepted, rejected with its line, field and
  * reason, or reported as a duplicate; the file ends in done/ or error/ beside its report.
  */
+@OnEachDatabase
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ManifestIntakeTest {
+class ManifestIntakeTest {
 
-    static final String HEADER = "orderId,confirmedAt,priority,capacityBytes,label,content\n";
     static final String CONFIRMED = "2026-11-22T10:00:00Z";
     PipelineRuntime pipeline;
     Manifests manifests;
 
-    abstract TestDatabase database(Path root);
+    @Parameter TestDatabase.Engine engine;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startPipeline(@TempDir Path root) throws Exception {
         pipeline =
                 PipelineRuntime.start(
                         root,
-                        database(root),
+                        engine.create(root),
                         Map.of(
                                 "pipeline.manifest.stable-for", "1s",
                                 "pipeline.manifest.poll-interval", "200"));
         manifests = new Manifests(root.resolve("data/inbox"));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopPipeline() {
         if (pipeline != null) {
             pipeline.close();

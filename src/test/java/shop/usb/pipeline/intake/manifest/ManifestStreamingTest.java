@@ -1,6 +1,7 @@
 package shop.usb.pipeline.intake.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Manifests.HEADER;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedWriter;
@@ -41,7 +42,7 @@ class ManifestStreamingTest {
             Path part = manifests.inbox().resolve(".big.csv.part");
             Files.createDirectories(manifests.inbox());
             try (BufferedWriter out = Files.newBufferedWriter(part)) {
-                out.write(ManifestIntakeTest.HEADER);
+                out.write(HEADER);
                 for (int i = 1; i <= LINES; i++) {
                     out.write(
                             "BIG-"

@@ -1,0 +1,259 @@
+package shop.usb.pipeline.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static shop.usb.pipeline.support.Orders.order;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The message contract is written twice: config/order-confirmation.schema.json for the shops, and
+ * OrderConfirmationValidator, which names each failing field. A corpus of valid and invalid orders
+ * touching every rule of the schema goes through both, and both must give the verdict the case
+ * expects. Where they knowingly differ, the second corpus pins each side's verdict and says why.
+ */
+class OrderConfirmationSchemaTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Schema SCHEMA =
+            SchemaRegistry.withDefaultDialect(
+                            SpecificationVersion.DRAFT_2020_12,
+                            registry ->
+                                    registry.schemaRegistryConfig(
+                                            // "format" only annotates in 2020-12 unless asked
+                                            // to assert; the contract means it (confirmedAt).
+                                            SchemaRegistryConfig.builder()
+                                                    .formatAssertionsEnabled(true)
+                                                    .build()))
+                    .getSchema(
+                            SchemaLocation.of("classpath:config/order-confirmation.schema.json"));
+
+    private final OrderConfirmationValidator validator =
+            new OrderConfirmationValidator(JSON, new OrderLimits(100, 1000, 1L << 40));
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("agreed")
+    void schemaAndValidatorGiveTheSameVerdict(String name, String json, boolean valid) {
+        assertThat(schemaAccepts(json)).as("schema accepts").isEqualTo(valid);
+        assertThat(validatorAccepts(json)).as("validator accepts").isEqualTo(valid);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("differences")
+    void knownDifferencesStayAsDocumented(
+            String name, String json, boolean schemaValid, boolean validatorValid) {
+        assertThat(schemaAccepts(json)).as("schema accepts").isEqualTo(schemaValid);
+        assertThat(validatorAccepts(json)).as("validator accepts").isEqualTo(validatorValid);
+    }
+
+    static Stream<Arguments> agreed() {
+        return Stream.of(
+                valid("the fixture order", base()),
+                valid("only the required fields", without("priority", "customer")),
+                valid("usb without a label", edit(o -> usb(o).remove("label"))),
+                valid("orderId of 64 characters", with("orderId", "A".repeat(64))),
+                valid("orderId of dots, dashes and underscores", with("orderId", "a.b_c-D9")),
+                valid("orderId of three dots", with("orderId", "...")),
+                valid("priority low", with("priority", "low")),
+                valid("priority normal", with("priority", "normal")),
+                valid("priority high", with("priority", "high")),
+                valid("confirmedAt in lower case", with("confirmedAt", "2026-11-22t10:00:00z")),
+                valid(
+                        "confirmedAt with fraction and offset",
+                        with("confirmedAt", "2026-11-22T10:00:00.123+05:30")),
+                valid("capacityBytes of 1", edit(o -> usb(o).put("capacityBytes", 1))),
+                valid("capacityBytes above 2^31", edit(o -> usb(o).put("capacityBytes", 1L << 40))),
+                valid("customer as an empty object", edit(o -> o.putObject("customer"))),
+                valid("customer name may be empty", edit(o -> customer(o).put("name", ""))),
+                valid(
+                        "collections and files mixed",
+                        order("ORD-1").collection("music/salsa").file("movies/coco.mp4").json()),
+                valid(
+                        "the same entry twice",
+                        order("ORD-1").file("movies/coco.mp4").file("movies/coco.mp4").json()),
+                valid(
+                        "a path with spaces and letters beyond ASCII",
+                        order("ORD-1").file("música/año 1.mp3").json()),
+                valid("an unknown top-level field", edit(o -> o.put("note", "gift"))),
+                valid("an unknown field in usb", edit(o -> usb(o).put("vendor", "Acme"))),
+                valid("an unknown field in customer", edit(o -> customer(o).put("email", "a@b"))),
+                valid(
+                        "an unknown field in a content entry",
+                        edit(o -> entry(o).put("comment", "for Ana"))),
+                invalid("a JSON array", "[]"),
+                invalid("a JSON string", "\"ORD-1\""),
+                invalid("without orderId", without("orderId")),
+                invalid("without confirmedAt", without("confirmedAt")),
+                invalid("without usb", without("usb")),
+                invalid("without content", without("content")),
+                invalid("orderId null", edit(o -> o.putNull("orderId"))),
+                invalid("orderId a number", edit(o -> o.put("orderId", 42))),
+                invalid("orderId empty", with("orderId", "")),
+                invalid("orderId of 65 characters", with("orderId", "A".repeat(65))),
+                invalid("orderId with a space", with("orderId", "ORD 1")),
+                invalid("orderId with a slash", with("orderId", "ORD/1")),
+                invalid("orderId '.'", with("orderId", ".")),
+                invalid("orderId '..'", with("orderId", "..")),
+                invalid("orderId with a trailing newline", with("orderId", "ORD-1\n")),
+                invalid("confirmedAt a number", edit(o -> o.put("confirmedAt", 1_700_000_000))),
+                invalid("confirmedAt not a time", with("confirmedAt", "yesterday")),
+                invalid("confirmedAt a date only", with("confirmedAt", "2026-11-22")),
+                invalid("confirmedAt without offset", with("confirmedAt", "2026-11-22T10:00:00")),
+                invalid("confirmedAt month 13", with("confirmedAt", "2026-13-01T10:00:00Z")),
+                invalid("confirmedAt a leap second", with("confirmedAt", "2026-12-31T23:59:60Z")),
+                invalid("priority not in the list", with("priority", "urgent")),
+                invalid("priority in capitals", with("priority", "HIGH")),
+                invalid("priority a number", edit(o -> o.put("priority", 1))),
+                invalid("customer name a number", edit(o -> customer(o).put("name", 42))),
+                invalid("usb a string", with("usb", "16GB")),
+                invalid("usb without capacityBytes", edit(o -> usb(o).remove("capacityBytes"))),
+                invalid("capacityBytes 0", edit(o -> usb(o).put("capacityBytes", 0))),
+                invalid("capacityBytes negative", edit(o -> usb(o).put("capacityBytes", -1))),
+                invalid("capacityBytes a string", edit(o -> usb(o).put("capacityBytes", "16"))),
+                invalid("capacityBytes a fraction", edit(o -> usb(o).put("capacityBytes", 1.5))),
+                invalid("usb label a number", edit(o -> usb(o).put("label", 5))),
+                invalid("content an object", edit(o -> o.putObject("content"))),
+                invalid("content empty", edit(o -> o.putArray("content"))),
+                invalid("content entry a string", edit(o -> o.putArray("content").add("music"))),
+                invalid(
+                        "content entry with neither key",
+                        edit(o -> o.putArray("content").addObject())),
+                invalid(
+                        "content entry with both keys",
+                        edit(o -> entry(o).put("collection", "music/salsa"))),
+                invalid("content file empty", order("ORD-1").file("").json()),
+                invalid("content file a number", edit(o -> entry(o).put("file", 5))),
+                invalid("content file null", edit(o -> entry(o).putNull("file"))),
+                invalid(
+                        "content path with a backslash",
+                        order("ORD-1").file("music\\x.mp3").json()),
+                invalid(
+                        "content path with a control character",
+                        order("ORD-1").file("music/\u0001.mp3").json()),
+                invalid("content path with DEL", order("ORD-1").file("music/\u007f.mp3").json()),
+                invalid(
+                        "content path with a trailing newline",
+                        order("ORD-1").file("music\n").json()));
+    }
+
+    static Stream<Arguments> differences() {
+        return Stream.of(
+                // An optional field set to null: the schema allows no null, the validator reads it
+                // as absent.
+                differs("priority null", edit(o -> o.putNull("priority")), false, true),
+                differs("customer null", edit(o -> o.putNull("customer")), false, true),
+                differs("customer name null", edit(o -> customer(o).putNull("name")), false, true),
+                differs("usb label null", edit(o -> usb(o).putNull("label")), false, true),
+                // The validator reads customer.name only, and only from an object.
+                differs("customer a string", with("customer", "Ana"), false, true),
+                differs(
+                        "customer phone a number",
+                        edit(o -> customer(o).put("phone", 57)),
+                        false,
+                        true),
+                // The validator wants a capacity written as a whole number that fits a long.
+                differs(
+                        "capacityBytes 1.0",
+                        edit(o -> usb(o).put("capacityBytes", 1.0)),
+                        true,
+                        false),
+                differs(
+                        "capacityBytes beyond a long",
+                        edit(o -> usb(o).put("capacityBytes", BigInteger.TEN.pow(20))),
+                        true,
+                        false),
+                // The validator refuses a blank path; the schema's pattern allows spaces.
+                differs(
+                        "content path of spaces only",
+                        order("ORD-1").file("   ").json(),
+                        true,
+                        false),
+                // RFC 3339 (the schema's date-time) and java.time's ISO-8601 differ at the edges.
+                differs(
+                        "confirmedAt without seconds",
+                        with("confirmedAt", "2026-11-22T10:00Z"),
+                        false,
+                        true),
+                differs(
+                        "confirmedAt with a space for T",
+                        with("confirmedAt", "2026-11-22 10:00:00Z"),
+                        true,
+                        false));
+    }
+
+    private boolean schemaAccepts(String json) {
+        return SCHEMA.validate(json, InputFormat.JSON).isEmpty();
+    }
+
+    private boolean validatorAccepts(String json) {
+        try {
+            validator.validate(json);
+            return true;
+        } catch (InvalidOrderException e) {
+            return false;
+        }
+    }
+
+    private static Arguments valid(String name, String json) {
+        return Arguments.of(name, json, true);
+    }
+
+    private static Arguments invalid(String name, String json) {
+        return Arguments.of(name, json, false);
+    }
+
+    private static Arguments differs(
+            String name, String json, boolean schemaValid, boolean validatorValid) {
+        return Arguments.of(name, json, schemaValid, validatorValid);
+    }
+
+    /** A valid order with one file; the cases change it. */
+    private static String base() {
+        return order("ORD-1").file("music/jazz/01-so-what.mp3").json();
+    }
+
+    private static String edit(Consumer<ObjectNode> change) {
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(base());
+            change.accept(root);
+            return root.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String with(String field, String value) {
+        return edit(o -> o.put(field, value));
+    }
+
+    private static String without(String... fields) {
+        return edit(o -> o.remove(List.of(fields)));
+    }
+
+    private static ObjectNode usb(ObjectNode order) {
+        return (ObjectNode) order.get("usb");
+    }
+
+    private static ObjectNode customer(ObjectNode order) {
+        return (ObjectNode) order.get("customer");
+    }
+
+    private static ObjectNode entry(ObjectNode order) {
+        return (ObjectNode) order.get("content").get(0);
+    }
+}
