@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Properties;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.platform.PipelineSettings;
 
@@ -13,6 +14,13 @@ import shop.usb.pipeline.platform.PipelineSettings;
  * with its name.
  */
 class ProductionProfileTest {
+
+    /**
+     * What camel-main reads with camel.main.profile=prod, not optional here: a file that moved
+     * fails the test.
+     */
+    private static final String PROD_LOCATIONS =
+            "classpath:application-prod.properties,classpath:application.properties";
 
     @Test
     void prodProfileOverridesTheEmbeddedDefaults() throws Exception {
@@ -105,9 +113,34 @@ class ProductionProfileTest {
         }
     }
 
+    @Test
+    void camelMainReadsTheProfileFile() {
+        Main main = PipelineApplication.create();
+        main.configure().setProfile("prod");
+        try {
+            assertThatThrownBy(main::start)
+                    .as("pipeline.production from application-prod.properties")
+                    .hasStackTraceContaining("PIPELINE_BROKER_PASSWORD");
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void aProfileWithoutItsFileRefusesToStart() {
+        Main main = PipelineApplication.create();
+        main.configure().setProfile("prdo");
+        try {
+            assertThatThrownBy(main::start)
+                    .hasStackTraceContaining("there is no application-prdo.properties");
+        } finally {
+            main.stop();
+        }
+    }
+
     private static DefaultCamelContext contextWith(Properties overrides) {
         DefaultCamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation(PipelineApplication.propertyLocations("prod"));
+        context.getPropertiesComponent().setLocation(PROD_LOCATIONS);
         context.getPropertiesComponent().setOverrideProperties(overrides);
         return context;
     }

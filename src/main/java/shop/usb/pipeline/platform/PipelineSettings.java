@@ -66,6 +66,7 @@ public record PipelineSettings(
     private static final int DEFAULT_SLOTS = 4;
 
     public static PipelineSettings from(CamelContext context) {
+        requireProfileFile(context);
         PropertiesComponent properties = context.getPropertiesComponent();
         Reader read = new Reader(properties);
         if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
@@ -192,6 +193,19 @@ public record PipelineSettings(
                         Long.parseLong(read.required("pipeline.health.backlog.degraded-above")),
                         read.duration("pipeline.health.oldest-queued.degraded-after"),
                         read.duration("pipeline.stalled.after")));
+    }
+
+    /**
+     * camel-main reads application-{profile}.properties only when it exists: a misspelled profile
+     * would start on the embedded defaults.
+     */
+    private static void requireProfileFile(CamelContext context) {
+        String profile = context.getCamelContextExtension().getProfile();
+        String file = "application-" + profile + ".properties";
+        if (profile != null && context.getClassResolver().loadResourceAsURL(file) == null) {
+            throw new IllegalStateException(
+                    "camel.main.profile is '" + profile + "', but there is no " + file);
+        }
     }
 
     private static String environmentName(String key) {
