@@ -105,11 +105,11 @@ class ProductionProfileTest {
         environment.put("pipeline.jolokia.users-file", "/run/secrets/jolokia-users.properties");
         try (DefaultCamelContext context = contextWith(environment)) {
             PipelineSettings settings = PipelineSettings.from(context);
-            assertThat(settings.apiTokenForReads()).as("jobs carry customer data").isTrue();
-            assertThat(settings.brokerEmbedded()).isFalse();
+            assertThat(settings.api().tokenForReads()).as("jobs carry customer data").isTrue();
+            assertThat(settings.broker().embedded()).isFalse();
             assertThat(settings.demoEnabled()).isFalse();
-            assertThat(settings.usbMounts()).hasSize(2);
-            assertThat(settings.dbUrl()).startsWith("jdbc:postgresql:");
+            assertThat(settings.usb().mounts()).hasSize(2);
+            assertThat(settings.database().url()).startsWith("jdbc:postgresql:");
         }
     }
 

@@ -76,10 +76,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind(PipelineSettings.BEAN_NAME, settings);
 
-        Database database = new Database(settings);
+        Database database = new Database(settings.database());
         context.addService(database.beginStart(), true, true);
-        if (settings.brokerEmbedded()) {
-            context.addService(new EmbeddedBroker(context, settings).beginStart(), true, true);
+        if (settings.broker().embedded()) {
+            context.addService(
+                    new EmbeddedBroker(context, settings.broker()).beginStart(), true, true);
         }
         DemoData.prepare(settings);
         DataSource dataSource = database.dataSource();
@@ -108,7 +109,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                                                 StreamReadConstraints.builder()
                                                         .maxNestingDepth(MAX_JSON_DEPTH)
                                                         .maxStringLength(
-                                                                (int) settings.intakeMaxBytes())
+                                                                (int) settings.intake().maxBytes())
                                                         .build())
                                         .build())
                         .build();
@@ -116,50 +117,52 @@ public class PipelineConfiguration implements CamelConfiguration {
         AuditTrail audit =
                 new AuditTrail(
                         dataSource,
-                        settings.auditRetention(),
-                        settings.retentionBatchSize(),
+                        settings.retention().auditKeptFor(),
+                        settings.retention().batchSize(),
                         clock);
         registry.bind(AuditTrail.BEAN_NAME, audit);
         PipelineMetrics metrics =
                 new PipelineMetrics(
                         meterRegistry(registry),
                         new CachedStatusCounts(jobs, clock),
-                        settings.usbMounts(),
+                        settings.usb().mounts(),
                         clock);
         registry.bind(PipelineMetrics.BEAN_NAME, metrics);
         OrderConfirmationValidator validator =
-                new OrderConfirmationValidator(mapper, settings.orderLimits());
-        ContentLibrary library = new ContentLibrary(settings.contentDir(), settings.orderLimits());
+                new OrderConfirmationValidator(mapper, settings.intake().orderLimits());
+        ContentLibrary library =
+                new ContentLibrary(
+                        settings.folders().contentDir(), settings.intake().orderLimits());
         // Digests of library files by content version: 20,000 entries take about 10 MB of heap.
         ContentDigests digests = new ContentDigests(20_000);
         UsbStation station =
                 new UsbStation(
                         settings.instanceId(),
-                        settings.usbMounts().stream().map(UsbStation.Slot::of).toList(),
-                        settings.usbSlotKind(),
-                        new SlotProbe(settings.usbRequireMount()),
+                        settings.usb().mounts().stream().map(UsbStation.Slot::of).toList(),
+                        settings.usb().slotKind(),
+                        new SlotProbe(settings.usb().requireMount()),
                         dataSource,
                         jobs,
-                        settings.usbWipe(),
-                        settings.dataDir().resolve("delivered"),
-                        settings.usbSizeTolerance(),
-                        settings.usbAllowLarger(),
-                        settings.usbStock());
+                        settings.sticks().wipe(),
+                        settings.folders().dataDir().resolve("delivered"),
+                        settings.sticks().sizeTolerance(),
+                        settings.sticks().allowLarger(),
+                        settings.sticks().stock());
         registry.bind(UsbStation.BEAN_NAME, station);
         registry.bind(SlotsApi.BEAN_NAME, new SlotsApi(station, audit));
         registry.bind(
                 StickReverifier.BEAN_NAME,
                 new StickReverifier(
-                        jobs, new SlotProbe(settings.usbRequireMount()), new UsbVerifier()));
+                        jobs, new SlotProbe(settings.usb().requireMount()), new UsbVerifier()));
         registry.bind(DashboardCharts.BEAN_NAME, new DashboardCharts(jobs, metrics, station));
         UsbMountAllocator mounts =
                 new UsbMountAllocator(
                         station,
                         dataSource,
-                        settings.allocationTimeout(),
-                        settings.usbReserveBytes(),
+                        settings.usb().allocationTimeout(),
+                        settings.usb().reserveBytes(),
                         clock);
-        LiveRuns liveRuns = new LiveRuns(jobs, context, settings.stalledAfter());
+        LiveRuns liveRuns = new LiveRuns(jobs, context, settings.recovery().stalledAfter());
         // Stopped after the routes: runs finishing during a graceful shutdown keep beating.
         context.addService(liveRuns, true, true);
         registry.bind(JobRepository.BEAN_NAME, jobs);
@@ -172,31 +175,35 @@ public class PipelineConfiguration implements CamelConfiguration {
                         liveRuns,
                         settings.retryPolicy(),
                         settings.instanceId(),
-                        settings.stalledAfter(),
-                        settings.overdueAfter(),
-                        settings.queuedOverdueAfter(),
+                        settings.recovery().stalledAfter(),
+                        settings.recovery().overdueAfter(),
+                        settings.recovery().queuedOverdueAfter(),
                         metrics,
                         clock,
                         station::removeUnrecordedOrder));
         registry.bind(
                 JobRetention.BEAN_NAME,
-                new JobRetention(jobs, settings.retention(), settings.retentionBatchSize(), clock));
+                new JobRetention(
+                        jobs,
+                        settings.retention().jobsKeptFor(),
+                        settings.retention().batchSize(),
+                        clock));
         registry.bind(OrderConfirmationValidator.BEAN_NAME, validator);
         registry.bind(ContentLibrary.BEAN_NAME, library);
         registry.bind(UsbMountAllocator.BEAN_NAME, mounts);
         registry.bind(
                 OrderIntake.BEAN_NAME,
-                new OrderIntake(jobs, validator, settings.intakeMaxBytes(), metrics));
+                new OrderIntake(jobs, validator, settings.intake().maxBytes(), metrics));
         registry.bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
         registry.bind(
                 ManifestIntake.BEAN_NAME,
                 new ManifestIntake(
-                        settings.manifestDir(),
+                        settings.folders().manifestDir(),
                         validator,
                         library,
                         jobs,
                         mapper,
-                        settings.intakeMaxBytes(),
+                        settings.intake().maxBytes(),
                         clock));
         registry.bind(
                 JobClaimer.BEAN_NAME,
@@ -221,7 +228,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 new VerifyStage(
                         jobs,
                         new UsbVerifier(),
-                        new StickLabeler(settings.usbSetLabel()),
+                        new StickLabeler(settings.sticks().setLabel()),
                         liveRuns,
                         settings.progressInterval(),
                         clock));
@@ -231,7 +238,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                         jobs,
                         mounts,
                         station,
-                        new StickEjector(settings.usbEject()),
+                        new StickEjector(settings.sticks().eject()),
                         liveRuns,
                         settings.retryPolicy(),
                         metrics,
@@ -239,11 +246,22 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind(
                 JobsApi.BEAN_NAME,
                 new JobsApi(
-                        jobs, liveRuns, audit, station, metrics, settings.stalledAfter(), clock));
+                        jobs,
+                        liveRuns,
+                        audit,
+                        station,
+                        metrics,
+                        settings.recovery().stalledAfter(),
+                        clock));
         registry.bind(
                 BulkActions.BEAN_NAME,
                 new BulkActions(
-                        dataSource, jobs, liveRuns, audit, metrics, settings.bulkBatchSize()));
+                        dataSource,
+                        jobs,
+                        liveRuns,
+                        audit,
+                        metrics,
+                        settings.api().bulkBatchSize()));
         registry.bind(ApiErrors.BEAN_NAME, new ApiErrors());
 
         PipelineHealth health =
@@ -266,9 +284,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         context.addStartupListener(
                 new ApiServerSetup(
                         new HttpGate(
-                                settings.apiTokens(),
-                                settings.apiTokenForReads(),
-                                settings.allowedHosts()),
+                                settings.api().tokens(),
+                                settings.api().tokenForReads(),
+                                settings.api().allowedHosts()),
                         events));
     }
 
@@ -294,7 +312,9 @@ public class PipelineConfiguration implements CamelConfiguration {
     private static JmsPoolConnectionFactory connectionPool(PipelineSettings settings) {
         ActiveMQConnectionFactory broker =
                 new ActiveMQConnectionFactory(
-                        settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword());
+                        settings.broker().url(),
+                        settings.broker().user(),
+                        settings.broker().password());
         // Take one message at a time: a worker that buffered job messages would sit on them while
         // others idle.
         broker.setConsumerWindowSize(0);
@@ -310,7 +330,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         broker.setCallFailoverTimeout(BROKER_CALL_TIMEOUT_MS);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(broker);
-        pool.setMaxConnections(settings.brokerMaxConnections());
+        pool.setMaxConnections(settings.broker().maxConnections());
         return pool;
     }
 
