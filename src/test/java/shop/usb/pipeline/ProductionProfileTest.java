@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Properties;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.platform.PipelineSettings;
 
@@ -13,6 +14,13 @@ import shop.usb.pipeline.platform.PipelineSettings;
  * with its name.
  */
 class ProductionProfileTest {
+
+    /**
+     * What camel-main reads with camel.main.profile=prod, not optional here: a file that moved
+     * fails the test.
+     */
+    private static final String PROD_LOCATIONS =
+            "classpath:application-prod.properties,classpath:application.properties";
 
     @Test
     void prodProfileOverridesTheEmbeddedDefaults() throws Exception {
@@ -97,17 +105,42 @@ class ProductionProfileTest {
         environment.put("pipeline.jolokia.users-file", "/run/secrets/jolokia-users.properties");
         try (DefaultCamelContext context = contextWith(environment)) {
             PipelineSettings settings = PipelineSettings.from(context);
-            assertThat(settings.apiTokenForReads()).as("jobs carry customer data").isTrue();
-            assertThat(settings.brokerEmbedded()).isFalse();
+            assertThat(settings.api().tokenForReads()).as("jobs carry customer data").isTrue();
+            assertThat(settings.broker().embedded()).isFalse();
             assertThat(settings.demoEnabled()).isFalse();
-            assertThat(settings.usbMounts()).hasSize(2);
-            assertThat(settings.dbUrl()).startsWith("jdbc:postgresql:");
+            assertThat(settings.usb().mounts()).hasSize(2);
+            assertThat(settings.database().url()).startsWith("jdbc:postgresql:");
+        }
+    }
+
+    @Test
+    void camelMainReadsTheProfileFile() {
+        Main main = PipelineApplication.create();
+        main.configure().setProfile("prod");
+        try {
+            assertThatThrownBy(main::start)
+                    .as("pipeline.production from application-prod.properties")
+                    .hasStackTraceContaining("PIPELINE_BROKER_PASSWORD");
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void aProfileWithoutItsFileRefusesToStart() {
+        Main main = PipelineApplication.create();
+        main.configure().setProfile("prdo");
+        try {
+            assertThatThrownBy(main::start)
+                    .hasStackTraceContaining("there is no application-prdo.properties");
+        } finally {
+            main.stop();
         }
     }
 
     private static DefaultCamelContext contextWith(Properties overrides) {
         DefaultCamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation(PipelineApplication.propertyLocations("prod"));
+        context.getPropertiesComponent().setLocation(PROD_LOCATIONS);
         context.getPropertiesComponent().setOverrideProperties(overrides);
         return context;
     }

@@ -13,26 +13,26 @@ public final class Database extends EarlyStartingService {
 
     private final HikariDataSource dataSource = new HikariDataSource();
 
-    public Database(PipelineSettings settings) {
+    public Database(PipelineSettings.DatabaseConnection connection) {
         dataSource.setPoolName("pipeline-db");
-        dataSource.setJdbcUrl(settings.dbUrl());
-        if (!settings.dbUser().isEmpty()) {
-            dataSource.setUsername(settings.dbUser());
-            dataSource.setPassword(settings.dbPassword());
+        dataSource.setJdbcUrl(connection.url());
+        if (!connection.user().isEmpty()) {
+            dataSource.setUsername(connection.user());
+            dataSource.setPassword(connection.password());
         }
-        dataSource.setMaximumPoolSize(settings.dbPoolSize());
+        dataSource.setMaximumPoolSize(connection.poolSize());
         // No wait on the database is unbounded: a caller gives up on the pool after the connection
         // timeout, and on PostgreSQL a half-open connection (a network cut, a server gone silent)
         // fails a statement after the socket timeout instead of hanging its worker for ever.
-        dataSource.setConnectionTimeout(settings.dbConnectionTimeout().toMillis());
-        dataSource.setValidationTimeout(Math.min(3_000, settings.dbConnectionTimeout().toMillis()));
+        dataSource.setConnectionTimeout(connection.connectionTimeout().toMillis());
+        dataSource.setValidationTimeout(Math.min(3_000, connection.connectionTimeout().toMillis()));
         dataSource.setKeepaliveTime(Duration.ofSeconds(30).toMillis());
-        if (settings.dbUrl().startsWith("jdbc:postgresql:")) {
-            long socketSeconds = Math.max(1, settings.dbSocketTimeout().toSeconds());
+        if (connection.url().startsWith("jdbc:postgresql:")) {
+            long socketSeconds = Math.max(1, connection.socketTimeout().toSeconds());
             dataSource.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
             dataSource.addDataSourceProperty(
                     "connectTimeout",
-                    String.valueOf(Math.max(1, settings.dbConnectionTimeout().toSeconds())));
+                    String.valueOf(Math.max(1, connection.connectionTimeout().toSeconds())));
             dataSource.addDataSourceProperty("tcpKeepAlive", "true");
         }
     }

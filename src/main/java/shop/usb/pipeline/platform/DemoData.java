@@ -32,11 +32,11 @@ final class DemoData {
     private DemoData() {}
 
     static void prepare(PipelineSettings settings) throws IOException {
-        if (settings.demoEnabled() && isMissingOrEmpty(settings.contentDir())) {
-            createLibrary(settings.contentDir());
+        if (settings.demoEnabled() && isMissingOrEmpty(settings.folders().contentDir())) {
+            createLibrary(settings.folders().contentDir());
         }
-        if (!settings.usbMountsConfigured()) {
-            for (Path mount : settings.usbMounts()) {
+        if (!settings.usb().mountsConfigured()) {
+            for (Path mount : settings.usb().mounts()) {
                 Files.createDirectories(mount);
             }
         }

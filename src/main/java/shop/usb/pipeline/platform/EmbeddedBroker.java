@@ -28,10 +28,10 @@ public class EmbeddedBroker extends EarlyStartingService {
     static final String ADMIN_ROLE = "admin";
 
     private final CamelContext context;
-    private final PipelineSettings settings;
+    private final PipelineSettings.Broker settings;
     private volatile EmbeddedActiveMQ broker;
 
-    public EmbeddedBroker(CamelContext context, PipelineSettings settings) {
+    public EmbeddedBroker(CamelContext context, PipelineSettings.Broker settings) {
         this.context = context;
         this.settings = settings;
     }
@@ -74,8 +74,8 @@ public class EmbeddedBroker extends EarlyStartingService {
                                     new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         }
         SecurityConfiguration users = new SecurityConfiguration();
-        PipelineSettings.BrokerAccounts accounts = settings.embeddedBrokerAccounts();
-        addUser(users, settings.brokerUser(), settings.brokerPassword(), PRODUCT_ROLE);
+        PipelineSettings.BrokerAccounts accounts = settings.accounts();
+        addUser(users, settings.user(), settings.password(), PRODUCT_ROLE);
         addUser(users, accounts.producerUser(), accounts.producerPassword(), PRODUCER_ROLE);
         addUser(users, accounts.adminUser(), accounts.adminPassword(), ADMIN_ROLE);
         return new EmbeddedActiveMQ()

@@ -19,183 +19,290 @@ import shop.usb.pipeline.ops.health.HealthThresholds;
 import shop.usb.pipeline.usb.StickStock;
 import shop.usb.pipeline.usb.UsbStation;
 
-/** The product's own settings, read once from Camel's properties (files, -D, environment). */
+/**
+ * The product's own settings, read once from Camel's properties (files, -D, environment). One
+ * record per concern, each read by its own factory next to its declaration, so every value is taken
+ * by its key where it is placed.
+ */
 public record PipelineSettings(
         String instanceId,
-        Path dataDir,
-        Path contentDir,
-        Path manifestDir,
-        List<Path> usbMounts,
-        boolean usbMountsConfigured,
-        boolean usbRequireMount,
-        UsbStation.Kind usbSlotKind,
-        double usbSizeTolerance,
-        boolean usbAllowLarger,
-        boolean usbWipe,
-        boolean usbSetLabel,
-        StickStock usbStock,
-        boolean usbEject,
+        Folders folders,
         boolean demoEnabled,
-        boolean brokerEmbedded,
-        String brokerUrl,
-        String brokerUser,
-        String brokerPassword,
-        BrokerAccounts embeddedBrokerAccounts,
-        int brokerMaxConnections,
-        long intakeMaxBytes,
-        OrderLimits orderLimits,
-        String dbUrl,
-        String dbUser,
-        String dbPassword,
-        int dbPoolSize,
-        Duration dbConnectionTimeout,
-        Duration dbSocketTimeout,
-        Duration allocationTimeout,
-        long usbReserveBytes,
         Duration progressInterval,
+        Broker broker,
+        DatabaseConnection database,
+        Intake intake,
+        Usb usb,
+        Sticks sticks,
         RetryPolicy retryPolicy,
-        Duration stalledAfter,
-        Duration overdueAfter,
-        Duration queuedOverdueAfter,
-        ApiTokens apiTokens,
-        boolean apiTokenForReads,
-        List<String> allowedHosts,
-        Duration retention,
-        int retentionBatchSize,
-        Duration auditRetention,
-        int bulkBatchSize,
+        Recovery recovery,
+        Retention retention,
+        Api api,
         HealthThresholds health) {
 
     public static final String BEAN_NAME = "pipelineSettings";
     private static final int DEFAULT_SLOTS = 4;
 
     public static PipelineSettings from(CamelContext context) {
-        PropertiesComponent properties = context.getPropertiesComponent();
-        Reader read = new Reader(properties);
+        requireProfileFile(context);
+        Reader read = new Reader(context.getPropertiesComponent());
         if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
-            // Production takes these from the environment only; an empty one is a deployment error.
-            List<String> missing = new ArrayList<>();
-            for (String key :
-                    List.of(
-                            "pipeline.broker.user",
-                            "pipeline.broker.password",
-                            "pipeline.db.user",
-                            "pipeline.db.password",
-                            "pipeline.usb.mounts",
-                            "pipeline.jolokia.users-file")) {
-                if (read.optional(key).isEmpty()) {
-                    missing.add(key + " (set " + environmentName(key) + ")");
-                }
-            }
-            if (read.optional("pipeline.api.token").isEmpty()
-                    && read.optional("pipeline.api.tokens").isEmpty()) {
-                missing.add(
-                        "pipeline.api.token or pipeline.api.tokens (set "
-                                + environmentName("pipeline.api.token")
-                                + " or "
-                                + environmentName("pipeline.api.tokens")
-                                + ")");
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException(
-                        "Missing required properties, which the prod profile takes from the"
-                                + " environment: "
-                                + String.join(", ", missing));
-            }
+            requireProductionSecrets(read);
         }
-        Path dataDir = Path.of(read.required("pipeline.data.dir")).toAbsolutePath().normalize();
-        String mounts = read.optional("pipeline.usb.mounts");
-        boolean mountsConfigured = !mounts.isBlank();
-        List<Path> usbMounts =
-                mountsConfigured
-                        ? Arrays.stream(mounts.split(","))
-                                .map(String::trim)
-                                .filter(s -> !s.isEmpty())
-                                .map(s -> Path.of(s).toAbsolutePath().normalize())
-                                .toList()
-                        : IntStream.rangeClosed(1, DEFAULT_SLOTS)
-                                .mapToObj(i -> dataDir.resolve("usb/slot-" + i))
-                                .toList();
-        requireUniqueSlotNames(usbMounts);
+        Folders folders = Folders.from(read);
         return new PipelineSettings(
                 read.required("pipeline.instance.id"),
-                dataDir,
-                Path.of(read.required("pipeline.content.dir")).toAbsolutePath().normalize(),
-                Path.of(read.required("pipeline.manifest.dir")).toAbsolutePath().normalize(),
-                usbMounts,
-                mountsConfigured,
-                // The demo slots are folders under the data dir, never mount points.
-                mountsConfigured
-                        && Boolean.parseBoolean(read.required("pipeline.usb.require-mount")),
-                read.choice("pipeline.usb.slot-kind", UsbStation.Kind.class),
-                Double.parseDouble(read.required("pipeline.usb.size-tolerance")),
-                Boolean.parseBoolean(read.required("pipeline.usb.allow-larger")),
-                Boolean.parseBoolean(read.required("pipeline.usb.wipe")),
-                Boolean.parseBoolean(read.required("pipeline.usb.set-label")),
-                StickStock.parse(
-                        read.optional("pipeline.usb.stocked-sizes"),
-                        read.optional("pipeline.usb.stocked-filesystems")),
-                Boolean.parseBoolean(read.required("pipeline.usb.eject")),
-                Boolean.parseBoolean(read.required("pipeline.demo.enabled")),
-                Boolean.parseBoolean(read.required("pipeline.broker.embedded")),
-                read.required("pipeline.broker.url"),
-                read.optional("pipeline.broker.user"),
-                read.optional("pipeline.broker.password"),
-                new BrokerAccounts(
-                        read.optional("pipeline.broker.producer.user"),
-                        read.optional("pipeline.broker.producer.password"),
-                        read.optional("pipeline.broker.admin.user"),
-                        read.optional("pipeline.broker.admin.password")),
-                Integer.parseInt(read.required("pipeline.broker.max-connections")),
-                Long.parseLong(read.required("pipeline.intake.max-bytes")),
-                new OrderLimits(
-                        Integer.parseInt(read.required("pipeline.order.max-content-entries")),
-                        Integer.parseInt(read.required("pipeline.order.max-files")),
-                        Long.parseLong(read.required("pipeline.order.max-bytes"))),
-                read.required("pipeline.db.url"),
-                read.optional("pipeline.db.user"),
-                read.optional("pipeline.db.password"),
-                Integer.parseInt(read.required("pipeline.db.pool-size")),
-                read.duration("pipeline.db.connection-timeout"),
-                read.duration("pipeline.db.socket-timeout"),
-                read.duration("pipeline.usb.allocation-timeout"),
-                Long.parseLong(read.required("pipeline.usb.reserve-bytes")),
+                folders,
+                read.flag("pipeline.demo.enabled"),
                 read.duration("pipeline.progress.interval"),
-                new RetryPolicy(
-                        Integer.parseInt(read.required("pipeline.retry.max-attempts")),
-                        Arrays.stream(read.optional("pipeline.retry.delays").split(","))
-                                .map(String::trim)
-                                .filter(d -> !d.isEmpty())
-                                .map(d -> Duration.ofMillis(TimeUtils.toMilliSeconds(d)))
-                                .toList(),
-                        read.duration("pipeline.retry.initial-delay"),
-                        Double.parseDouble(read.required("pipeline.retry.multiplier")),
-                        read.duration("pipeline.retry.max-delay"),
-                        Double.parseDouble(read.required("pipeline.retry.jitter"))),
-                read.duration("pipeline.stalled.after"),
-                read.duration("pipeline.dispatch.overdue-after"),
-                read.duration("pipeline.dispatch.queued-overdue-after"),
-                ApiTokens.parse(
-                        read.optional("pipeline.api.token"), read.optional("pipeline.api.tokens")),
-                Boolean.parseBoolean(read.required("pipeline.api.token-for-reads")),
-                Arrays.stream(read.required("pipeline.http.allowed-hosts").split(","))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
+                Broker.from(read),
+                DatabaseConnection.from(read),
+                Intake.from(read),
+                Usb.from(read, folders.dataDir()),
+                Sticks.from(read),
+                retryPolicy(read),
+                Recovery.from(read),
+                Retention.from(read),
+                Api.from(read),
+                healthThresholds(read));
+    }
+
+    /** Where the product keeps its state, reads its library and takes manifests from. */
+    public record Folders(Path dataDir, Path contentDir, Path manifestDir) {
+        private static Folders from(Reader read) {
+            return new Folders(
+                    read.path("pipeline.data.dir"),
+                    read.path("pipeline.content.dir"),
+                    read.path("pipeline.manifest.dir"));
+        }
+    }
+
+    /**
+     * The broker the routes use, and whether it runs in this process; {@code accounts} are the
+     * embedded broker's other accounts.
+     */
+    public record Broker(
+            boolean embedded,
+            String url,
+            String user,
+            String password,
+            BrokerAccounts accounts,
+            int maxConnections) {
+        private static Broker from(Reader read) {
+            return new Broker(
+                    read.flag("pipeline.broker.embedded"),
+                    read.required("pipeline.broker.url"),
+                    read.optional("pipeline.broker.user"),
+                    read.optional("pipeline.broker.password"),
+                    BrokerAccounts.from(read),
+                    read.integer("pipeline.broker.max-connections"));
+        }
+    }
+
+    /**
+     * The embedded broker's other accounts: a producer that may only send confirmations, and an
+     * administrator who may manage the broker. An account without a password is not created.
+     */
+    public record BrokerAccounts(
+            String producerUser, String producerPassword, String adminUser, String adminPassword) {
+        private static BrokerAccounts from(Reader read) {
+            return new BrokerAccounts(
+                    read.optional("pipeline.broker.producer.user"),
+                    read.optional("pipeline.broker.producer.password"),
+                    read.optional("pipeline.broker.admin.user"),
+                    read.optional("pipeline.broker.admin.password"));
+        }
+    }
+
+    /** The connection pool's database and how long its callers may wait on it. */
+    public record DatabaseConnection(
+            String url,
+            String user,
+            String password,
+            int poolSize,
+            Duration connectionTimeout,
+            Duration socketTimeout) {
+        private static DatabaseConnection from(Reader read) {
+            return new DatabaseConnection(
+                    read.required("pipeline.db.url"),
+                    read.optional("pipeline.db.user"),
+                    read.optional("pipeline.db.password"),
+                    read.integer("pipeline.db.pool-size"),
+                    read.duration("pipeline.db.connection-timeout"),
+                    read.duration("pipeline.db.socket-timeout"));
+        }
+    }
+
+    /** How large a confirmation may be, and what one order may ask for. */
+    public record Intake(long maxBytes, OrderLimits orderLimits) {
+        private static Intake from(Reader read) {
+            return new Intake(
+                    read.number("pipeline.intake.max-bytes"),
+                    new OrderLimits(
+                            read.integer("pipeline.order.max-content-entries"),
+                            read.integer("pipeline.order.max-files"),
+                            read.number("pipeline.order.max-bytes")));
+        }
+    }
+
+    /**
+     * The station's slots and how a job waits for one. {@code mountsConfigured} is false for the
+     * demo slots, folders under the data dir that the product creates.
+     */
+    public record Usb(
+            List<Path> mounts,
+            boolean mountsConfigured,
+            boolean requireMount,
+            UsbStation.Kind slotKind,
+            Duration allocationTimeout,
+            long reserveBytes) {
+        private static Usb from(Reader read, Path dataDir) {
+            String configured = read.optional("pipeline.usb.mounts");
+            boolean mountsConfigured = !configured.isEmpty();
+            List<Path> mounts =
+                    mountsConfigured
+                            ? Reader.items(configured).stream()
+                                    .map(mount -> Path.of(mount).toAbsolutePath().normalize())
+                                    .toList()
+                            : IntStream.rangeClosed(1, DEFAULT_SLOTS)
+                                    .mapToObj(i -> dataDir.resolve("usb/slot-" + i))
+                                    .toList();
+            requireUniqueSlotNames(mounts);
+            return new Usb(
+                    mounts,
+                    mountsConfigured,
+                    // The demo slots are folders under the data dir, never mount points.
+                    mountsConfigured && read.flag("pipeline.usb.require-mount"),
+                    read.choice("pipeline.usb.slot-kind", UsbStation.Kind.class),
+                    read.duration("pipeline.usb.allocation-timeout"),
+                    read.number("pipeline.usb.reserve-bytes"));
+        }
+    }
+
+    /** Which sticks fit an order, and what the station does to a stick before and after. */
+    public record Sticks(
+            double sizeTolerance,
+            boolean allowLarger,
+            StickStock stock,
+            boolean wipe,
+            boolean setLabel,
+            boolean eject) {
+        private static Sticks from(Reader read) {
+            return new Sticks(
+                    read.fraction("pipeline.usb.size-tolerance"),
+                    read.flag("pipeline.usb.allow-larger"),
+                    StickStock.parse(
+                            read.optional("pipeline.usb.stocked-sizes"),
+                            read.optional("pipeline.usb.stocked-filesystems")),
+                    read.flag("pipeline.usb.wipe"),
+                    read.flag("pipeline.usb.set-label"),
+                    read.flag("pipeline.usb.eject"));
+        }
+    }
+
+    /**
+     * When a PROCESSING job counts as dead, and when a waiting job's job message counts as lost.
+     */
+    public record Recovery(
+            Duration stalledAfter, Duration overdueAfter, Duration queuedOverdueAfter) {
+        private static Recovery from(Reader read) {
+            return new Recovery(
+                    read.duration("pipeline.stalled.after"),
+                    read.duration("pipeline.dispatch.overdue-after"),
+                    read.duration("pipeline.dispatch.queued-overdue-after"));
+        }
+    }
+
+    /** How long ended jobs and the audit trail are kept, and how many rows one delete takes. */
+    public record Retention(Duration jobsKeptFor, Duration auditKeptFor, int batchSize) {
+        private static Retention from(Reader read) {
+            return new Retention(
+                    read.duration("pipeline.retention"),
+                    read.duration("pipeline.audit.retention"),
+                    read.integer("pipeline.retention.batch-size"));
+        }
+    }
+
+    /** Who may call the API, under which host names, and how many jobs a bulk action changes. */
+    public record Api(
+            ApiTokens tokens, boolean tokenForReads, List<String> allowedHosts, int bulkBatchSize) {
+        private static Api from(Reader read) {
+            return new Api(
+                    ApiTokens.parse(
+                            read.optional("pipeline.api.token"),
+                            read.optional("pipeline.api.tokens")),
+                    read.flag("pipeline.api.token-for-reads"),
+                    Reader.items(read.required("pipeline.http.allowed-hosts")),
+                    read.integer("pipeline.bulk.batch-size"));
+        }
+    }
+
+    private static RetryPolicy retryPolicy(Reader read) {
+        return new RetryPolicy(
+                read.integer("pipeline.retry.max-attempts"),
+                Reader.items(read.optional("pipeline.retry.delays")).stream()
+                        .map(Reader::toDuration)
                         .toList(),
-                read.duration("pipeline.retention"),
-                Integer.parseInt(read.required("pipeline.retention.batch-size")),
-                read.duration("pipeline.audit.retention"),
-                Integer.parseInt(read.required("pipeline.bulk.batch-size")),
-                new HealthThresholds(
-                        Double.parseDouble(
-                                read.required("pipeline.health.success-rate.degraded-below")),
-                        Double.parseDouble(
-                                read.required("pipeline.health.success-rate.unhealthy-below")),
-                        Long.parseLong(read.required("pipeline.health.stalled.degraded-above")),
-                        Long.parseLong(read.required("pipeline.health.stalled.unhealthy-above")),
-                        Long.parseLong(read.required("pipeline.health.backlog.degraded-above")),
-                        read.duration("pipeline.health.oldest-queued.degraded-after"),
-                        read.duration("pipeline.stalled.after")));
+                read.duration("pipeline.retry.initial-delay"),
+                read.fraction("pipeline.retry.multiplier"),
+                read.duration("pipeline.retry.max-delay"),
+                read.fraction("pipeline.retry.jitter"));
+    }
+
+    private static HealthThresholds healthThresholds(Reader read) {
+        return new HealthThresholds(
+                read.fraction("pipeline.health.success-rate.degraded-below"),
+                read.fraction("pipeline.health.success-rate.unhealthy-below"),
+                read.number("pipeline.health.stalled.degraded-above"),
+                read.number("pipeline.health.stalled.unhealthy-above"),
+                read.number("pipeline.health.backlog.degraded-above"),
+                read.duration("pipeline.health.oldest-queued.degraded-after"),
+                read.duration("pipeline.stalled.after"));
+    }
+
+    /**
+     * camel-main reads application-{profile}.properties only when it exists: a misspelled profile
+     * would start on the embedded defaults.
+     */
+    private static void requireProfileFile(CamelContext context) {
+        String profile = context.getCamelContextExtension().getProfile();
+        String file = "application-" + profile + ".properties";
+        if (profile != null && context.getClassResolver().loadResourceAsURL(file) == null) {
+            throw new IllegalStateException(
+                    "camel.main.profile is '" + profile + "', but there is no " + file);
+        }
+    }
+
+    /** Production takes these from the environment only; an empty one is a deployment error. */
+    private static void requireProductionSecrets(Reader read) {
+        List<String> missing = new ArrayList<>();
+        for (String key :
+                List.of(
+                        "pipeline.broker.user",
+                        "pipeline.broker.password",
+                        "pipeline.db.user",
+                        "pipeline.db.password",
+                        "pipeline.usb.mounts",
+                        "pipeline.jolokia.users-file")) {
+            if (read.optional(key).isEmpty()) {
+                missing.add(key + " (set " + environmentName(key) + ")");
+            }
+        }
+        if (read.optional("pipeline.api.token").isEmpty()
+                && read.optional("pipeline.api.tokens").isEmpty()) {
+            missing.add(
+                    "pipeline.api.token or pipeline.api.tokens (set "
+                            + environmentName("pipeline.api.token")
+                            + " or "
+                            + environmentName("pipeline.api.tokens")
+                            + ")");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(
+                    "Missing required properties, which the prod profile takes from the"
+                            + " environment: "
+                            + String.join(", ", missing));
+        }
     }
 
     private static String environmentName(String key) {
@@ -218,13 +325,6 @@ public record PipelineSettings(
         }
     }
 
-    /**
-     * The embedded broker's other accounts: a producer that may only send confirmations, and an
-     * administrator who may manage the broker. An account without a password is not created.
-     */
-    public record BrokerAccounts(
-            String producerUser, String producerPassword, String adminUser, String adminPassword) {}
-
     private record Reader(PropertiesComponent properties) {
         String required(String key) {
             return properties
@@ -235,8 +335,32 @@ public record PipelineSettings(
                             () -> new IllegalStateException("Missing required property " + key));
         }
 
+        String optional(String key) {
+            return properties.resolveProperty(key).map(String::trim).orElse("");
+        }
+
+        boolean flag(String key) {
+            return Boolean.parseBoolean(required(key));
+        }
+
+        int integer(String key) {
+            return Integer.parseInt(required(key));
+        }
+
+        long number(String key) {
+            return Long.parseLong(required(key));
+        }
+
+        double fraction(String key) {
+            return Double.parseDouble(required(key));
+        }
+
+        Path path(String key) {
+            return Path.of(required(key)).toAbsolutePath().normalize();
+        }
+
         Duration duration(String key) {
-            return Duration.ofMillis(TimeUtils.toMilliSeconds(required(key)));
+            return toDuration(required(key));
         }
 
         <E extends Enum<E>> E choice(String key, Class<E> type) {
@@ -257,8 +381,16 @@ public record PipelineSettings(
                                     .toList());
         }
 
-        String optional(String key) {
-            return properties.resolveProperty(key).map(String::trim).orElse("");
+        /** The non-empty items of a comma separated value. */
+        static List<String> items(String value) {
+            return Arrays.stream(value.split(","))
+                    .map(String::trim)
+                    .filter(item -> !item.isEmpty())
+                    .toList();
+        }
+
+        static Duration toDuration(String value) {
+            return Duration.ofMillis(TimeUtils.toMilliSeconds(value));
         }
     }
 }

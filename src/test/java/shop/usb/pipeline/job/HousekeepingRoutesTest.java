@@ -164,15 +164,14 @@ class HousekeepingRoutesTest {
         CamelContext camel = new DefaultCamelContext();
         Properties properties = new Properties();
         properties.setProperty("pipeline.retention.check-interval", "1h");
-        properties.setProperty("pipeline.retention.batch-size", "2");
         properties.setProperty("pipeline.stalled.check-interval", "1h");
         camel.getPropertiesComponent().setInitialProperties(properties);
         camel.getRegistry().bind("dataSource", dataSource);
         camel.getRegistry()
                 .bind(
-                        RetentionCutoffs.BEAN_NAME,
-                        new RetentionCutoffs(
-                                Duration.ofDays(30), Duration.ofDays(365), Clock.systemUTC()));
+                        RetentionPolicy.BEAN_NAME,
+                        new RetentionPolicy(
+                                Duration.ofDays(30), Duration.ofDays(365), 2, Clock.systemUTC()));
         camel.getRegistry()
                 .bind(
                         OverdueJobs.BEAN_NAME,

@@ -6,22 +6,28 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * How old a record must be before the job-retention route deletes it: COMPLETED and CANCELLED jobs
- * that ended before {@code pipeline.retention} ago (FAILED jobs stay for operators), audit entries
- * older than {@code pipeline.audit.retention}.
+ * What the job-retention route deletes: COMPLETED and CANCELLED jobs that ended more than {@code
+ * pipeline.retention} ago (FAILED jobs stay for operators), audit entries older than {@code
+ * pipeline.audit.retention}; at most {@code pipeline.retention.batch-size} rows per transaction.
  */
-public class RetentionCutoffs {
+public class RetentionPolicy {
 
-    public static final String BEAN_NAME = "retentionCutoffs";
+    public static final String BEAN_NAME = "retentionPolicy";
 
     private final Duration jobs;
     private final Duration audit;
+    private final int batchSize;
     private final Clock clock;
 
-    public RetentionCutoffs(Duration jobs, Duration audit, Clock clock) {
+    public RetentionPolicy(Duration jobs, Duration audit, int batchSize, Clock clock) {
         this.jobs = jobs;
         this.audit = audit;
+        this.batchSize = batchSize;
         this.clock = clock;
+    }
+
+    public int batchSize() {
+        return batchSize;
     }
 
     public OffsetDateTime jobsEndedBefore() {

@@ -1,0 +1,109 @@
+package shop.usb.pipeline.platform;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import javax.sql.DataSource;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.apache.camel.support.service.ServiceSupport;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
+
+/**
+ * What the pipeline runs on: the database (migrated on its own thread), the embedded broker, the
+ * pooled broker connections with the JMS component, the demo data and the metrics registry. Their
+ * services are added to Camel in the order they must stop in reverse.
+ */
+record Infrastructure(
+        DataSource dataSource,
+        JmsPoolConnectionFactory brokerConnections,
+        MeterRegistry meterRegistry) {
+
+    private static final String METRICS_REGISTRY = "metricsRegistry";
+    private static final long BROKER_CALL_TIMEOUT_MS = 5_000;
+
+    /** Begins the database's and the embedded broker's start, and binds what routes use by name. */
+    static Infrastructure start(CamelContext context, PipelineSettings settings) throws Exception {
+        Registry registry = context.getRegistry();
+        Database database = new Database(settings.database());
+        context.addService(database.beginStart(), true, true);
+        if (settings.broker().embedded()) {
+            context.addService(
+                    new EmbeddedBroker(context, settings.broker()).beginStart(), true, true);
+        }
+        DemoData.prepare(settings);
+        DataSource dataSource = database.dataSource();
+        registry.bind("dataSource", dataSource);
+        JmsPoolConnectionFactory brokerConnections = connectionPool(settings.broker());
+        // Services stop in reverse order: the pooled connections close before the embedded broker
+        // stops.
+        context.addService(new StopAction(brokerConnections::stop), true, true);
+        JmsComponent jms = JmsComponent.jmsComponent(brokerConnections);
+        // No route answers a message: a JMSReplyTo from outside must not make one send anywhere.
+        jms.getConfiguration().setDisableReplyTo(true);
+        registry.bind("jms", jms);
+        // Routes marked "transacted: jmsTransaction" send all their messages in one JMS
+        // transaction.
+        registry.bind(
+                "jmsTransaction",
+                new SpringTransactionPolicy(new JmsTransactionManager(brokerConnections)));
+        return new Infrastructure(dataSource, brokerConnections, meterRegistry(registry));
+    }
+
+    /**
+     * The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it early; otherwise
+     * it finds this one.
+     */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry existing =
+                registry.lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(METRICS_REGISTRY, created);
+        return created;
+    }
+
+    /**
+     * One pool of broker connections for all consumers and producers; a bare factory connects per
+     * send.
+     */
+    private static JmsPoolConnectionFactory connectionPool(PipelineSettings.Broker settings) {
+        ActiveMQConnectionFactory broker =
+                new ActiveMQConnectionFactory(settings.url(), settings.user(), settings.password());
+        // Take one message at a time: a worker that buffered job messages would sit on them while
+        // others idle.
+        broker.setConsumerWindowSize(0);
+        // Each send would otherwise ask the broker twice or three times whether its queue exists.
+        broker.setCacheDestinations(true);
+        // A blocking call (a send, a commit) on a broker that went silent fails after this, instead
+        // of hanging its thread (and an HTTP caller, who gets a 503) for the default 30 s.
+        broker.setCallTimeout(BROKER_CALL_TIMEOUT_MS);
+        // With a failover URL (ha=true, reconnectAttempts) a call made while the client fails over
+        // waits at most as long too, instead of 30 s (or for ever, while a lone broker stays away).
+        broker.setCallFailoverTimeout(BROKER_CALL_TIMEOUT_MS);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(broker);
+        pool.setMaxConnections(settings.maxConnections());
+        return pool;
+    }
+
+    /** Something Camel does not own, stopped with the context. */
+    private static final class StopAction extends ServiceSupport {
+        private final Runnable stop;
+
+        StopAction(Runnable stop) {
+            this.stop = stop;
+        }
+
+        @Override
+        protected void doStop() {
+            stop.run();
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package shop.usb.pipeline.platform;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import shop.usb.pipeline.content.ContentDigests;
+import shop.usb.pipeline.content.ContentLibrary;
+import shop.usb.pipeline.intake.OrderConfirmationValidator;
+import shop.usb.pipeline.intake.OrderIntake;
+import shop.usb.pipeline.intake.OrderSubmission;
+import shop.usb.pipeline.intake.manifest.ManifestIntake;
+import shop.usb.pipeline.job.FollowUps;
+import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobReads;
+import shop.usb.pipeline.job.JobRecovery;
+import shop.usb.pipeline.job.JobStatistics;
+import shop.usb.pipeline.job.LiveRuns;
+import shop.usb.pipeline.job.OverdueJobs;
+import shop.usb.pipeline.job.RetentionPolicy;
+import shop.usb.pipeline.ops.ApiErrors;
+import shop.usb.pipeline.ops.ApiServerSetup;
+import shop.usb.pipeline.ops.AuditTrail;
+import shop.usb.pipeline.ops.BulkActions;
+import shop.usb.pipeline.ops.ChangeFeed;
+import shop.usb.pipeline.ops.DashboardCharts;
+import shop.usb.pipeline.ops.HttpGate;
+import shop.usb.pipeline.ops.JobsApi;
+import shop.usb.pipeline.ops.LiveEvents;
+import shop.usb.pipeline.ops.SlotsApi;
+import shop.usb.pipeline.ops.health.PartHealthCheck;
+import shop.usb.pipeline.ops.health.PipelineHealth;
+import shop.usb.pipeline.ops.health.UsbMountsHealthCheck;
+import shop.usb.pipeline.ops.metrics.CachedStatusCounts;
+import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.stage.JobClaimer;
+import shop.usb.pipeline.stage.JobOutcome;
+import shop.usb.pipeline.stage.SelectContentStage;
+import shop.usb.pipeline.stage.ValidateStage;
+import shop.usb.pipeline.stage.VerifyStage;
+import shop.usb.pipeline.stage.WriteUsbStage;
+import shop.usb.pipeline.usb.SlotProbe;
+import shop.usb.pipeline.usb.StickEjector;
+import shop.usb.pipeline.usb.StickLabeler;
+import shop.usb.pipeline.usb.StickReverifier;
+import shop.usb.pipeline.usb.UsbMountAllocator;
+import shop.usb.pipeline.usb.UsbStation;
+import shop.usb.pipeline.usb.UsbVerifier;
+import shop.usb.pipeline.usb.UsbWriter;
+
+/**
+ * The beans the routes call by name, built on the infrastructure: the jobs, the USB station,
+ * intake, the stages, health and the API.
+ */
+final class PipelineBeans {
+
+    private static final int MAX_JSON_DEPTH = 32;
+
+    /** Digests of library files by content version: 20,000 entries take about 10 MB of heap. */
+    private static final int CONTENT_DIGESTS = 20_000;
+
+    private final CamelContext context;
+    private final Registry registry;
+    private final PipelineSettings settings;
+    private final DataSource dataSource;
+    private final Infrastructure infrastructure;
+    private final Clock clock;
+    private final JobLifecycle jobs;
+    private final JobReads reads;
+    private final JobStatistics statistics;
+
+    PipelineBeans(
+            CamelContext context,
+            PipelineSettings settings,
+            Infrastructure infrastructure,
+            Clock clock) {
+        this.context = context;
+        this.registry = context.getRegistry();
+        this.settings = settings;
+        this.dataSource = infrastructure.dataSource();
+        this.infrastructure = infrastructure;
+        this.clock = clock;
+        this.jobs = new JobLifecycle(dataSource, settings.progressInterval(), clock);
+        this.reads = new JobReads(dataSource);
+        this.statistics = new JobStatistics(dataSource);
+    }
+
+    void bind() throws Exception {
+        ObjectMapper mapper = confirmationMapper();
+        AuditTrail audit = bind(AuditTrail.BEAN_NAME, new AuditTrail(dataSource, clock));
+        PipelineMetrics metrics =
+                bind(
+                        PipelineMetrics.BEAN_NAME,
+                        new PipelineMetrics(
+                                infrastructure.meterRegistry(),
+                                new CachedStatusCounts(statistics, clock),
+                                settings.usb().mounts(),
+                                clock));
+        OrderConfirmationValidator validator =
+                bind(
+                        OrderConfirmationValidator.BEAN_NAME,
+                        new OrderConfirmationValidator(mapper, settings.intake().orderLimits()));
+        ContentLibrary library =
+                bind(
+                        ContentLibrary.BEAN_NAME,
+                        new ContentLibrary(
+                                settings.folders().contentDir(), settings.intake().orderLimits()));
+        UsbStation station = bindStation(audit, metrics);
+        UsbMountAllocator mounts =
+                bind(
+                        UsbMountAllocator.BEAN_NAME,
+                        new UsbMountAllocator(
+                                station,
+                                dataSource,
+                                settings.usb().allocationTimeout(),
+                                settings.usb().reserveBytes(),
+                                clock));
+        LiveRuns liveRuns = bindJobs(station, metrics);
+        bindIntake(validator, library, mapper, metrics);
+        bindStages(validator, library, mounts, station, liveRuns, metrics);
+        bindApi(liveRuns, audit, station, metrics);
+        bindHealth(mounts, metrics);
+    }
+
+    /**
+     * Confirmations are shallow: deeper nesting, or a string longer than a whole confirmation may
+     * be, is refused while parsing, before it is held.
+     */
+    private ObjectMapper confirmationMapper() {
+        return JsonMapper.builder(
+                        JsonFactory.builder()
+                                .streamReadConstraints(
+                                        StreamReadConstraints.builder()
+                                                .maxNestingDepth(MAX_JSON_DEPTH)
+                                                .maxStringLength((int) settings.intake().maxBytes())
+                                                .build())
+                                .build())
+                .build();
+    }
+
+    /** The station's slots, and what the operator and the dashboard ask of them. */
+    private UsbStation bindStation(AuditTrail audit, PipelineMetrics metrics) {
+        UsbStation station =
+                bind(
+                        UsbStation.BEAN_NAME,
+                        new UsbStation(
+                                settings.instanceId(),
+                                settings.usb().mounts().stream().map(UsbStation.Slot::of).toList(),
+                                settings.usb().slotKind(),
+                                new SlotProbe(settings.usb().requireMount()),
+                                dataSource,
+                                jobs,
+                                settings.sticks().wipe(),
+                                settings.folders().dataDir().resolve("delivered"),
+                                settings.sticks().sizeTolerance(),
+                                settings.sticks().allowLarger(),
+                                settings.sticks().stock()));
+        bind(SlotsApi.BEAN_NAME, new SlotsApi(station, audit));
+        bind(
+                StickReverifier.BEAN_NAME,
+                new StickReverifier(
+                        jobs, new SlotProbe(settings.usb().requireMount()), new UsbVerifier()));
+        bind(DashboardCharts.BEAN_NAME, new DashboardCharts(statistics, metrics, station));
+        return station;
+    }
+
+    /**
+     * Every job bean is bound here: the state machine, its reads and figures, the live runs,
+     * recovery, the lost messages' re-send and retention.
+     */
+    private LiveRuns bindJobs(UsbStation station, PipelineMetrics metrics) throws Exception {
+        LiveRuns liveRuns = new LiveRuns(jobs, context, settings.recovery().stalledAfter());
+        // Stopped after the routes: runs finishing during a graceful shutdown keep beating.
+        context.addService(liveRuns, true, true);
+        bind(JobLifecycle.BEAN_NAME, jobs);
+        bind(JobReads.BEAN_NAME, reads);
+        bind(JobStatistics.BEAN_NAME, statistics);
+        bind(LiveRuns.BEAN_NAME, liveRuns);
+        bind(FollowUps.BEAN_NAME, new FollowUps());
+        bind(
+                JobRecovery.BEAN_NAME,
+                new JobRecovery(
+                        jobs,
+                        liveRuns,
+                        settings.retryPolicy(),
+                        settings.instanceId(),
+                        settings.recovery().stalledAfter(),
+                        metrics,
+                        clock,
+                        station::removeUnrecordedOrder));
+        bind(
+                OverdueJobs.BEAN_NAME,
+                new OverdueJobs(
+                        settings.recovery().overdueAfter(),
+                        settings.recovery().queuedOverdueAfter()));
+        bind(
+                RetentionPolicy.BEAN_NAME,
+                new RetentionPolicy(
+                        settings.retention().jobsKeptFor(),
+                        settings.retention().auditKeptFor(),
+                        settings.retention().batchSize(),
+                        clock));
+        return liveRuns;
+    }
+
+    /** Orders from JMS, HTTP and manifest files. */
+    private void bindIntake(
+            OrderConfirmationValidator validator,
+            ContentLibrary library,
+            ObjectMapper mapper,
+            PipelineMetrics metrics) {
+        bind(
+                OrderIntake.BEAN_NAME,
+                new OrderIntake(jobs, reads, validator, settings.intake().maxBytes(), metrics));
+        bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
+        bind(
+                ManifestIntake.BEAN_NAME,
+                new ManifestIntake(
+                        settings.folders().manifestDir(),
+                        validator,
+                        library,
+                        reads,
+                        mapper,
+                        settings.intake().maxBytes(),
+                        clock));
+    }
+
+    /** A job's run: claimed, then validate, select content, write, verify, and its outcome. */
+    private void bindStages(
+            OrderConfirmationValidator validator,
+            ContentLibrary library,
+            UsbMountAllocator mounts,
+            UsbStation station,
+            LiveRuns liveRuns,
+            PipelineMetrics metrics) {
+        ContentDigests digests = new ContentDigests(CONTENT_DIGESTS);
+        bind(
+                JobClaimer.BEAN_NAME,
+                new JobClaimer(jobs, liveRuns, settings.instanceId(), metrics, clock));
+        bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
+        bind(
+                SelectContentStage.BEAN_NAME,
+                new SelectContentStage(
+                        jobs, digests, liveRuns, settings.progressInterval(), clock));
+        bind(
+                WriteUsbStage.BEAN_NAME,
+                new WriteUsbStage(
+                        jobs,
+                        mounts,
+                        new UsbWriter(digests),
+                        liveRuns,
+                        settings.progressInterval(),
+                        metrics,
+                        clock));
+        bind(
+                VerifyStage.BEAN_NAME,
+                new VerifyStage(
+                        jobs,
+                        new UsbVerifier(),
+                        new StickLabeler(settings.sticks().setLabel()),
+                        liveRuns,
+                        settings.progressInterval(),
+                        clock));
+        bind(
+                JobOutcome.BEAN_NAME,
+                new JobOutcome(
+                        jobs,
+                        mounts,
+                        station,
+                        new StickEjector(settings.sticks().eject()),
+                        liveRuns,
+                        settings.retryPolicy(),
+                        metrics,
+                        clock));
+    }
+
+    /** The operator's API and the live events; its gate is in place before the first route. */
+    private void bindApi(
+            LiveRuns liveRuns, AuditTrail audit, UsbStation station, PipelineMetrics metrics)
+            throws Exception {
+        bind(
+                JobsApi.BEAN_NAME,
+                new JobsApi(
+                        jobs,
+                        reads,
+                        statistics,
+                        liveRuns,
+                        audit,
+                        station,
+                        metrics,
+                        settings.recovery().stalledAfter(),
+                        clock));
+        bind(
+                BulkActions.BEAN_NAME,
+                new BulkActions(
+                        dataSource,
+                        jobs,
+                        reads,
+                        liveRuns,
+                        audit,
+                        metrics,
+                        settings.api().bulkBatchSize()));
+        bind(ApiErrors.BEAN_NAME, new ApiErrors());
+        LiveEvents events = bind(LiveEvents.BEAN_NAME, new LiveEvents());
+        bind(ChangeFeed.BEAN_NAME, new ChangeFeed(dataSource));
+        context.addStartupListener(
+                new ApiServerSetup(
+                        new HttpGate(
+                                settings.api().tokens(),
+                                settings.api().tokenForReads(),
+                                settings.api().allowedHosts()),
+                        events));
+    }
+
+    /** The pipeline's verdict, and the readiness checks camel-health finds in the registry. */
+    private void bindHealth(UsbMountAllocator mounts, PipelineMetrics metrics) {
+        PipelineHealth health =
+                bind(
+                        PipelineHealth.BEAN_NAME,
+                        new PipelineHealth(
+                                statistics,
+                                dataSource,
+                                infrastructure.brokerConnections(),
+                                mounts,
+                                settings.health(),
+                                clock));
+        // Readiness: whether this instance can work.
+        bind("databaseHealthCheck", new PartHealthCheck("database", health::databaseProblem));
+        bind("brokerHealthCheck", new PartHealthCheck("broker", health::brokerProblem));
+        bind("usbMountsHealthCheck", new UsbMountsHealthCheck(health));
+        // The verdict (success rate, stalled jobs, backlog) is no readiness check: a burst of bad
+        // orders must not take healthy instances out of the load balancer. It shows in
+        // /api/health and metrics.
+        metrics.watchVerdict(() -> health.evaluate().status());
+    }
+
+    private <T> T bind(String name, T bean) {
+        registry.bind(name, bean);
+        return bean;
+    }
+}
