@@ -26,6 +26,7 @@ import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle.CancelOutcome;
+import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobStatus;
@@ -87,7 +88,7 @@ class FailureSemanticsTest {
         assertThat(failed.errorCode()).isEqualTo("USB_UNAVAILABLE");
         assertThat(stick).as("a missing mount is never created").doesNotExist();
         assertThat(pipeline.reads().logs(failed.id(), 0))
-                .filteredOn(line -> "WARN".equals(line.level()))
+                .filteredOn(line -> line.level() == JobLogLevel.WARN)
                 .extracting(JobLogView::message)
                 .hasSize(2)
                 .allMatch(m -> m.contains("(retry in "));

@@ -27,6 +27,13 @@ public class OrderConfirmationValidator {
     private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern UNSAFE_PATH_CHARS = Pattern.compile("[\\p{Cntrl}\\\\]");
 
+    /**
+     * RFC 3339's date-time, as the schema's pattern for confirmedAt: seconds and offset required.
+     */
+    private static final Pattern TIMESTAMP =
+            Pattern.compile(
+                    "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+
     private final ObjectMapper mapper;
     private final int maxContentEntries;
 
@@ -88,7 +95,7 @@ public class OrderConfirmationValidator {
         String orderId = orderId(root, errors);
         OffsetDateTime confirmedAt = confirmedAt(root, errors);
         Priority priority = priority(root, errors);
-        String customerName = optionalText(root.path("customer"), "name", "customer.name", errors);
+        String customerName = customerName(root.path("customer"), errors);
         long capacityBytes = 0;
         String label = null;
         JsonNode usb = root.path("usb");
@@ -136,14 +143,31 @@ public class OrderConfirmationValidator {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value.asText());
+            if (TIMESTAMP.matcher(value.asText()).matches()) {
+                return OffsetDateTime.parse(value.asText());
+            }
         } catch (DateTimeParseException e) {
-            errors.add(
-                    new FieldError(
-                            "confirmedAt",
-                            "must be an ISO-8601 timestamp with an offset, such as 2026-11-22T10:00:00Z"));
+            // answered below: the date or time does not exist
+        }
+        errors.add(
+                new FieldError(
+                        "confirmedAt",
+                        "must be an RFC 3339 timestamp with seconds and an offset, such as"
+                                + " 2026-11-22T10:00:00Z"));
+        return null;
+    }
+
+    /** The customer is optional; when given, an object whose name and phone are strings. */
+    private static String customerName(JsonNode customer, List<FieldError> errors) {
+        if (customer.isMissingNode() || customer.isNull()) {
             return null;
         }
+        if (!customer.isObject()) {
+            errors.add(new FieldError("customer", "must be an object"));
+            return null;
+        }
+        optionalText(customer, "phone", "customer.phone", errors);
+        return optionalText(customer, "name", "customer.name", errors);
     }
 
     private static Priority priority(JsonNode root, List<FieldError> errors) {
@@ -164,7 +188,11 @@ public class OrderConfirmationValidator {
 
     private static long capacityBytes(JsonNode usb, List<FieldError> errors) {
         JsonNode value = usb.path("capacityBytes");
-        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() <= 0) {
+        // A whole number, however written (1.0 is one, as JSON Schema's integer says).
+        if (!value.isNumber()
+                || !value.canConvertToExactIntegral()
+                || !value.canConvertToLong()
+                || value.asLong() <= 0) {
             errors.add(
                     new FieldError(
                             "usb.capacityBytes",
