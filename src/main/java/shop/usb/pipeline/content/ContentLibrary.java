@@ -159,12 +159,7 @@ public class ContentLibrary {
                     ErrorCode.IO_ERROR, request.field(), "cannot read '" + relative + "': " + e, e);
         }
         if (files.byPath.size() > maxFiles) {
-            throw JobFailure.ofField(
-                    ErrorCode.TOO_MANY_FILES,
-                    request.field(),
-                    "the order comes to more than "
-                            + maxFiles
-                            + " files (pipeline.order.max-files)");
+            throw tooManyFiles(request);
         }
         if (files.bytes > maxBytes) {
             throw JobFailure.ofField(
@@ -193,6 +188,13 @@ public class ContentLibrary {
         }
     }
 
+    private JobFailure tooManyFiles(ContentRequest request) {
+        return JobFailure.ofField(
+                ErrorCode.TOO_MANY_FILES,
+                request.field(),
+                "the order comes to more than " + maxFiles + " files (pipeline.order.max-files)");
+    }
+
     /** A collection's files, read no further than one past what the order may still take. */
     private List<Path> walk(Path folder, int room, ContentRequest request) {
         try (Stream<Path> paths = Files.walk(folder)) {
@@ -201,12 +203,7 @@ public class ContentLibrary {
                             .limit(room + 1L)
                             .toList();
             if (found.size() > room) {
-                throw JobFailure.ofField(
-                        ErrorCode.TOO_MANY_FILES,
-                        request.field(),
-                        "the order comes to more than "
-                                + maxFiles
-                                + " files (pipeline.order.max-files)");
+                throw tooManyFiles(request);
             }
             return found.stream().sorted().toList();
         } catch (IOException e) {

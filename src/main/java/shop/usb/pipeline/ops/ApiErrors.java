@@ -51,12 +51,7 @@ public class ApiErrors {
                 cause, BadSqlGrammarException.class, InvalidDataAccessApiUsageException.class)) {
             // A statement the database refuses is a fault of the product, not an outage.
             LOG.error("API request failed on a statement the database refused", cause);
-            problem =
-                    new ApiProblem(
-                            500,
-                            "INTERNAL_ERROR",
-                            "The request failed; see the server log",
-                            List.of());
+            problem = ApiProblem.internalError();
         } else if (causedBy(cause, SQLException.class, DataAccessException.class)) {
             LOG.warn("API request failed, the database is away: {}", cause.toString());
             problem =
@@ -67,12 +62,7 @@ public class ApiErrors {
                             List.of());
         } else {
             LOG.error("API request failed", cause);
-            problem =
-                    new ApiProblem(
-                            500,
-                            "INTERNAL_ERROR",
-                            "The request failed; see the server log",
-                            List.of());
+            problem = ApiProblem.internalError();
         }
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());

@@ -26,6 +26,12 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(404, "NOT_FOUND", what + " does not exist", List.of());
     }
 
+    /** A fault of the product: the log has the cause, the caller learns nothing of it. */
+    public static ApiProblem internalError() {
+        return new ApiProblem(
+                500, "INTERNAL_ERROR", "The request failed; see the server log", List.of());
+    }
+
     public int status() {
         return status;
     }

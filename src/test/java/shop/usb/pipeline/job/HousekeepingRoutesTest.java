@@ -11,8 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -21,11 +19,12 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.ops.AuditTrail;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
@@ -35,22 +34,17 @@ import shop.usb.pipeline.support.TestDatabase;
  * The routes' timers are replaced with direct endpoints (AdviceWith by route id) so each run is the
  * test's.
  */
+@OnEachDatabase
 class HousekeepingRoutesTest {
 
-    @TempDir static Path folder;
+    @Parameter TestDatabase.Engine engine;
 
-    static final AtomicInteger DATABASES = new AtomicInteger();
+    /** Each test its own folder, so its H2 database is a new one. */
+    @TempDir Path folder;
 
-    static Stream<TestDatabase> databases() {
-        return Stream.of(
-                TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())),
-                TestDatabase.postgres());
-    }
-
-    @ParameterizedTest
-    @MethodSource("databases")
-    void expiredFinishedJobsAreDeletedInBatchesWithTheirLogs(TestDatabase database)
-            throws Exception {
+    @Test
+    void expiredFinishedJobsAreDeletedInBatchesWithTheirLogs() throws Exception {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated();
                 CamelContext camel = housekeeping(dataSource)) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
@@ -76,10 +70,9 @@ class HousekeepingRoutesTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void aDeletedJobsOrderKeepsItsReceiptSoTheOrderMakesNoSecondJob(TestDatabase database)
-            throws Exception {
+    @Test
+    void aDeletedJobsOrderKeepsItsReceiptSoTheOrderMakesNoSecondJob() throws Exception {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated();
                 CamelContext camel = housekeeping(dataSource)) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
@@ -100,10 +93,9 @@ class HousekeepingRoutesTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void auditEntriesOlderThanTheRetentionGoAndNewerOnesStay(TestDatabase database)
-            throws Exception {
+    @Test
+    void auditEntriesOlderThanTheRetentionGoAndNewerOnesStay() throws Exception {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated();
                 CamelContext camel = housekeeping(dataSource)) {
             Instant now = Instant.now();
@@ -125,10 +117,9 @@ class HousekeepingRoutesTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void aQueuedJobWhoseJobMessageWasLostIsSentAgainOnceQueuedLongEnough(TestDatabase database)
-            throws Exception {
+    @Test
+    void aQueuedJobWhoseJobMessageWasLostIsSentAgainOnceQueuedLongEnough() throws Exception {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated();
                 CamelContext camel = housekeeping(dataSource)) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());

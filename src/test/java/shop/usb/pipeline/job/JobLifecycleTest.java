@@ -10,14 +10,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.job.JobLifecycle.RunningJob;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
 import shop.usb.pipeline.usb.UsbMountAllocator;
@@ -26,6 +26,7 @@ import shop.usb.pipeline.usb.UsbMountAllocator;
  * Status changes are guarded where the data lives, by status and by the run that owns the job, on
  * both databases.
  */
+@OnEachDatabase
 class JobLifecycleTest {
 
     static final UsbMountAllocator.Demand DEMAND =
@@ -33,15 +34,14 @@ class JobLifecycleTest {
     static final Delivery DELIVERY =
             new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc", null);
 
-    @TempDir static Path folder;
+    @Parameter TestDatabase.Engine engine;
 
-    static Stream<TestDatabase> databases() {
-        return Stream.of(TestDatabase.h2(folder.resolve("h2")), TestDatabase.postgres());
-    }
+    /** Each test its own folder, so its H2 database is a new one. */
+    @TempDir Path folder;
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void secondJobForSameOrderIsRefused(TestDatabase database) {
+    @Test
+    void secondJobForSameOrderIsRefused() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
             JobReads reads = new JobReads(dataSource);
@@ -52,9 +52,9 @@ class JobLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void illegalTransitionsAreRefused(TestDatabase database) {
+    @Test
+    void illegalTransitionsAreRefused() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
             JobReads reads = new JobReads(dataSource);
@@ -80,9 +80,9 @@ class JobLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void runThatLostItsJobCanChangeNothing(TestDatabase database) throws Exception {
+    @Test
+    void runThatLostItsJobCanChangeNothing() throws Exception {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
             JobReads reads = new JobReads(dataSource);
@@ -150,9 +150,9 @@ class JobLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void runThatBeatsAfterBeingFoundStalledIsNotRecovered(TestDatabase database) {
+    @Test
+    void runThatBeatsAfterBeingFoundStalledIsNotRecovered() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
             JobReads reads = new JobReads(dataSource);
@@ -176,9 +176,9 @@ class JobLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait(TestDatabase database) {
+    @Test
+    void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
             JobReads reads = new JobReads(dataSource);
@@ -232,9 +232,9 @@ class JobLifecycleTest {
         return jobs.claim(JobRun.of(id), "me-again").orElseThrow().run();
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder(TestDatabase database) {
+    @Test
+    void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobLifecycle jobs =
                     new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
@@ -260,9 +260,9 @@ class JobLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void runWhoseStatusChangeIsRefusedKeepsItsLogLines(TestDatabase database) {
+    @Test
+    void runWhoseStatusChangeIsRefusedKeepsItsLogLines() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             JobLifecycle jobs =
                     new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());

@@ -12,38 +12,32 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.Parameter;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobReads;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * The audit trail on both databases: an action and its record commit together, pages. (Retention:
  * HousekeepingRoutesTest.)
  */
+@OnEachDatabase
 class AuditTrailTest {
 
     static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
 
-    @TempDir static Path folder;
+    @Parameter TestDatabase.Engine engine;
 
-    static final AtomicInteger DATABASES = new AtomicInteger();
+    /** Each test its own folder, so its H2 database is a new one. */
+    @TempDir Path folder;
 
-    /** A fresh database of each kind for every test. */
-    static Stream<TestDatabase> databases() {
-        return Stream.of(
-                TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())),
-                TestDatabase.postgres());
-    }
-
-    @ParameterizedTest
-    @MethodSource("databases")
-    void anActionIsRecordedWithItsResultAndARefusalWithItsCode(TestDatabase database) {
+    @Test
+    void anActionIsRecordedWithItsResultAndARefusalWithItsCode() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             AuditTrail audit = trail(dataSource, NOW);
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
@@ -106,9 +100,9 @@ class AuditTrailTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void theTrailIsPagedNewestFirstAndFiltered(TestDatabase database) {
+    @Test
+    void theTrailIsPagedNewestFirstAndFiltered() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             AuditTrail audit = trail(dataSource, NOW);
             for (int i = 1; i <= 7; i++) {
@@ -140,9 +134,9 @@ class AuditTrailTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void badQueryValuesAreNamed(TestDatabase database) {
+    @Test
+    void badQueryValuesAreNamed() {
+        TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             AuditTrail audit = trail(dataSource, NOW);
             assertThatThrownBy(() -> audit.page(null, null, "not-a-cursor", null))

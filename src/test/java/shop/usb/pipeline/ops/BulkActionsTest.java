@@ -8,35 +8,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.Parameter;
 import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * Bulk retry and cancel over HTTP on both databases: a count first, then batches, each job once.
  */
+@OnEachDatabase
 class BulkActionsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final AtomicInteger DATABASES = new AtomicInteger();
 
-    @TempDir static Path folder;
+    @Parameter TestDatabase.Engine engine;
 
-    static Stream<TestDatabase> databases() {
-        return Stream.of(
-                TestDatabase.h2(folder.resolve("h2-" + DATABASES.incrementAndGet())),
-                TestDatabase.postgres());
-    }
+    /** Each test its own folder, so its H2 database is a new one. */
+    @TempDir Path folder;
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void retryCountsFirstThenQueuesEveryMatchingFailedJobAgain(
-            TestDatabase database, @TempDir Path root) throws Exception {
+    @Test
+    void retryCountsFirstThenQueuesEveryMatchingFailedJobAgain(@TempDir Path root)
+            throws Exception {
+        TestDatabase database = engine.create(folder);
         // Batches of 2, so 3 failed jobs take two batches and a third that finds none.
         try (PipelineRuntime pipeline =
                 PipelineRuntime.start(root, database, Map.of("pipeline.bulk.batch-size", "2"))) {
@@ -85,10 +81,9 @@ class BulkActionsTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void cancelTakesEveryWaitingJobTheFiltersMatch(TestDatabase database, @TempDir Path root)
-            throws Exception {
+    @Test
+    void cancelTakesEveryWaitingJobTheFiltersMatch(@TempDir Path root) throws Exception {
+        TestDatabase database = engine.create(folder);
         try (PipelineRuntime pipeline =
                 PipelineRuntime.start(root, database, Map.of("pipeline.bulk.batch-size", "2"))) {
             pipeline.context()
