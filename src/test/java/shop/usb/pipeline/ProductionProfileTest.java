@@ -91,19 +91,18 @@ class ProductionProfileTest {
     }
 
     @Test
-    void prodProfileStartsFromTheEnvironmentsValues() throws Exception {
-        Properties environment = new Properties();
-        environment.put("pipeline.broker.url", "tcp://artemis:61616");
-        environment.put("pipeline.broker.user", "pipeline");
-        environment.put("pipeline.broker.password", "from-env");
-        environment.put("pipeline.db.url", "jdbc:postgresql://postgres/pipeline");
-        environment.put("pipeline.db.user", "pipeline");
-        environment.put("pipeline.db.password", "from-env");
-        environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
-        environment.put("pipeline.content.dir", "/library");
-        environment.put("pipeline.api.token", "from-env");
-        environment.put("pipeline.jolokia.users-file", "/run/secrets/jolokia-users.properties");
+    void aBatchSizeBelowOneRefusesToStart() throws Exception {
+        Properties environment = productionEnvironment();
+        environment.put("pipeline.retention.batch-size", "0");
         try (DefaultCamelContext context = contextWith(environment)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("pipeline.retention.batch-size must be at least 1");
+        }
+    }
+
+    @Test
+    void prodProfileStartsFromTheEnvironmentsValues() throws Exception {
+        try (DefaultCamelContext context = contextWith(productionEnvironment())) {
             PipelineSettings settings = PipelineSettings.from(context);
             assertThat(settings.api().tokenForReads()).as("jobs carry customer data").isTrue();
             assertThat(settings.broker().embedded()).isFalse();
@@ -136,6 +135,22 @@ class ProductionProfileTest {
         } finally {
             main.stop();
         }
+    }
+
+    /** What a deployment's environment gives the prod profile. */
+    private static Properties productionEnvironment() {
+        Properties environment = new Properties();
+        environment.put("pipeline.broker.url", "tcp://artemis:61616");
+        environment.put("pipeline.broker.user", "pipeline");
+        environment.put("pipeline.broker.password", "from-env");
+        environment.put("pipeline.db.url", "jdbc:postgresql://postgres/pipeline");
+        environment.put("pipeline.db.user", "pipeline");
+        environment.put("pipeline.db.password", "from-env");
+        environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
+        environment.put("pipeline.content.dir", "/library");
+        environment.put("pipeline.api.token", "from-env");
+        environment.put("pipeline.jolokia.users-file", "/run/secrets/jolokia-users.properties");
+        return environment;
     }
 
     private static DefaultCamelContext contextWith(Properties overrides) {

@@ -34,13 +34,13 @@ public class OverdueJobs {
 
     /** A row of find-overdue-jobs.sql whose re-send this instance claimed: its job message now. */
     public FollowUp resend(@Body Map<String, Object> job) {
-        String id = String.valueOf(job.get("id"));
+        String id = (String) job.get("id");
         LOG.warn(
                 "Job {} should have run by now (due more than {} ago, or QUEUED for more than {});"
                         + " sending its job message again",
                 id,
                 overdueAfter,
                 queuedOverdueAfter);
-        return FollowUp.run(id, null, String.valueOf(job.get("priority")));
+        return FollowUp.run(id, null, (String) job.get("priority"));
     }
 }

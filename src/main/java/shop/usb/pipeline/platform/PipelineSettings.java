@@ -219,7 +219,7 @@ public record PipelineSettings(
             return new Retention(
                     read.duration("pipeline.retention"),
                     read.duration("pipeline.audit.retention"),
-                    read.integer("pipeline.retention.batch-size"));
+                    read.positive("pipeline.retention.batch-size"));
         }
     }
 
@@ -233,7 +233,7 @@ public record PipelineSettings(
                             read.optional("pipeline.api.tokens")),
                     read.flag("pipeline.api.token-for-reads"),
                     Reader.items(read.required("pipeline.http.allowed-hosts")),
-                    read.integer("pipeline.bulk.batch-size"));
+                    read.positive("pipeline.bulk.batch-size"));
         }
     }
 
@@ -345,6 +345,16 @@ public record PipelineSettings(
 
         int integer(String key) {
             return Integer.parseInt(required(key));
+        }
+
+        /** A count that must be at least 1 (a batch of 0 would never end or never start). */
+        int positive(String key) {
+            int value = integer(key);
+            if (value < 1) {
+                throw new IllegalStateException(
+                        "Property " + key + " must be at least 1, not " + value);
+            }
+            return value;
         }
 
         long number(String key) {

@@ -1,6 +1,7 @@
 package shop.usb.pipeline.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,6 +37,7 @@ import shop.usb.pipeline.support.TestDatabase;
  * test's.
  */
 @OnEachDatabase
+@Timeout(60)
 class HousekeepingRoutesTest {
 
     @Parameter TestDatabase.Engine engine;
@@ -118,30 +121,38 @@ class HousekeepingRoutesTest {
     }
 
     @Test
-    void aQueuedJobWhoseJobMessageWasLostIsSentAgainOnceQueuedLongEnough() throws Exception {
+    void jobsWhoseJobMessageWasLostAreSentAgainOncePerPeriod() throws Exception {
         TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated();
                 CamelContext camel = housekeeping(dataSource)) {
             JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JdbcTemplate sql = new JdbcTemplate(dataSource);
             String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
+            sql.update(
+                    "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE"
+                            + " WHERE id = ?",
+                    lost);
+            String retry = jobs.create("ORD-LOST-RETRY", "low", null, "{}").orElseThrow();
+            sql.update(
+                    "UPDATE processing_jobs SET status = 'RETRYING', next_attempt_at ="
+                            + " CURRENT_TIMESTAMP - INTERVAL '1' MINUTE WHERE id = ?",
+                    retry);
             String fresh = jobs.create("ORD-FRESH", "normal", null, "{}").orElseThrow();
-            new JdbcTemplate(dataSource)
-                    .update(
-                            "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11'"
-                                    + " MINUTE WHERE id = ?",
-                            lost);
             MockEndpoint followUps = camel.getEndpoint("mock:job-follow-up", MockEndpoint.class);
-            followUps.expectedMessageCount(1);
+            followUps.expectedMessageCount(2);
 
             ProducerTemplate template = camel.createProducerTemplate();
             template.sendBody("direct:overdue-job-resend", null);
             template.sendBody("direct:overdue-job-resend", null);
 
             followUps.assertIsSatisfied(10_000);
-            FollowUp resent =
-                    followUps.getReceivedExchanges().get(0).getMessage().getBody(FollowUp.class);
-            assertThat(resent.jobId()).isEqualTo(lost);
-            assertThat(resent.priority()).isEqualTo("high");
+            assertThat(followUps.getReceivedExchanges())
+                    .extracting(exchange -> exchange.getMessage().getBody(FollowUp.class))
+                    .extracting(FollowUp::jobId, FollowUp::priority)
+                    .as(
+                            "the QUEUED job queued too long and the RETRYING one past its due time,"
+                                    + " each once; not the fresh one")
+                    .containsExactlyInAnyOrder(tuple(lost, "high"), tuple(retry, "low"));
             assertThat(new JobReads(dataSource).findById(fresh).orElseThrow().status())
                     .isEqualTo(JobStatus.QUEUED);
         }
