@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,16 +37,11 @@ import shop.usb.pipeline.support.TestDatabase;
 class BrokerProtocolsTest {
 
     static final String DEAD_LETTERS = "orders.confirmed.DLQ";
-    PipelineRuntime pipeline;
+    @AutoClose PipelineRuntime pipeline;
 
     @BeforeAll
     void startPipeline(@TempDir Path root) throws Exception {
-        pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of());
-    }
-
-    @AfterAll
-    void stopPipeline() {
-        pipeline.close();
+        pipeline = PipelineRuntime.startOnH2(root, Map.of());
     }
 
     /**

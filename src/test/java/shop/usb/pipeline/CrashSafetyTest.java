@@ -80,36 +80,7 @@ class CrashSafetyTest {
             start();
         }
 
-        try {
-            Awaitility.await("every order to end")
-                    .atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(
-                            () ->
-                                    jobs().stream()
-                                                    .filter(
-                                                            job ->
-                                                                    "COMPLETED"
-                                                                            .equals(
-                                                                                    job.path(
-                                                                                                    "status")
-                                                                                            .asText()))
-                                                    .count()
-                                            == ORDERS);
-        } catch (ConditionTimeoutException e) {
-            StringBuilder unfinished = new StringBuilder();
-            for (JsonNode job : jobs()) {
-                if (!"COMPLETED".equals(job.path("status").asText())) {
-                    unfinished
-                            .append(job)
-                            .append('\n')
-                            .append(get("/api/jobs/" + job.path("id").asText() + "/logs").body())
-                            .append('\n');
-                }
-            }
-            throw new AssertionError(
-                    "Orders did not all complete; unfinished jobs:\n" + unfinished, e);
-        }
+        awaitEveryOrderCompleted(ORDERS, Duration.ofMinutes(2));
         List<JsonNode> jobs = jobs();
         Map<String, Long> jobsPerOrder =
                 jobs.stream()
@@ -130,8 +101,7 @@ class CrashSafetyTest {
         assertThat(duplicated).isZero();
         assertThat(jobs).hasSize(ORDERS);
         for (JsonNode job : jobs) {
-            Path folder =
-                    Path.of(job.path("usbMount").asText()).resolve(job.path("orderId").asText());
+            Path folder = folderOf(job);
             assertThat(PipelineRuntime.sha256sumCheck(folder))
                     .as("sha256sum -c in " + folder)
                     .isZero();
@@ -144,14 +114,7 @@ class CrashSafetyTest {
                                                 jobs.stream()
                                                         .noneMatch(
                                                                 job ->
-                                                                        Path.of(
-                                                                                        job.path(
-                                                                                                        "usbMount")
-                                                                                                .asText())
-                                                                                .resolve(
-                                                                                        job.path(
-                                                                                                        "orderId")
-                                                                                                .asText())
+                                                                        folderOf(job)
                                                                                 .equals(folder))))
                         .as("partial folders left on " + mount)
                         .isEmpty();
@@ -169,24 +132,49 @@ class CrashSafetyTest {
         String log = Files.readString(productLog);
         start();
 
-        Awaitility.await("every order to end")
-                .atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () ->
-                                jobs().stream()
-                                                .filter(
-                                                        job ->
-                                                                "COMPLETED"
-                                                                        .equals(
-                                                                                job.path("status")
-                                                                                        .asText()))
-                                                .count()
-                                        == orderIds.size());
+        awaitEveryOrderCompleted(orderIds.size(), Duration.ofMinutes(1));
         assertThat(jobs())
                 .as("no job ran twice: the running ones finished before the product exited")
                 .allSatisfy(job -> assertThat(job.path("attempts").asInt()).isEqualTo(1));
         assertThat(log).doesNotContain("Database is already closed");
+    }
+
+    /**
+     * Waits until {@code orders} jobs are COMPLETED; on timeout, fails with the unfinished ones and
+     * their logs.
+     */
+    private void awaitEveryOrderCompleted(int orders, Duration within) throws Exception {
+        try {
+            Awaitility.await("every order to end")
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(
+                            () ->
+                                    jobs().stream().filter(CrashSafetyTest::completed).count()
+                                            == orders);
+        } catch (ConditionTimeoutException e) {
+            StringBuilder unfinished = new StringBuilder();
+            for (JsonNode job : jobs()) {
+                if (!completed(job)) {
+                    unfinished
+                            .append(job)
+                            .append('\n')
+                            .append(get("/api/jobs/" + job.path("id").asText() + "/logs").body())
+                            .append('\n');
+                }
+            }
+            throw new AssertionError(
+                    "Orders did not all complete; unfinished jobs:\n" + unfinished, e);
+        }
+    }
+
+    private static boolean completed(JsonNode job) {
+        return "COMPLETED".equals(job.path("status").asText());
+    }
+
+    /** The folder a job wrote its order into. */
+    private static Path folderOf(JsonNode job) {
+        return Path.of(job.path("usbMount").asText()).resolve(job.path("orderId").asText());
     }
 
     private void awaitAJobWriting() {

@@ -214,37 +214,39 @@ class ErrorHandlingRoutesTest extends CamelTestSupport {
         assertThat(jobClaimer.rejected).isEmpty();
     }
 
-    /** Stands in for OrderIntake: the body becomes job-1, or {@link #failure} is thrown. */
-    public static final class OrderIntakeDouble {
+    /** A double that throws {@link #failure} when a test sets one. */
+    public abstract static class FailingDouble {
         RuntimeException failure;
-        final List<ErrorCode> rejected = new ArrayList<>();
 
-        public void accept(Exchange exchange) {
+        protected void failIfAsked() {
             if (failure != null) {
                 throw failure;
             }
-            exchange.getMessage().setBody("job-1");
         }
+    }
+
+    /** A failing double whose reject step records the code of the failure it was handed. */
+    public abstract static class RejectingDouble extends FailingDouble {
+        final List<ErrorCode> rejected = new ArrayList<>();
 
         public void reject(Exchange exchange) {
             rejected.add(caught(exchange).code());
         }
     }
 
-    /** Stands in for JobClaimer: claims the job the body names, or throws {@link #failure}. */
-    public static final class JobClaimerDouble {
-        RuntimeException failure;
-        final List<ErrorCode> rejected = new ArrayList<>();
-
-        public void claim(Exchange exchange) {
-            if (failure != null) {
-                throw failure;
-            }
-            exchange.setProperty(JobContext.PROPERTY, exchange.getMessage().getBody(String.class));
+    /** Stands in for OrderIntake: the body becomes job-1, or {@link #failure} is thrown. */
+    public static final class OrderIntakeDouble extends RejectingDouble {
+        public void accept(Exchange exchange) {
+            failIfAsked();
+            exchange.getMessage().setBody("job-1");
         }
+    }
 
-        public void reject(Exchange exchange) {
-            rejected.add(caught(exchange).code());
+    /** Stands in for JobClaimer: claims the job the body names, or throws {@link #failure}. */
+    public static final class JobClaimerDouble extends RejectingDouble {
+        public void claim(Exchange exchange) {
+            failIfAsked();
+            exchange.setProperty(JobContext.PROPERTY, exchange.getMessage().getBody(String.class));
         }
     }
 
@@ -271,14 +273,11 @@ class ErrorHandlingRoutesTest extends CamelTestSupport {
     }
 
     /** Stands in for a stage: counts its runs, or throws {@link #failure}. */
-    public static final class StageDouble {
-        RuntimeException failure;
+    public static final class StageDouble extends FailingDouble {
         int runs;
 
         public void run(Exchange exchange) {
-            if (failure != null) {
-                throw failure;
-            }
+            failIfAsked();
             runs++;
         }
     }

@@ -145,14 +145,7 @@ class FailureSemanticsTest {
         Files.createDirectories(stick);
         try {
             String orderId = newOrderId();
-            String id =
-                    pipeline.jobs()
-                            .create(
-                                    orderId,
-                                    "normal",
-                                    null,
-                                    order(orderId).file("music/jazz/01-so-what.mp3").json())
-                            .orElseThrow();
+            String id = createJob(orderId);
             new JdbcTemplate(pipeline.dataSource())
                     .update(
                             "UPDATE processing_jobs SET status = 'RETRYING',"
@@ -181,14 +174,7 @@ class FailureSemanticsTest {
     @Test
     void cancelAskedForOnAnotherInstanceWinsOverARetry() {
         String orderId = newOrderId();
-        String id =
-                pipeline.jobs()
-                        .create(
-                                orderId,
-                                "normal",
-                                null,
-                                order(orderId).file("music/jazz/01-so-what.mp3").json())
-                        .orElseThrow();
+        String id = createJob(orderId);
         ClaimedJob running = pipeline.jobs().claim(JobRun.of(id), "another-instance").orElseThrow();
         assertThat(pipeline.jobs().cancel(id, "operator")).isEqualTo(CancelOutcome.REQUESTED);
         Exchange failedRun = new DefaultExchange(pipeline.context());
@@ -214,5 +200,16 @@ class FailureSemanticsTest {
                 .get()
                 .extracting(JobView::status)
                 .isEqualTo(JobStatus.CANCELLED);
+    }
+
+    /** Creates the job of a new order for one file, as intake would; its id. */
+    private String createJob(String orderId) {
+        return pipeline.jobs()
+                .create(
+                        orderId,
+                        "normal",
+                        null,
+                        order(orderId).file("music/jazz/01-so-what.mp3").json())
+                .orElseThrow();
     }
 }

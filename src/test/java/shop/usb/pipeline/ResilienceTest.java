@@ -6,8 +6,6 @@ import static shop.usb.pipeline.support.Orders.order;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -187,23 +185,12 @@ class ResilienceTest {
         // The client waits longer than the product may take, so a slow 503 fails the assertion
         // below, not the client.
         HttpResponse<String> refused =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        "http://127.0.0.1:"
-                                                                + pipeline.httpPort()
-                                                                + "/api/orders"))
-                                        .timeout(Duration.ofSeconds(60))
-                                        .header("Content-Type", "application/json")
-                                        .header(HttpGate.INTENT_HEADER, "test")
-                                        .POST(
-                                                HttpRequest.BodyPublishers.ofString(
-                                                        order("BROKER-AWAY")
-                                                                .file("music/jazz/01-so-what.mp3")
-                                                                .json()))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                pipeline.http(
+                        "POST",
+                        "/api/orders",
+                        order("BROKER-AWAY").file("music/jazz/01-so-what.mp3").json(),
+                        Map.of(HttpGate.INTENT_HEADER, "test"),
+                        Duration.ofSeconds(60));
 
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();

@@ -4,10 +4,6 @@ import static shop.usb.pipeline.benchmark.Figures.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,18 +90,12 @@ class BulkBenchmark {
      */
     private static JsonNode post(PipelineRuntime pipeline, String path) throws Exception {
         var response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        "http://127.0.0.1:"
-                                                                + pipeline.httpPort()
-                                                                + path))
-                                        .timeout(Duration.ofMinutes(10))
-                                        .header(HttpGate.INTENT_HEADER, "benchmark")
-                                        .POST(HttpRequest.BodyPublishers.noBody())
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                pipeline.http(
+                        "POST",
+                        path,
+                        null,
+                        Map.of(HttpGate.INTENT_HEADER, "benchmark"),
+                        Duration.ofMinutes(10));
         if (response.statusCode() != 200) {
             throw new IllegalStateException(
                     path + " answered " + response.statusCode() + ": " + response.body());

@@ -48,18 +48,8 @@ class OrderConfirmationValidatorTest {
                         .capacity(-5)
                         .json();
 
-        assertThatThrownBy(() -> validator.validate(json))
-                .isInstanceOfSatisfying(
-                        InvalidOrderException.class,
-                        e ->
-                                assertThat(e.errors())
-                                        .extracting(FieldError::field)
-                                        .containsExactly(
-                                                "orderId",
-                                                "confirmedAt",
-                                                "priority",
-                                                "usb.capacityBytes",
-                                                "content"));
+        assertRefusedNaming(
+                json, "orderId", "confirmedAt", "priority", "usb.capacityBytes", "content");
     }
 
     @Test
@@ -68,16 +58,7 @@ class OrderConfirmationValidatorTest {
                 "{\"orderId\":\"A\",\"confirmedAt\":\"2026-11-22T10:00:00Z\",\"usb\":{\"capacityBytes\":1},"
                         + "\"content\":[{\"collection\":\"a\",\"file\":\"b\"},{\"file\":\"x\\u0000y\"},{\"file\":\"\"}]}";
 
-        assertThatThrownBy(() -> validator.validate(json))
-                .isInstanceOfSatisfying(
-                        InvalidOrderException.class,
-                        e ->
-                                assertThat(e.errors())
-                                        .extracting(FieldError::field)
-                                        .containsExactly(
-                                                "content[0]",
-                                                "content[1].file",
-                                                "content[2].file"));
+        assertRefusedNaming(json, "content[0]", "content[1].file", "content[2].file");
     }
 
     @Test
@@ -112,5 +93,16 @@ class OrderConfirmationValidatorTest {
         for (Path example : examples) {
             assertThat(validator.validate(Files.readString(example)).orderId()).startsWith("ORD-");
         }
+    }
+
+    /** The validator refuses {@code json} naming exactly these fields, in this order. */
+    private void assertRefusedNaming(String json, String... fields) {
+        assertThatThrownBy(() -> validator.validate(json))
+                .isInstanceOfSatisfying(
+                        InvalidOrderException.class,
+                        e ->
+                                assertThat(e.errors())
+                                        .extracting(FieldError::field)
+                                        .containsExactly(fields));
     }
 }

@@ -20,6 +20,8 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +34,7 @@ import shop.usb.pipeline.support.TestDatabase;
 /**
  * routes/housekeeping.camel.yaml on both databases, its camel-sql statements against a migrated
  * schema: old COMPLETED and CANCELLED jobs go with their log lines in batches (FAILED and recent
- * ones stay, receipts stay), old audit entries go, a job whose message was lost is sent again once.
+ * ones stay, receipts stay), old audit entries go, jobs whose message was lost are sent again once.
  * The routes' timers are replaced with direct endpoints (AdviceWith by route id) so each run is the
  * test's.
  */
@@ -45,117 +47,116 @@ class HousekeepingRoutesTest {
     /** Each test its own folder, so its H2 database is a new one. */
     @TempDir Path folder;
 
+    HikariDataSource dataSource;
+    CamelContext camel;
+    JobLifecycle jobs;
+
+    /** A migrated database of the engine under test, the housekeeping routes over it. */
+    @BeforeEach
+    void openDatabaseAndRoutes() throws Exception {
+        dataSource = engine.create(folder).openMigrated();
+        camel = housekeeping(dataSource);
+        jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeRoutesThenDatabase() throws Exception {
+        if (camel != null) {
+            camel.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
     @Test
     void expiredFinishedJobsAreDeletedInBatchesWithTheirLogs() throws Exception {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated();
-                CamelContext camel = housekeeping(dataSource)) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            for (int i = 0; i < 5; i++) {
-                job(jobs, dataSource, "OLD-DONE-" + i, "COMPLETED", 40);
-            }
-            job(jobs, dataSource, "OLD-CANCELLED", "CANCELLED", 31);
-            job(jobs, dataSource, "OLD-FAILED", "FAILED", 90);
-            job(jobs, dataSource, "RECENT-DONE", "COMPLETED", 2);
-
-            retention(camel);
-
-            JdbcTemplate sql = new JdbcTemplate(dataSource);
-            assertThat(
-                            sql.queryForList(
-                                    "SELECT order_id FROM processing_jobs ORDER BY order_id",
-                                    String.class))
-                    .containsExactly("OLD-FAILED", "RECENT-DONE");
-            assertThat(
-                            sql.queryForObject(
-                                    "SELECT COUNT(*) FROM processing_job_logs", Integer.class))
-                    .isEqualTo(2);
+        for (int i = 0; i < 5; i++) {
+            job("OLD-DONE-" + i, "COMPLETED", 40);
         }
+        job("OLD-CANCELLED", "CANCELLED", 31);
+        job("OLD-FAILED", "FAILED", 90);
+        job("RECENT-DONE", "COMPLETED", 2);
+
+        retention();
+
+        JdbcTemplate sql = new JdbcTemplate(dataSource);
+        assertThat(
+                        sql.queryForList(
+                                "SELECT order_id FROM processing_jobs ORDER BY order_id",
+                                String.class))
+                .containsExactly("OLD-FAILED", "RECENT-DONE");
+        assertThat(sql.queryForObject("SELECT COUNT(*) FROM processing_job_logs", Integer.class))
+                .isEqualTo(2);
     }
 
     @Test
     void aDeletedJobsOrderKeepsItsReceiptSoTheOrderMakesNoSecondJob() throws Exception {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated();
-                CamelContext camel = housekeeping(dataSource)) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-            job(jobs, dataSource, "OLD-REPLAYED", "COMPLETED", 40);
-            String jobId = reads.findByOrderId("OLD-REPLAYED").orElseThrow().id();
+        JobReads reads = new JobReads(dataSource);
+        job("OLD-REPLAYED", "COMPLETED", 40);
+        String jobId = reads.findByOrderId("OLD-REPLAYED").orElseThrow().id();
 
-            retention(camel);
+        retention();
 
-            assertThat(reads.findByOrderId("OLD-REPLAYED")).isEmpty();
-            assertThat(reads.receiptOf("OLD-REPLAYED"))
-                    .hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo(jobId));
-            assertThat(jobs.create("OLD-REPLAYED", "normal", null, "{}"))
-                    .as("a replay of the old order")
-                    .isEmpty();
-            assertThat(reads.jobsOfOrders(List.of("OLD-REPLAYED")))
-                    .containsEntry("OLD-REPLAYED", jobId + " (deleted by retention)");
-        }
+        assertThat(reads.findByOrderId("OLD-REPLAYED")).isEmpty();
+        assertThat(reads.receiptOf("OLD-REPLAYED"))
+                .hasValueSatisfying(r -> assertThat(r.jobId()).isEqualTo(jobId));
+        assertThat(jobs.create("OLD-REPLAYED", "normal", null, "{}"))
+                .as("a replay of the old order")
+                .isEmpty();
+        assertThat(reads.jobsOfOrders(List.of("OLD-REPLAYED")))
+                .containsEntry("OLD-REPLAYED", jobId + " (deleted by retention)");
     }
 
     @Test
     void auditEntriesOlderThanTheRetentionGoAndNewerOnesStay() throws Exception {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated();
-                CamelContext camel = housekeeping(dataSource)) {
-            Instant now = Instant.now();
-            for (int i = 0; i < 5; i++) {
-                new AuditTrail(
-                                dataSource,
-                                Clock.fixed(now.minus(Duration.ofDays(400)), ZoneOffset.UTC))
-                        .record("anna", "job.cancel", "old-" + i, () -> null, value -> "CANCELLED");
-            }
-            AuditTrail today = new AuditTrail(dataSource, Clock.fixed(now, ZoneOffset.UTC));
-            new AuditTrail(dataSource, Clock.fixed(now.minus(Duration.ofDays(300)), ZoneOffset.UTC))
-                    .record("anna", "job.cancel", "kept", () -> null, value -> "CANCELLED");
-
-            retention(camel);
-
-            assertThat(today.page(null, null, null, null).actions())
-                    .extracting(AuditTrail.Entry::target)
-                    .containsExactly("kept");
+        Instant now = Instant.now();
+        for (int i = 0; i < 5; i++) {
+            new AuditTrail(dataSource, Clock.fixed(now.minus(Duration.ofDays(400)), ZoneOffset.UTC))
+                    .record("anna", "job.cancel", "old-" + i, () -> null, value -> "CANCELLED");
         }
+        AuditTrail today = new AuditTrail(dataSource, Clock.fixed(now, ZoneOffset.UTC));
+        new AuditTrail(dataSource, Clock.fixed(now.minus(Duration.ofDays(300)), ZoneOffset.UTC))
+                .record("anna", "job.cancel", "kept", () -> null, value -> "CANCELLED");
+
+        retention();
+
+        assertThat(today.page(null, null, null, null).actions())
+                .extracting(AuditTrail.Entry::target)
+                .containsExactly("kept");
     }
 
     @Test
     void jobsWhoseJobMessageWasLostAreSentAgainOncePerPeriod() throws Exception {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated();
-                CamelContext camel = housekeeping(dataSource)) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            JdbcTemplate sql = new JdbcTemplate(dataSource);
-            String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
-            sql.update(
-                    "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE"
-                            + " WHERE id = ?",
-                    lost);
-            String retry = jobs.create("ORD-LOST-RETRY", "low", null, "{}").orElseThrow();
-            sql.update(
-                    "UPDATE processing_jobs SET status = 'RETRYING', next_attempt_at ="
-                            + " CURRENT_TIMESTAMP - INTERVAL '1' MINUTE WHERE id = ?",
-                    retry);
-            String fresh = jobs.create("ORD-FRESH", "normal", null, "{}").orElseThrow();
-            MockEndpoint followUps = camel.getEndpoint("mock:job-follow-up", MockEndpoint.class);
-            followUps.expectedMessageCount(2);
+        JdbcTemplate sql = new JdbcTemplate(dataSource);
+        String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
+        sql.update(
+                "UPDATE processing_jobs SET created_at = created_at - INTERVAL '11' MINUTE"
+                        + " WHERE id = ?",
+                lost);
+        String retry = jobs.create("ORD-LOST-RETRY", "low", null, "{}").orElseThrow();
+        sql.update(
+                "UPDATE processing_jobs SET status = 'RETRYING', next_attempt_at ="
+                        + " CURRENT_TIMESTAMP - INTERVAL '1' MINUTE WHERE id = ?",
+                retry);
+        String fresh = jobs.create("ORD-FRESH", "normal", null, "{}").orElseThrow();
+        MockEndpoint followUps = camel.getEndpoint("mock:job-follow-up", MockEndpoint.class);
+        followUps.expectedMessageCount(2);
 
-            ProducerTemplate template = camel.createProducerTemplate();
-            template.sendBody("direct:overdue-job-resend", null);
-            template.sendBody("direct:overdue-job-resend", null);
+        ProducerTemplate template = camel.createProducerTemplate();
+        template.sendBody("direct:overdue-job-resend", null);
+        template.sendBody("direct:overdue-job-resend", null);
 
-            followUps.assertIsSatisfied(10_000);
-            assertThat(followUps.getReceivedExchanges())
-                    .extracting(exchange -> exchange.getMessage().getBody(FollowUp.class))
-                    .extracting(FollowUp::jobId, FollowUp::priority)
-                    .as(
-                            "the QUEUED job queued too long and the RETRYING one past its due time,"
-                                    + " each once; not the fresh one")
-                    .containsExactlyInAnyOrder(tuple(lost, "high"), tuple(retry, "low"));
-            assertThat(new JobReads(dataSource).findById(fresh).orElseThrow().status())
-                    .isEqualTo(JobStatus.QUEUED);
-        }
+        followUps.assertIsSatisfied(10_000);
+        assertThat(followUps.getReceivedExchanges())
+                .extracting(exchange -> exchange.getMessage().getBody(FollowUp.class))
+                .extracting(FollowUp::jobId, FollowUp::priority)
+                .as(
+                        "the QUEUED job queued too long and the RETRYING one past its due time,"
+                                + " each once; not the fresh one")
+                .containsExactlyInAnyOrder(tuple(lost, "high"), tuple(retry, "low"));
+        assertThat(new JobReads(dataSource).findById(fresh).orElseThrow().status())
+                .isEqualTo(JobStatus.QUEUED);
     }
 
     /**
@@ -199,16 +200,11 @@ class HousekeepingRoutesTest {
         return camel;
     }
 
-    private static void retention(CamelContext camel) {
+    private void retention() {
         camel.createProducerTemplate().sendBody("direct:job-retention", null);
     }
 
-    private static void job(
-            JobLifecycle jobs,
-            HikariDataSource dataSource,
-            String orderId,
-            String status,
-            int daysAgo) {
+    private void job(String orderId, String status, int daysAgo) {
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         new JdbcTemplate(dataSource)
                 .update(

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.support.PipelineRuntime;
-import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * The dashboard's files: the page and its ES modules come from classpath web/, as JavaScript where
@@ -20,18 +19,11 @@ import shop.usb.pipeline.support.TestDatabase;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiServerSetupTest {
 
-    PipelineRuntime pipeline;
+    @AutoClose PipelineRuntime pipeline;
 
     @BeforeAll
     void startPipeline(@TempDir Path root) throws Exception {
-        pipeline = PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of());
-    }
-
-    @AfterAll
-    void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        pipeline = PipelineRuntime.startOnH2(root, Map.of());
     }
 
     @Test

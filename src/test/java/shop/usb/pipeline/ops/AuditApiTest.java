@@ -5,6 +5,7 @@ import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
-import shop.usb.pipeline.support.TestDatabase;
 
 /** Operator actions over HTTP land in the audit trail and the job's log, naming who took them. */
 class AuditApiTest {
@@ -22,10 +22,8 @@ class AuditApiTest {
     @Test
     void actionsAreRecordedUnderTheTokensName(@TempDir Path root) throws Exception {
         try (PipelineRuntime pipeline =
-                PipelineRuntime.start(
-                        root,
-                        TestDatabase.h2(root.resolve("db")),
-                        Map.of("pipeline.api.tokens", "anna:anna-secret-1,ci:ci-secret-2"))) {
+                PipelineRuntime.startOnH2(
+                        root, Map.of("pipeline.api.tokens", "anna:anna-secret-1,ci:ci-secret-2"))) {
             pipeline.context()
                     .getRouteController()
                     .stopRoute("job-dispatch"); // the job waits QUEUED
@@ -44,26 +42,11 @@ class AuditApiTest {
                                     HttpGate.ACTOR_HEADER,
                                     "someone-else"));
             assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-            var again =
-                    pipeline.http(
-                            "POST",
-                            "/api/jobs/" + waiting + "/cancel",
-                            null,
-                            Map.of("Authorization", "Bearer ci-secret-2"));
+            var again = postAs(pipeline, "ci-secret-2", "/api/jobs/" + waiting + "/cancel");
             assertThat(again.statusCode()).isEqualTo(409);
-            var retried =
-                    pipeline.http(
-                            "POST",
-                            "/api/jobs/" + waiting + "/retry",
-                            null,
-                            Map.of("Authorization", "Bearer ci-secret-2"));
+            var retried = postAs(pipeline, "ci-secret-2", "/api/jobs/" + waiting + "/retry");
             assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
-            var released =
-                    pipeline.http(
-                            "POST",
-                            "/api/slots/no-such-slot/release",
-                            null,
-                            Map.of("Authorization", "Bearer anna-secret-1"));
+            var released = postAs(pipeline, "anna-secret-1", "/api/slots/no-such-slot/release");
             assertThat(released.statusCode()).isEqualTo(404);
 
             JsonNode trail =
@@ -91,8 +74,7 @@ class AuditApiTest {
 
     @Test
     void withoutTokensTheActorIsLoopback(@TempDir Path root) throws Exception {
-        try (PipelineRuntime pipeline =
-                PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
+        try (PipelineRuntime pipeline = PipelineRuntime.startOnH2(root, Map.of())) {
             pipeline.sendText("orders.confirmed", order("AUDIT-2").file("movies/none.mp4").json());
             String failed = pipeline.awaitJob("AUDIT-2", JobStatus.FAILED).id();
 
@@ -115,5 +97,11 @@ class AuditApiTest {
                 action.get("action").asText(),
                 action.get("target").asText(),
                 action.get("result").asText());
+    }
+
+    /** A POST as the holder of {@code token} would send it. */
+    private static HttpResponse<String> postAs(PipelineRuntime pipeline, String token, String path)
+            throws Exception {
+        return pipeline.http("POST", path, null, Map.of("Authorization", "Bearer " + token));
     }
 }

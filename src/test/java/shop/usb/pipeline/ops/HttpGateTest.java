@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.PipelineRuntime;
-import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * Who may do what on the API: changes need the bearer token when one is set, otherwise loopback and
@@ -31,10 +30,7 @@ class HttpGateTest {
     @Test
     void withATokenMutatingRequestsNeedIt(@TempDir Path root) throws Exception {
         try (PipelineRuntime pipeline =
-                PipelineRuntime.start(
-                        root,
-                        TestDatabase.h2(root.resolve("db")),
-                        Map.of("pipeline.api.token", "s3cret-token"))) {
+                PipelineRuntime.startOnH2(root, Map.of("pipeline.api.token", "s3cret-token"))) {
             String order = order("GUARD-1").file("music/jazz/01-so-what.mp3").json();
 
             var missing = pipeline.http("POST", "/api/orders", order, Map.of());
@@ -72,9 +68,8 @@ class HttpGateTest {
         Optional<InetAddress> lan = siteAddress();
         assumeTrue(lan.isPresent(), "this machine has no non-loopback IPv4 address to call from");
         try (PipelineRuntime pipeline =
-                PipelineRuntime.start(
+                PipelineRuntime.startOnH2(
                         root,
-                        TestDatabase.h2(root.resolve("db")),
                         Map.of(
                                 "camel.server.host",
                                 "0.0.0.0",
@@ -107,8 +102,7 @@ class HttpGateTest {
     @Test
     void withoutATokenChangesNeedTheIntentHeaderAndReadsAreOpen(@TempDir Path root)
             throws Exception {
-        try (PipelineRuntime pipeline =
-                PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
+        try (PipelineRuntime pipeline = PipelineRuntime.startOnH2(root, Map.of())) {
             String order = order("GUARD-3").file("music/jazz/01-so-what.mp3").json();
 
             var bare = pipeline.http("POST", "/api/orders", order, Map.of());
@@ -128,9 +122,8 @@ class HttpGateTest {
     @Test
     void withTokenForReadsEveryApiReadNeedsTheTokenButHealth(@TempDir Path root) throws Exception {
         try (PipelineRuntime pipeline =
-                PipelineRuntime.start(
+                PipelineRuntime.startOnH2(
                         root,
-                        TestDatabase.h2(root.resolve("db")),
                         Map.of(
                                 "pipeline.api.token",
                                 "s3cret-token",

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.support.PipelineRuntime;
-import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * As the prod profile and compose configure it: Jolokia needs credentials, health and metrics do
@@ -25,9 +24,8 @@ class JolokiaAuthenticationTest {
         Path users = root.resolve("jolokia-users.properties");
         Files.writeString(users, "user.operator=s3cret,admin\n");
         try (PipelineRuntime pipeline =
-                PipelineRuntime.start(
+                PipelineRuntime.startOnH2(
                         root,
-                        TestDatabase.h2(root.resolve("db")),
                         Map.of(
                                 "camel.management.authentication-enabled", "true",
                                 "camel.management.authentication-path", "/observe/jolokia/*",

@@ -66,6 +66,12 @@ public final class PipelineRuntime implements AutoCloseable {
                 new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort, USER, PASSWORD);
     }
 
+    /** As {@link #start}, on an H2 database in {@code root/db}. */
+    public static PipelineRuntime startOnH2(Path root, Map<String, String> overrides)
+            throws Exception {
+        return start(root, TestDatabase.h2(root.resolve("db")), overrides);
+    }
+
     /**
      * Starts the product with two USB mounts and a small library; {@code overrides} win over
      * everything.
@@ -249,14 +255,24 @@ public final class PipelineRuntime implements AutoCloseable {
     public HttpResponse<String> http(
             String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
-        return send(httpPort, method, path, body, headers);
+        return send(httpPort, method, path, body, headers, Duration.ofSeconds(10));
+    }
+
+    /**
+     * As {@link #http(String, String, String, Map)}, waiting up to {@code timeout} for the answer:
+     * for actions that may take longer than the usual 10 s.
+     */
+    public HttpResponse<String> http(
+            String method, String path, String body, Map<String, String> headers, Duration timeout)
+            throws IOException, InterruptedException {
+        return send(httpPort, method, path, body, headers, timeout);
     }
 
     /** A request to the management server: /observe/health, /observe/metrics, /observe/jolokia. */
     public HttpResponse<String> management(
             String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
-        return send(managementPort, method, path, body, headers);
+        return send(managementPort, method, path, body, headers, Duration.ofSeconds(10));
     }
 
     public int httpPort() {
@@ -268,11 +284,16 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     private HttpResponse<String> send(
-            int port, String method, String path, String body, Map<String, String> headers)
+            int port,
+            String method,
+            String path,
+            String body,
+            Map<String, String> headers,
+            Duration timeout)
             throws IOException, InterruptedException {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(10))
+                        .timeout(timeout)
                         .header("Content-Type", "application/json");
         headers.forEach(request::header);
         request.method(

@@ -36,13 +36,7 @@ class UsbVerifierTest {
                 LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), 32)) {
             WritePlan plan = writeOrder(stick.slot());
 
-            VerifiedBy by =
-                    new UsbVerifier()
-                            .verify(
-                                    plan,
-                                    stick.slot().resolve("ORD-1"),
-                                    probe(stick.slot()),
-                                    () -> {});
+            VerifiedBy by = verifyOrder(plan, stick.slot());
 
             assertThat(by).isEqualTo(VerifiedBy.DIRECT);
         }
@@ -60,14 +54,7 @@ class UsbVerifierTest {
             assertThat(Sha256.of(written))
                     .as("a cached read still sees the bytes as written")
                     .isEqualTo(plan.files().get(0).sha256());
-            assertThatThrownBy(
-                            () ->
-                                    new UsbVerifier()
-                                            .verify(
-                                                    plan,
-                                                    stick.slot().resolve("ORD-1"),
-                                                    probe(stick.slot()),
-                                                    () -> {}))
+            assertThatThrownBy(() -> verifyOrder(plan, stick.slot()))
                     .isInstanceOfSatisfying(
                             JobFailure.class,
                             e -> {
@@ -100,8 +87,7 @@ class UsbVerifierTest {
                 root.resolve("stick.sqfs").toString(),
                 slot.toString());
         try {
-            assertThat(new UsbVerifier().verify(plan, slot.resolve("ORD-1"), probe(slot), () -> {}))
-                    .isEqualTo(VerifiedBy.CACHED);
+            assertThat(verifyOrder(plan, slot)).isEqualTo(VerifiedBy.CACHED);
         } finally {
             LoopStick.run("umount", slot.toString());
         }
@@ -117,14 +103,7 @@ class UsbVerifierTest {
             stick.pull();
 
             assertThat(leased.isPresent()).isFalse();
-            assertThatThrownBy(
-                            () ->
-                                    new UsbVerifier()
-                                            .verify(
-                                                    plan,
-                                                    stick.slot().resolve("ORD-1"),
-                                                    leased,
-                                                    () -> {}))
+            assertThatThrownBy(() -> verifyOrder(plan, stick.slot(), leased))
                     .isInstanceOfSatisfying(
                             JobFailure.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_REMOVED));
@@ -133,6 +112,16 @@ class UsbVerifierTest {
                             JobFailure.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_REMOVED));
         }
+    }
+
+    /** Verifies the order ORD-1 that {@link #writeOrder} wrote, with a fresh probe of the slot. */
+    private static VerifiedBy verifyOrder(WritePlan plan, Path slot) throws Exception {
+        return verifyOrder(plan, slot, probe(slot));
+    }
+
+    private static VerifiedBy verifyOrder(WritePlan plan, Path slot, SlotFilesystem filesystem)
+            throws Exception {
+        return new UsbVerifier().verify(plan, slot.resolve("ORD-1"), filesystem, () -> {});
     }
 
     private static SlotFilesystem probe(Path slot) {

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.support.Manifests;
 import shop.usb.pipeline.support.PipelineRuntime;
-import shop.usb.pipeline.support.TestDatabase;
 
 /**
  * A 100,000-line manifest is streamed through: every order reaches the orders queue once. The JMS
@@ -31,9 +30,8 @@ class ManifestStreamingTest {
     @Test
     void hundredThousandLineManifestIsPublishedCompletely(@TempDir Path root) throws Exception {
         try (PipelineRuntime pipeline =
-                PipelineRuntime.start(
+                PipelineRuntime.startOnH2(
                         root,
-                        TestDatabase.h2(root.resolve("db")),
                         Map.of(
                                 "pipeline.manifest.stable-for", "1s",
                                 "pipeline.manifest.poll-interval", "200"))) {
