@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -39,174 +41,149 @@ class JobLifecycleTest {
     /** Each test its own folder, so its H2 database is a new one. */
     @TempDir Path folder;
 
+    HikariDataSource dataSource;
+    JobLifecycle jobs;
+    JobReads reads;
+
+    @BeforeEach
+    void openDatabase() {
+        dataSource = engine.create(folder).openMigrated();
+        jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+        reads = new JobReads(dataSource);
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        dataSource.close();
+    }
+
     @Test
     void secondJobForSameOrderIsRefused() {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-
-            assertThat(jobs.create("ORD-1", "normal", null, "{}")).isPresent();
-            assertThat(jobs.create("ORD-1", "high", null, "{}")).isEmpty();
-            assertThat(reads.findAll("ORD-1", 10)).hasSize(1);
-        }
+        assertThat(jobs.create("ORD-1", "normal", null, "{}")).isPresent();
+        assertThat(jobs.create("ORD-1", "high", null, "{}")).isEmpty();
+        assertThat(reads.findAll("ORD-1", 10)).hasSize(1);
     }
 
     @Test
     void illegalTransitionsAreRefused() {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-            String id = jobs.create("ORD-2", "normal", null, "{}").orElseThrow();
+        String id = jobs.create("ORD-2", "normal", null, "{}").orElseThrow();
 
-            assertThatThrownBy(
-                            () -> jobs.complete(new JobRun(id, "never-claimed"), "done", DELIVERY))
-                    .isInstanceOf(RunSupersededException.class);
-            JobRun run = jobs.claim(JobRun.of(id), "me").orElseThrow().run();
-            assertThat(jobs.claim(JobRun.of(id), "someone-else")).isEmpty();
-            jobs.complete(run, "done", DELIVERY);
-            assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
-                    .isInstanceOf(RunSupersededException.class);
-            assertThat(reads.findById(id))
-                    .get()
-                    .satisfies(
-                            job -> {
-                                assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-                                assertThat(job.progress()).isEqualTo(100);
-                                assertThat(job.attempts()).isEqualTo(1);
-                                assertThat(job.verifiedBy()).isEqualTo("direct");
-                            });
-        }
+        assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", DELIVERY))
+                .isInstanceOf(RunSupersededException.class);
+        JobRun run = jobs.claim(JobRun.of(id), "me").orElseThrow().run();
+        assertThat(jobs.claim(JobRun.of(id), "someone-else")).isEmpty();
+        jobs.complete(run, "done", DELIVERY);
+        assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
+                .isInstanceOf(RunSupersededException.class);
+        assertThat(reads.findById(id))
+                .get()
+                .satisfies(
+                        job -> {
+                            assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+                            assertThat(job.progress()).isEqualTo(100);
+                            assertThat(job.attempts()).isEqualTo(1);
+                            assertThat(job.verifiedBy()).isEqualTo("direct");
+                        });
     }
 
     @Test
     void runThatLostItsJobCanChangeNothing() throws Exception {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-            UsbMountAllocator mounts =
-                    Stations.folders(
-                            dataSource,
-                            Duration.ofMillis(200),
-                            false,
-                            Files.createDirectories(folder.resolve("m")));
-            JobRun first = running(jobs, "ORD-5");
-            String id = first.jobId();
-            mounts.acquire(first, 1000, DEMAND);
-            JobRun second = takenOverAfterStalling(dataSource, jobs, id, first);
-            assertThat(mounts.acquire(second, 1000, DEMAND).filesystem().slot())
-                    .as("the first run's lease no longer holds the mount")
-                    .isEqualTo(folder.resolve("m"));
-            jobs.recordProgress(second, 60, 500, 1);
+        UsbMountAllocator mounts =
+                Stations.folders(
+                        dataSource,
+                        Duration.ofMillis(200),
+                        false,
+                        Files.createDirectories(folder.resolve("m")));
+        JobRun first = running(jobs, "ORD-5");
+        String id = first.jobId();
+        mounts.acquire(first, 1000, DEMAND);
+        JobRun second = takenOverAfterStalling(dataSource, jobs, id, first);
+        assertThat(mounts.acquire(second, 1000, DEMAND).filesystem().slot())
+                .as("the first run's lease no longer holds the mount")
+                .isEqualTo(folder.resolve("m"));
+        jobs.recordProgress(second, 60, 500, 1);
 
-            List<ThrowingCallable> writesOfTheFirstRun =
-                    List.of(
-                            () -> jobs.enterStage(first, Stage.VERIFY, "late"),
-                            () -> jobs.recordProgress(first, 70, 900, 2),
-                            () -> jobs.recordMount(first, "/elsewhere"),
-                            () -> jobs.recordPlan(first, 1, 1),
-                            () -> jobs.confirmOwnership(first),
-                            () -> jobs.requireOwnership(first),
-                            () -> jobs.complete(first, "done", DELIVERY),
-                            () ->
-                                    jobs.fail(
-                                            first,
-                                            Stage.WRITE_USB,
-                                            ErrorCode.IO_ERROR,
-                                            "late failure"),
-                            () ->
-                                    jobs.scheduleRetry(
-                                            first,
-                                            Stage.WRITE_USB,
-                                            ErrorCode.IO_ERROR,
-                                            "late",
-                                            Duration.ZERO),
-                            () -> jobs.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
-                            () -> mounts.acquire(first, 1000, DEMAND));
-            for (ThrowingCallable write : writesOfTheFirstRun) {
-                assertThatThrownBy(write).isInstanceOf(RunSupersededException.class);
-            }
-            mounts.release(first);
-            assertThat(jobs.heartbeat(List.of(first, second))).containsExactly(first);
-
-            assertThat(reads.findById(id))
-                    .get()
-                    .satisfies(
-                            job -> {
-                                assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
-                                assertThat(job.attempts()).isEqualTo(2);
-                                assertThat(job.progress()).isEqualTo(60);
-                                assertThat(job.bytesWritten()).isEqualTo(500);
-                                assertThat(job.errorCode()).isNull();
-                            });
-            assertThat(
-                            new JdbcTemplate(dataSource)
-                                    .queryForList(
-                                            "SELECT run_token FROM usb_mount_leases", String.class))
-                    .as("the second run's lease is untouched")
-                    .containsExactly(second.token());
+        List<ThrowingCallable> writesOfTheFirstRun =
+                List.of(
+                        () -> jobs.enterStage(first, Stage.VERIFY, "late"),
+                        () -> jobs.recordProgress(first, 70, 900, 2),
+                        () -> jobs.recordMount(first, "/elsewhere"),
+                        () -> jobs.recordPlan(first, 1, 1),
+                        () -> jobs.confirmOwnership(first),
+                        () -> jobs.requireOwnership(first),
+                        () -> jobs.complete(first, "done", DELIVERY),
+                        () -> jobs.fail(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late failure"),
+                        () ->
+                                jobs.scheduleRetry(
+                                        first,
+                                        Stage.WRITE_USB,
+                                        ErrorCode.IO_ERROR,
+                                        "late",
+                                        Duration.ZERO),
+                        () -> jobs.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
+                        () -> mounts.acquire(first, 1000, DEMAND));
+        for (ThrowingCallable write : writesOfTheFirstRun) {
+            assertThatThrownBy(write).isInstanceOf(RunSupersededException.class);
         }
+        mounts.release(first);
+        assertThat(jobs.heartbeat(List.of(first, second))).containsExactly(first);
+
+        assertThat(reads.findById(id))
+                .get()
+                .satisfies(
+                        job -> {
+                            assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
+                            assertThat(job.attempts()).isEqualTo(2);
+                            assertThat(job.progress()).isEqualTo(60);
+                            assertThat(job.bytesWritten()).isEqualTo(500);
+                            assertThat(job.errorCode()).isNull();
+                        });
+        assertThat(
+                        new JdbcTemplate(dataSource)
+                                .queryForList(
+                                        "SELECT run_token FROM usb_mount_leases", String.class))
+                .as("the second run's lease is untouched")
+                .containsExactly(second.token());
     }
 
     @Test
     void runThatBeatsAfterBeingFoundStalledIsNotRecovered() {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-            JobRun run = running(jobs, "ORD-6");
-            heartbeatAgo(dataSource, run.jobId(), Duration.ofMinutes(1));
-            RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).get(0);
+        JobRun run = running(jobs, "ORD-6");
+        heartbeatAgo(dataSource, run.jobId(), Duration.ofMinutes(1));
+        RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).get(0);
 
-            assertThat(jobs.heartbeat(List.of(run))).isEmpty();
+        assertThat(jobs.heartbeat(List.of(run))).isEmpty();
 
-            assertThat(
-                            jobs.recover(
-                                    stalled,
-                                    Duration.ofSeconds(30),
-                                    JobStatus.RETRYING,
-                                    ErrorCode.STALLED,
-                                    "stalled",
-                                    Duration.ZERO,
-                                    false))
-                    .isFalse();
-            jobs.confirmOwnership(run);
-        }
+        assertThat(recoverAsStalled(jobs, stalled)).isFalse();
+        jobs.confirmOwnership(run);
     }
 
     @Test
     void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait() {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-            JobRun run = running(jobs, "ORD-7");
-            String id = run.jobId();
-            jobs.scheduleRetry(
-                    run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
+        JobRun run = running(jobs, "ORD-7");
+        String id = run.jobId();
+        jobs.scheduleRetry(
+                run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
 
-            assertThat(jobs.claim(JobRun.of(id), "me")).as("20 s early").isEmpty();
-            assertThat(jobs.dueIn(id))
-                    .get()
-                    .satisfies(
-                            due -> {
-                                assertThat(due.in())
-                                        .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
-                                assertThat(due.priority()).isEqualTo("normal");
-                            });
+        assertThat(jobs.claim(JobRun.of(id), "me")).as("20 s early").isEmpty();
+        assertThat(jobs.dueIn(id))
+                .get()
+                .satisfies(
+                        due -> {
+                            assertThat(due.in())
+                                    .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+                            assertThat(due.priority()).isEqualTo("normal");
+                        });
 
-            new JdbcTemplate(dataSource)
-                    .update(
-                            "UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP"
-                                    + " + INTERVAL '0.5' SECOND WHERE id = ?",
-                            id);
-            assertThat(jobs.claim(JobRun.of(id), "me"))
-                    .as("within the claim tolerance of another clock")
-                    .isPresent();
-            assertThat(jobs.dueIn(id)).isEmpty();
-        }
+        new JdbcTemplate(dataSource)
+                .update(
+                        "UPDATE processing_jobs SET next_attempt_at = CURRENT_TIMESTAMP"
+                                + " + INTERVAL '0.5' SECOND WHERE id = ?",
+                        id);
+        assertThat(jobs.claim(JobRun.of(id), "me"))
+                .as("within the claim tolerance of another clock")
+                .isPresent();
+        assertThat(jobs.dueIn(id)).isEmpty();
     }
 
     /** The sweep takes the first run for stalled, and a new run claims the job. */
@@ -219,77 +196,60 @@ class JobLifecycleTest {
                         .findFirst()
                         .orElseThrow();
         assertThat(stalled.run()).isEqualTo(first);
-        assertThat(
-                        jobs.recover(
-                                stalled,
-                                Duration.ofSeconds(30),
-                                JobStatus.RETRYING,
-                                ErrorCode.STALLED,
-                                "stalled",
-                                Duration.ZERO,
-                                false))
-                .isTrue();
+        assertThat(recoverAsStalled(jobs, stalled)).isTrue();
         return jobs.claim(JobRun.of(id), "me-again").orElseThrow().run();
     }
 
     @Test
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder() {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobLifecycle jobs =
-                    new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-            JobRun run = validating(jobs, "ORD-3");
-            jobs.log(run, JobLogLevel.WARN, Stage.VALIDATE, "A note");
+        JobLifecycle buffering =
+                new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        JobRun run = validating(buffering, "ORD-3");
+        buffering.log(run, JobLogLevel.WARN, Stage.VALIDATE, "A note");
 
-            assertThat(reads.logs(run.jobId(), 0))
-                    .extracting(JobLogView::message)
-                    .containsExactly("Order ORD-3 received");
-            jobs.complete(run, "Done", DELIVERY);
+        assertThat(reads.logs(run.jobId(), 0))
+                .extracting(JobLogView::message)
+                .containsExactly("Order ORD-3 received");
+        buffering.complete(run, "Done", DELIVERY);
 
-            assertThat(reads.logs(run.jobId(), 0))
-                    .extracting(JobLogView::message)
-                    .containsExactly(
-                            "Order ORD-3 received",
-                            "Attempt 1 started on me (run " + run.shortToken() + ")",
-                            "Validating",
-                            "A note",
-                            "Done");
-            jobs.writeLogs(run);
-            assertThat(reads.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(5);
-        }
+        assertThat(reads.logs(run.jobId(), 0))
+                .extracting(JobLogView::message)
+                .containsExactly(
+                        "Order ORD-3 received",
+                        "Attempt 1 started on me (run " + run.shortToken() + ")",
+                        "Validating",
+                        "A note",
+                        "Done");
+        buffering.writeLogs(run);
+        assertThat(reads.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(5);
     }
 
     @Test
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines() {
-        TestDatabase database = engine.create(folder);
-        try (HikariDataSource dataSource = database.openMigrated()) {
-            JobLifecycle jobs =
-                    new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
-            JobReads reads = new JobReads(dataSource);
-            JobRun run = validating(jobs, "ORD-4");
-            assertThat(jobs.cancel(run.jobId(), "operator"))
-                    .isEqualTo(JobLifecycle.CancelOutcome.REQUESTED);
+        JobLifecycle buffering =
+                new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        JobRun run = validating(buffering, "ORD-4");
+        assertThat(buffering.cancel(run.jobId(), "operator"))
+                .isEqualTo(JobLifecycle.CancelOutcome.REQUESTED);
 
-            assertThatThrownBy(
-                            () ->
-                                    jobs.scheduleRetry(
-                                            run,
-                                            Stage.VALIDATE,
-                                            ErrorCode.IO_ERROR,
-                                            "Disk",
-                                            Duration.ZERO))
-                    .isInstanceOf(JobCancelledException.class);
-            jobs.writeLogs(run);
+        assertThatThrownBy(
+                        () ->
+                                buffering.scheduleRetry(
+                                        run,
+                                        Stage.VALIDATE,
+                                        ErrorCode.IO_ERROR,
+                                        "Disk",
+                                        Duration.ZERO))
+                .isInstanceOf(JobCancelledException.class);
+        buffering.writeLogs(run);
 
-            assertThat(reads.logs(run.jobId(), 0))
-                    .extracting(JobLogView::message)
-                    .containsExactly(
-                            "Order ORD-4 received",
-                            "Attempt 1 started on me (run " + run.shortToken() + ")",
-                            "Validating",
-                            "Cancel requested by operator; stopping at the next checkpoint");
-        }
+        assertThat(reads.logs(run.jobId(), 0))
+                .extracting(JobLogView::message)
+                .containsExactly(
+                        "Order ORD-4 received",
+                        "Attempt 1 started on me (run " + run.shortToken() + ")",
+                        "Validating",
+                        "Cancel requested by operator; stopping at the next checkpoint");
     }
 
     /** The run of a new order's job, claimed by "me" and in its validate stage. */
@@ -313,5 +273,17 @@ class JobLifecycleTest {
                                 + " - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND WHERE id = ?",
                         ago.toMillis(),
                         id);
+    }
+
+    /** What the stalled sweep does to a run silent for 30 s: RETRYING, due at once. */
+    private static boolean recoverAsStalled(JobLifecycle jobs, RunningJob stalled) {
+        return jobs.recover(
+                stalled,
+                Duration.ofSeconds(30),
+                JobStatus.RETRYING,
+                ErrorCode.STALLED,
+                "stalled",
+                Duration.ZERO,
+                false);
     }
 }
