@@ -21,19 +21,19 @@ public class DashboardCharts {
     public static final String BEAN_NAME = "dashboardCharts";
     static final int THROUGHPUT_MINUTES = 60;
 
-    private final JobStatistics jobs;
+    private final JobStatistics statistics;
     private final PipelineMetrics metrics;
     private final UsbStation station;
 
-    public DashboardCharts(JobStatistics jobs, PipelineMetrics metrics, UsbStation station) {
-        this.jobs = jobs;
+    public DashboardCharts(JobStatistics statistics, PipelineMetrics metrics, UsbStation station) {
+        this.statistics = statistics;
         this.metrics = metrics;
         this.station = station;
     }
 
     public Map<String, Object> charts() {
         Map<String, Long> failures = new TreeMap<>();
-        for (JobStatistics.ErrorCount row : jobs.errorCounts()) {
+        for (JobStatistics.ErrorCount row : statistics.errorCounts()) {
             if (row.status() == JobStatus.FAILED) {
                 failures.put(row.errorCode(), row.jobs());
             }
@@ -45,7 +45,7 @@ public class DashboardCharts {
         station.views().forEach(slot -> slots.merge(slot.state(), 1L, Long::sum));
         long total = slots.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Object> charts = new LinkedHashMap<>();
-        charts.put("throughput", jobs.completedPerMinute(THROUGHPUT_MINUTES));
+        charts.put("throughput", statistics.completedPerMinute(THROUGHPUT_MINUTES));
         charts.put("stages", metrics.stageTimes());
         charts.put("failures", failures);
         charts.put("slots", slots);

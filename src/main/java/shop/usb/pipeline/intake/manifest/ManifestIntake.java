@@ -49,7 +49,7 @@ public class ManifestIntake {
     private final ManifestFolders folders;
     private final OrderConfirmationValidator validator;
     private final ContentLibrary library;
-    private final JobReads jobs;
+    private final JobReads reads;
     private final ObjectMapper mapper;
     private final long maxOrderBytes;
     private final Clock clock;
@@ -58,14 +58,14 @@ public class ManifestIntake {
             Path inbox,
             OrderConfirmationValidator validator,
             ContentLibrary library,
-            JobReads jobs,
+            JobReads reads,
             ObjectMapper mapper,
             long maxOrderBytes,
             Clock clock) {
         this.folders = new ManifestFolders(inbox);
         this.validator = validator;
         this.library = library;
-        this.jobs = jobs;
+        this.reads = reads;
         this.mapper = mapper;
         this.maxOrderBytes = maxOrderBytes;
         this.clock = clock;
@@ -135,7 +135,7 @@ public class ManifestIntake {
             }
         }
         Map<String, String> existing =
-                candidates.isEmpty() ? Map.of() : jobs.jobsOfOrders(candidates.keySet());
+                candidates.isEmpty() ? Map.of() : reads.jobsOfOrders(candidates.keySet());
         List<String> accepted = new ArrayList<>(candidates.size());
         for (Candidate candidate : candidates.values()) {
             String job = existing.get(candidate.orderId());

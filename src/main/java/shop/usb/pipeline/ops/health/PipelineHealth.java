@@ -29,7 +29,7 @@ public class PipelineHealth {
     public static final String BEAN_NAME = "pipelineHealth";
     private static final int PROBE_TIMEOUT_SECONDS = 2;
 
-    private final JobStatistics jobs;
+    private final JobStatistics statistics;
     private final DataSource dataSource;
     private final ConnectionFactory broker;
     private final UsbMountAllocator mounts;
@@ -37,13 +37,13 @@ public class PipelineHealth {
     private final Clock clock;
 
     public PipelineHealth(
-            JobStatistics jobs,
+            JobStatistics statistics,
             DataSource dataSource,
             ConnectionFactory broker,
             UsbMountAllocator mounts,
             HealthThresholds limits,
             Clock clock) {
-        this.jobs = jobs;
+        this.statistics = statistics;
         this.dataSource = dataSource;
         this.broker = broker;
         this.mounts = mounts;
@@ -114,8 +114,8 @@ public class PipelineHealth {
     }
 
     private void judgeJobs(List<Issue> issues) {
-        JobFigures figures = jobs.figures(limits.stalledAfter());
-        StatusSummary summary = jobs.statusSummary();
+        JobFigures figures = statistics.figures(limits.stalledAfter());
+        StatusSummary summary = statistics.statusSummary();
         Double rate = figures.successRateLastHour();
         if (rate != null) {
             String figure = String.format(Locale.ROOT, "%.1f%%", rate * 100);

@@ -12,13 +12,13 @@ public final class CachedStatusCounts implements PipelineMetrics.StatusCounts {
 
     private static final Duration FRESH_FOR = Duration.ofSeconds(1);
 
-    private final JobStatistics jobs;
+    private final JobStatistics statistics;
     private final Clock clock;
     private StatusSummary summary;
     private Instant readAt = Instant.MIN;
 
-    public CachedStatusCounts(JobStatistics jobs, Clock clock) {
-        this.jobs = jobs;
+    public CachedStatusCounts(JobStatistics statistics, Clock clock) {
+        this.statistics = statistics;
         this.clock = clock;
     }
 
@@ -35,7 +35,7 @@ public final class CachedStatusCounts implements PipelineMetrics.StatusCounts {
     private synchronized StatusSummary current() {
         Instant now = clock.instant();
         if (summary == null || now.isAfter(readAt.plus(FRESH_FOR))) {
-            summary = jobs.statusSummary();
+            summary = statistics.statusSummary();
             readAt = now;
         }
         return summary;
