@@ -124,6 +124,35 @@ class JobRecoveryTest {
         pipeline = PipelineRuntime.start(root, database, SETTINGS);
     }
 
+    @Test
+    void restartRemovesTheOrderFolderAnInterruptedRunPublishedBeforeItsRetry() throws Exception {
+        pipeline.close();
+        pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.stalled.after", "1h"));
+        String orderId = newOrderId();
+        String id = runningElsewhere(orderId, "test-instance");
+        // Its run had named the order's folder on slot-a when the process was killed, before the
+        // verification: the retry may run on another instance, whose slots are not this one's.
+        Path published = pipeline.mountA().resolve(orderId);
+        PipelineRuntime.writeRandom(published.resolve("music/jazz/01-so-what.mp3"), 1_000);
+        new JdbcTemplate(pipeline.dataSource())
+                .update(
+                        "UPDATE processing_jobs SET usb_mount = ? WHERE id = ?",
+                        pipeline.mountA().toString(),
+                        id);
+        pipeline.close();
+
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        database,
+                        Map.of("pipeline.stalled.after", "1h", "pipeline.retry.delays", "1h"));
+
+        pipeline.awaitJob(orderId, JobStatus.RETRYING);
+        assertThat(published).doesNotExist();
+        pipeline.close();
+        pipeline = PipelineRuntime.start(root, database, SETTINGS);
+    }
+
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
     private String runningElsewhere(String orderId, String owner) {
         JobLifecycle jobs = pipeline.jobs();

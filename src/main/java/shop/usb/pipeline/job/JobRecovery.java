@@ -62,16 +62,7 @@ public class JobRecovery {
      * interrupted.
      */
     public List<FollowUp> recoverOwn() {
-        List<FollowUp> followUps = new ArrayList<>();
-        for (RunningJob job : jobs.findOwnRunning(instanceId)) {
-            recover(
-                            job,
-                            Duration.ZERO,
-                            "was interrupted when instance " + instanceId + " stopped",
-                            false)
-                    .ifPresent(followUps::add);
-        }
-        return followUps;
+        return takeBackOwn("was interrupted when instance " + instanceId + " stopped", false);
     }
 
     /**
@@ -79,10 +70,20 @@ public class JobRecovery {
      * broker was away when they tried) leave their jobs PROCESSING under a run nobody does. They
      * are taken back as soon as the database answers again, without waiting for the stalled
      * threshold, and the attempt is given back: an infrastructure fault never uses up an order.
-     * What the run published on this instance's slot goes first, so the retry writes the order
-     * once.
      */
     public List<FollowUp> recoverAbandoned() {
+        return takeBackOwn(
+                "ended while its outcome could not be recorded (the database or the broker was"
+                        + " away)",
+                true);
+    }
+
+    /**
+     * This instance's PROCESSING jobs that no run of it does any more. What such a run published on
+     * this instance's slot goes first: the retry may run on another instance, whose sticks are not
+     * this one's, so only this instance can remove it, and the order is written once.
+     */
+    private List<FollowUp> takeBackOwn(String why, boolean refundAttempt) {
         List<FollowUp> followUps = new ArrayList<>();
         for (RunningJob job : jobs.findOwnRunning(instanceId)) {
             if (liveRuns.isAlive(job.run())) {
@@ -91,13 +92,7 @@ public class JobRecovery {
             if (job.usbMount() != null) {
                 leftovers.remove(job.usbMount(), job.orderId());
             }
-            recover(
-                            job,
-                            Duration.ZERO,
-                            "ended while its outcome could not be recorded (the database or the"
-                                    + " broker was away)",
-                            true)
-                    .ifPresent(followUps::add);
+            recover(job, Duration.ZERO, why, refundAttempt).ifPresent(followUps::add);
         }
         return followUps;
     }
