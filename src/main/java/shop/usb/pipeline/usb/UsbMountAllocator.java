@@ -206,7 +206,11 @@ public class UsbMountAllocator {
                 || dropStaleLease(stick, params) && insertLease(params, run);
     }
 
-    /** Drops the lease of a run that died on this mount, and the staging folder it left there. */
+    /**
+     * Drops the lease of a run that died on this mount, with the staging folder it left there and
+     * the order folder it named, unless its job was delivered in that folder. The instance may have
+     * been away while another one took the job over: that one cannot reach this slot.
+     */
     private boolean dropStaleLease(SlotFilesystem stick, MapSqlParameterSource params) {
         List<Map<String, Object>> stale =
                 jdbc.queryForList(SqlStatements.get("find-stale-mount-lease"), params);
@@ -214,11 +218,12 @@ public class UsbMountAllocator {
             return false;
         }
         for (Map<String, Object> dead : stale) {
+            String orderId = (String) dead.get("order_id");
             if (dead.get("run_token") != null) {
-                removeStaging(
-                        stick.slot(),
-                        (String) dead.get("order_id"),
-                        (String) dead.get("run_token"));
+                removeStaging(stick.slot(), orderId, (String) dead.get("run_token"));
+            }
+            if (!Boolean.TRUE.equals(dead.get("delivered_here"))) {
+                removeDeadRunsFolder(UsbWriter.orderFolder(stick.slot(), orderId));
             }
         }
         return true;
@@ -250,11 +255,14 @@ public class UsbMountAllocator {
     }
 
     private static void removeStaging(Path mount, String orderId, String runToken) {
-        Path staging = UsbWriter.stagingFolder(mount, orderId, runToken);
+        removeDeadRunsFolder(UsbWriter.stagingFolder(mount, orderId, runToken));
+    }
+
+    private static void removeDeadRunsFolder(Path folder) {
         try {
-            UsbWriter.deleteRecursively(staging);
+            UsbWriter.deleteRecursively(folder);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not remove {} left by a run that died: {}", staging, e.toString());
+            LOG.warn("Could not remove {} left by a run that died: {}", folder, e.toString());
         }
     }
 
