@@ -103,17 +103,11 @@ class JobRecoveryTest {
 
     @Test
     void restartRecoversOwnProcessingJobsWithoutWaitingForTheSweep() throws Exception {
-        pipeline.close();
-        pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.stalled.after", "1h"));
+        restartWithoutSweep("200ms");
         String orderId = newOrderId();
         runningElsewhere(orderId, "test-instance");
-        pipeline.close();
 
-        pipeline =
-                PipelineRuntime.start(
-                        root,
-                        database,
-                        Map.of("pipeline.stalled.after", "1h", "pipeline.retry.delays", "200ms"));
+        restartWithoutSweep("200ms");
 
         JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         assertThat(completed.attempts()).isEqualTo(2);
@@ -126,8 +120,7 @@ class JobRecoveryTest {
 
     @Test
     void restartRemovesTheOrderFolderAnInterruptedRunPublishedBeforeItsRetry() throws Exception {
-        pipeline.close();
-        pipeline = PipelineRuntime.start(root, database, Map.of("pipeline.stalled.after", "1h"));
+        restartWithoutSweep("200ms");
         String orderId = newOrderId();
         String id = runningElsewhere(orderId, "test-instance");
         // Its run had named the order's folder on slot-a when the process was killed, before the
@@ -139,18 +132,30 @@ class JobRecoveryTest {
                         "UPDATE processing_jobs SET usb_mount = ? WHERE id = ?",
                         pipeline.mountA().toString(),
                         id);
-        pipeline.close();
 
-        pipeline =
-                PipelineRuntime.start(
-                        root,
-                        database,
-                        Map.of("pipeline.stalled.after", "1h", "pipeline.retry.delays", "1h"));
+        restartWithoutSweep("1h");
 
         pipeline.awaitJob(orderId, JobStatus.RETRYING);
         assertThat(published).doesNotExist();
         pipeline.close();
         pipeline = PipelineRuntime.start(root, database, SETTINGS);
+    }
+
+    /**
+     * Stops the product, leaving what it ran PROCESSING, and starts it again with no stalled sweep
+     * in sight, so only the startup recovery takes such jobs back.
+     */
+    private void restartWithoutSweep(String retryDelays) throws Exception {
+        pipeline.close();
+        pipeline =
+                PipelineRuntime.start(
+                        root,
+                        database,
+                        Map.of(
+                                "pipeline.stalled.after",
+                                "1h",
+                                "pipeline.retry.delays",
+                                retryDelays));
     }
 
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
