@@ -137,13 +137,17 @@ class JobRecoveryTest {
 
         pipeline.awaitJob(orderId, JobStatus.RETRYING);
         assertThat(published).doesNotExist();
+        assertThat(pipeline.reads().logs(id, 0))
+                .extracting(JobLogView::message)
+                .anyMatch(m -> m.contains("interrupted when instance test-instance stopped"));
         pipeline.close();
         pipeline = PipelineRuntime.start(root, database, SETTINGS);
     }
 
     /**
-     * Stops the product, leaving what it ran PROCESSING, and starts it again with no stalled sweep
-     * in sight, so only the startup recovery takes such jobs back.
+     * Stops the product, leaving what it ran PROCESSING, and starts it again with neither the
+     * stalled sweep nor abandoned-run recovery in sight, so only the startup recovery takes such
+     * jobs back.
      */
     private void restartWithoutSweep(String retryDelays) throws Exception {
         pipeline.close();
@@ -152,10 +156,9 @@ class JobRecoveryTest {
                         root,
                         database,
                         Map.of(
-                                "pipeline.stalled.after",
-                                "1h",
-                                "pipeline.retry.delays",
-                                retryDelays));
+                                "pipeline.stalled.after", "1h",
+                                "pipeline.recovery.abandoned-check-interval", "1h",
+                                "pipeline.retry.delays", retryDelays));
     }
 
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */

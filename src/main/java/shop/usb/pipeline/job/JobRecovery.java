@@ -79,20 +79,19 @@ public class JobRecovery {
     }
 
     /**
-     * This instance's PROCESSING jobs that no run of it does any more. What such a run published on
-     * this instance's slot goes first: the retry may run on another instance, whose sticks are not
-     * this one's, so only this instance can remove it, and the order is written once.
+     * This instance's PROCESSING jobs that no run of it does any more. Once the guarded recovery
+     * went through, what such a run published on this instance's slot goes: the retry may run on
+     * another instance, whose sticks are not this one's, so only this instance can remove it, and
+     * the order is written once. No run can own the job before its retry is due.
      */
     private List<FollowUp> takeBackOwn(String why, boolean refundAttempt) {
         List<FollowUp> followUps = new ArrayList<>();
         for (RunningJob job : jobs.findOwnRunning(instanceId)) {
-            if (liveRuns.isAlive(job.run())) {
-                continue;
-            }
-            if (job.usbMount() != null) {
+            Optional<FollowUp> recovered = recover(job, Duration.ZERO, why, refundAttempt);
+            if (recovered.isPresent() && job.usbMount() != null) {
                 leftovers.remove(job.usbMount(), job.orderId());
             }
-            recover(job, Duration.ZERO, why, refundAttempt).ifPresent(followUps::add);
+            recovered.ifPresent(followUps::add);
         }
         return followUps;
     }

@@ -206,11 +206,7 @@ public class UsbMountAllocator {
                 || dropStaleLease(stick, params) && insertLease(params, run);
     }
 
-    /**
-     * Drops the lease of a run that died on this mount, with the staging folder it left there and
-     * the order folder it named, unless its job was delivered in that folder. The instance may have
-     * been away while another one took the job over: that one cannot reach this slot.
-     */
+    /** Drops the lease of a run that died on this mount, and the staging folder it left there. */
     private boolean dropStaleLease(SlotFilesystem stick, MapSqlParameterSource params) {
         List<Map<String, Object>> stale =
                 jdbc.queryForList(SqlStatements.get("find-stale-mount-lease"), params);
@@ -218,12 +214,11 @@ public class UsbMountAllocator {
             return false;
         }
         for (Map<String, Object> dead : stale) {
-            String orderId = (String) dead.get("order_id");
             if (dead.get("run_token") != null) {
-                removeStaging(stick.slot(), orderId, (String) dead.get("run_token"));
-            }
-            if (!Boolean.TRUE.equals(dead.get("delivered_here"))) {
-                removeDeadRunsFolder(UsbWriter.orderFolder(stick.slot(), orderId));
+                removeStaging(
+                        stick.slot(),
+                        (String) dead.get("order_id"),
+                        (String) dead.get("run_token"));
             }
         }
         return true;
@@ -255,14 +250,11 @@ public class UsbMountAllocator {
     }
 
     private static void removeStaging(Path mount, String orderId, String runToken) {
-        removeDeadRunsFolder(UsbWriter.stagingFolder(mount, orderId, runToken));
-    }
-
-    private static void removeDeadRunsFolder(Path folder) {
+        Path staging = UsbWriter.stagingFolder(mount, orderId, runToken);
         try {
-            UsbWriter.deleteRecursively(folder);
+            UsbWriter.deleteRecursively(staging);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not remove {} left by a run that died: {}", folder, e.toString());
+            LOG.warn("Could not remove {} left by a run that died: {}", staging, e.toString());
         }
     }
 

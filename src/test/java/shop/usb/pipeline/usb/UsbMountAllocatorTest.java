@@ -150,39 +150,6 @@ class UsbMountAllocatorTest {
                 .doesNotExist();
     }
 
-    @Test
-    void anOrderFolderADeadRunNamedGoesWithItsLeaseUnlessTheOrderWasDeliveredInIt()
-            throws IOException {
-        Path only = Files.createDirectories(root.resolve("only"));
-        UsbMountAllocator allocator = allocator(only);
-        // Killed after naming the order's folder; while this station was away another one took
-        // the job over and completed it on a slot of its own.
-        JobRun killed = processingJob("ORD-1");
-        allocator.acquire(killed, 1000, DEMAND);
-        Path killedFolder = Files.createDirectories(UsbWriter.orderFolder(only, "ORD-1"));
-        completedOn(killed, "pipeline-2", "/usb/slot-1");
-        // Completed here, and killed before it freed the lease.
-        JobRun delivered = processingJob("ORD-2");
-        Path deliveredFolder = Files.createDirectories(UsbWriter.orderFolder(only, "ORD-2"));
-
-        allocator.acquire(delivered, 1000, DEMAND);
-        completedOn(delivered, "test-station", only.toString());
-        allocator.acquire(processingJob("ORD-3"), 1000, DEMAND);
-
-        assertThat(killedFolder).as("the order lives on the slot it completed on").doesNotExist();
-        assertThat(deliveredFolder).as("the order delivered on this mount").exists();
-    }
-
-    private void completedOn(JobRun run, String station, String mount) {
-        new JdbcTemplate(dataSource)
-                .update(
-                        "UPDATE processing_jobs SET status = 'COMPLETED', run_token = NULL,"
-                                + " owner_instance = ?, usb_mount = ? WHERE id = ?",
-                        station,
-                        mount,
-                        run.jobId());
-    }
-
     /** The run's process died; after recovery the job runs again under a new run. */
     private JobRun runAgain(JobRun dead) {
         new JdbcTemplate(dataSource)
