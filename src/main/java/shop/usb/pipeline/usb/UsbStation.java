@@ -522,7 +522,9 @@ public class UsbStation {
                 }
             }
             case WRITING -> {
-                if ("COMPLETED".equals(row.jobStatus()) && slot.name().equals(row.jobSlot())) {
+                if ("COMPLETED".equals(row.jobStatus())
+                        && station.equals(row.jobOwner())
+                        && slot.name().equals(row.jobSlot())) {
                     // The job completed here but its process stopped before the slot was marked.
                     set(row, State.DONE, stick, null, row);
                 } else if (!jobHolds(slot, row)) {
@@ -534,11 +536,19 @@ public class UsbStation {
 
     /**
      * Whether the job that took the slot still runs on it; otherwise its run ended without
-     * completing here.
+     * completing here. A job kept for the stick (QUEUED) holds it until a run takes it; a run holds
+     * it only on this station: another instance that took the job writes on a stick of its own,
+     * whatever its slots are named.
      */
-    private static boolean jobHolds(Slot slot, SlotRow row) {
-        boolean running = "PROCESSING".equals(row.jobStatus()) || "QUEUED".equals(row.jobStatus());
-        return running && (row.jobMount() == null || row.jobMount().equals(slot.path().toString()));
+    private boolean jobHolds(Slot slot, SlotRow row) {
+        return switch (String.valueOf(row.jobStatus())) {
+            case "QUEUED" -> true;
+            case "PROCESSING" ->
+                    station.equals(row.jobOwner())
+                            && (row.jobMount() == null
+                                    || row.jobMount().equals(slot.path().toString()));
+            default -> false;
+        };
     }
 
     /**
@@ -726,7 +736,8 @@ public class UsbStation {
                 rs.getObject("bytes_written", Long.class) == null ? 0 : rs.getLong("bytes_written"),
                 rs.getObject("bytes_planned", Long.class),
                 rs.getString("job_slot"),
-                rs.getString("job_mount"));
+                rs.getString("job_mount"),
+                rs.getString("job_owner"));
     }
 
     private record SlotRow(
@@ -746,7 +757,8 @@ public class UsbStation {
             long bytesWritten,
             Long bytesPlanned,
             String jobSlot,
-            String jobMount) {
+            String jobMount,
+            String jobOwner) {
 
         /** The stick as the row recorded it; no size is a folder standing in for a stick. */
         Stick stick() {
