@@ -205,6 +205,19 @@ public class JobLifecycle {
     }
 
     /**
+     * Whether the run still owns its job; a read that writes nothing, not even the heartbeat, so a
+     * dead run can be checked before recovery acts for it.
+     */
+    public boolean isRunBy(JobRun run) {
+        Integer runs =
+                jdbc.queryForObject(
+                        SqlStatements.get("count-job-run"),
+                        params().addValue("id", run.jobId()).addValue("runToken", run.token()),
+                        Integer.class);
+        return runs != null && runs == 1;
+    }
+
+    /**
      * Writes the heartbeat of each run in one batch; returns the runs that no longer own their job.
      */
     public List<JobRun> heartbeat(Collection<JobRun> runs) {

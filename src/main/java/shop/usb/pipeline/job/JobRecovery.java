@@ -79,19 +79,22 @@ public class JobRecovery {
     }
 
     /**
-     * This instance's PROCESSING jobs that no run of it does any more. Once the guarded recovery
-     * went through, what such a run published on this instance's slot goes: the retry may run on
-     * another instance, whose sticks are not this one's, so only this instance can remove it, and
-     * the order is written once. No run can own the job before its retry is due.
+     * This instance's PROCESSING jobs that no run of it does any more. What such a run published on
+     * this instance's slot goes first: the retry may run on another instance, whose sticks are not
+     * this one's, so only this instance can remove it, and the order is written once. First, so
+     * that a crash in between leaves the job this instance's to recover again; only while the dead
+     * run still owns the job, so a newer run's folder is never touched.
      */
     private List<FollowUp> takeBackOwn(String why, boolean refundAttempt) {
         List<FollowUp> followUps = new ArrayList<>();
         for (RunningJob job : jobs.findOwnRunning(instanceId)) {
-            Optional<FollowUp> recovered = recover(job, Duration.ZERO, why, refundAttempt);
-            if (recovered.isPresent() && job.usbMount() != null) {
+            if (liveRuns.isAlive(job.run())) {
+                continue;
+            }
+            if (job.usbMount() != null && jobs.isRunBy(job.run())) {
                 leftovers.remove(job.usbMount(), job.orderId());
             }
-            recovered.ifPresent(followUps::add);
+            recover(job, Duration.ZERO, why, refundAttempt).ifPresent(followUps::add);
         }
         return followUps;
     }

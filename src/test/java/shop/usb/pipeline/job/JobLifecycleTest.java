@@ -127,6 +127,8 @@ class JobLifecycleTest {
         }
         mounts.release(first);
         assertThat(jobs.heartbeat(List.of(first, second))).containsExactly(first);
+        assertThat(jobs.isRunBy(first)).as("the first run, read").isFalse();
+        assertThat(jobs.isRunBy(second)).as("the run that took it over, read").isTrue();
 
         assertThat(reads.findById(id))
                 .get()

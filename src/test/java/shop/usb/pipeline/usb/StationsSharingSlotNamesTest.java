@@ -48,13 +48,14 @@ class StationsSharingSlotNamesTest {
             throws IOException {
         Path slot1 = Files.createDirectories(root.resolve("usb/slot-1"));
         Path slot2 = Files.createDirectories(root.resolve("usb/slot-2"));
+        Path slot3 = Files.createDirectories(root.resolve("usb/slot-3"));
         UsbStation station =
                 Stations.station(
                         "pipeline-1",
                         dataSource,
                         UsbStation.Kind.STICK,
                         false,
-                        List.of(slot1, slot2));
+                        List.of(slot1, slot2, slot3));
         UsbMountAllocator allocator =
                 new UsbMountAllocator(station, dataSource, Duration.ZERO, 0, Clock.systemUTC());
         station.scan();
@@ -63,16 +64,23 @@ class StationsSharingSlotNamesTest {
         Files.createDirectories(slot1.resolve("ORD-1"));
         Files.writeString(slot1.resolve("ORD-1/partial.mp3"), "half a song");
         String blank = takeStick(allocator, "ORD-2", slot2);
+        String completedHere = takeStick(allocator, "ORD-3", slot3);
 
-        // pipeline-2 took both jobs over: it runs the first and completed the second, on its own
+        // pipeline-2 took the first two over: it runs the first and completed the second, on its
+        // own
         // sticks, which it names slot-1 and slot-2 at the same paths.
-        takenOverBy("pipeline-2", writing, "PROCESSING", "slot-1", slot1);
-        takenOverBy("pipeline-2", blank, "COMPLETED", "slot-2", slot2);
+        leftBy("pipeline-2", writing, "PROCESSING", "slot-1", slot1);
+        leftBy("pipeline-2", blank, "COMPLETED", "slot-2", slot2);
+        // pipeline-1's own: completed on slot-3, the process stopped before it marked the slot.
+        leftBy("pipeline-1", completedHere, "COMPLETED", "slot-3", slot3);
         station.scan();
 
         assertThat(station.views())
                 .extracting(UsbStation.SlotView::slot, UsbStation.SlotView::state)
-                .containsExactly(tuple("slot-1", "FAULTY"), tuple("slot-2", "READY"));
+                .containsExactly(
+                        tuple("slot-1", "FAULTY"),
+                        tuple("slot-2", "READY"),
+                        tuple("slot-3", "DONE"));
         assertThat(station.views().get(0).problem()).contains("not blank").contains("ORD-1");
     }
 
@@ -89,8 +97,8 @@ class StationsSharingSlotNamesTest {
         return id;
     }
 
-    private void takenOverBy(
-            String instance, String jobId, String status, String slotName, Path mount) {
+    /** The job as {@code instance} left it: running, or completed on its slot of that name. */
+    private void leftBy(String instance, String jobId, String status, String slotName, Path mount) {
         new JdbcTemplate(dataSource)
                 .update(
                         "UPDATE processing_jobs SET status = ?, owner_instance = ?, slot = ?,"
