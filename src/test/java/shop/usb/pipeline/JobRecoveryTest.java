@@ -7,9 +7,11 @@ import static shop.usb.pipeline.support.Orders.order;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,9 +81,17 @@ class JobRecoveryTest {
         assertThat(pipeline.reads().logs(cancelled.id(), 0))
                 .extracting(JobLogView::message)
                 .anyMatch(m -> m.startsWith("Cancelled at a checkpoint"));
-        new JdbcTemplate(pipeline.dataSource())
-                .queryForList("SELECT job_id FROM usb_mount_leases", String.class)
-                .forEach(leased -> assertThat(leased).isNotEqualTo(cancelled.id()));
+        // The run frees its lease as it ends, just after the cancel is recorded.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                new JdbcTemplate(pipeline.dataSource())
+                                                        .queryForList(
+                                                                "SELECT job_id FROM usb_mount_leases",
+                                                                String.class))
+                                        .doesNotContain(cancelled.id()));
     }
 
     @Test
