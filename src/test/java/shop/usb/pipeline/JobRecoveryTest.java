@@ -7,11 +7,9 @@ import static shop.usb.pipeline.support.Orders.order;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,16 +80,11 @@ class JobRecoveryTest {
                 .extracting(JobLogView::message)
                 .anyMatch(m -> m.startsWith("Cancelled at a checkpoint"));
         // The run frees its lease as it ends, just after the cancel is recorded.
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(5))
-                .untilAsserted(
-                        () ->
-                                assertThat(
-                                                new JdbcTemplate(pipeline.dataSource())
-                                                        .queryForList(
-                                                                "SELECT job_id FROM usb_mount_leases",
-                                                                String.class))
-                                        .doesNotContain(cancelled.id()));
+        pipeline.awaitRunsEnded();
+        assertThat(
+                        new JdbcTemplate(pipeline.dataSource())
+                                .queryForList("SELECT job_id FROM usb_mount_leases", String.class))
+                .doesNotContain(cancelled.id());
     }
 
     @Test

@@ -206,22 +206,27 @@ public class UsbMountAllocator {
                 || dropStaleLease(stick, params) && insertLease(params, run);
     }
 
-    /** Drops the lease of a run that died on this mount, and the staging folder it left there. */
+    /**
+     * Drops the lease of a run that died on this mount, after the staging folder it left there: a
+     * crash in between leaves the lease, and with it the folder, to the next run that takes the
+     * mount. The slot holds one lease, and only the one read is dropped.
+     */
     private boolean dropStaleLease(SlotFilesystem stick, MapSqlParameterSource params) {
         List<Map<String, Object>> stale =
                 jdbc.queryForList(SqlStatements.get("find-stale-mount-lease"), params);
-        if (jdbc.update(SqlStatements.get("delete-stale-mount-lease"), params) == 0) {
+        if (stale.isEmpty()) {
             return false;
         }
-        for (Map<String, Object> dead : stale) {
-            if (dead.get("run_token") != null) {
-                removeStaging(
-                        stick.slot(),
-                        (String) dead.get("order_id"),
-                        (String) dead.get("run_token"));
-            }
+        String deadRun = (String) stale.get(0).get("run_token");
+        String orderId = (String) stale.get(0).get("order_id");
+        if (deadRun != null && orderId != null) {
+            removeStaging(stick.slot(), orderId, deadRun);
         }
-        return true;
+        return jdbc.update(
+                        SqlStatements.get("delete-stale-mount-lease"),
+                        new MapSqlParameterSource(params.getValues())
+                                .addValue("staleRunToken", deadRun == null ? "" : deadRun))
+                != 0;
     }
 
     /**

@@ -70,6 +70,8 @@ class JobsApiTest {
         }
         pipeline.sendText("orders.confirmed", order(prefix + "bad").file("movies/none.mp4").json());
         pipeline.awaitJob(prefix + "bad", JobStatus.FAILED);
+        // The stage timers and counters are recorded as the run ends, after its status shows.
+        pipeline.awaitRunsEnded();
     }
 
     @AfterParameterizedClassInvocation(injectArguments = false)

@@ -41,8 +41,7 @@ class LiveEventsTest {
                                 root.resolve("b"),
                                 database,
                                 Map.of("pipeline.instance.id", "instance-b"))) {
-            List<String> lines = new CopyOnWriteArrayList<>();
-            List<Instant> heardAt = new CopyOnWriteArrayList<>();
+            List<Heard> lines = new CopyOnWriteArrayList<>();
             CompletableFuture<HttpResponse<Void>> stream =
                     HttpClient.newHttpClient()
                             .sendAsync(
@@ -62,24 +61,29 @@ class LiveEventsTest {
 
                                                 @Override
                                                 public void onNext(String line) {
-                                                    lines.add(line);
-                                                    heardAt.add(Instant.now());
+                                                    lines.add(new Heard(line));
                                                 }
 
                                                 @Override
                                                 public void onError(Throwable error) {
-                                                    lines.add("error: " + error);
+                                                    lines.add(new Heard("error: " + error));
                                                 }
 
                                                 @Override
                                                 public void onComplete() {
-                                                    lines.add("closed");
+                                                    lines.add(new Heard("closed"));
                                                 }
                                             }));
             try {
                 Awaitility.await("the stream open")
                         .atMost(Duration.ofSeconds(10))
-                        .until(() -> lines.contains(": listening"));
+                        .until(
+                                () ->
+                                        lines.stream()
+                                                .anyMatch(
+                                                        heard ->
+                                                                heard.line()
+                                                                        .equals(": listening")));
 
                 worker.sendText(
                         "orders.confirmed",
@@ -92,19 +96,22 @@ class LiveEventsTest {
                                 () ->
                                         lines.stream()
                                                 .anyMatch(
-                                                        line ->
-                                                                line.startsWith("data: ")
-                                                                        && line.contains(
-                                                                                "\"orderId\":\"LIVE-1\"")
-                                                                        && line.contains(
-                                                                                "\"status\":\"COMPLETED\"")));
-                int index = indexOfCompleted(lines);
+                                                        heard ->
+                                                                heard.line().startsWith("data: ")
+                                                                        && isLive1Completed(
+                                                                                heard)));
+                List<Heard> snapshot = List.copyOf(lines);
+                int index = indexOfCompleted(snapshot);
                 Duration lag =
-                        Duration.between(Instant.parse(completed.updatedAt()), heardAt.get(index));
+                        Duration.between(
+                                Instant.parse(completed.updatedAt()), snapshot.get(index).at());
                 StringBuilder heard = new StringBuilder();
-                for (int i = 0; i < lines.size(); i++) {
-                    heard.append(heardAt.get(i)).append(' ').append(lines.get(i)).append('\n');
-                }
+                snapshot.forEach(
+                        line ->
+                                heard.append(line.at())
+                                        .append(' ')
+                                        .append(line.line())
+                                        .append('\n'));
                 assertThat(lag)
                         .as(
                                 "from the change in the database ("
@@ -116,17 +123,28 @@ class LiveEventsTest {
                         "LiveEventsTest: the COMPLETED event came "
                                 + lag.toMillis()
                                 + " ms after the change");
-                assertThat(lines.get(index - 1)).isEqualTo("event: job");
+                assertThat(snapshot.get(index - 1).line()).isEqualTo("event: job");
             } finally {
                 stream.cancel(true);
             }
         }
     }
 
-    private static int indexOfCompleted(List<String> lines) {
+    /** A line of the stream with the moment it arrived, kept together. */
+    private record Heard(String line, Instant at) {
+        Heard(String line) {
+            this(line, Instant.now());
+        }
+    }
+
+    private static boolean isLive1Completed(Heard heard) {
+        return heard.line().contains("\"orderId\":\"LIVE-1\"")
+                && heard.line().contains("\"status\":\"COMPLETED\"");
+    }
+
+    private static int indexOfCompleted(List<Heard> lines) {
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("\"orderId\":\"LIVE-1\"")
-                    && lines.get(i).contains("\"status\":\"COMPLETED\"")) {
+            if (isLive1Completed(lines.get(i))) {
                 return i;
             }
         }

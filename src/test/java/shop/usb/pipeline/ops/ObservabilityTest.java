@@ -38,6 +38,8 @@ class ObservabilityTest {
         pipeline.sendText(
                 "orders.confirmed", order("OBS-1").file("music/jazz/01-so-what.mp3").json());
         pipeline.awaitJob("OBS-1", JobStatus.COMPLETED);
+        // The stage timers and counters are recorded as the run ends, after its status shows.
+        pipeline.awaitRunsEnded();
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package shop.usb.pipeline.support;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -28,6 +29,7 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
 import org.springframework.dao.DataAccessException;
@@ -239,6 +241,22 @@ public final class PipelineRuntime implements AutoCloseable {
                 .until(
                         () -> reads().findByOrderId(orderId).orElse(null),
                         job -> job != null && condition.test(job));
+    }
+
+    /**
+     * Waits until no run is in progress: a run frees its lease and records its metrics as it ends,
+     * just after its last transition shows.
+     */
+    public void awaitRunsEnded() {
+        MeterRegistry metrics =
+                context()
+                        .getRegistry()
+                        .lookupByNameAndType(
+                                MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        Awaitility.await("every run to end")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> metrics.get("pipeline.jobs.active").gauge().value() == 0);
     }
 
     public List<JobView> jobsOf(String orderId) {

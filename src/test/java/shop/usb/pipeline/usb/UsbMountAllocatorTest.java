@@ -5,16 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle;
@@ -112,6 +120,18 @@ class UsbMountAllocatorTest {
     }
 
     @Test
+    void leaseOfAJobThatRetentionDeletedDoesNotHoldTheMount() throws IOException {
+        UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
+        JobRun crashed = processingJob("ORD-1");
+        allocator.acquire(crashed, 1000, DEMAND);
+        new JdbcTemplate(dataSource)
+                .update("DELETE FROM processing_jobs WHERE id = ?", crashed.jobId());
+
+        assertThat(allocator.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path())
+                .isEqualTo(root.resolve("only"));
+    }
+
+    @Test
     void leaseLeftByTheSameJobsEarlierAttemptDoesNotBlockIt() throws IOException {
         UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun dead = processingJob("ORD-1");
@@ -148,6 +168,53 @@ class UsbMountAllocatorTest {
         assertThat(againStaging)
                 .as("dropped with the stale lease another job found on the mount")
                 .doesNotExist();
+    }
+
+    @Test
+    void aDeadRunsStagingFolderGoesBeforeItsLeaseSoACrashBetweenThemLeavesItToTheNextRun()
+            throws IOException {
+        Path only = Files.createDirectories(root.resolve("only"));
+        JobRun dead = processingJob("ORD-1");
+        allocator(only).acquire(dead, 1000, DEMAND);
+        Path deadStaging =
+                Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", dead.token()));
+        runAgain(dead);
+        List<Boolean> stagingThereWhenTheLeaseWasDropped = new ArrayList<>();
+        DataSource watched =
+                beforeStatement(
+                        "DELETE FROM usb_mount_leases",
+                        () -> stagingThereWhenTheLeaseWasDropped.add(Files.exists(deadStaging)));
+
+        Stations.folders(watched, Duration.ofMillis(300), false, only)
+                .acquire(processingJob("ORD-2"), 1000, DEMAND);
+
+        assertThat(stagingThereWhenTheLeaseWasDropped).containsExactly(false);
+        assertThat(deadStaging).doesNotExist();
+    }
+
+    /** The test's database, noticing each statement that contains {@code sql} as it is prepared. */
+    private DataSource beforeStatement(String sql, Runnable notice) {
+        return new DelegatingDataSource(dataSource) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = super.getConnection();
+                return (Connection)
+                        Proxy.newProxyInstance(
+                                Connection.class.getClassLoader(),
+                                new Class<?>[] {Connection.class},
+                                (proxy, method, args) -> {
+                                    if (method.getName().equals("prepareStatement")
+                                            && ((String) args[0]).contains(sql)) {
+                                        notice.run();
+                                    }
+                                    try {
+                                        return method.invoke(connection, args);
+                                    } catch (InvocationTargetException e) {
+                                        throw e.getCause();
+                                    }
+                                });
+            }
+        };
     }
 
     /** The run's process died; after recovery the job runs again under a new run. */
