@@ -534,6 +534,8 @@ class HostileInputTest {
         String confirmation = order(orderId).file("music/jazz/01-so-what.mp3").json();
         pipeline.sendText(ORDERS, confirmation);
         JobView job = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
+        // Retention keeps a job while its run's lease is there; the run frees it as it ends.
+        pipeline.awaitRunsEnded();
         new JdbcTemplate(pipeline.dataSource())
                 .update(
                         "UPDATE processing_jobs SET completed_at = ? WHERE id = ?",

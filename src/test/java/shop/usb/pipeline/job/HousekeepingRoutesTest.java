@@ -91,6 +91,28 @@ class HousekeepingRoutesTest {
     }
 
     @Test
+    void aFinishedJobWhoseRunNeverFreedItsLeaseStaysUntilTheLeaseGoes() throws Exception {
+        job("OLD-DONE", "COMPLETED", 40);
+        job("OLD-CANCELLED-MID-RUN", "CANCELLED", 40);
+        JdbcTemplate sql = new JdbcTemplate(dataSource);
+        // Its process died between the cancel and freeing the slot: the lease names the run's
+        // staging folder, which the next run to take the slot removes by the job's order id.
+        sql.update(
+                "INSERT INTO usb_mount_leases (station, mount_path, job_id, run_token, leased_at)"
+                        + " SELECT 'test-station', '/usb/slot-1', id, 'dead-run', CURRENT_TIMESTAMP"
+                        + " FROM processing_jobs WHERE order_id = 'OLD-CANCELLED-MID-RUN'");
+
+        retention();
+
+        assertThat(sql.queryForList("SELECT order_id FROM processing_jobs", String.class))
+                .containsExactly("OLD-CANCELLED-MID-RUN");
+        sql.update("DELETE FROM usb_mount_leases");
+        retention();
+        assertThat(sql.queryForList("SELECT order_id FROM processing_jobs", String.class))
+                .isEmpty();
+    }
+
+    @Test
     void aDeletedJobsOrderKeepsItsReceiptSoTheOrderMakesNoSecondJob() throws Exception {
         JobReads reads = new JobReads(dataSource);
         job("OLD-REPLAYED", "COMPLETED", 40);
