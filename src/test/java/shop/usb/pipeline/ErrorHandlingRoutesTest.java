@@ -18,9 +18,9 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import shop.usb.pipeline.job.ErrorCode;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.FollowUp;
-import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.stage.JobContext;
 

@@ -21,23 +21,23 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.ClaimedJob;
-import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
-import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle.CancelOutcome;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.metrics.PipelineMetrics;
 import shop.usb.pipeline.stage.JobContext;
 import shop.usb.pipeline.stage.JobOutcome;
 import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
-import shop.usb.pipeline.usb.UsbWriter;
+import shop.usb.pipeline.transfer.UsbWriter;
 
 /**
  * Recoverable failures are retried with backoff through the broker, exhausted ones are

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.content.ContentLibrary;
-import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.ops.HttpGate;

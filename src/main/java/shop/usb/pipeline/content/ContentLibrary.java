@@ -12,10 +12,8 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import shop.usb.pipeline.intake.OrderConfirmation.ContentRequest;
-import shop.usb.pipeline.intake.OrderLimits;
-import shop.usb.pipeline.job.ErrorCode;
-import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 
 /**
  * The content library folder. Every requested path is resolved here and nowhere else: it must be

@@ -2,8 +2,8 @@ package shop.usb.pipeline.intake;
 
 import java.util.List;
 import java.util.stream.Collectors;
-import shop.usb.pipeline.job.ErrorCode;
-import shop.usb.pipeline.job.JobFailure;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 
 /** A confirmation that breaks the message contract; lists every failing field. */
 public class InvalidOrderException extends JobFailure {

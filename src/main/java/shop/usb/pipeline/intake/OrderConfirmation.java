@@ -3,6 +3,7 @@ package shop.usb.pipeline.intake;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
+import shop.usb.pipeline.content.ContentRequest;
 
 /** A confirmed order that passed schema validation. */
 public record OrderConfirmation(
@@ -21,14 +22,6 @@ public record OrderConfirmation(
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** One requested entry: a library folder taken recursively, or a single file. */
-    public record ContentRequest(Kind kind, String path, String field) {
-        public enum Kind {
-            COLLECTION,
-            FILE
         }
     }
 }

@@ -12,10 +12,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import shop.usb.pipeline.intake.OrderConfirmation.ContentRequest;
+import shop.usb.pipeline.content.ContentRequest;
+import shop.usb.pipeline.content.OrderLimits;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
-import shop.usb.pipeline.job.ErrorCode;
-import shop.usb.pipeline.job.JobFailure;
 
 /**
  * Checks a confirmation against the message contract (config/order-confirmation.schema.json) and

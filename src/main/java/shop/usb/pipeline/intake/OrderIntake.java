@@ -13,17 +13,16 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.DeadLetter;
-import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUps;
-import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
-import shop.usb.pipeline.platform.JmsBodies;
+import shop.usb.pipeline.metrics.PipelineMetrics;
 
 /**
  * Makes a job of a confirmation, at most once per orderId. Only the JSON shape needed to key the

@@ -1,6 +1,7 @@
 package shop.usb.pipeline.job;
 
 import org.apache.camel.Message;
+import shop.usb.pipeline.failure.ErrorCode;
 
 /**
  * The reason headers every dead letter carries, whether it never became a job or its job failed.

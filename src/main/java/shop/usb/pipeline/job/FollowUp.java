@@ -1,6 +1,7 @@
 package shop.usb.pipeline.job;
 
 import java.time.Instant;
+import shop.usb.pipeline.failure.ErrorCode;
 
 /**
  * What has to happen on the broker after a job changed status: run it (now or at a time), or

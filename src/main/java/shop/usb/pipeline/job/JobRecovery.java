@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.job.JobLifecycle.RunningJob;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.metrics.PipelineMetrics;
 
 /**
  * Finds jobs nobody is running any more and puts them back on track: this instance's own PROCESSING

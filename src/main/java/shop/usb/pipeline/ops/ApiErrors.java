@@ -12,9 +12,9 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jms.JmsException;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.FieldError;
 import shop.usb.pipeline.intake.InvalidOrderException;
-import shop.usb.pipeline.job.JobFailure;
 
 /** Turns any exception of an API route into a JSON answer; never a stack trace. */
 public class ApiErrors {

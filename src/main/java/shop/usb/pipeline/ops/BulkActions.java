@@ -20,7 +20,7 @@ import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobReads.BulkTarget;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.LiveRuns;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
+import shop.usb.pipeline.metrics.PipelineMetrics;
 
 /**
  * POST /api/jobs/retry and /api/jobs/cancel: one action on every job the list's filters match, in

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
-import shop.usb.pipeline.usb.UsbStation;
+import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.station.UsbStation;
 
 /**
  * GET /api/charts: what the dashboard's charts draw, from the same sources as the rest of the API

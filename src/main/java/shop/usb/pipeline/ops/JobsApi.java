@@ -24,9 +24,9 @@ import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.StatusSummary;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
-import shop.usb.pipeline.usb.StickReverifier;
-import shop.usb.pipeline.usb.UsbStation;
+import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.transfer.StickReverifier;
 
 /** The read side of the HTTP API. Query values come from outside: each is checked before use. */
 public class JobsApi {

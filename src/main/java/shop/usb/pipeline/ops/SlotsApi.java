@@ -3,8 +3,8 @@ package shop.usb.pipeline.ops;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import shop.usb.pipeline.usb.UsbStation;
-import shop.usb.pipeline.usb.UsbStation.SlotView;
+import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.station.UsbStation.SlotView;
 
 /** The station's slots over HTTP: what each holds, and the operator's release after a swap. */
 public class SlotsApi {

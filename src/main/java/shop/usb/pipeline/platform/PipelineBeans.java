@@ -10,6 +10,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.ContentLibrary;
+import shop.usb.pipeline.device.SlotProbe;
+import shop.usb.pipeline.device.StickEjector;
+import shop.usb.pipeline.device.StickLabeler;
+import shop.usb.pipeline.health.PartHealthCheck;
+import shop.usb.pipeline.health.PipelineHealth;
+import shop.usb.pipeline.health.UsbMountsHealthCheck;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
 import shop.usb.pipeline.intake.OrderIntake;
 import shop.usb.pipeline.intake.OrderSubmission;
@@ -22,6 +28,8 @@ import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.OverdueJobs;
 import shop.usb.pipeline.job.RetentionPolicy;
+import shop.usb.pipeline.metrics.CachedStatusCounts;
+import shop.usb.pipeline.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.ApiErrors;
 import shop.usb.pipeline.ops.ApiServerSetup;
 import shop.usb.pipeline.ops.AuditTrail;
@@ -32,25 +40,17 @@ import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.JobsApi;
 import shop.usb.pipeline.ops.LiveEvents;
 import shop.usb.pipeline.ops.SlotsApi;
-import shop.usb.pipeline.ops.health.PartHealthCheck;
-import shop.usb.pipeline.ops.health.PipelineHealth;
-import shop.usb.pipeline.ops.health.UsbMountsHealthCheck;
-import shop.usb.pipeline.ops.metrics.CachedStatusCounts;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
 import shop.usb.pipeline.stage.JobClaimer;
 import shop.usb.pipeline.stage.JobOutcome;
 import shop.usb.pipeline.stage.SelectContentStage;
 import shop.usb.pipeline.stage.ValidateStage;
 import shop.usb.pipeline.stage.VerifyStage;
 import shop.usb.pipeline.stage.WriteUsbStage;
-import shop.usb.pipeline.usb.SlotProbe;
-import shop.usb.pipeline.usb.StickEjector;
-import shop.usb.pipeline.usb.StickLabeler;
-import shop.usb.pipeline.usb.StickReverifier;
-import shop.usb.pipeline.usb.UsbMountAllocator;
-import shop.usb.pipeline.usb.UsbStation;
-import shop.usb.pipeline.usb.UsbVerifier;
-import shop.usb.pipeline.usb.UsbWriter;
+import shop.usb.pipeline.station.UsbMountAllocator;
+import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.transfer.StickReverifier;
+import shop.usb.pipeline.transfer.UsbVerifier;
+import shop.usb.pipeline.transfer.UsbWriter;
 
 /**
  * The beans the routes call by name, built on the infrastructure: the jobs, the USB station,
@@ -335,7 +335,7 @@ final class PipelineBeans {
         // The verdict (success rate, stalled jobs, backlog) is no readiness check: a burst of bad
         // orders must not take healthy instances out of the load balancer. It shows in
         // /api/health and metrics.
-        metrics.watchVerdict(() -> health.evaluate().status());
+        metrics.watchVerdict(() -> health.evaluate().status().ordinal());
     }
 
     private <T> T bind(String name, T bean) {

@@ -12,12 +12,12 @@ import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
-import shop.usb.pipeline.intake.OrderLimits;
+import shop.usb.pipeline.content.OrderLimits;
+import shop.usb.pipeline.health.HealthThresholds;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.ops.ApiTokens;
-import shop.usb.pipeline.ops.health.HealthThresholds;
-import shop.usb.pipeline.usb.StickStock;
-import shop.usb.pipeline.usb.UsbStation;
+import shop.usb.pipeline.station.StickStock;
+import shop.usb.pipeline.station.UsbStation;
 
 /**
  * The product's own settings, read once from Camel's properties (files, -D, environment). One

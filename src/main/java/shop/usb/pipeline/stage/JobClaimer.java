@@ -9,17 +9,17 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
+import shop.usb.pipeline.intake.JmsBodies;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.DeadLetter;
-import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
-import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
-import shop.usb.pipeline.platform.JmsBodies;
+import shop.usb.pipeline.metrics.PipelineMetrics;
 
 /**
  * Turns a job message into a running job. The table decides: a job that is not QUEUED or RETRYING

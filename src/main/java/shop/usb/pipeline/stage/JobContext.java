@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 import shop.usb.pipeline.content.LibraryFile;
 import shop.usb.pipeline.content.WritePlan;
+import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
-import shop.usb.pipeline.usb.SlotFilesystem;
-import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
-import shop.usb.pipeline.usb.VerifiedBy;
+import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.metrics.PipelineMetrics.Outcome;
+import shop.usb.pipeline.station.UsbMountAllocator.TakenSlot;
+import shop.usb.pipeline.transfer.VerifiedBy;
 
 /** What the stages of one job run hand to each other; lives in the exchange property "job". */
 public final class JobContext {

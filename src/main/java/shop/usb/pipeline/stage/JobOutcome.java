@@ -11,26 +11,26 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.content.Sha256;
+import shop.usb.pipeline.device.Stick;
+import shop.usb.pipeline.device.StickEjector;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.Delivery;
-import shop.usb.pipeline.job.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobCancelledException;
-import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.job.RunSupersededException;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics.Outcome;
-import shop.usb.pipeline.usb.NoStickReadyException;
-import shop.usb.pipeline.usb.Stick;
-import shop.usb.pipeline.usb.StickEjector;
-import shop.usb.pipeline.usb.UsbMountAllocator;
-import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
-import shop.usb.pipeline.usb.UsbStation;
-import shop.usb.pipeline.usb.UsbWriter;
+import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.metrics.PipelineMetrics.Outcome;
+import shop.usb.pipeline.station.NoStickReadyException;
+import shop.usb.pipeline.station.UsbMountAllocator;
+import shop.usb.pipeline.station.UsbMountAllocator.TakenSlot;
+import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.transfer.UsbWriter;
 
 /**
  * How a job run ends: COMPLETED; RETRYING after a recoverable failure while attempts remain; FAILED

@@ -6,7 +6,7 @@ import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.usb.WriteListener;
+import shop.usb.pipeline.transfer.WriteListener;
 
 /**
  * Turns bytes written into the job's 50-80% progress, and marks checkpoints of long work. It writes

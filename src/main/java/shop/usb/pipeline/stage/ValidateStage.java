@@ -4,10 +4,10 @@ import java.util.List;
 import org.apache.camel.ExchangeProperty;
 import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.content.LibraryFile;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
-import shop.usb.pipeline.job.ErrorCode;
-import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.Stage;
 

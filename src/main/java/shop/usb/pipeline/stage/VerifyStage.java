@@ -3,12 +3,12 @@ package shop.usb.pipeline.stage;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.ExchangeProperty;
+import shop.usb.pipeline.device.StickLabeler;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.usb.StickLabeler;
-import shop.usb.pipeline.usb.UsbVerifier;
+import shop.usb.pipeline.transfer.UsbVerifier;
 
 /**
  * stage-verify: read every written file back from the stick and compare it with the plan; then,

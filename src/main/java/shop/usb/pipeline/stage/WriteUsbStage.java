@@ -8,18 +8,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.ExchangeProperty;
+import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.ops.metrics.PipelineMetrics;
-import shop.usb.pipeline.usb.SlotFilesystem;
-import shop.usb.pipeline.usb.StickRules;
-import shop.usb.pipeline.usb.UsbMountAllocator;
-import shop.usb.pipeline.usb.UsbMountAllocator.Demand;
-import shop.usb.pipeline.usb.UsbMountAllocator.TakenSlot;
-import shop.usb.pipeline.usb.UsbWriter;
+import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.station.StickRules;
+import shop.usb.pipeline.station.UsbMountAllocator;
+import shop.usb.pipeline.station.UsbMountAllocator.Demand;
+import shop.usb.pipeline.station.UsbMountAllocator.TakenSlot;
+import shop.usb.pipeline.transfer.UsbWriter;
 
 /**
  * stage-write-usb: lease a slot that holds a stick with room, write the plan into the run's staging

@@ -23,14 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.station.UsbMountAllocator;
 import shop.usb.pipeline.support.Stations;
-import shop.usb.pipeline.usb.SlotFilesystem;
-import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /**
  * The raw limits of the parts under the product, measured in the same run: the broker moving the

@@ -33,11 +33,11 @@ import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
+import shop.usb.pipeline.device.SlotFilesystem;
+import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.support.LoopStick;
-import shop.usb.pipeline.usb.SlotFilesystem;
-import shop.usb.pipeline.usb.SlotProbe;
-import shop.usb.pipeline.usb.UsbWriter;
-import shop.usb.pipeline.usb.WriteListener;
+import shop.usb.pipeline.transfer.UsbWriter;
+import shop.usb.pipeline.transfer.WriteListener;
 
 /**
  * The write stage as Camel would write it (a split over the plan, a {@code file:} producer with a

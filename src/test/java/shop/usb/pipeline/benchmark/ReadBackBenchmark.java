@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
+import shop.usb.pipeline.device.SlotFilesystem;
+import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.support.LoopStick;
-import shop.usb.pipeline.usb.SlotFilesystem;
-import shop.usb.pipeline.usb.SlotProbe;
-import shop.usb.pipeline.usb.UsbVerifier;
-import shop.usb.pipeline.usb.VerifiedBy;
+import shop.usb.pipeline.transfer.UsbVerifier;
+import shop.usb.pipeline.transfer.VerifiedBy;
 
 /**
  * Verification read-back on a real filesystem: an ext4 stick on a loop device. Direct (O_DIRECT,

@@ -10,10 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
+import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.support.PipelineRuntime;
-import shop.usb.pipeline.usb.SlotProbe;
-import shop.usb.pipeline.usb.UsbWriter;
-import shop.usb.pipeline.usb.WriteListener;
+import shop.usb.pipeline.transfer.UsbWriter;
+import shop.usb.pipeline.transfer.WriteListener;
 
 /**
  * A library file is hashed once per content version: while it is first copied, never again until it

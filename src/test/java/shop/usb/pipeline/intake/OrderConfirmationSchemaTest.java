@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import shop.usb.pipeline.content.OrderLimits;
 
 /**
  * The message contract is written twice: config/order-confirmation.schema.json for the shops, and

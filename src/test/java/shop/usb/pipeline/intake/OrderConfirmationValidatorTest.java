@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import shop.usb.pipeline.content.ContentRequest;
+import shop.usb.pipeline.content.OrderLimits;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
-import shop.usb.pipeline.job.ErrorCode;
-import shop.usb.pipeline.job.JobFailure;
 
 class OrderConfirmationValidatorTest {
 
@@ -33,8 +35,7 @@ class OrderConfirmationValidatorTest {
                 .singleElement()
                 .satisfies(
                         c -> {
-                            assertThat(c.kind())
-                                    .isEqualTo(OrderConfirmation.ContentRequest.Kind.COLLECTION);
+                            assertThat(c.kind()).isEqualTo(ContentRequest.Kind.COLLECTION);
                             assertThat(c.field()).isEqualTo("content[0].collection");
                         });
     }

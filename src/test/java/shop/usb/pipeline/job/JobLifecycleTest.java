@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.job.JobLifecycle.RunningJob;
+import shop.usb.pipeline.station.UsbMountAllocator;
 import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
-import shop.usb.pipeline.usb.UsbMountAllocator;
 
 /**
  * Status changes are guarded where the data lives, by status and by the run that owns the job, on

@@ -5,12 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.job.JobLifecycle;
-import shop.usb.pipeline.usb.SlotProbe;
-import shop.usb.pipeline.usb.StickStock;
-import shop.usb.pipeline.usb.UsbMountAllocator;
-import shop.usb.pipeline.usb.UsbStation;
-import shop.usb.pipeline.usb.UsbStation.Kind;
+import shop.usb.pipeline.station.StickStock;
+import shop.usb.pipeline.station.UsbMountAllocator;
+import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.station.UsbStation.Kind;
 
 /** Stations and allocators for tests that use the USB side without the whole product. */
 public final class Stations {

@@ -2,8 +2,8 @@ package shop.usb.pipeline.intake.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.intake.FieldError;
-import shop.usb.pipeline.job.ErrorCode;
 
 /**
  * One order of a manifest as read: its line, the orderId when one could be read, and either the

@@ -18,12 +18,12 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.content.ContentLibrary;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.FieldError;
 import shop.usb.pipeline.intake.InvalidOrderException;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
-import shop.usb.pipeline.job.ErrorCode;
-import shop.usb.pipeline.job.JobFailure;
 import shop.usb.pipeline.job.JobReads;
 
 /**

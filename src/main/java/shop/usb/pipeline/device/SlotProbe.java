@@ -1,0 +1,66 @@
+package shop.usb.pipeline.device;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
+
+/**
+ * Finds out what a slot holds. With {@code pipeline.usb.require-mount} a slot holds a stick only
+ * when its folder is the root of a filesystem of its own: listed in the mount table and on a device
+ * other than its parent folder's. Mount points made by fstab, systemd, udisks or a bind mount stay
+ * behind as empty folders when the stick goes; those hold nothing. Folder slots (the demo) hold
+ * whatever filesystem their folder is on.
+ */
+public class SlotProbe {
+
+    private final boolean requireMount;
+
+    public SlotProbe(boolean requireMount) {
+        this.requireMount = requireMount;
+    }
+
+    /** The filesystem the slot holds now; a recoverable USB_UNAVAILABLE when it holds none. */
+    public SlotFilesystem probe(Path slot) {
+        if (!Files.isDirectory(slot)) {
+            throw new JobFailure(
+                    ErrorCode.USB_UNAVAILABLE, slot + " is not mounted (no such folder)");
+        }
+        try {
+            Path real = slot.toRealPath();
+            Object key =
+                    Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey();
+            long device = SlotFilesystem.device(real);
+            if (!requireMount) {
+                return new SlotFilesystem(
+                        slot, real, key, device, -1, Files.getFileStore(real).type(), "folder");
+            }
+            Optional<MountTable.Mount> mount = MountTable.mountedOn(real);
+            if (real.getParent() == null
+                    || mount.isEmpty()
+                    || SlotFilesystem.device(real.getParent()) == device) {
+                throw new JobFailure(
+                        ErrorCode.USB_UNAVAILABLE,
+                        slot
+                                + " holds no stick: it is not the root of a"
+                                + " filesystem of its own (an empty mount point; set pipeline.usb.require-mount=false"
+                                + " only for plain folders)");
+            }
+            return new SlotFilesystem(
+                    slot,
+                    real,
+                    key,
+                    device,
+                    mount.get().id(),
+                    mount.get().fsType(),
+                    mount.get().source());
+        } catch (IOException e) {
+            throw new JobFailure(ErrorCode.USB_UNAVAILABLE, "Cannot look at " + slot + ": " + e, e);
+        }
+    }
+}

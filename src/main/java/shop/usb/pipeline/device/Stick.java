@@ -1,0 +1,56 @@
+package shop.usb.pipeline.device;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A stick as the system tells it without privileges: its filesystem UUID (or, where udev names
+ * none, its device number), the USB serial where the system exposes one, its total size, filesystem
+ * type and label, and its block device as "major:minor". A folder that stands in for a stick (the
+ * demo) has no size and fits any order.
+ */
+public record Stick(
+        String id, String serial, long sizeBytes, String fsType, String label, String device) {
+
+    /**
+     * The nominal size may be this much larger than the order's: a "16 GB" stick for a 16 GB order.
+     */
+    public static final double LARGER_BY = 0.05;
+
+    public static Stick folder(String slotName, String fsType) {
+        return new Stick("folder " + slotName, null, -1, fsType, null, null);
+    }
+
+    public boolean isFolder() {
+        return sizeBytes < 0;
+    }
+
+    /**
+     * A stick that was unmounted (ejected) is still in its slot while its block device is there
+     * with a size: a pulled USB stick's device goes away, a detached loop device stays with size 0.
+     */
+    public boolean stillAttached() {
+        if (device == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(
+                            Files.readString(Path.of("/sys/dev/block", device, "size")).trim())
+                    > 0;
+        } catch (IOException | NumberFormatException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the stick is of the size class the customer bought: real sticks hold less than their
+     * label says, so down to {@code 1 - tolerance} of it, and up to 5 % more (any larger one with
+     * {@code allowLarger}).
+     */
+    public boolean fits(long capacityBytes, double tolerance, boolean allowLarger) {
+        return isFolder()
+                || sizeBytes >= (1 - tolerance) * capacityBytes
+                        && (allowLarger || sizeBytes <= (1 + LARGER_BY) * capacityBytes);
+    }
+}

@@ -1,0 +1,105 @@
+package shop.usb.pipeline.device;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Gives a verified stick the order's {@code usb.label} as its volume label ({@code
+ * pipeline.usb.set-label}), adjusted to its filesystem's rules, where a relabel tool for that
+ * filesystem is installed: {@code e2label} (ext2/3/4, 16 bytes), {@code fatlabel} (FAT, 11
+ * characters, upper case), {@code exfatlabel} (exFAT, 15 characters).
+ */
+public class StickLabeler {
+
+    public static final String BEAN_NAME = "stickLabeler";
+
+    /** The label as set, or null with the reason it was not. */
+    public record Labelled(String label, String notSetBecause) {}
+
+    private final boolean enabled;
+
+    public StickLabeler(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public Labelled label(SlotFilesystem filesystem, String wanted) {
+        if (!filesystem.isMount()
+                || filesystem.source() == null
+                || !filesystem.source().startsWith("/dev/")) {
+            return new Labelled(null, "the slot is a folder, not a device");
+        }
+        String type = filesystem.fsType().toLowerCase(Locale.ROOT);
+        String tool;
+        String label;
+        if (type.startsWith("ext")) {
+            tool = "e2label";
+            label = truncateUtf8(clean(wanted, ""), 16);
+        } else if (type.equals("vfat") || type.equals("msdos")) {
+            tool = "fatlabel";
+            label = fatLabel(wanted);
+        } else if (type.equals("exfat")) {
+            tool = "exfatlabel";
+            label = truncateChars(clean(wanted, "\"*/:<>?\\|"), 15);
+        } else {
+            return new Labelled(null, "no relabel tool is known for " + filesystem.fsType());
+        }
+        if (label.isBlank()) {
+            return new Labelled(
+                    null, "the label '" + wanted + "' keeps nothing the filesystem allows");
+        }
+        if (!SystemCommand.installed(tool)) {
+            return new Labelled(null, tool + " is not installed");
+        }
+        String failed = SystemCommand.run(List.of(tool, filesystem.source(), label));
+        return failed == null ? new Labelled(label, null) : new Labelled(null, failed);
+    }
+
+    /** FAT: 11 characters, upper case, letters, digits and a few signs; others become '_'. */
+    static String fatLabel(String wanted) {
+        StringBuilder label = new StringBuilder();
+        for (char c : wanted.toUpperCase(Locale.ROOT).toCharArray()) {
+            label.append(
+                    c < 128 && (Character.isLetterOrDigit(c) || " !#$%&'()-@^_`{}~".indexOf(c) >= 0)
+                            ? c
+                            : '_');
+        }
+        return truncateChars(label.toString().stripTrailing(), 11);
+    }
+
+    private static String clean(String wanted, String forbidden) {
+        StringBuilder label = new StringBuilder();
+        wanted.codePoints()
+                .filter(c -> c >= 0x20 && c != 0x7f && forbidden.indexOf(c) < 0)
+                .forEach(label::appendCodePoint);
+        return label.toString();
+    }
+
+    private static String truncateChars(String label, int max) {
+        return label.length() <= max ? label : label.substring(0, max);
+    }
+
+    /** At most {@code max} bytes of UTF-8, never cutting a character in two. */
+    static String truncateUtf8(String label, int max) {
+        StringBuilder kept = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < label.length(); ) {
+            int codePoint = label.codePointAt(i);
+            int size =
+                    new String(Character.toChars(codePoint))
+                            .getBytes(StandardCharsets.UTF_8)
+                            .length;
+            if (bytes + size > max) {
+                break;
+            }
+            kept.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return kept.toString();
+    }
+}
