@@ -1,1 +1,2 @@
-DELETE FROM usb_mount_leases WHERE job_id = :jobId AND run_token = :runToken
+DELETE FROM usb_mount_leases
+ WHERE station = :station AND mount_path = :mount AND COALESCE(run_token, '') = :runToken

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -21,8 +22,12 @@ import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.JobCancelledException;
+import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.RunSupersededException;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.stage.JobContext;
+import shop.usb.pipeline.station.NoStickReadyException;
 
 /**
  * The failure half of the flow, routes/error-handling.camel.yaml, with the routes that name its
@@ -214,6 +219,27 @@ class ErrorHandlingRoutesTest extends CamelTestSupport {
         assertThat(jobClaimer.rejected).isEmpty();
     }
 
+    @Test
+    void eachWayARunEndsIsOneMethodOfJobOutcomeAndNoFollowUpForTheFirstThree() throws Exception {
+        followUps.expectedMessageCount(0);
+        deadLetters.expectedMessageCount(0);
+
+        validate.failure = new RunSupersededException(new JobRun("job-1", "token"), "RETRYING");
+        template.sendBody("direct:jobs", "job-1");
+        validate.failure = null;
+        selectContent.failure = new NoStickReadyException(16_000_000_000L, Set.of());
+        template.sendBody("direct:jobs", "job-2");
+        selectContent.failure = null;
+        writeUsb.failure = new JobCancelledException("job-3");
+        template.sendBody("direct:jobs", "job-3");
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(jobOutcome.ended)
+                .containsExactly("superseded job-1", "waitForStick job-2", "cancelled job-3");
+        assertThat(jobOutcome.failed).as("none of them is a failure").isEmpty();
+        assertThat(verify.runs).isZero();
+    }
+
     /** A double that throws {@link #failure} when a test sets one. */
     public abstract static class FailingDouble {
         RuntimeException failure;
@@ -250,13 +276,35 @@ class ErrorHandlingRoutesTest extends CamelTestSupport {
         }
     }
 
-    /** Stands in for JobOutcome: counts completions, answers a failure with a dead letter. */
+    /**
+     * Stands in for JobOutcome: counts completions, notes the other endings with their job, answers
+     * a failure with a dead letter.
+     */
     public static final class JobOutcomeDouble {
         int completed;
         final List<ErrorCode> failed = new ArrayList<>();
+        final List<String> ended = new ArrayList<>();
 
         public void complete(Exchange exchange) {
             completed++;
+        }
+
+        public FollowUp superseded(Exchange exchange) {
+            return ended("superseded", exchange);
+        }
+
+        public FollowUp waitForStick(Exchange exchange) {
+            return ended("waitForStick", exchange);
+        }
+
+        public FollowUp cancelled(Exchange exchange) {
+            return ended("cancelled", exchange);
+        }
+
+        private FollowUp ended(String how, Exchange exchange) {
+            String jobId = exchange.getProperty(JobContext.PROPERTY, String.class);
+            ended.add(how + " " + jobId);
+            return FollowUp.none(jobId);
         }
 
         public FollowUp fail(Exchange exchange) {

@@ -23,21 +23,20 @@ import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
-import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobLifecycle.CancelOutcome;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobLogView;
-import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
-import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.run.Run;
+import shop.usb.pipeline.run.Runs;
 import shop.usb.pipeline.stage.JobContext;
 import shop.usb.pipeline.stage.JobOutcome;
+import shop.usb.pipeline.support.Folders;
 import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
-import shop.usb.pipeline.transfer.UsbWriter;
 
 /**
  * Recoverable failures are retried with backoff through the broker, exhausted ones are
@@ -114,7 +113,7 @@ class FailureSemanticsTest {
                                     .statusCode())
                     .isEqualTo(409);
         } finally {
-            UsbWriter.deleteRecursively(stick);
+            Folders.deleteRecursively(stick);
         }
     }
 
@@ -167,7 +166,7 @@ class FailureSemanticsTest {
                     .isGreaterThan(Duration.ofMillis(1900));
             assertThat(completed.attempts()).isEqualTo(1);
         } finally {
-            UsbWriter.deleteRecursively(stick);
+            Folders.deleteRecursively(stick);
         }
     }
 
@@ -175,17 +174,15 @@ class FailureSemanticsTest {
     void cancelAskedForOnAnotherInstanceWinsOverARetry() {
         String orderId = newOrderId();
         String id = createJob(orderId);
-        ClaimedJob running = pipeline.jobs().claim(JobRun.of(id), "another-instance").orElseThrow();
+        Run running =
+                pipeline.context()
+                        .getRegistry()
+                        .lookupByNameAndType(Runs.BEAN_NAME, Runs.class)
+                        .claim(id)
+                        .orElseThrow();
         assertThat(pipeline.jobs().cancel(id, "operator")).isEqualTo(CancelOutcome.REQUESTED);
         Exchange failedRun = new DefaultExchange(pipeline.context());
-        failedRun.setProperty(
-                JobContext.PROPERTY,
-                new JobContext(
-                        running,
-                        pipeline.context()
-                                .getRegistry()
-                                .lookupByNameAndType(
-                                        PipelineMetrics.BEAN_NAME, PipelineMetrics.class)));
+        failedRun.setProperty(JobContext.PROPERTY, new JobContext(running));
         failedRun.setProperty(
                 Exchange.EXCEPTION_CAUGHT, new JobFailure(ErrorCode.USB_UNAVAILABLE, "unplugged"));
 

@@ -17,11 +17,17 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.device.Slot;
+import shop.usb.pipeline.device.SlotFilesystem;
+import shop.usb.pipeline.device.SlotKind;
+import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogView;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
+import shop.usb.pipeline.lease.Lease;
+import shop.usb.pipeline.lease.Leases;
 import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
@@ -90,7 +96,7 @@ class JobRecoveryTest {
     @Test
     void stalledJobOfAnotherInstanceIsRetriedAndCompletes() {
         String orderId = newOrderId();
-        String id = runningElsewhere(orderId, "dead-instance");
+        String id = runningElsewhere(orderId, "dead-instance").jobId();
 
         JobView completed = pipeline.awaitJob(orderId, JobStatus.COMPLETED);
 
@@ -122,25 +128,37 @@ class JobRecoveryTest {
     }
 
     @Test
-    void restartRemovesTheOrderFolderAnInterruptedRunPublishedBeforeItsRetry() throws Exception {
+    void restartEndsAnInterruptedRunsLeaseWithTheOrderFolderItPublishedBeforeItsRetry()
+            throws Exception {
         restartWithoutSweep("200ms");
         String orderId = newOrderId();
-        String id = runningElsewhere(orderId, "test-instance");
+        JobRun interrupted = runningElsewhere(orderId, "test-instance");
         // Its run had named the order's folder on slot-a when the process was killed, before the
         // verification: the retry may run on another instance, whose slots are not this one's.
-        Path published = pipeline.mountA().resolve(orderId);
+        Slot slotA = Slot.of(pipeline.mountA());
+        SlotFilesystem filesystem = new SlotProbe(false).probe(slotA.path()).require();
+        Leases leases = new Leases("test-instance", pipeline.dataSource());
+        Lease lease =
+                leases.recordPublish(
+                        leases.write(
+                                        interrupted,
+                                        orderId,
+                                        slotA,
+                                        filesystem,
+                                        SlotKind.FOLDER.identify(slotA, filesystem).id())
+                                .orElseThrow());
+        Path published = lease.orderFolder();
         PipelineRuntime.writeRandom(published.resolve("music/jazz/01-so-what.mp3"), 1_000);
-        new JdbcTemplate(pipeline.dataSource())
-                .update(
-                        "UPDATE processing_jobs SET usb_mount = ? WHERE id = ?",
-                        pipeline.mountA().toString(),
-                        id);
 
         restartWithoutSweep("1h");
 
         pipeline.awaitJob(orderId, JobStatus.RETRYING);
         assertThat(published).doesNotExist();
-        assertThat(pipeline.reads().logs(id, 0))
+        assertThat(
+                        new JdbcTemplate(pipeline.dataSource())
+                                .queryForList("SELECT job_id FROM usb_mount_leases", String.class))
+                .doesNotContain(interrupted.jobId());
+        assertThat(pipeline.reads().logs(interrupted.jobId(), 0))
                 .extracting(JobLogView::message)
                 .anyMatch(m -> m.contains("interrupted when instance test-instance stopped"));
         pipeline.close();
@@ -165,7 +183,7 @@ class JobRecoveryTest {
     }
 
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
-    private String runningElsewhere(String orderId, String owner) {
+    private JobRun runningElsewhere(String orderId, String owner) {
         JobLifecycle jobs = pipeline.jobs();
         String id =
                 jobs.create(
@@ -174,7 +192,7 @@ class JobRecoveryTest {
                                 null,
                                 order(orderId).file("music/jazz/01-so-what.mp3").json())
                         .orElseThrow();
-        assertThat(jobs.claim(JobRun.of(id), owner)).isPresent();
+        JobRun run = jobs.claim(JobRun.of(id), owner).orElseThrow().run();
         new JdbcTemplate(pipeline.dataSource())
                 .update(
                         "UPDATE processing_jobs SET heartbeat_at = ? WHERE id = ?",
@@ -182,6 +200,6 @@ class JobRecoveryTest {
                                 .minusMinutes(1)
                                 .withOffsetSameInstant(ZoneOffset.UTC),
                         id);
-        return id;
+        return run;
     }
 }

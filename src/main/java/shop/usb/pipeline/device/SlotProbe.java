@@ -6,8 +6,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
-import shop.usb.pipeline.failure.ErrorCode;
-import shop.usb.pipeline.failure.JobFailure;
 
 /**
  * Finds out what a slot holds. With {@code pipeline.usb.require-mount} a slot holds a stick only
@@ -24,11 +22,10 @@ public class SlotProbe {
         this.requireMount = requireMount;
     }
 
-    /** The filesystem the slot holds now; a recoverable USB_UNAVAILABLE when it holds none. */
-    public SlotFilesystem probe(Path slot) {
+    /** The filesystem the slot holds now, or why it holds none. */
+    public Probe probe(Path slot) {
         if (!Files.isDirectory(slot)) {
-            throw new JobFailure(
-                    ErrorCode.USB_UNAVAILABLE, slot + " is not mounted (no such folder)");
+            return Probe.empty(slot + " is not mounted (no such folder)");
         }
         try {
             Path real = slot.toRealPath();
@@ -37,30 +34,37 @@ public class SlotProbe {
                             .fileKey();
             long device = SlotFilesystem.device(real);
             if (!requireMount) {
-                return new SlotFilesystem(
-                        slot, real, key, device, -1, Files.getFileStore(real).type(), "folder");
+                return Probe.holding(
+                        new SlotFilesystem(
+                                slot,
+                                real,
+                                key,
+                                device,
+                                -1,
+                                Files.getFileStore(real).type(),
+                                "folder"));
             }
             Optional<MountTable.Mount> mount = MountTable.mountedOn(real);
             if (real.getParent() == null
                     || mount.isEmpty()
                     || SlotFilesystem.device(real.getParent()) == device) {
-                throw new JobFailure(
-                        ErrorCode.USB_UNAVAILABLE,
+                return Probe.empty(
                         slot
                                 + " holds no stick: it is not the root of a"
                                 + " filesystem of its own (an empty mount point; set pipeline.usb.require-mount=false"
                                 + " only for plain folders)");
             }
-            return new SlotFilesystem(
-                    slot,
-                    real,
-                    key,
-                    device,
-                    mount.get().id(),
-                    mount.get().fsType(),
-                    mount.get().source());
+            return Probe.holding(
+                    new SlotFilesystem(
+                            slot,
+                            real,
+                            key,
+                            device,
+                            mount.get().id(),
+                            mount.get().fsType(),
+                            mount.get().source()));
         } catch (IOException e) {
-            throw new JobFailure(ErrorCode.USB_UNAVAILABLE, "Cannot look at " + slot + ": " + e, e);
+            return Probe.empty("Cannot look at " + slot + ": " + e);
         }
     }
 }

@@ -13,11 +13,6 @@ import java.nio.file.Path;
 public record Stick(
         String id, String serial, long sizeBytes, String fsType, String label, String device) {
 
-    /**
-     * The nominal size may be this much larger than the order's: a "16 GB" stick for a 16 GB order.
-     */
-    public static final double LARGER_BY = 0.05;
-
     public static Stick folder(String slotName, String fsType) {
         return new Stick("folder " + slotName, null, -1, fsType, null, null);
     }
@@ -41,16 +36,5 @@ public record Stick(
         } catch (IOException | NumberFormatException gone) {
             return false;
         }
-    }
-
-    /**
-     * Whether the stick is of the size class the customer bought: real sticks hold less than their
-     * label says, so down to {@code 1 - tolerance} of it, and up to 5 % more (any larger one with
-     * {@code allowLarger}).
-     */
-    public boolean fits(long capacityBytes, double tolerance, boolean allowLarger) {
-        return isFolder()
-                || sizeBytes >= (1 - tolerance) * capacityBytes
-                        && (allowLarger || sizeBytes <= (1 + LARGER_BY) * capacityBytes);
     }
 }

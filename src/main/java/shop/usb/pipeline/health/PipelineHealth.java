@@ -17,8 +17,8 @@ import shop.usb.pipeline.job.JobFigures;
 import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.StatusSummary;
-import shop.usb.pipeline.station.UsbMountAllocator;
-import shop.usb.pipeline.station.UsbMountAllocator.MountState;
+import shop.usb.pipeline.station.SlotAllocator;
+import shop.usb.pipeline.station.SlotAllocator.MountState;
 
 /**
  * Judges the pipeline healthy, degraded or unhealthy: the parts it needs (database, broker, USB
@@ -32,7 +32,7 @@ public class PipelineHealth {
     private final JobStatistics statistics;
     private final DataSource dataSource;
     private final ConnectionFactory broker;
-    private final UsbMountAllocator mounts;
+    private final SlotAllocator mounts;
     private final HealthThresholds limits;
     private final Clock clock;
 
@@ -40,7 +40,7 @@ public class PipelineHealth {
             JobStatistics statistics,
             DataSource dataSource,
             ConnectionFactory broker,
-            UsbMountAllocator mounts,
+            SlotAllocator mounts,
             HealthThresholds limits,
             Clock clock) {
         this.statistics = statistics;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
-import shop.usb.pipeline.station.UsbMountAllocator.MountState;
+import shop.usb.pipeline.station.SlotAllocator.MountState;
 
 /** Free space on each USB mount; DOWN only when no mount can take a job. */
 public final class UsbMountsHealthCheck extends AbstractHealthCheck {

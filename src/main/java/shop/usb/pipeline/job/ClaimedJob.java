@@ -3,8 +3,8 @@ package shop.usb.pipeline.job;
 import java.time.Instant;
 
 /**
- * A job this instance has just moved to PROCESSING: the run that owns it, the confirmation it was
- * created from and the mount an earlier attempt wrote to, if any.
+ * A job this instance has just moved to PROCESSING: the run that owns it and the confirmation it
+ * was created from.
  */
 public record ClaimedJob(
         JobRun run,
@@ -12,8 +12,7 @@ public record ClaimedJob(
         String priority,
         String orderJson,
         int attempts,
-        Instant startedAt,
-        String previousMount) {
+        Instant startedAt) {
 
     public String id() {
         return run.jobId();

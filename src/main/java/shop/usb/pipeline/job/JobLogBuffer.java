@@ -28,10 +28,6 @@ final class JobLogBuffer {
         this.clock = clock;
     }
 
-    Line line(JobLogLevel level, Stage stage, String message, String errorCode) {
-        return new Line(clock.instant(), level, stage, message, errorCode);
-    }
-
     void add(JobRun run, Line line) {
         pending.computeIfAbsent(run, id -> new ArrayList<>()).add(line);
     }

@@ -19,8 +19,8 @@ import shop.usb.pipeline.job.JobQuery;
 import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobReads.BulkTarget;
 import shop.usb.pipeline.job.JobStatus;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.run.LiveRuns;
 
 /**
  * POST /api/jobs/retry and /api/jobs/cancel: one action on every job the list's filters match, in

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.metrics.PipelineMetrics;
-import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.station.SlotViews;
 
 /**
  * GET /api/charts: what the dashboard's charts draw, from the same sources as the rest of the API
@@ -23,12 +23,12 @@ public class DashboardCharts {
 
     private final JobStatistics statistics;
     private final PipelineMetrics metrics;
-    private final UsbStation station;
+    private final SlotViews slotViews;
 
-    public DashboardCharts(JobStatistics statistics, PipelineMetrics metrics, UsbStation station) {
+    public DashboardCharts(JobStatistics statistics, PipelineMetrics metrics, SlotViews slots) {
         this.statistics = statistics;
         this.metrics = metrics;
-        this.station = station;
+        this.slotViews = slots;
     }
 
     public Map<String, Object> charts() {
@@ -42,7 +42,7 @@ public class DashboardCharts {
         for (String state : List.of("WRITING", "DONE", "READY", "EMPTY", "FAULTY")) {
             slots.put(state, 0L);
         }
-        station.views().forEach(slot -> slots.merge(slot.state(), 1L, Long::sum));
+        slotViews.views().forEach(slot -> slots.merge(slot.state(), 1L, Long::sum));
         long total = slots.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Object> charts = new LinkedHashMap<>();
         charts.put("throughput", statistics.completedPerMinute(THROUGHPUT_MINUTES));

@@ -22,10 +22,10 @@ import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobTimeline;
 import shop.usb.pipeline.job.JobView;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.StatusSummary;
 import shop.usb.pipeline.metrics.PipelineMetrics;
-import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.run.LiveRuns;
+import shop.usb.pipeline.station.SlotViews;
 import shop.usb.pipeline.transfer.StickReverifier;
 
 /** The read side of the HTTP API. Query values come from outside: each is checked before use. */
@@ -40,7 +40,7 @@ public class JobsApi {
     private final JobStatistics statistics;
     private final LiveRuns liveRuns;
     private final AuditTrail audit;
-    private final UsbStation station;
+    private final SlotViews slots;
     private final PipelineMetrics metrics;
     private final Duration stalledAfter;
     private final Clock clock;
@@ -51,7 +51,7 @@ public class JobsApi {
             JobStatistics statistics,
             LiveRuns liveRuns,
             AuditTrail audit,
-            UsbStation station,
+            SlotViews slots,
             PipelineMetrics metrics,
             Duration stalledAfter,
             Clock clock) {
@@ -60,7 +60,7 @@ public class JobsApi {
         this.statistics = statistics;
         this.liveRuns = liveRuns;
         this.audit = audit;
-        this.station = station;
+        this.slots = slots;
         this.metrics = metrics;
         this.stalledAfter = stalledAfter;
         this.clock = clock;
@@ -199,8 +199,8 @@ public class JobsApi {
                                                 + " and has no stick on record to read back",
                                         List.of());
                             }
-                            UsbStation.SlotView slot =
-                                    station.slotHolding(job.stick().id(), job.stick().serial())
+                            SlotViews.SlotView slot =
+                                    slots.slotHolding(job.stick().id(), job.stick().serial())
                                             .orElseThrow(
                                                     () ->
                                                             new ApiProblem(

@@ -3,25 +3,28 @@ package shop.usb.pipeline.ops;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import shop.usb.pipeline.station.UsbStation;
-import shop.usb.pipeline.station.UsbStation.SlotView;
+import shop.usb.pipeline.station.SlotRelease;
+import shop.usb.pipeline.station.SlotViews;
+import shop.usb.pipeline.station.SlotViews.SlotView;
 
 /** The station's slots over HTTP: what each holds, and the operator's release after a swap. */
 public class SlotsApi {
 
     public static final String BEAN_NAME = "slotsApi";
 
-    private final UsbStation station;
+    private final SlotViews views;
+    private final SlotRelease release;
     private final AuditTrail audit;
 
-    public SlotsApi(UsbStation station, AuditTrail audit) {
-        this.station = station;
+    public SlotsApi(SlotViews views, SlotRelease release, AuditTrail audit) {
+        this.views = views;
+        this.release = release;
         this.audit = audit;
     }
 
     /** GET /api/slots */
     public List<SlotView> list() {
-        return station.views();
+        return views.views();
     }
 
     /**
@@ -40,10 +43,10 @@ public class SlotsApi {
                         slot,
                         () -> {
                             try {
-                                return station.release(slot);
-                            } catch (UsbStation.UnknownSlotException unknown) {
+                                return release.release(slot);
+                            } catch (SlotRelease.UnknownSlotException unknown) {
                                 throw ApiProblem.notFound("Slot '" + slot + "'");
-                            } catch (UsbStation.SlotBusyException busy) {
+                            } catch (SlotRelease.SlotBusyException busy) {
                                 throw new ApiProblem(409, "CONFLICT", busy.getMessage(), List.of());
                             }
                         },

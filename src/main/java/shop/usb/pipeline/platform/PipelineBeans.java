@@ -10,9 +10,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.ContentLibrary;
+import shop.usb.pipeline.device.Slot;
 import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.device.StickEjector;
 import shop.usb.pipeline.device.StickLabeler;
+import shop.usb.pipeline.device.StickSizes;
 import shop.usb.pipeline.health.PartHealthCheck;
 import shop.usb.pipeline.health.PipelineHealth;
 import shop.usb.pipeline.health.UsbMountsHealthCheck;
@@ -23,11 +25,13 @@ import shop.usb.pipeline.intake.manifest.ManifestIntake;
 import shop.usb.pipeline.job.FollowUps;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobReads;
-import shop.usb.pipeline.job.JobRecovery;
 import shop.usb.pipeline.job.JobStatistics;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.OverdueJobs;
 import shop.usb.pipeline.job.RetentionPolicy;
+import shop.usb.pipeline.job.RunRecord;
+import shop.usb.pipeline.lease.LeaseEnds;
+import shop.usb.pipeline.lease.Leases;
+import shop.usb.pipeline.lease.Reclaimer;
 import shop.usb.pipeline.metrics.CachedStatusCounts;
 import shop.usb.pipeline.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.ApiErrors;
@@ -40,14 +44,23 @@ import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.JobsApi;
 import shop.usb.pipeline.ops.LiveEvents;
 import shop.usb.pipeline.ops.SlotsApi;
+import shop.usb.pipeline.run.JobRecovery;
+import shop.usb.pipeline.run.LiveRuns;
+import shop.usb.pipeline.run.Runs;
 import shop.usb.pipeline.stage.JobClaimer;
 import shop.usb.pipeline.stage.JobOutcome;
 import shop.usb.pipeline.stage.SelectContentStage;
 import shop.usb.pipeline.stage.ValidateStage;
 import shop.usb.pipeline.stage.VerifyStage;
 import shop.usb.pipeline.stage.WriteUsbStage;
-import shop.usb.pipeline.station.UsbMountAllocator;
-import shop.usb.pipeline.station.UsbStation;
+import shop.usb.pipeline.station.SlotAllocator;
+import shop.usb.pipeline.station.SlotRelease;
+import shop.usb.pipeline.station.SlotStore;
+import shop.usb.pipeline.station.SlotViews;
+import shop.usb.pipeline.station.Station;
+import shop.usb.pipeline.station.StationWatch;
+import shop.usb.pipeline.station.StickFit;
+import shop.usb.pipeline.station.WaitingJobDispatch;
 import shop.usb.pipeline.transfer.StickReverifier;
 import shop.usb.pipeline.transfer.UsbVerifier;
 import shop.usb.pipeline.transfer.UsbWriter;
@@ -70,6 +83,7 @@ final class PipelineBeans {
     private final Infrastructure infrastructure;
     private final Clock clock;
     private final JobLifecycle jobs;
+    private final RunRecord record;
     private final JobReads reads;
     private final JobStatistics statistics;
 
@@ -84,7 +98,8 @@ final class PipelineBeans {
         this.dataSource = infrastructure.dataSource();
         this.infrastructure = infrastructure;
         this.clock = clock;
-        this.jobs = new JobLifecycle(dataSource, settings.progressInterval(), clock);
+        this.jobs = new JobLifecycle(dataSource, clock);
+        this.record = new RunRecord(dataSource, settings.progressInterval(), clock);
         this.reads = new JobReads(dataSource);
         this.statistics = new JobStatistics(dataSource);
     }
@@ -109,21 +124,61 @@ final class PipelineBeans {
                         ContentLibrary.BEAN_NAME,
                         new ContentLibrary(
                                 settings.folders().contentDir(), settings.intake().orderLimits()));
-        UsbStation station = bindStation(audit, metrics);
-        UsbMountAllocator mounts =
-                bind(
-                        UsbMountAllocator.BEAN_NAME,
-                        new UsbMountAllocator(
-                                station,
-                                dataSource,
-                                settings.usb().allocationTimeout(),
-                                settings.usb().reserveBytes(),
-                                clock));
-        LiveRuns liveRuns = bindJobs(station, metrics);
+        Station station =
+                new Station(
+                        settings.instanceId(),
+                        settings.usb().mounts().stream().map(Slot::of).toList(),
+                        settings.usb().slotKind(),
+                        new SlotProbe(settings.usb().requireMount()));
+        Leases leases = new Leases(station.id(), dataSource);
+        LeaseEnds leaseEnds = new LeaseEnds();
+        Reclaimer reclaimer =
+                new Reclaimer(leases, station.probe(), station.kind(), leaseEnds, dataSource);
+        SlotStore slots = new SlotStore(station, dataSource);
+        StickFit fit =
+                new StickFit(
+                        station.kind(),
+                        new StickSizes(
+                                settings.sticks().sizeTolerance(), settings.sticks().allowLarger()),
+                        settings.sticks().stock());
+        SlotViews views = bindStation(station, slots, fit, reclaimer, audit);
+        SlotAllocator allocator =
+                new SlotAllocator(
+                        station,
+                        slots,
+                        fit,
+                        leases,
+                        reclaimer,
+                        leaseEnds,
+                        settings.usb().allocationTimeout(),
+                        settings.usb().reserveBytes(),
+                        clock);
+        LiveRuns liveRuns = bindJobs(reclaimer, metrics);
         bindIntake(validator, library, mapper, metrics);
-        bindStages(validator, library, mounts, station, liveRuns, metrics);
-        bindApi(liveRuns, audit, station, metrics);
-        bindHealth(mounts, metrics);
+        ContentDigests digests = new ContentDigests(CONTENT_DIGESTS);
+        UsbWriter writer = new UsbWriter(digests);
+        bindStages(
+                validator,
+                library,
+                digests,
+                writer,
+                new Runs(
+                        settings.instanceId(),
+                        jobs,
+                        record,
+                        liveRuns,
+                        allocator,
+                        leases,
+                        reclaimer,
+                        leaseEnds,
+                        slots,
+                        writer,
+                        metrics,
+                        settings.progressInterval(),
+                        clock),
+                metrics);
+        bindApi(liveRuns, audit, views, metrics);
+        bindHealth(allocator, metrics);
     }
 
     /**
@@ -142,38 +197,47 @@ final class PipelineBeans {
                 .build();
     }
 
-    /** The station's slots, and what the operator and the dashboard ask of them. */
-    private UsbStation bindStation(AuditTrail audit, PipelineMetrics metrics) {
-        UsbStation station =
+    /**
+     * The station's slots: the watch and the waiting jobs' dispatch, and what the operator and the
+     * dashboard ask of them.
+     */
+    private SlotViews bindStation(
+            Station station, SlotStore slots, StickFit fit, Reclaimer reclaimer, AuditTrail audit) {
+        StationWatch watch =
                 bind(
-                        UsbStation.BEAN_NAME,
-                        new UsbStation(
-                                settings.instanceId(),
-                                settings.usb().mounts().stream().map(UsbStation.Slot::of).toList(),
-                                settings.usb().slotKind(),
-                                new SlotProbe(settings.usb().requireMount()),
-                                dataSource,
-                                jobs,
-                                settings.sticks().wipe(),
-                                settings.folders().dataDir().resolve("delivered"),
-                                settings.sticks().sizeTolerance(),
-                                settings.sticks().allowLarger(),
-                                settings.sticks().stock()));
-        bind(SlotsApi.BEAN_NAME, new SlotsApi(station, audit));
+                        StationWatch.BEAN_NAME,
+                        new StationWatch(
+                                station,
+                                slots,
+                                fit,
+                                reclaimer,
+                                new WaitingJobDispatch(station, slots, fit, jobs, dataSource),
+                                settings.sticks().wipe()));
+        SlotViews views = new SlotViews(station, slots);
+        bind(
+                SlotsApi.BEAN_NAME,
+                new SlotsApi(
+                        views,
+                        new SlotRelease(
+                                station,
+                                slots,
+                                watch,
+                                views,
+                                reclaimer,
+                                settings.folders().dataDir().resolve("delivered")),
+                        audit));
         bind(
                 StickReverifier.BEAN_NAME,
-                new StickReverifier(
-                        jobs, new SlotProbe(settings.usb().requireMount()), new UsbVerifier()));
-        bind(DashboardCharts.BEAN_NAME, new DashboardCharts(statistics, metrics, station));
-        return station;
+                new StickReverifier(jobs, station.probe(), new UsbVerifier()));
+        return views;
     }
 
     /**
      * Every job bean is bound here: the state machine, its reads and figures, the live runs,
      * recovery, the lost messages' re-send and retention.
      */
-    private LiveRuns bindJobs(UsbStation station, PipelineMetrics metrics) throws Exception {
-        LiveRuns liveRuns = new LiveRuns(jobs, context, settings.recovery().stalledAfter());
+    private LiveRuns bindJobs(Reclaimer reclaimer, PipelineMetrics metrics) throws Exception {
+        LiveRuns liveRuns = new LiveRuns(record, context, settings.recovery().stalledAfter());
         // Stopped after the routes: runs finishing during a graceful shutdown keep beating.
         context.addService(liveRuns, true, true);
         bind(JobLifecycle.BEAN_NAME, jobs);
@@ -186,12 +250,12 @@ final class PipelineBeans {
                 new JobRecovery(
                         jobs,
                         liveRuns,
+                        reclaimer,
                         settings.retryPolicy(),
                         settings.instanceId(),
                         settings.recovery().stalledAfter(),
                         metrics,
-                        clock,
-                        station::removeUnrecordedOrder));
+                        clock));
         bind(
                 OverdueJobs.BEAN_NAME,
                 new OverdueJobs(
@@ -233,46 +297,22 @@ final class PipelineBeans {
     private void bindStages(
             OrderConfirmationValidator validator,
             ContentLibrary library,
-            UsbMountAllocator mounts,
-            UsbStation station,
-            LiveRuns liveRuns,
+            ContentDigests digests,
+            UsbWriter writer,
+            Runs runs,
             PipelineMetrics metrics) {
-        ContentDigests digests = new ContentDigests(CONTENT_DIGESTS);
-        bind(
-                JobClaimer.BEAN_NAME,
-                new JobClaimer(jobs, liveRuns, settings.instanceId(), metrics, clock));
-        bind(ValidateStage.BEAN_NAME, new ValidateStage(jobs, validator, library));
-        bind(
-                SelectContentStage.BEAN_NAME,
-                new SelectContentStage(
-                        jobs, digests, liveRuns, settings.progressInterval(), clock));
-        bind(
-                WriteUsbStage.BEAN_NAME,
-                new WriteUsbStage(
-                        jobs,
-                        mounts,
-                        new UsbWriter(digests),
-                        liveRuns,
-                        settings.progressInterval(),
-                        metrics,
-                        clock));
+        bind(Runs.BEAN_NAME, runs);
+        bind(JobClaimer.BEAN_NAME, new JobClaimer(runs, jobs, clock));
+        bind(ValidateStage.BEAN_NAME, new ValidateStage(validator, library));
+        bind(SelectContentStage.BEAN_NAME, new SelectContentStage(digests));
+        bind(WriteUsbStage.BEAN_NAME, new WriteUsbStage(writer, metrics));
         bind(
                 VerifyStage.BEAN_NAME,
-                new VerifyStage(
-                        jobs,
-                        new UsbVerifier(),
-                        new StickLabeler(settings.sticks().setLabel()),
-                        liveRuns,
-                        settings.progressInterval(),
-                        clock));
+                new VerifyStage(new UsbVerifier(), new StickLabeler(settings.sticks().setLabel())));
         bind(
                 JobOutcome.BEAN_NAME,
                 new JobOutcome(
-                        jobs,
-                        mounts,
-                        station,
                         new StickEjector(settings.sticks().eject()),
-                        liveRuns,
                         settings.retryPolicy(),
                         metrics,
                         clock));
@@ -280,7 +320,7 @@ final class PipelineBeans {
 
     /** The operator's API and the live events; its gate is in place before the first route. */
     private void bindApi(
-            LiveRuns liveRuns, AuditTrail audit, UsbStation station, PipelineMetrics metrics)
+            LiveRuns liveRuns, AuditTrail audit, SlotViews slots, PipelineMetrics metrics)
             throws Exception {
         bind(
                 JobsApi.BEAN_NAME,
@@ -290,7 +330,7 @@ final class PipelineBeans {
                         statistics,
                         liveRuns,
                         audit,
-                        station,
+                        slots,
                         metrics,
                         settings.recovery().stalledAfter(),
                         clock));
@@ -305,6 +345,7 @@ final class PipelineBeans {
                         metrics,
                         settings.api().bulkBatchSize()));
         bind(ApiErrors.BEAN_NAME, new ApiErrors());
+        bind(DashboardCharts.BEAN_NAME, new DashboardCharts(statistics, metrics, slots));
         LiveEvents events = bind(LiveEvents.BEAN_NAME, new LiveEvents());
         bind(ChangeFeed.BEAN_NAME, new ChangeFeed(dataSource));
         context.addStartupListener(
@@ -317,7 +358,7 @@ final class PipelineBeans {
     }
 
     /** The pipeline's verdict, and the readiness checks camel-health finds in the registry. */
-    private void bindHealth(UsbMountAllocator mounts, PipelineMetrics metrics) {
+    private void bindHealth(SlotAllocator mounts, PipelineMetrics metrics) {
         PipelineHealth health =
                 bind(
                         PipelineHealth.BEAN_NAME,

@@ -13,11 +13,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 import shop.usb.pipeline.content.OrderLimits;
+import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.health.HealthThresholds;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.ops.ApiTokens;
 import shop.usb.pipeline.station.StickStock;
-import shop.usb.pipeline.station.UsbStation;
 
 /**
  * The product's own settings, read once from Camel's properties (files, -D, environment). One
@@ -153,7 +153,7 @@ public record PipelineSettings(
             List<Path> mounts,
             boolean mountsConfigured,
             boolean requireMount,
-            UsbStation.Kind slotKind,
+            SlotKind slotKind,
             Duration allocationTimeout,
             long reserveBytes) {
         private static Usb from(Reader read, Path dataDir) {
@@ -173,7 +173,7 @@ public record PipelineSettings(
                     mountsConfigured,
                     // The demo slots are folders under the data dir, never mount points.
                     mountsConfigured && read.flag("pipeline.usb.require-mount"),
-                    read.choice("pipeline.usb.slot-kind", UsbStation.Kind.class),
+                    read.choice("pipeline.usb.slot-kind", SlotKind.class),
                     read.duration("pipeline.usb.allocation-timeout"),
                     read.number("pipeline.usb.reserve-bytes"));
         }

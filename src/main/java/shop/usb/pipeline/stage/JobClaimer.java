@@ -4,7 +4,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -12,14 +11,11 @@ import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.JmsBodies;
-import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.DeadLetter;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobLifecycle;
-import shop.usb.pipeline.job.JobRun;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.metrics.PipelineMetrics;
+import shop.usb.pipeline.run.Runs;
 
 /**
  * Turns a job message into a running job. The table decides: a job that is not QUEUED or RETRYING
@@ -40,43 +36,23 @@ public class JobClaimer {
     private static final Pattern JOB_ID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    private final Runs runs;
     private final JobLifecycle jobs;
-    private final LiveRuns liveRuns;
-    private final String instanceId;
-    private final PipelineMetrics metrics;
     private final Clock clock;
 
-    public JobClaimer(
-            JobLifecycle jobs,
-            LiveRuns liveRuns,
-            String instanceId,
-            PipelineMetrics metrics,
-            Clock clock) {
+    public JobClaimer(Runs runs, JobLifecycle jobs, Clock clock) {
+        this.runs = runs;
         this.jobs = jobs;
-        this.liveRuns = liveRuns;
-        this.instanceId = instanceId;
-        this.metrics = metrics;
         this.clock = clock;
     }
 
+    /** The run's handle goes into the exchange, or, when the job is not due yet, its follow-up. */
     public void claim(Exchange exchange) throws JMSException {
         String jobId = jobIdOf(exchange.getMessage().getBody(Message.class));
-        JobRun run = JobRun.of(jobId);
-        liveRuns.claiming(run);
-        Optional<ClaimedJob> claimed;
-        try {
-            claimed = jobs.claim(run, instanceId);
-        } catch (RuntimeException e) {
-            liveRuns.end(run);
-            throw e;
-        }
-        claimed.ifPresentOrElse(
-                job -> {
-                    liveRuns.claimed(run);
-                    metrics.jobStarted();
-                    exchange.setProperty(JobContext.PROPERTY, new JobContext(job, metrics));
-                },
-                () -> notClaimed(exchange, run));
+        runs.claim(jobId)
+                .ifPresentOrElse(
+                        run -> exchange.setProperty(JobContext.PROPERTY, new JobContext(run)),
+                        () -> notClaimed(exchange, jobId));
     }
 
     /**
@@ -122,9 +98,7 @@ public class JobClaimer {
         return body.trim();
     }
 
-    private void notClaimed(Exchange exchange, JobRun run) {
-        liveRuns.end(run);
-        String jobId = run.jobId();
+    private void notClaimed(Exchange exchange, String jobId) {
         jobs.dueIn(jobId)
                 .ifPresentOrElse(
                         due -> {

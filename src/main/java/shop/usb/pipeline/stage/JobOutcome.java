@@ -1,8 +1,6 @@
 package shop.usb.pipeline.stage;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,72 +9,55 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.content.Sha256;
-import shop.usb.pipeline.device.Stick;
 import shop.usb.pipeline.device.StickEjector;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobCancelledException;
-import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.job.RunSupersededException;
-import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.metrics.PipelineMetrics;
 import shop.usb.pipeline.metrics.PipelineMetrics.Outcome;
+import shop.usb.pipeline.run.Run;
 import shop.usb.pipeline.station.NoStickReadyException;
-import shop.usb.pipeline.station.UsbMountAllocator;
-import shop.usb.pipeline.station.UsbMountAllocator.TakenSlot;
-import shop.usb.pipeline.station.UsbStation;
-import shop.usb.pipeline.transfer.UsbWriter;
+import shop.usb.pipeline.station.SlotAllocator.TakenSlot;
 
 /**
- * How a job run ends: COMPLETED; RETRYING after a recoverable failure while attempts remain; FAILED
- * with its order dead-lettered; CANCELLED when an operator asked it to stop; or, for a run that no
- * longer owns its job, nothing at all: it stops without touching the job, files or leases.
+ * How a job run ends, one method per outcome, each called by routes/error-handling.camel.yaml or
+ * the job route: COMPLETED; superseded (the run lost its job: it changes nothing of the job);
+ * WAITING for a stick; CANCELLED at an operator's request; RETRYING after a recoverable failure
+ * while attempts remain, or FAILED with its order dead-lettered. A run that does not deliver gives
+ * its slot back first: what its lease names goes, then the lease.
  */
 public class JobOutcome {
 
     public static final String BEAN_NAME = "jobOutcome";
     private static final Logger LOG = LoggerFactory.getLogger(JobOutcome.class);
 
-    private final JobLifecycle jobs;
-    private final UsbMountAllocator mounts;
-    private final UsbStation station;
     private final StickEjector ejector;
-    private final LiveRuns liveRuns;
     private final RetryPolicy retries;
     private final PipelineMetrics metrics;
     private final Clock clock;
 
     public JobOutcome(
-            JobLifecycle jobs,
-            UsbMountAllocator mounts,
-            UsbStation station,
-            StickEjector ejector,
-            LiveRuns liveRuns,
-            RetryPolicy retries,
-            PipelineMetrics metrics,
-            Clock clock) {
+            StickEjector ejector, RetryPolicy retries, PipelineMetrics metrics, Clock clock) {
         this.ejector = ejector;
-        this.jobs = jobs;
-        this.mounts = mounts;
-        this.station = station;
-        this.liveRuns = liveRuns;
         this.retries = retries;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** The stick must still be in its slot, as the same mount, when the job is declared done. */
+    /**
+     * The stick must still be in its slot, as the same mount: then COMPLETED, with the delivery
+     * record, in one transaction with the lease's end and the slot becoming DONE.
+     */
     public void complete(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
+        Run run = job.run();
         job.stick().requireStillMounted("before the job was completed");
         TakenSlot taken = job.taken();
-        Stick stick = taken.stick();
-        jobs.complete(
-                job.run(),
+        run.complete(
                 "Completed: "
                         + job.plan().files().size()
                         + " files, "
@@ -84,215 +65,205 @@ public class JobOutcome {
                         + " bytes verified in "
                         + job.folder()
                         + ", read back "
-                        + describe(job),
+                        + job.verifiedBy().label()
+                        + " from "
+                        + job.stick().describe(),
                 new Delivery(
                         taken.slot().name(),
-                        stick.id(),
-                        stick.serial(),
-                        stick.isFolder() ? null : stick.sizeBytes(),
-                        stick.fsType(),
-                        stick.label(),
+                        taken.stick().id(),
+                        taken.stick().serial(),
+                        taken.stick().isFolder() ? null : taken.stick().sizeBytes(),
+                        taken.stick().fsType(),
+                        taken.stick().label(),
                         job.verifiedBy().label(),
                         Sha256.of(job.plan().manifest().getBytes(StandardCharsets.UTF_8)),
                         job.volumeLabel()));
-        station.delivered(taken.slot().name(), job.id());
         if (ejector.enabled()) {
             String notEjected = ejector.eject(job.stick());
-            jobs.log(
-                    job.run(),
+            run.log(
                     notEjected == null ? JobLogLevel.INFO : JobLogLevel.WARN,
-                    Stage.DONE,
                     notEjected == null
                             ? "Stick ejected from " + taken.slot().name() + ": it can be pulled now"
                             : "Stick not ejected: " + notEjected);
         }
-        job.endStage(Outcome.COMPLETED);
         metrics.jobCompleted();
-        end(job);
-        LOG.info("Job {} for order {} completed", job.id(), job.job().orderId());
+        run.end();
+        LOG.info("Job {} for order {} completed", run.jobId(), run.orderId());
     }
 
     /**
-     * Called by the error handler with what a stage threw; the answer is what the broker must do
-     * next.
+     * The run no longer owns its job (recovered as stalled, claimed again): it stops, changes
+     * nothing of the job, and gives back its slot (another run may have taken it over already).
      */
-    public FollowUp fail(Exchange exchange) {
-        JobContext job = exchange.getProperty(JobContext.PROPERTY, JobContext.class);
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Stage stage = job.stage();
+    public FollowUp superseded(Exchange exchange) {
+        Run run = runOf(exchange);
         try {
-            if (cause instanceof RunSupersededException superseded) {
-                return superseded(job, stage, superseded);
-            }
-            withdrawPublished(job);
-            if (cause instanceof NoStickReadyException noStick) {
-                return waitForStick(job, stage, noStick);
-            }
-            return cause instanceof JobCancelledException
-                    ? cancel(job, stage)
-                    : retryOrFail(job, stage, cause);
-        } catch (RunSupersededException superseded) {
-            return superseded(job, stage, superseded);
+            return superseded(run, caught(exchange, RunSupersededException.class));
         } finally {
-            end(job);
+            run.end();
         }
     }
 
-    private FollowUp retryOrFail(JobContext job, Stage stage, Exception cause) {
+    /** No fitting stick is READY: WAITING, holding nothing; the cancel of an operator wins. */
+    public FollowUp waitForStick(Exchange exchange) {
+        Run run = runOf(exchange);
+        NoStickReadyException noStick = caught(exchange, NoStickReadyException.class);
+        try {
+            giveBackSlot(run);
+            run.waitForStick(
+                    noStick.waitingFor(), noStick.capacityBytes(), noStick.refusedFilesystems());
+            run.endStage(Outcome.WAITING);
+            LOG.info(
+                    "Job {} for order {} waits for {}",
+                    run.jobId(),
+                    run.orderId(),
+                    noStick.waitingFor());
+            return FollowUp.none(run.jobId());
+        } catch (JobCancelledException cancelRequested) {
+            return cancel(run);
+        } catch (RunSupersededException superseded) {
+            return superseded(run, superseded);
+        } finally {
+            run.end();
+        }
+    }
+
+    /** An operator asked the job to stop: CANCELLED at this checkpoint. */
+    public FollowUp cancelled(Exchange exchange) {
+        Run run = runOf(exchange);
+        try {
+            giveBackSlot(run);
+            return cancel(run);
+        } catch (RunSupersededException superseded) {
+            return superseded(run, superseded);
+        } finally {
+            run.end();
+        }
+    }
+
+    /**
+     * Any other failure: RETRYING after its backoff while attempts remain and the failure is
+     * recoverable, FAILED otherwise; the answer is what the broker must do next.
+     */
+    public FollowUp fail(Exchange exchange) {
+        Run run = runOf(exchange);
+        try {
+            giveBackSlot(run);
+            return retryOrFail(run, caught(exchange, Exception.class));
+        } catch (RunSupersededException superseded) {
+            return superseded(run, superseded);
+        } finally {
+            run.end();
+        }
+    }
+
+    private FollowUp retryOrFail(Run run, Exception cause) {
         JobFailure failure = JobFailure.of(cause);
         LOG.warn(
                 "Job {} for order {} failed in {} with {}: {}",
-                job.id(),
-                job.job().orderId(),
-                stage.label(),
+                run.jobId(),
+                run.orderId(),
+                run.stage().label(),
                 failure.code(),
                 failure.getMessage(),
                 failure.code() == ErrorCode.INTERNAL_ERROR ? cause : null);
         Optional<Duration> delay =
                 failure.code().recoverable()
-                        ? retries.delayAfter(job.job().attempts())
+                        ? retries.delayAfter(run.attempts())
                         : Optional.empty();
         if (delay.isPresent()) {
             try {
-                jobs.scheduleRetry(
-                        job.run(),
-                        stage,
+                run.scheduleRetry(
                         failure.code(),
                         "Attempt "
-                                + job.job().attempts()
+                                + run.attempts()
                                 + " failed in "
-                                + stage.label()
+                                + run.stage().label()
                                 + ": "
                                 + failure.getMessage(),
                         delay.get());
             } catch (JobCancelledException cancelRequested) {
-                return cancel(job, stage);
+                return cancel(run);
             }
-            job.endStage(Outcome.RETRYING);
+            run.endStage(Outcome.RETRYING);
             metrics.jobRetried(failure.code());
-            return FollowUp.run(job.id(), clock.instant().plus(delay.get()), job.job().priority());
+            return FollowUp.run(run.jobId(), clock.instant().plus(delay.get()), run.priority());
         }
-        jobs.fail(job.run(), stage, failure.code(), failure.getMessage());
-        job.endStage(Outcome.FAILED);
+        run.fail(failure.code(), failure.getMessage());
+        run.endStage(Outcome.FAILED);
         metrics.jobFailed(failure.code());
         return FollowUp.deadLetter(
-                job.id(),
-                job.job().orderId(),
-                job.job().orderJson(),
+                run.jobId(),
+                run.orderId(),
+                run.orderJson(),
                 failure.code(),
                 failure.getMessage(),
-                stage);
+                run.stage());
     }
 
-    /**
-     * A run that does not complete takes back the order folder it named, while it still owns the
-     * job: a stick is left blank for the next order, and a retry writes afresh.
-     */
-    private void withdrawPublished(JobContext job) {
-        if (job.folder() == null) {
-            return;
-        }
-        jobs.requireOwnership(job.run());
-        try {
-            UsbWriter.deleteRecursively(job.folder());
-        } catch (IOException e) {
-            LOG.warn("Job {} left its order folder {}: {}", job.id(), job.folder(), e.toString());
-        }
-    }
-
-    /**
-     * WAITING until the station dispatches a fitting stick to the job; the cancel of an operator
-     * wins.
-     */
-    private FollowUp waitForStick(JobContext job, Stage stage, NoStickReadyException noStick) {
-        try {
-            jobs.waitForStick(
-                    job.run(),
-                    stage,
-                    noStick.waitingFor(),
-                    noStick.capacityBytes(),
-                    noStick.refusedFilesystems());
-        } catch (JobCancelledException cancelRequested) {
-            return cancel(job, stage);
-        }
-        job.endStage(Outcome.WAITING);
-        LOG.info(
-                "Job {} for order {} waits for {}",
-                job.id(),
-                job.job().orderId(),
-                noStick.waitingFor());
-        return FollowUp.none(job.id());
-    }
-
-    private FollowUp cancel(JobContext job, Stage stage) {
-        jobs.cancelRunning(
-                job.run(),
-                stage,
+    private FollowUp cancel(Run run) {
+        run.cancel(
                 "Cancelled at a checkpoint in "
-                        + stage.label()
-                        + (job.stick() == null
+                        + run.stage().label()
+                        + (run.taken() == null
                                 ? ""
-                                : "; its folders removed from " + job.stick().slot()));
-        job.endStage(Outcome.CANCELLED);
+                                : "; its folders removed from " + run.taken().slot().name()));
+        run.endStage(Outcome.CANCELLED);
         metrics.jobCancelled();
         LOG.info(
                 "Job {} for order {} cancelled in {}",
-                job.id(),
-                job.job().orderId(),
-                stage.label());
-        return FollowUp.none(job.id());
+                run.jobId(),
+                run.orderId(),
+                run.stage().label());
+        return FollowUp.none(run.jobId());
     }
 
-    private FollowUp superseded(JobContext job, Stage stage, RunSupersededException why) {
+    private FollowUp superseded(Run run, Exception why) {
+        giveBackSlot(run);
         String message =
                 "Attempt "
-                        + job.job().attempts()
+                        + run.attempts()
                         + " (run "
-                        + job.run().shortToken()
+                        + run.shortToken()
                         + ") stopped in "
-                        + stage.label()
+                        + run.stage().label()
                         + ", superseded: "
                         + why.getMessage()
-                        + ". It changed nothing more.";
-        LOG.warn("Job {} for order {}: {}", job.id(), job.job().orderId(), message);
-        jobs.log(job.run(), JobLogLevel.WARN, stage, message);
-        job.endStage(Outcome.SUPERSEDED);
-        return FollowUp.none(job.id());
+                        + ". It changed nothing of the job"
+                        + (run.taken() == null
+                                ? "."
+                                : "; what it wrote on " + run.taken().slot().name() + " is gone.");
+        LOG.warn("Job {} for order {}: {}", run.jobId(), run.orderId(), message);
+        run.log(JobLogLevel.WARN, message);
+        run.endStage(Outcome.SUPERSEDED);
+        return FollowUp.none(run.jobId());
     }
 
     /**
-     * Whatever the ending: the run's log is written, its own staging folder goes (no other run
-     * writes there), its lease is freed (refused for a run that lost its job) and it stops beating.
+     * What the run's lease names goes, then the lease; a failure to do so leaves it to recovery.
      */
-    private void end(JobContext job) {
-        try {
-            jobs.writeLogs(job.run());
-            if (job.stick() != null && job.stick().isPresent()) {
-                Path staging =
-                        UsbWriter.stagingFolder(
-                                job.stick().slot(), job.job().orderId(), job.run().token());
-                try {
-                    UsbWriter.deleteRecursively(staging);
-                } catch (IOException e) {
-                    LOG.warn(
-                            "Job {} left its staging folder {}: {}",
-                            job.id(),
-                            staging,
-                            e.toString());
-                }
-            }
-            mounts.release(job.run());
-        } finally {
-            // Even when the database is away and nothing above could be written: a run that stays
-            // "alive"
-            // here would keep beating for its job after the database is back, and nobody would
-            // recover it.
-            liveRuns.end(job.run());
-            metrics.jobEnded();
+    private static void giveBackSlot(Run run) {
+        if (!run.giveBackSlot()) {
+            run.log(
+                    JobLogLevel.WARN,
+                    "What this run wrote on "
+                            + run.taken().slot().name()
+                            + " could not all be removed; its lease stays for recovery to end");
         }
     }
 
-    private static String describe(JobContext job) {
-        return job.verifiedBy().label() + " from " + job.stick().describe();
+    private static Run runOf(Exchange exchange) {
+        return exchange.getProperty(JobContext.PROPERTY, JobContext.class).run();
+    }
+
+    /** What the stage threw, or the cause of that type it carries. */
+    private static <T extends Exception> T caught(Exchange exchange, Class<T> type) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return type.cast(caught);
     }
 }

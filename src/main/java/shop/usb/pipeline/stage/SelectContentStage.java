@@ -1,8 +1,6 @@
 package shop.usb.pipeline.stage;
 
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.ExchangeProperty;
@@ -12,9 +10,9 @@ import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
-import shop.usb.pipeline.job.JobLifecycle;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.run.ProgressReporter;
+import shop.usb.pipeline.run.Run;
 
 /**
  * stage-select-content: the validated files become a write plan. A source whose current version was
@@ -24,32 +22,17 @@ public class SelectContentStage {
 
     public static final String BEAN_NAME = "selectContentStage";
 
-    private final JobLifecycle jobs;
     private final ContentDigests digests;
-    private final LiveRuns liveRuns;
-    private final Duration progressInterval;
-    private final Clock clock;
 
-    public SelectContentStage(
-            JobLifecycle jobs,
-            ContentDigests digests,
-            LiveRuns liveRuns,
-            Duration progressInterval,
-            Clock clock) {
-        this.jobs = jobs;
+    public SelectContentStage(ContentDigests digests) {
         this.digests = digests;
-        this.liveRuns = liveRuns;
-        this.progressInterval = progressInterval;
-        this.clock = clock;
     }
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
-        job.enter(Stage.SELECT_CONTENT);
-        jobs.enterStage(
-                job.run(), Stage.SELECT_CONTENT, "Selecting " + job.files().size() + " files");
+        Run run = job.run();
+        run.enter(Stage.SELECT_CONTENT, "Selecting " + job.files().size() + " files");
         List<PlannedFile> planned = new ArrayList<>(job.files().size());
-        ProgressReporter checkpoints =
-                new ProgressReporter(jobs, liveRuns, job.run(), 0, progressInterval, clock);
+        ProgressReporter checkpoints = run.progress(0);
         for (LibraryFile file : job.files()) {
             checkpoints.checkpoint();
             try {
@@ -67,7 +50,7 @@ public class SelectContentStage {
             }
         }
         WritePlan plan = new WritePlan(planned);
-        jobs.recordPlan(job.run(), plan.totalBytes(), planned.size());
+        run.recordPlan(plan.totalBytes(), planned.size());
         job.planned(plan);
     }
 }

@@ -8,7 +8,6 @@ import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
-import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.Stage;
 
 /**
@@ -19,21 +18,17 @@ public class ValidateStage {
 
     public static final String BEAN_NAME = "validateStage";
 
-    private final JobLifecycle jobs;
     private final OrderConfirmationValidator validator;
     private final ContentLibrary library;
 
-    public ValidateStage(
-            JobLifecycle jobs, OrderConfirmationValidator validator, ContentLibrary library) {
-        this.jobs = jobs;
+    public ValidateStage(OrderConfirmationValidator validator, ContentLibrary library) {
         this.validator = validator;
         this.library = library;
     }
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
-        job.enter(Stage.VALIDATE);
-        jobs.enterStage(job.run(), Stage.VALIDATE, "Validating the confirmation and its content");
-        OrderConfirmation order = validator.validate(job.job().orderJson());
+        job.run().enter(Stage.VALIDATE, "Validating the confirmation and its content");
+        OrderConfirmation order = validator.validate(job.run().orderJson());
         List<LibraryFile> files = library.resolve(order.content());
         long bytes = files.stream().mapToLong(LibraryFile::size).sum();
         if (bytes > order.capacityBytes()) {

@@ -1,13 +1,13 @@
 package shop.usb.pipeline.stage;
 
-import java.time.Clock;
-import java.time.Duration;
 import org.apache.camel.ExchangeProperty;
+import shop.usb.pipeline.crash.CrashPoints;
+import shop.usb.pipeline.crash.CrashPoints.Context;
+import shop.usb.pipeline.crash.CrashPoints.Step;
 import shop.usb.pipeline.device.StickLabeler;
-import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
-import shop.usb.pipeline.job.LiveRuns;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.run.Run;
 import shop.usb.pipeline.transfer.UsbVerifier;
 
 /**
@@ -18,45 +18,28 @@ public class VerifyStage {
 
     public static final String BEAN_NAME = "verifyStage";
 
-    private final JobLifecycle jobs;
     private final UsbVerifier verifier;
     private final StickLabeler labeler;
-    private final LiveRuns liveRuns;
-    private final Duration progressInterval;
-    private final Clock clock;
 
-    public VerifyStage(
-            JobLifecycle jobs,
-            UsbVerifier verifier,
-            StickLabeler labeler,
-            LiveRuns liveRuns,
-            Duration progressInterval,
-            Clock clock) {
-        this.labeler = labeler;
-        this.liveRuns = liveRuns;
-        this.jobs = jobs;
+    public VerifyStage(UsbVerifier verifier, StickLabeler labeler) {
         this.verifier = verifier;
-        this.progressInterval = progressInterval;
-        this.clock = clock;
+        this.labeler = labeler;
     }
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
-        job.enter(Stage.VERIFY);
-        jobs.enterStage(
-                job.run(),
+        Run run = job.run();
+        run.enter(
                 Stage.VERIFY,
                 "Verifying " + job.plan().files().size() + " files in " + job.folder());
-        ProgressReporter checkpoints =
-                new ProgressReporter(jobs, liveRuns, job.run(), 0, progressInterval, clock);
         job.verified(
-                verifier.verify(job.plan(), job.folder(), job.stick(), checkpoints::checkpoint));
+                verifier.verify(
+                        job.plan(), job.folder(), job.stick(), run.progress(0)::checkpoint));
+        CrashPoints.passed(Context.RUN, Step.VERIFIED, run.orderId());
         if (labeler.enabled()) {
             StickLabeler.Labelled labelled = labeler.label(job.stick(), job.order().usbLabel());
             job.labelled(labelled.label());
-            jobs.log(
-                    job.run(),
+            run.log(
                     labelled.label() == null ? JobLogLevel.WARN : JobLogLevel.INFO,
-                    Stage.VERIFY,
                     labelled.label() == null
                             ? "Volume label not set: " + labelled.notSetBecause()
                             : "Volume label set to '" + labelled.label() + "'");

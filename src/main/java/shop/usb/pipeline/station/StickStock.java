@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import shop.usb.pipeline.device.Stick;
+import shop.usb.pipeline.device.StickSizes;
 
 /**
  * The sticks the shop puts into its station ({@code pipeline.usb.stocked-sizes}, {@code
@@ -41,17 +42,9 @@ public record StickStock(List<Long> nominalSizes, Set<String> filesystems) {
      * Why no stocked stick could ever take an order of this size class that refuses these
      * filesystems; null when one could (or the stock is unknown).
      */
-    String neverFits(
-            long capacityBytes,
-            Map<String, String> refusedFilesystems,
-            double tolerance,
-            boolean allowLarger) {
+    String neverFits(long capacityBytes, Map<String, String> refusedFilesystems, StickSizes sizes) {
         if (!nominalSizes.isEmpty()
-                && nominalSizes.stream()
-                        .noneMatch(
-                                nominal ->
-                                        new Stick("stocked", null, nominal, null, null, null)
-                                                .fits(capacityBytes, tolerance, allowLarger))) {
+                && nominalSizes.stream().noneMatch(nominal -> sizes.fits(nominal, capacityBytes))) {
             return "the order was bought on a "
                     + NoStickReadyException.sizeClass(capacityBytes)
                     + " stick; the station is stocked with "
@@ -74,11 +67,9 @@ public record StickStock(List<Long> nominalSizes, Set<String> filesystems) {
      * Why a stick fits none of the stocked size classes (too small or too large for all); null when
      * one fits.
      */
-    String noSizeClassFor(Stick stick, double tolerance, boolean allowLarger) {
-        if (stick.isFolder()
-                || nominalSizes.isEmpty()
-                || nominalSizes.stream()
-                        .anyMatch(nominal -> stick.fits(nominal, tolerance, allowLarger))) {
+    String noSizeClassFor(Stick stick, StickSizes sizes) {
+        if (nominalSizes.isEmpty()
+                || nominalSizes.stream().anyMatch(nominal -> sizes.fits(stick, nominal))) {
             return null;
         }
         return "holds "

@@ -61,7 +61,7 @@ public class StickReverifier {
                     verifier.verify(
                             plan,
                             folder(request),
-                            probe.probe(Path.of(request.slotPath())),
+                            probe.probe(Path.of(request.slotPath())).require(),
                             () -> {});
             jobs.recordReverify(
                     request.jobId(),

@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,19 +20,23 @@ import shop.usb.pipeline.content.ContentLibrary;
 import shop.usb.pipeline.content.Sha256;
 import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
+import shop.usb.pipeline.crash.CrashPoints;
+import shop.usb.pipeline.crash.CrashPoints.Context;
+import shop.usb.pipeline.crash.CrashPoints.Step;
 import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.device.UsbFaults;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
+import shop.usb.pipeline.lease.Lease;
 
 /**
- * Copies a write plan onto a leased stick. A run writes into a staging folder of its own, {@code
- * <slot>/.<orderId>.<runToken>.part/}: each file goes to a temporary name, is fsync'd and renamed,
- * then every folder is fsync'd. Only then, and only after the run proved it still owns the job, is
- * the staging folder renamed to {@code <slot>/<orderId>/} ({@link #publish}). So a run that lost
- * its job never touches the order folder of the run that took over, a pulled stick cannot receive a
- * file on the host's disk (the staging folder is not there), and a folder with the order's name is
+ * Copies a write plan onto a leased stick. A run writes into the staging folder its lease names,
+ * {@code <slot>/.<orderId>.<runToken>.part/}: each file goes to a temporary name, is fsync'd and
+ * renamed, then every folder is fsync'd. Only then, once the lease says so, is the staging folder
+ * renamed to {@code <slot>/<orderId>/} ({@link #publish}). So a pulled stick cannot receive a file
+ * on the host's disk (the staging folder is not there), and a folder with the order's name is
  * always complete. The slot folder itself is never created: a missing one is an unplugged stick.
+ * Nothing here deletes: what a run leaves goes when its lease ends ({@code Reclaimer}).
  */
 public class UsbWriter {
 
@@ -57,41 +58,23 @@ public class UsbWriter {
         this.digests = digests;
     }
 
-    /** The folder a job's order ends up in; the orderId was validated to be a plain name. */
-    public static Path orderFolder(Path mount, String orderId) {
-        Path folder = mount.resolve(orderId).normalize();
-        if (!folder.getParent().equals(mount.normalize())) {
-            throw new JobFailure(
-                    ErrorCode.INVALID_ORDER, "orderId '" + orderId + "' does not name a folder");
-        }
-        return folder;
-    }
-
-    /** Where one run writes the order before it is complete. */
-    public static Path stagingFolder(Path mount, String orderId, String runToken) {
-        return orderFolder(mount, orderId)
-                .resolveSibling("." + orderId + "." + runToken + PART_SUFFIX);
-    }
-
     /**
-     * Writes the plan into the run's staging folder on the stick ({@link #stagingFolder}) and
+     * Writes the plan into the run's staging folder on the stick, as its lease names it, and
      * returns the plan with every source's digest, as its MANIFEST.sha256 lists them.
      */
     public WritePlan write(
-            WritePlan plan,
-            SlotFilesystem stick,
-            String orderId,
-            String runToken,
-            WriteListener listener) {
-        Path staging = stagingFolder(stick.slot(), orderId, runToken);
+            WritePlan plan, SlotFilesystem stick, Lease lease, WriteListener listener) {
+        Path staging = lease.stagingFolder();
+        String orderId = lease.orderId();
         stick.requirePresent("before the write began");
         try {
             Files.createDirectory(staging);
             if (!stick.holds(staging)) {
-                // The stick went between the check and the mkdir: the folder is on the host's disk.
-                Files.deleteIfExists(staging);
+                // The stick went between the check and the mkdir: the folder is on the host's disk,
+                // where the lease's end removes it.
                 throw stick.removed("as the write began");
             }
+            CrashPoints.reached(Context.RUN, Step.STAGING_CREATED, orderId);
             Set<Path> folders = new LinkedHashSet<>();
             folders.add(staging);
             List<String> sha256s = new ArrayList<>(plan.files().size());
@@ -106,7 +89,7 @@ public class UsbWriter {
                     throw stick.removed("before " + file.relativePath() + " was written");
                 }
                 createFolders(staging, destination.getParent(), folders);
-                sha256s.add(copy(file, destination, listener));
+                sha256s.add(copy(file, destination, new Halfway(listener, orderId)));
                 listener.fileWritten();
             }
             WritePlan written = plan.withDigests(sha256s);
@@ -116,6 +99,7 @@ public class UsbWriter {
             for (Path folder : deepestFirst) {
                 fsyncFolder(folder);
             }
+            CrashPoints.reached(Context.RUN, Step.WRITE_FSYNCED, orderId);
             return written;
         } catch (IOException e) {
             throw UsbFaults.classify(stick, "Writing " + orderId, e);
@@ -123,61 +107,32 @@ public class UsbWriter {
     }
 
     /**
-     * Gives a complete staging folder the order's name, replacing what an earlier attempt left
-     * under it. The caller has just proved that its run still owns the job.
+     * Gives the complete staging folder the order's name. The lease already says the run publishes
+     * (written before the rename), so whoever ends it without a delivery removes the folder. A
+     * folder of that name that is already there is not this station's to replace: no lease of it
+     * names it (a copy another instance left on a shared folder, or one put there by hand).
      */
-    public Path publish(Path staging, SlotFilesystem stick, String orderId) {
-        Path target = orderFolder(stick.slot(), orderId);
+    public Path publish(Lease lease, SlotFilesystem stick) {
+        Path target = lease.orderFolder();
         try {
             stick.requirePresent("before the order folder was named");
-            deleteRecursively(target);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new JobFailure(
+                        ErrorCode.IO_ERROR,
+                        stick.slot()
+                                + " already holds "
+                                + target.getFileName()
+                                + ", which no lease of this station names (another instance's copy"
+                                + " on a shared folder, or one put there by hand); remove it to"
+                                + " write the order there");
+            }
+            Files.move(lease.stagingFolder(), target, StandardCopyOption.ATOMIC_MOVE);
             fsyncFolder(stick.slot());
+            CrashPoints.reached(Context.RUN, Step.PUBLISHED, lease.orderId());
             return target;
         } catch (IOException e) {
-            throw UsbFaults.classify(stick, "Naming the order folder " + orderId, e);
+            throw UsbFaults.classify(stick, "Naming the order folder " + lease.orderId(), e);
         }
-    }
-
-    /**
-     * Removes the order folder an earlier attempt named on a mount (one that failed verification,
-     * or was cut short). The staging folders of runs that died go with their leases ({@link
-     * UsbMountAllocator}), so no slot is ever listed: a folder slot may hold thousands of orders.
-     */
-    public static void removeOrderFolder(Path mount, String orderId) throws IOException {
-        if (Files.isDirectory(mount)) {
-            deleteRecursively(orderFolder(mount, orderId));
-        }
-    }
-
-    /**
-     * Removes a folder and all it holds; nothing when it is not there. Links are removed, never
-     * followed.
-     */
-    public static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(
-                folder,
-                new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                            throws IOException {
-                        Files.delete(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path dir, IOException exc)
-                            throws IOException {
-                        if (exc != null) {
-                            throw exc;
-                        }
-                        Files.delete(dir);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
     }
 
     private static void createFolders(Path target, Path folder, Set<Path> created)
@@ -197,8 +152,7 @@ public class UsbWriter {
      * digest. A digest known before lets the kernel copy (transferTo); an unknown one is computed
      * from the bytes as they are copied, so the source is read once, and kept for the next order.
      */
-    private String copy(PlannedFile file, Path destination, WriteListener listener)
-            throws IOException {
+    private String copy(PlannedFile file, Path destination, Halfway listener) throws IOException {
         Path part = destination.resolveSibling(destination.getFileName() + PART_SUFFIX);
         ContentDigests.Version version =
                 file.sha256() == null ? ContentDigests.version(file.source()) : null;
@@ -221,26 +175,29 @@ public class UsbWriter {
         return digest;
     }
 
-    private static String transfer(
-            FileChannel in, FileChannel out, Path source, WriteListener listener)
+    private static String transfer(FileChannel in, FileChannel out, Path source, Halfway listener)
             throws IOException {
         long size = in.size();
         long position = 0;
+        listener.begin(size);
         while (position < size) {
-            long copied = in.transferTo(position, Math.min(CHUNK, size - position), out);
+            long copied =
+                    in.transferTo(position, listener.next(Math.min(CHUNK, size - position)), out);
             if (copied <= 0) {
                 throw new IOException(source + " ended early at byte " + position);
             }
             position += copied;
-            listener.bytesCopied(copied);
+            listener.copied(copied);
         }
         return null;
     }
 
-    private static String hashWhileCopying(FileChannel in, FileChannel out, WriteListener listener)
+    private static String hashWhileCopying(FileChannel in, FileChannel out, Halfway listener)
             throws IOException {
         MessageDigest digest = Sha256.newDigest();
         ByteBuffer buffer = COPY_BUFFER.get().clear();
+        listener.begin(in.size());
+        buffer.limit((int) listener.next(buffer.capacity()));
         while (in.read(buffer) != -1) {
             buffer.flip();
             digest.update(buffer.array(), 0, buffer.limit());
@@ -248,8 +205,9 @@ public class UsbWriter {
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
-            listener.bytesCopied(copied);
+            listener.copied(copied);
             buffer.clear();
+            buffer.limit((int) listener.next(buffer.capacity()));
         }
         return Sha256.hex(digest);
     }
@@ -274,6 +232,44 @@ public class UsbWriter {
     private static void fsyncFolder(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
             channel.force(true);
+        }
+    }
+
+    /**
+     * Passes a file's copied bytes on, and stops its copy once at the middle of the file, where the
+     * crash point "in the middle of a file" is.
+     */
+    private static final class Halfway {
+        private final WriteListener listener;
+        private final String orderId;
+        private long half;
+        private long copied;
+        private boolean passed;
+
+        Halfway(WriteListener listener, String orderId) {
+            this.listener = listener;
+            this.orderId = orderId;
+        }
+
+        /** A file of this size begins; one of a byte or none has no middle. */
+        void begin(long size) {
+            half = size / 2;
+            copied = 0;
+            passed = half == 0;
+        }
+
+        /** At most how much to copy next: up to the middle first, then {@code most}. */
+        long next(long most) {
+            return passed ? most : Math.min(most, half - copied);
+        }
+
+        void copied(long bytes) throws IOException {
+            listener.bytesCopied(bytes);
+            copied += bytes;
+            if (!passed && copied >= half) {
+                passed = true;
+                CrashPoints.reached(Context.RUN, Step.FILE_HALF_WRITTEN, orderId);
+            }
         }
     }
 }

@@ -23,13 +23,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.RunRecord;
 import shop.usb.pipeline.job.Stage;
-import shop.usb.pipeline.station.UsbMountAllocator;
+import shop.usb.pipeline.lease.Lease;
+import shop.usb.pipeline.station.Demand;
+import shop.usb.pipeline.station.SlotAllocator.TakenSlot;
 import shop.usb.pipeline.support.Stations;
 
 /**
@@ -109,10 +111,11 @@ final class Baselines {
     static double database(DataSource dataSource, Path mount, int jobs, int threads)
             throws Exception {
         Clock clock = Clock.systemUTC();
-        JobLifecycle repository = new JobLifecycle(dataSource, Duration.ofSeconds(1), clock);
+        JobLifecycle repository = new JobLifecycle(dataSource, clock);
+        RunRecord record = new RunRecord(dataSource, Duration.ofSeconds(1), clock);
         String prefix = "DB-" + System.nanoTime() + "-";
         // One lease row per lane's own mount path, as the product has a mount per worker.
-        List<UsbMountAllocator> allocators = new ArrayList<>();
+        List<Stations> allocators = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Files.createDirectories(mount.resolve("m" + t));
             allocators.add(
@@ -123,33 +126,32 @@ final class Baselines {
                 inLanes(
                         threads,
                         jobs,
-                        (lane, i) -> runJob(repository, allocators.get(lane), prefix + i));
+                        (lane, i) -> runJob(repository, record, allocators.get(lane), prefix + i));
         return jobs / seconds;
     }
 
-    private static void runJob(JobLifecycle jobs, UsbMountAllocator mounts, String orderId) {
+    private static void runJob(
+            JobLifecycle jobs, RunRecord record, Stations station, String orderId) {
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         JobRun run = jobs.claim(JobRun.of(id), "baseline").orElseThrow().run();
-        jobs.enterStage(run, Stage.VALIDATE, "Validating");
-        jobs.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");
-        jobs.recordPlan(run, 12_288, 3);
-        jobs.enterStage(run, Stage.WRITE_USB, "Waiting for a USB mount");
-        SlotFilesystem stick =
-                mounts.acquire(
-                                run,
-                                12_288,
-                                new UsbMountAllocator.Demand(
-                                        orderId, "B", 16_000_000_000L, Map.of()))
-                        .filesystem();
-        jobs.recordMount(run, stick.slot().toString());
-        jobs.log(run, JobLogLevel.INFO, Stage.WRITE_USB, "Writing 3 files");
-        jobs.recordProgress(run, 80, 12_288, 3);
-        jobs.enterStage(run, Stage.VERIFY, "Verifying 3 files");
-        jobs.complete(
+        record.log(run, JobLogLevel.INFO, Stage.INTAKE, "Attempt 1 started");
+        record.enterStage(run, Stage.VALIDATE, "Validating");
+        record.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");
+        record.recordPlan(run, 12_288, 3);
+        record.enterStage(run, Stage.WRITE_USB, "Waiting for a USB mount");
+        TakenSlot taken =
+                station.allocator()
+                        .acquire(run, 12_288, new Demand(orderId, "B", 16_000_000_000L, Map.of()));
+        record.recordMount(run, taken.filesystem().slot().toString());
+        record.log(run, JobLogLevel.INFO, Stage.WRITE_USB, "Writing 3 files");
+        record.recordProgress(run, 80, 12_288, 3);
+        Lease published = station.leases().recordPublish(taken.lease());
+        record.enterStage(run, Stage.VERIFY, "Verifying 3 files");
+        record.complete(
                 run,
                 "Completed",
-                new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc", null));
-        mounts.release(run);
+                new Delivery("m", "folder m", null, null, "ext4", null, "direct", "abc", null),
+                () -> station.leases().delivered(published));
     }
 
     /**

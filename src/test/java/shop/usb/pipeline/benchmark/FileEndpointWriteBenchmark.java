@@ -35,7 +35,10 @@ import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.device.SlotProbe;
+import shop.usb.pipeline.lease.Lease;
+import shop.usb.pipeline.support.Folders;
 import shop.usb.pipeline.support.LoopStick;
+import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.transfer.UsbWriter;
 import shop.usb.pipeline.transfer.WriteListener;
 
@@ -167,7 +170,7 @@ class FileEndpointWriteBenchmark {
     @Test
     void run() throws Exception {
         LoopStick.requireMountRights();
-        UsbWriter.deleteRecursively(root);
+        Folders.deleteRecursively(root);
         Files.createDirectories(root);
         Path library = root.resolve("library");
         WritePlan small = library(library.resolve("small"), SMALL_FILES, SMALL_KIB * 1024L, 10);
@@ -190,7 +193,7 @@ class FileEndpointWriteBenchmark {
             int stickMiB = (int) (large.totalBytes() / (1024 * 1024)) + 256;
             try (LoopStick stick =
                     LoopStick.mount(root.resolve("stick.img"), root.resolve("slot"), stickMiB)) {
-                SlotFilesystem leased = new SlotProbe(true).probe(stick.slot());
+                SlotFilesystem leased = new SlotProbe(true).probe(stick.slot()).require();
                 report.append(
                         measure(
                                 format("%d × %d KiB", SMALL_FILES, SMALL_KIB),
@@ -245,7 +248,7 @@ class FileEndpointWriteBenchmark {
             for (int v = 0; v < variants.length; v++) {
                 Progress progress = new Progress();
                 String token = "r" + (++tokens);
-                Path staging = UsbWriter.stagingFolder(stick.slot(), ORDER, token);
+                Path staging = Lease.stagingFolder(stick.slot(), ORDER, token);
                 LoopStick.run("sync", "-f", stick.slot().toString());
                 long start = System.nanoTime();
                 WritePlan written;
@@ -254,11 +257,19 @@ class FileEndpointWriteBenchmark {
                     case 0 ->
                             written =
                                     new UsbWriter(new ContentDigests(100_000))
-                                            .write(unknown, stick, ORDER, token, progress);
+                                            .write(
+                                                    unknown,
+                                                    stick,
+                                                    Stations.lease(stick.slot(), ORDER, token),
+                                                    progress);
                     case 3 ->
                             written =
                                     new UsbWriter(new ContentDigests(100_000))
-                                            .write(withDigests, stick, ORDER, token, progress);
+                                            .write(
+                                                    withDigests,
+                                                    stick,
+                                                    Stations.lease(stick.slot(), ORDER, token),
+                                                    progress);
                     default -> {
                         camelRun =
                                 new CamelRun(
@@ -310,7 +321,7 @@ class FileEndpointWriteBenchmark {
                                     "| digest while copying, source read once; byte progress | yes | yes, with the counting stream (producer saw `%s`, closed it: %s; digests and MANIFEST identical to UsbWriter's) | the route with stream caching off (next rows) |",
                                     camelRun.bodySeenByProducer, camelRun.streamsClosedByProducer));
                 }
-                UsbWriter.deleteRecursively(staging);
+                Folders.deleteRecursively(staging);
             }
         }
         StringBuilder rows = new StringBuilder();
@@ -500,7 +511,11 @@ class FileEndpointWriteBenchmark {
                             progress.pullAfterFiles = 3;
                             progress.afterFile = () -> pull(stick);
                             new UsbWriter(new ContentDigests(100))
-                                    .write(six, leased, ORDER, "pull", progress);
+                                    .write(
+                                            six,
+                                            leased,
+                                            Stations.lease(leased.slot(), ORDER, "pull"),
+                                            progress);
                         });
         String[] camel = new String[2];
         for (boolean autoCreate : new boolean[] {false, true}) {
@@ -513,8 +528,7 @@ class FileEndpointWriteBenchmark {
                                         new CamelRun(
                                                 six,
                                                 leased,
-                                                UsbWriter.stagingFolder(
-                                                        leased.slot(), ORDER, "pull"),
+                                                Lease.stagingFolder(leased.slot(), ORDER, "pull"),
                                                 progress,
                                                 false,
                                                 autoCreate,
@@ -539,7 +553,7 @@ class FileEndpointWriteBenchmark {
         Path dir = root.resolve("pull-" + name);
         String outcome;
         try (LoopStick stick = LoopStick.mount(dir.resolve("stick.img"), dir.resolve("slot"), 64)) {
-            SlotFilesystem leased = new SlotProbe(true).probe(stick.slot());
+            SlotFilesystem leased = new SlotProbe(true).probe(stick.slot()).require();
             try {
                 write.write(stick, leased, new Progress());
                 outcome = "the write succeeded";
@@ -591,12 +605,12 @@ class FileEndpointWriteBenchmark {
         for (String route : List.of(ROUTE, ROUTE_CACHED)) {
             Path slot = root.resolve("stream-caching").resolve("slot-" + (++n));
             Files.createDirectories(slot);
-            SlotFilesystem leased = new SlotProbe(false).probe(slot);
+            SlotFilesystem leased = new SlotProbe(false).probe(slot).require();
             CamelRun run =
                     new CamelRun(
                             six,
                             leased,
-                            UsbWriter.stagingFolder(slot, ORDER, "cache"),
+                            Lease.stagingFolder(slot, ORDER, "cache"),
                             new Progress(),
                             false,
                             false,
@@ -698,12 +712,16 @@ class FileEndpointWriteBenchmark {
         for (String how : List.of("UsbWriter", "Camel InputStream body", "Camel File body")) {
             Path slot = dir.resolve("slot-" + (++n));
             Files.createDirectories(slot);
-            SlotFilesystem leased = new SlotProbe(false).probe(slot);
-            Path staging = UsbWriter.stagingFolder(slot, ORDER, "swap");
+            SlotFilesystem leased = new SlotProbe(false).probe(slot).require();
+            Path staging = Lease.stagingFolder(slot, ORDER, "swap");
             try {
                 if (how.equals("UsbWriter")) {
                     new UsbWriter(new ContentDigests(10))
-                            .write(plan, leased, ORDER, "swap", new Progress());
+                            .write(
+                                    plan,
+                                    leased,
+                                    Stations.lease(slot, ORDER, "swap"),
+                                    new Progress());
                 } else {
                     writeWithCamel(
                             template,

@@ -50,7 +50,7 @@ class ReadBackBenchmark {
                                     new PlannedFile(
                                             "file.bin", written, Files.size(written), sha256)));
             Files.writeString(written.resolveSibling(WritePlan.MANIFEST_NAME), plan.manifest());
-            SlotFilesystem leased = new SlotProbe(true).probe(stick.slot());
+            SlotFilesystem leased = new SlotProbe(true).probe(stick.slot()).require();
             double mib = FILE_MIB;
 
             double warm = seconds(() -> Sha256.of(written));

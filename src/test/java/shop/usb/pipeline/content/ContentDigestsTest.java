@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
 import shop.usb.pipeline.device.SlotProbe;
+import shop.usb.pipeline.lease.Lease;
 import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.transfer.UsbWriter;
 import shop.usb.pipeline.transfer.WriteListener;
 
@@ -45,21 +47,20 @@ class ContentDigestsTest {
         WritePlan written =
                 writer.write(
                         plan(source, null),
-                        new SlotProbe(false).probe(slot),
-                        "ORD-1",
-                        "run-1",
+                        new SlotProbe(false).probe(slot).require(),
+                        Stations.lease(slot, "ORD-1", "run-1"),
                         QUIET);
 
         String expected = Sha256.of(source);
         assertThat(written.files().get(0).sha256()).isEqualTo(expected);
         assertThat(
                         Files.readString(
-                                UsbWriter.stagingFolder(slot, "ORD-1", "run-1")
+                                Lease.stagingFolder(slot, "ORD-1", "run-1")
                                         .resolve(WritePlan.MANIFEST_NAME)))
                 .isEqualTo(expected + "  album/track.mp3\n");
         assertThat(
                         Sha256.of(
-                                UsbWriter.stagingFolder(slot, "ORD-1", "run-1")
+                                Lease.stagingFolder(slot, "ORD-1", "run-1")
                                         .resolve("album/track.mp3")))
                 .isEqualTo(expected);
         assertThat(digests.known(source)).as("the next order's plan brings it").isEqualTo(expected);

@@ -43,7 +43,7 @@ class PipelineHealthTest {
     @BeforeEach
     void open() throws Exception {
         dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
-        jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
         sql = new JdbcTemplate(dataSource);
         Path mount = Files.createDirectories(root.resolve("usb"));
         // Nothing listens on this port: the broker counts as down.
@@ -57,7 +57,8 @@ class PipelineHealthTest {
                         new JobStatistics(dataSource),
                         dataSource,
                         noBroker,
-                        Stations.folders(dataSource, Duration.ofSeconds(1), false, mount),
+                        Stations.folders(dataSource, Duration.ofSeconds(1), false, mount)
+                                .allocator(),
                         SPEC,
                         Clock.systemUTC());
     }

@@ -56,7 +56,7 @@ class HousekeepingRoutesTest {
     void openDatabaseAndRoutes() throws Exception {
         dataSource = engine.create(folder).openMigrated();
         camel = housekeeping(dataSource);
-        jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
     }
 
     @AfterEach
@@ -91,25 +91,25 @@ class HousekeepingRoutesTest {
     }
 
     @Test
-    void aFinishedJobWhoseRunNeverFreedItsLeaseStaysUntilTheLeaseGoes() throws Exception {
+    void retentionNeedsNoLeaseAFinishedJobsDeadRunLeftBehind() throws Exception {
         job("OLD-DONE", "COMPLETED", 40);
         job("OLD-CANCELLED-MID-RUN", "CANCELLED", 40);
         JdbcTemplate sql = new JdbcTemplate(dataSource);
-        // Its process died between the cancel and freeing the slot: the lease names the run's
-        // staging folder, which the next run to take the slot removes by the job's order id.
+        // Its process died between the cancel and ending its lease: the lease names the run's
+        // staging folder itself, so whoever ends it later needs nothing of the job.
         sql.update(
-                "INSERT INTO usb_mount_leases (station, mount_path, job_id, run_token, leased_at)"
-                        + " SELECT 'test-station', '/usb/slot-1', id, 'dead-run', CURRENT_TIMESTAMP"
+                "INSERT INTO usb_mount_leases (station, mount_path, job_id, run_token,"
+                        + " staging_folder, leased_at)"
+                        + " SELECT 'test-station', '/usb/slot-1', id, 'dead-run',"
+                        + " '/usb/slot-1/.OLD-CANCELLED-MID-RUN.dead-run.part', CURRENT_TIMESTAMP"
                         + " FROM processing_jobs WHERE order_id = 'OLD-CANCELLED-MID-RUN'");
 
         retention();
 
         assertThat(sql.queryForList("SELECT order_id FROM processing_jobs", String.class))
-                .containsExactly("OLD-CANCELLED-MID-RUN");
-        sql.update("DELETE FROM usb_mount_leases");
-        retention();
-        assertThat(sql.queryForList("SELECT order_id FROM processing_jobs", String.class))
                 .isEmpty();
+        assertThat(sql.queryForList("SELECT staging_folder FROM usb_mount_leases", String.class))
+                .containsExactly("/usb/slot-1/.OLD-CANCELLED-MID-RUN.dead-run.part");
     }
 
     @Test

@@ -18,9 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.crash.CrashPoints.Context;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.job.JobLifecycle.RunningJob;
-import shop.usb.pipeline.station.UsbMountAllocator;
+import shop.usb.pipeline.lease.Lease;
+import shop.usb.pipeline.station.Demand;
+import shop.usb.pipeline.station.SlotAllocator;
 import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
@@ -32,8 +35,7 @@ import shop.usb.pipeline.support.TestDatabase;
 @OnEachDatabase
 class JobLifecycleTest {
 
-    static final UsbMountAllocator.Demand DEMAND =
-            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, Map.of());
+    static final Demand DEMAND = new Demand("ORD-1", "ANA", 16_000_000_000L, Map.of());
     static final Delivery DELIVERY =
             new Delivery("slot-1", "stick-1", null, null, "ext4", null, "direct", "abc", null);
 
@@ -44,12 +46,14 @@ class JobLifecycleTest {
 
     HikariDataSource dataSource;
     JobLifecycle jobs;
+    RunRecord record;
     JobReads reads;
 
     @BeforeEach
     void openDatabase() {
         dataSource = engine.create(folder).openMigrated();
-        jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
+        record = new RunRecord(dataSource, Duration.ZERO, Clock.systemUTC());
         reads = new JobReads(dataSource);
     }
 
@@ -69,12 +73,12 @@ class JobLifecycleTest {
     void illegalTransitionsAreRefused() {
         String id = jobs.create("ORD-2", "normal", null, "{}").orElseThrow();
 
-        assertThatThrownBy(() -> jobs.complete(new JobRun(id, "never-claimed"), "done", DELIVERY))
+        assertThatThrownBy(() -> complete(record, new JobRun(id, "never-claimed")))
                 .isInstanceOf(RunSupersededException.class);
         JobRun run = jobs.claim(JobRun.of(id), "me").orElseThrow().run();
         assertThat(jobs.claim(JobRun.of(id), "someone-else")).isEmpty();
-        jobs.complete(run, "done", DELIVERY);
-        assertThatThrownBy(() -> jobs.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
+        complete(record, run);
+        assertThatThrownBy(() -> record.fail(run, Stage.VERIFY, ErrorCode.IO_ERROR, "late"))
                 .isInstanceOf(RunSupersededException.class);
         assertThat(reads.findById(id))
                 .get()
@@ -89,47 +93,50 @@ class JobLifecycleTest {
 
     @Test
     void runThatLostItsJobCanChangeNothing() throws Exception {
-        UsbMountAllocator mounts =
+        Stations station =
                 Stations.folders(
                         dataSource,
                         Duration.ofMillis(200),
                         false,
                         Files.createDirectories(folder.resolve("m")));
+        SlotAllocator mounts = station.allocator();
         JobRun first = running(jobs, "ORD-5");
         String id = first.jobId();
-        mounts.acquire(first, 1000, DEMAND);
+        Lease firstLease = mounts.acquire(first, 1000, DEMAND).lease();
         JobRun second = takenOverAfterStalling(dataSource, jobs, id, first);
         assertThat(mounts.acquire(second, 1000, DEMAND).filesystem().slot())
                 .as("the first run's lease no longer holds the mount")
                 .isEqualTo(folder.resolve("m"));
-        jobs.recordProgress(second, 60, 500, 1);
+        record.recordProgress(second, 60, 500, 1);
 
         List<ThrowingCallable> writesOfTheFirstRun =
                 List.of(
-                        () -> jobs.enterStage(first, Stage.VERIFY, "late"),
-                        () -> jobs.recordProgress(first, 70, 900, 2),
-                        () -> jobs.recordMount(first, "/elsewhere"),
-                        () -> jobs.recordPlan(first, 1, 1),
-                        () -> jobs.confirmOwnership(first),
-                        () -> jobs.requireOwnership(first),
-                        () -> jobs.complete(first, "done", DELIVERY),
-                        () -> jobs.fail(first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late failure"),
+                        () -> record.enterStage(first, Stage.VERIFY, "late"),
+                        () -> record.recordProgress(first, 70, 900, 2),
+                        () -> record.recordMount(first, "/elsewhere"),
+                        () -> record.recordPlan(first, 1, 1),
+                        () -> record.confirmOwnership(first),
+                        () -> complete(record, first),
                         () ->
-                                jobs.scheduleRetry(
+                                record.fail(
+                                        first, Stage.WRITE_USB, ErrorCode.IO_ERROR, "late failure"),
+                        () ->
+                                record.scheduleRetry(
                                         first,
                                         Stage.WRITE_USB,
                                         ErrorCode.IO_ERROR,
                                         "late",
                                         Duration.ZERO),
-                        () -> jobs.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
-                        () -> mounts.acquire(first, 1000, DEMAND));
+                        () -> record.cancelRunning(first, Stage.WRITE_USB, "late cancel"),
+                        () -> mounts.acquire(first, 1000, DEMAND),
+                        () -> station.leases().recordPublish(firstLease));
         for (ThrowingCallable write : writesOfTheFirstRun) {
             assertThatThrownBy(write).isInstanceOf(RunSupersededException.class);
         }
-        mounts.release(first);
-        assertThat(jobs.heartbeat(List.of(first, second))).containsExactly(first);
-        assertThat(jobs.isRunBy(first)).as("the first run, read").isFalse();
-        assertThat(jobs.isRunBy(second)).as("the run that took it over, read").isTrue();
+        assertThat(station.reclaimer().end(firstLease, Context.RUN))
+                .as("the first run's lease was already ended by the run that took the slot")
+                .isTrue();
+        assertThat(record.heartbeat(List.of(first, second))).containsExactly(first);
 
         assertThat(reads.findById(id))
                 .get()
@@ -155,17 +162,17 @@ class JobLifecycleTest {
         heartbeatAgo(dataSource, run.jobId(), Duration.ofMinutes(1));
         RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).get(0);
 
-        assertThat(jobs.heartbeat(List.of(run))).isEmpty();
+        assertThat(record.heartbeat(List.of(run))).isEmpty();
 
         assertThat(recoverAsStalled(jobs, stalled)).isFalse();
-        jobs.confirmOwnership(run);
+        record.confirmOwnership(run);
     }
 
     @Test
     void retryIsDueByTheDatabasesClockAndAnEarlyMessageLearnsHowLongToWait() {
         JobRun run = running(jobs, "ORD-7");
         String id = run.jobId();
-        jobs.scheduleRetry(
+        record.scheduleRetry(
                 run, Stage.WRITE_USB, ErrorCode.USB_FULL, "full", Duration.ofSeconds(20));
 
         assertThat(jobs.claim(JobRun.of(id), "me")).as("20 s early").isEmpty();
@@ -205,34 +212,27 @@ class JobLifecycleTest {
 
     @Test
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder() {
-        JobLifecycle buffering =
-                new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        RunRecord buffering = new RunRecord(dataSource, Duration.ofHours(1), Clock.systemUTC());
         JobRun run = validating(buffering, "ORD-3");
         buffering.log(run, JobLogLevel.WARN, Stage.VALIDATE, "A note");
 
         assertThat(reads.logs(run.jobId(), 0))
                 .extracting(JobLogView::message)
                 .containsExactly("Order ORD-3 received");
-        buffering.complete(run, "Done", DELIVERY);
+        complete(buffering, run);
 
         assertThat(reads.logs(run.jobId(), 0))
                 .extracting(JobLogView::message)
-                .containsExactly(
-                        "Order ORD-3 received",
-                        "Attempt 1 started on me (run " + run.shortToken() + ")",
-                        "Validating",
-                        "A note",
-                        "Done");
+                .containsExactly("Order ORD-3 received", "Validating", "A note", "Done");
         buffering.writeLogs(run);
-        assertThat(reads.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(5);
+        assertThat(reads.logs(run.jobId(), 0)).as("nothing is written twice").hasSize(4);
     }
 
     @Test
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines() {
-        JobLifecycle buffering =
-                new JobLifecycle(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        RunRecord buffering = new RunRecord(dataSource, Duration.ofHours(1), Clock.systemUTC());
         JobRun run = validating(buffering, "ORD-4");
-        assertThat(buffering.cancel(run.jobId(), "operator"))
+        assertThat(jobs.cancel(run.jobId(), "operator"))
                 .isEqualTo(JobLifecycle.CancelOutcome.REQUESTED);
 
         assertThatThrownBy(
@@ -250,16 +250,20 @@ class JobLifecycleTest {
                 .extracting(JobLogView::message)
                 .containsExactly(
                         "Order ORD-4 received",
-                        "Attempt 1 started on me (run " + run.shortToken() + ")",
                         "Validating",
                         "Cancel requested by operator; stopping at the next checkpoint");
     }
 
     /** The run of a new order's job, claimed by "me" and in its validate stage. */
-    private static JobRun validating(JobLifecycle jobs, String orderId) {
+    private JobRun validating(RunRecord record, String orderId) {
         JobRun run = running(jobs, orderId);
-        jobs.enterStage(run, Stage.VALIDATE, "Validating");
+        record.enterStage(run, Stage.VALIDATE, "Validating");
         return run;
+    }
+
+    /** COMPLETED with a delivery record, as a run delivers (nothing else ends with it here). */
+    private static void complete(RunRecord record, JobRun run) {
+        record.complete(run, "Done", DELIVERY, () -> {});
     }
 
     /** The run of a new order's job, claimed by "me". */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ class AuditTrailTest {
         TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             AuditTrail audit = trail(dataSource, NOW);
-            JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+            JobLifecycle jobs = new JobLifecycle(dataSource, Clock.systemUTC());
             JobReads reads = new JobReads(dataSource);
 
             assertThat(

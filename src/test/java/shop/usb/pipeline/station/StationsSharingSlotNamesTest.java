@@ -16,8 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
+import shop.usb.pipeline.crash.CrashPoints.Context;
+import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.station.SlotAllocator.TakenSlot;
+import shop.usb.pipeline.station.SlotViews.SlotView;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
 
@@ -35,7 +39,7 @@ class StationsSharingSlotNamesTest {
     @BeforeEach
     void openDatabase() {
         dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
-        jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
     }
 
     @AfterEach
@@ -48,53 +52,44 @@ class StationsSharingSlotNamesTest {
             throws IOException {
         Path slot1 = Files.createDirectories(root.resolve("usb/slot-1"));
         Path slot2 = Files.createDirectories(root.resolve("usb/slot-2"));
-        Path slot3 = Files.createDirectories(root.resolve("usb/slot-3"));
-        UsbStation station =
-                Stations.station(
+        Stations pipeline1 =
+                Stations.of(
                         "pipeline-1",
                         dataSource,
-                        UsbStation.Kind.STICK,
+                        SlotKind.STICK,
                         false,
-                        List.of(slot1, slot2, slot3));
-        UsbMountAllocator allocator =
-                new UsbMountAllocator(station, dataSource, Duration.ZERO, 0, Clock.systemUTC());
-        station.scan();
+                        Duration.ZERO,
+                        List.of(slot1, slot2));
+        pipeline1.watch().scan();
         // pipeline-1 takes a stick for each order, writes a little of the first, and is killed.
-        String writing = takeStick(allocator, "ORD-1", slot1);
-        Files.createDirectories(slot1.resolve("ORD-1"));
-        Files.writeString(slot1.resolve("ORD-1/partial.mp3"), "half a song");
-        String blank = takeStick(allocator, "ORD-2", slot2);
-        String completedHere = takeStick(allocator, "ORD-3", slot3);
+        TakenSlot writing = takeStick(pipeline1, "ORD-1", slot1);
+        Path partial = Files.createDirectories(writing.lease().stagingFolder());
+        Files.writeString(partial.resolve("partial.mp3"), "half a song");
+        TakenSlot blank = takeStick(pipeline1, "ORD-2", slot2);
 
-        // pipeline-2 took the first two over: it runs the first and completed the second, on its
-        // own
+        // pipeline-2 took both over: it runs the first and completed the second, on its own
         // sticks, which it names slot-1 and slot-2 at the same paths.
-        leftBy("pipeline-2", writing, "PROCESSING", "slot-1", slot1);
-        leftBy("pipeline-2", blank, "COMPLETED", "slot-2", slot2);
-        // pipeline-1's own: completed on slot-3, the process stopped before it marked the slot.
-        leftBy("pipeline-1", completedHere, "COMPLETED", "slot-3", slot3);
-        station.scan();
+        leftBy("pipeline-2", writing.lease().run().jobId(), "PROCESSING", "slot-1", slot1);
+        leftBy("pipeline-2", blank.lease().run().jobId(), "COMPLETED", "slot-2", slot2);
+        // pipeline-1 starts again: its dead runs' leases end, what they wrote with them.
+        pipeline1.reclaimer().endDeadRuns(run -> false, Context.STARTUP_RECOVERY);
+        pipeline1.watch().scan();
 
-        assertThat(station.views())
-                .extracting(UsbStation.SlotView::slot, UsbStation.SlotView::state)
-                .containsExactly(
-                        tuple("slot-1", "FAULTY"),
-                        tuple("slot-2", "READY"),
-                        tuple("slot-3", "DONE"));
-        assertThat(station.views().get(0).problem()).contains("not blank").contains("ORD-1");
+        assertThat(pipeline1.views().views())
+                .extracting(SlotView::slot, SlotView::state)
+                .containsExactly(tuple("slot-1", "READY"), tuple("slot-2", "READY"));
+        assertThat(partial).doesNotExist();
     }
 
     /** The order's run on pipeline-1 takes the stick in {@code slot} (WRITING). */
-    private String takeStick(UsbMountAllocator allocator, String orderId, Path slot) {
+    private TakenSlot takeStick(Stations station, String orderId, Path slot) {
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         JobRun run = jobs.claim(JobRun.of(id), "pipeline-1").orElseThrow().run();
-        UsbMountAllocator.TakenSlot taken =
-                allocator.acquire(
-                        run,
-                        1000,
-                        new UsbMountAllocator.Demand(orderId, "ANA", 16_000_000_000L, Map.of()));
+        TakenSlot taken =
+                station.allocator()
+                        .acquire(run, 1000, new Demand(orderId, "ANA", 16_000_000_000L, Map.of()));
         assertThat(taken.slot().path()).isEqualTo(slot);
-        return id;
+        return taken;
     }
 
     /** The job as {@code instance} left it: running, or completed on its slot of that name. */

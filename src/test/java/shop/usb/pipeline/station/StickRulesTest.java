@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import shop.usb.pipeline.content.WritePlan.PlannedFile;
+import shop.usb.pipeline.device.Slot;
+import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.device.Stick;
+import shop.usb.pipeline.device.StickSizes;
 import shop.usb.pipeline.job.JobLifecycle.WaitingJob;
-import shop.usb.pipeline.station.UsbMountAllocator.Demand;
-import shop.usb.pipeline.support.Stations;
 
 /**
  * FAT and exFAT names, FAT32's 4 GiB limit: a stick whose filesystem an order breaks does not fit
@@ -58,21 +58,18 @@ class StickRulesTest {
 
     @Test
     void refusedFilesystemNarrowsWhichSticksFitAndWhichWaitingJobsAStickServes() {
-        JdbcDataSource unused = new JdbcDataSource();
-        unused.setURL("jdbc:h2:mem:stick-rules");
-        UsbStation station =
-                Stations.station(
-                        unused, UsbStation.Kind.STICK, true, List.of(Path.of("/usb/slot-1")));
-        UsbStation.Slot slot = station.slots().get(0);
+        StickFit station =
+                new StickFit(SlotKind.STICK, new StickSizes(0.10, false), StickStock.UNKNOWN);
+        Slot slot = Slot.of(Path.of("/usb/slot-1"));
         Map<String, String> refused =
                 StickRules.refusedFilesystems("ORD-1", List.of(file("movie.mkv", 5 * GIB)));
         Demand demand = new Demand("ORD-1", "LABEL", 16_000_000_000L, refused);
         Stick fat = new Stick("AB12-CD34", null, 15_500_000_000L, "vfat", null, "8:17");
         Stick exfat = new Stick("AB12-CD35", null, 15_500_000_000L, "exfat", null, "8:33");
 
-        assertThat(station.fits(slot, fat, demand))
+        assertThat(station.misfit(slot, fat, demand))
                 .isEqualTo("the stick in slot-1 is vfat: " + refused.get("vfat"));
-        assertThat(station.fits(slot, exfat, demand)).isNull();
+        assertThat(station.misfit(slot, exfat, demand)).isNull();
         WaitingJob waiting =
                 new WaitingJob(
                         "job-1",
@@ -91,26 +88,34 @@ class StickRulesTest {
         Map<String, String> fat32Breaker =
                 StickRules.refusedFilesystems("ORD-1", List.of(file("movie.mkv", 5 * GIB)));
 
-        assertThat(StickStock.parse("8GB", "").neverFits(16_000_000_000L, Map.of(), 0.10, false))
+        assertThat(
+                        StickStock.parse("8GB", "")
+                                .neverFits(16_000_000_000L, Map.of(), new StickSizes(0.10, false)))
                 .isEqualTo(
                         "the order was bought on a 16 GB stick; the station is stocked with [8 GB] only"
                                 + " (pipeline.usb.stocked-sizes)");
-        assertThat(StickStock.parse("8GB", "").neverFits(16_000_000_000L, Map.of(), 0.10, true))
+        assertThat(
+                        StickStock.parse("8GB", "")
+                                .neverFits(16_000_000_000L, Map.of(), new StickSizes(0.10, true)))
                 .as("with allow-larger an 8 GB stick still cannot hold 16 GB")
                 .isNotNull();
         assertThat(
                         StickStock.parse("8GB,32GB", "")
-                                .neverFits(16_000_000_000L, Map.of(), 0.10, true))
+                                .neverFits(16_000_000_000L, Map.of(), new StickSizes(0.10, true)))
                 .isNull();
         assertThat(
                         StickStock.parse("16GB", "vfat")
-                                .neverFits(16_000_000_000L, fat32Breaker, 0.10, false))
+                                .neverFits(
+                                        16_000_000_000L, fat32Breaker, new StickSizes(0.10, false)))
                 .startsWith("no stocked filesystem [vfat] can hold the order: movie.mkv has");
         assertThat(
                         StickStock.parse("16GB", "vfat,exfat")
-                                .neverFits(16_000_000_000L, fat32Breaker, 0.10, false))
+                                .neverFits(
+                                        16_000_000_000L, fat32Breaker, new StickSizes(0.10, false)))
                 .isNull();
-        assertThat(StickStock.UNKNOWN.neverFits(16_000_000_000L, fat32Breaker, 0.10, false))
+        assertThat(
+                        StickStock.UNKNOWN.neverFits(
+                                16_000_000_000L, fat32Breaker, new StickSizes(0.10, false)))
                 .isNull();
     }
 

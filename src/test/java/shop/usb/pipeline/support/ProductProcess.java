@@ -60,6 +60,19 @@ public final class ProductProcess implements AutoCloseable {
             Map<String, String> environment,
             Path log)
             throws IOException {
+        ProductProcess product = launch(wrapper, jvmOptions, properties, environment, log);
+        product.awaitReady();
+        return product;
+    }
+
+    /** As {@link #start}, without waiting for the product to answer: it may stop before it does. */
+    public static ProductProcess launch(
+            List<String> wrapper,
+            List<String> jvmOptions,
+            Map<String, String> properties,
+            Map<String, String> environment,
+            Path log)
+            throws IOException {
         String classpath = productClasspath();
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -74,10 +87,7 @@ public final class ProductProcess implements AutoCloseable {
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         Process process = builder.start();
-        ProductProcess product =
-                new ProductProcess(process, Integer.parseInt(properties.get("camel.server.port")));
-        product.awaitReady();
-        return product;
+        return new ProductProcess(process, Integer.parseInt(properties.get("camel.server.port")));
     }
 
     /**
@@ -148,8 +158,29 @@ public final class ProductProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs a JSON body as a client on this machine would (the header loopback clients send). */
+    public HttpResponse<String> post(String path, String json)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .header("X-Requested-By", "test")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits for the process to end by itself; its exit status. */
+    public int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("The product did not stop within " + atMost);
+        }
+        return process.exitValue();
     }
 
     /**
@@ -177,7 +208,8 @@ public final class ProductProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    /** Waits until the product's API answers; fails when the process exits first. */
+    public void awaitReady() {
         Awaitility.await("the product to answer")
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(20))

@@ -5,58 +5,123 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import shop.usb.pipeline.device.Slot;
+import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.device.SlotProbe;
+import shop.usb.pipeline.device.StickSizes;
 import shop.usb.pipeline.job.JobLifecycle;
+import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.lease.Lease;
+import shop.usb.pipeline.lease.LeaseEnds;
+import shop.usb.pipeline.lease.Leases;
+import shop.usb.pipeline.lease.Reclaimer;
+import shop.usb.pipeline.station.SlotAllocator;
+import shop.usb.pipeline.station.SlotRelease;
+import shop.usb.pipeline.station.SlotStore;
+import shop.usb.pipeline.station.SlotViews;
+import shop.usb.pipeline.station.Station;
+import shop.usb.pipeline.station.StationWatch;
+import shop.usb.pipeline.station.StickFit;
 import shop.usb.pipeline.station.StickStock;
-import shop.usb.pipeline.station.UsbMountAllocator;
-import shop.usb.pipeline.station.UsbStation;
-import shop.usb.pipeline.station.UsbStation.Kind;
+import shop.usb.pipeline.station.WaitingJobDispatch;
 
-/** Stations and allocators for tests that use the USB side without the whole product. */
-public final class Stations {
-
-    private Stations() {}
-
-    /** A station of folder slots; {@code requireMount} as pipeline.usb.require-mount. */
-    public static UsbStation station(
-            DataSource dataSource, Kind kind, boolean requireMount, List<Path> slots) {
-        return station("test-station", dataSource, kind, requireMount, slots);
-    }
+/**
+ * A station's parts wired as the product wires them, for tests that use the slots without the whole
+ * product.
+ */
+public record Stations(
+        Station station,
+        SlotStore slots,
+        StickFit fit,
+        Leases leases,
+        Reclaimer reclaimer,
+        SlotAllocator allocator,
+        StationWatch watch,
+        SlotViews views,
+        SlotRelease release) {
 
     /** A station of its own id: two instances may name their slots by the same paths. */
-    public static UsbStation station(
-            String id, DataSource dataSource, Kind kind, boolean requireMount, List<Path> slots) {
-        return new UsbStation(
-                id,
-                slots.stream().map(UsbStation.Slot::of).toList(),
-                kind,
-                new SlotProbe(requireMount),
-                dataSource,
-                new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC()),
-                false,
-                slots.get(0).resolveSibling("delivered"),
-                0.10,
-                false,
-                StickStock.UNKNOWN);
-    }
-
-    /** An allocator over folder slots that take one order after the other. */
-    public static UsbMountAllocator folders(
-            DataSource dataSource, Duration timeout, boolean requireMount, Path... slots) {
-        return folders("test-station", dataSource, timeout, requireMount, slots);
-    }
-
-    public static UsbMountAllocator folders(
-            String stationId,
+    public static Stations of(
+            String id,
             DataSource dataSource,
-            Duration timeout,
+            SlotKind kind,
             boolean requireMount,
-            Path... slots) {
-        return new UsbMountAllocator(
-                station(stationId, dataSource, Kind.FOLDER, requireMount, List.of(slots)),
-                dataSource,
-                timeout,
-                0,
-                Clock.systemUTC());
+            Duration allocationTimeout,
+            List<Path> paths) {
+        Station station =
+                new Station(
+                        id,
+                        paths.stream().map(Slot::of).toList(),
+                        kind,
+                        new SlotProbe(requireMount));
+        SlotStore slots = new SlotStore(station, dataSource);
+        StickFit fit = new StickFit(kind, new StickSizes(0.10, false), StickStock.UNKNOWN);
+        Leases leases = new Leases(id, dataSource);
+        LeaseEnds ends = new LeaseEnds();
+        Reclaimer reclaimer = new Reclaimer(leases, station.probe(), kind, ends, dataSource);
+        SlotAllocator allocator =
+                new SlotAllocator(
+                        station,
+                        slots,
+                        fit,
+                        leases,
+                        reclaimer,
+                        ends,
+                        allocationTimeout,
+                        0,
+                        Clock.systemUTC());
+        StationWatch watch =
+                new StationWatch(
+                        station,
+                        slots,
+                        fit,
+                        reclaimer,
+                        new WaitingJobDispatch(
+                                station,
+                                slots,
+                                fit,
+                                new JobLifecycle(dataSource, Clock.systemUTC()),
+                                dataSource),
+                        false);
+        SlotViews views = new SlotViews(station, slots);
+        return new Stations(
+                station,
+                slots,
+                fit,
+                leases,
+                reclaimer,
+                allocator,
+                watch,
+                views,
+                new SlotRelease(
+                        station,
+                        slots,
+                        watch,
+                        views,
+                        reclaimer,
+                        paths.get(0).resolveSibling("delivered")));
+    }
+
+    /**
+     * A lease as a run's would read, recorded nowhere: for tests that write onto a slot without the
+     * station.
+     */
+    public static Lease lease(Path slot, String orderId, String runToken) {
+        return new Lease(
+                "test-station",
+                slot.getFileName().toString(),
+                slot,
+                new JobRun("job-of-" + orderId, runToken),
+                "stick",
+                Lease.stagingFolder(slot, orderId, runToken),
+                Lease.orderFolder(slot, orderId),
+                false);
+    }
+
+    /** Folder slots that take one order after the other, of the station "test-station". */
+    public static Stations folders(
+            DataSource dataSource, Duration timeout, boolean requireMount, Path... slots) {
+        return of(
+                "test-station", dataSource, SlotKind.FOLDER, requireMount, timeout, List.of(slots));
     }
 }

@@ -127,7 +127,7 @@ class UsbVerifierTest {
     }
 
     private static SlotFilesystem probe(Path slot) {
-        return new SlotProbe(true).probe(slot);
+        return new SlotProbe(true).probe(slot).require();
     }
 
     /** One random file and its manifest under ORD-1, written and fsync'd as the writer does. */

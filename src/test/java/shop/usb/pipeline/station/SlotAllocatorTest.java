@@ -23,22 +23,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import shop.usb.pipeline.crash.CrashPoints.Context;
 import shop.usb.pipeline.device.SlotFilesystem;
+import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.RunRecord;
 import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.lease.Lease;
 import shop.usb.pipeline.support.LoopStick;
 import shop.usb.pipeline.support.Stations;
 import shop.usb.pipeline.support.TestDatabase;
-import shop.usb.pipeline.transfer.UsbWriter;
 
 /** Each USB fault gets its own recoverable code, and a job goes to another mount when it can. */
-class UsbMountAllocatorTest {
+class SlotAllocatorTest {
 
-    static final UsbMountAllocator.Demand DEMAND =
-            new UsbMountAllocator.Demand("ORD-1", "ANA", 16_000_000_000L, Map.of());
+    static final Demand DEMAND = new Demand("ORD-1", "ANA", 16_000_000_000L, Map.of());
 
     @TempDir Path root;
     HikariDataSource dataSource;
@@ -56,7 +58,7 @@ class UsbMountAllocatorTest {
     @Test
     void unpluggedMountIsSkippedForAnotherOne() throws IOException {
         Path plugged = Files.createDirectories(root.resolve("plugged"));
-        UsbMountAllocator allocator = allocator(root.resolve("unplugged"), plugged);
+        SlotAllocator allocator = allocator(root.resolve("unplugged"), plugged);
 
         assertThat(allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).slot().path())
                 .isEqualTo(plugged);
@@ -79,16 +81,17 @@ class UsbMountAllocatorTest {
 
     @Test
     void busyMountMakesTheNextJobWaitThenGiveUp() throws IOException {
-        UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
+        Stations station = station(Files.createDirectories(root.resolve("only")));
+        SlotAllocator allocator = station.allocator();
         JobRun first = processingJob("ORD-1");
         JobRun second = processingJob("ORD-2");
-        allocator.acquire(first, 1000, DEMAND);
+        Lease firstLease = allocator.acquire(first, 1000, DEMAND).lease();
 
         assertThatThrownBy(() -> allocator.acquire(second, 1000, DEMAND))
                 .isInstanceOfSatisfying(
                         JobFailure.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.USB_UNAVAILABLE));
-        allocator.release(first);
+        station.reclaimer().end(firstLease, Context.RUN);
         assertThat(allocator.acquire(second, 1000, DEMAND).slot().path())
                 .isEqualTo(root.resolve("only"));
     }
@@ -98,10 +101,8 @@ class UsbMountAllocatorTest {
         // As compose writes them: every instance sees its own sticks at the same path (here one
         // folder).
         Path slot = Files.createDirectories(root.resolve("usb/slot-1"));
-        UsbMountAllocator first =
-                Stations.folders("pipeline-1", dataSource, Duration.ofMillis(300), false, slot);
-        UsbMountAllocator second =
-                Stations.folders("pipeline-2", dataSource, Duration.ofMillis(300), false, slot);
+        SlotAllocator first = folders("pipeline-1", slot).allocator();
+        SlotAllocator second = folders("pipeline-2", slot).allocator();
 
         first.acquire(processingJob("ORD-1"), 1000, DEMAND);
 
@@ -111,11 +112,11 @@ class UsbMountAllocatorTest {
 
     @Test
     void leaseOfAJobThatIsNoLongerRunningDoesNotHoldTheMount() throws IOException {
-        UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
+        SlotAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun crashed = processingJob("ORD-1");
         allocator.acquire(crashed, 1000, DEMAND);
-        JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
-        jobs.fail(crashed, Stage.WRITE_USB, ErrorCode.STALLED, "its process died");
+        new RunRecord(dataSource, Duration.ZERO, Clock.systemUTC())
+                .fail(crashed, Stage.WRITE_USB, ErrorCode.STALLED, "its process died");
 
         assertThat(allocator.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path())
                 .isEqualTo(root.resolve("only"));
@@ -123,7 +124,7 @@ class UsbMountAllocatorTest {
 
     @Test
     void leaseOfAJobThatRetentionDeletedDoesNotHoldTheMount() throws IOException {
-        UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
+        SlotAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun crashed = processingJob("ORD-1");
         allocator.acquire(crashed, 1000, DEMAND);
         new JdbcTemplate(dataSource)
@@ -135,7 +136,7 @@ class UsbMountAllocatorTest {
 
     @Test
     void leaseLeftByTheSameJobsEarlierAttemptDoesNotBlockIt() throws IOException {
-        UsbMountAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
+        SlotAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun dead = processingJob("ORD-1");
         allocator.acquire(dead, 1000, DEMAND);
         JobRun again = runAgain(dead);
@@ -145,31 +146,29 @@ class UsbMountAllocatorTest {
     }
 
     @Test
-    void whatADeadRunLeftOnAMountGoesWhenItsLeaseIsDroppedOrTakenBack() throws IOException {
+    void aRunTakingADeadRunsSlotRemovesWhatItsLeaseNamesAndOnlyThat() throws IOException {
         Path only = Files.createDirectories(root.resolve("only"));
-        UsbMountAllocator allocator = allocator(only);
+        Stations station = station(only);
         JobRun dead = processingJob("ORD-1");
-        allocator.acquire(dead, 1000, DEMAND);
-        Path deadStaging =
-                Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", dead.token()));
-        JobRun again = runAgain(dead);
+        Lease deadLease = station.allocator().acquire(dead, 1000, DEMAND).lease();
+        Path deadStaging = Files.createDirectories(deadLease.stagingFolder());
+        Files.writeString(deadStaging.resolve("half.mp3"), "half a song");
+        station.leases().recordPublish(deadLease);
+        Path published = Files.createDirectories(deadLease.orderFolder());
+        Path delivered = Files.createDirectories(only.resolve("ORD-0"));
+        runAgain(dead);
 
-        assertThat(allocator.takeBackEarlierLeases(again, "ORD-1")).containsExactly(only);
-        assertThat(deadStaging).doesNotExist();
+        station.allocator().acquire(processingJob("ORD-2"), 1000, DEMAND);
+
+        assertThat(deadStaging).as("the dead run's staging folder").doesNotExist();
+        assertThat(published).as("the order folder it published, never delivered").doesNotExist();
+        assertThat(delivered).as("what its lease does not name").exists();
         assertThat(
                         new JdbcTemplate(dataSource)
-                                .queryForObject(
-                                        "SELECT COUNT(*) FROM usb_mount_leases", Integer.class))
-                .isZero();
-
-        allocator.acquire(again, 1000, DEMAND);
-        Path againStaging =
-                Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", again.token()));
-        runAgain(again);
-        allocator.acquire(processingJob("ORD-2"), 1000, DEMAND);
-        assertThat(againStaging)
-                .as("dropped with the stale lease another job found on the mount")
-                .doesNotExist();
+                                .queryForList("SELECT job_id FROM usb_mount_leases", String.class))
+                .as("the taker's lease alone")
+                .doesNotContain(dead.jobId())
+                .hasSize(1);
     }
 
     @Test
@@ -177,9 +176,8 @@ class UsbMountAllocatorTest {
             throws IOException {
         Path only = Files.createDirectories(root.resolve("only"));
         JobRun dead = processingJob("ORD-1");
-        allocator(only).acquire(dead, 1000, DEMAND);
-        Path deadStaging =
-                Files.createDirectories(UsbWriter.stagingFolder(only, "ORD-1", dead.token()));
+        Lease deadLease = allocator(only).acquire(dead, 1000, DEMAND).lease();
+        Path deadStaging = Files.createDirectories(deadLease.stagingFolder());
         runAgain(dead);
         List<Boolean> stagingThereWhenTheLeaseWasDropped = new ArrayList<>();
         DataSource watched =
@@ -187,7 +185,14 @@ class UsbMountAllocatorTest {
                         "DELETE FROM usb_mount_leases",
                         () -> stagingThereWhenTheLeaseWasDropped.add(Files.exists(deadStaging)));
 
-        Stations.folders(watched, Duration.ofMillis(300), false, only)
+        Stations.of(
+                        "test-station",
+                        watched,
+                        SlotKind.FOLDER,
+                        false,
+                        Duration.ofMillis(300),
+                        List.of(only))
+                .allocator()
                 .acquire(processingJob("ORD-2"), 1000, DEMAND);
 
         assertThat(stagingThereWhenTheLeaseWasDropped).containsExactly(false);
@@ -226,7 +231,7 @@ class UsbMountAllocatorTest {
                         "UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL"
                                 + " WHERE id = ?",
                         dead.jobId());
-        return new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC())
+        return new JobLifecycle(dataSource, Clock.systemUTC())
                 .claim(JobRun.of(dead.jobId()), "test")
                 .orElseThrow()
                 .run();
@@ -235,8 +240,8 @@ class UsbMountAllocatorTest {
     @Test
     void folderThatIsNotTheRootOfAFilesystemHoldsNoStick() throws IOException {
         Path bare = Files.createDirectories(root.resolve("bare"));
-        UsbMountAllocator allocator =
-                Stations.folders(dataSource, Duration.ofMillis(300), true, bare);
+        SlotAllocator allocator =
+                Stations.folders(dataSource, Duration.ofMillis(300), true, bare).allocator();
 
         assertThatThrownBy(() -> allocator.acquire(processingJob("ORD-1"), 1000, DEMAND))
                 .isInstanceOfSatisfying(
@@ -255,8 +260,8 @@ class UsbMountAllocatorTest {
     void mountedFilesystemIsAStickAndItsLeaseRecordsIt() throws Exception {
         Path stick = tmpfs("stick", "size=4m");
         try {
-            UsbMountAllocator allocator =
-                    Stations.folders(dataSource, Duration.ofMillis(300), true, stick);
+            SlotAllocator allocator =
+                    Stations.folders(dataSource, Duration.ofMillis(300), true, stick).allocator();
 
             SlotFilesystem leased =
                     allocator.acquire(processingJob("ORD-1"), 1000, DEMAND).filesystem();
@@ -275,7 +280,7 @@ class UsbMountAllocatorTest {
     }
 
     private JobRun processingJob(String orderId) {
-        JobLifecycle jobs = new JobLifecycle(dataSource, Duration.ZERO, Clock.systemUTC());
+        JobLifecycle jobs = new JobLifecycle(dataSource, Clock.systemUTC());
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         return jobs.claim(JobRun.of(id), "test").orElseThrow().run();
     }
@@ -310,8 +315,22 @@ class UsbMountAllocatorTest {
         }
     }
 
-    private UsbMountAllocator allocator(Path... mounts) {
+    private SlotAllocator allocator(Path... mounts) {
+        return station(mounts).allocator();
+    }
+
+    private Stations station(Path... mounts) {
         return Stations.folders(dataSource, Duration.ofMillis(300), false, mounts);
+    }
+
+    private Stations folders(String stationId, Path slot) {
+        return Stations.of(
+                stationId,
+                dataSource,
+                SlotKind.FOLDER,
+                false,
+                Duration.ofMillis(300),
+                List.of(slot));
     }
 
     /**

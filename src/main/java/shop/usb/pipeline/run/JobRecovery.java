@@ -1,4 +1,4 @@
-package shop.usb.pipeline.job;
+package shop.usb.pipeline.run;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,15 +7,24 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.crash.CrashPoints.Context;
 import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLifecycle.RunningJob;
+import shop.usb.pipeline.job.JobStatus;
+import shop.usb.pipeline.job.RetryPolicy;
+import shop.usb.pipeline.lease.Reclaimer;
 import shop.usb.pipeline.metrics.PipelineMetrics;
 
 /**
  * Finds jobs nobody is running any more and puts them back on track: this instance's own PROCESSING
  * jobs at startup, its own runs that ended while their outcome could not be recorded (the database
  * was away) every few seconds, anyone's stalled ones (no heartbeat for pipeline.stalled.after) on
- * every sweep. (Waiting jobs whose job message got lost: {@link OverdueJobs}.)
+ * every sweep. Before it takes back a dead run's job, it ends the leases this station's dead runs
+ * hold ({@link Reclaimer}): what they left on this instance's slots goes first, since only this
+ * instance can reach its slots, and the retry may run on another one. (Waiting jobs whose job
+ * message got lost: OverdueJobs.)
  */
 public class JobRecovery {
 
@@ -24,78 +33,73 @@ public class JobRecovery {
 
     private final JobLifecycle jobs;
     private final LiveRuns liveRuns;
+    private final Reclaimer reclaimer;
     private final RetryPolicy retries;
     private final String instanceId;
     private final Duration stalledAfter;
     private final PipelineMetrics metrics;
     private final Clock clock;
-    private final Leftovers leftovers;
-
-    /**
-     * Removes an order folder a run published on one of this instance's slots and never recorded.
-     */
-    @FunctionalInterface
-    public interface Leftovers {
-        void remove(String mount, String orderId);
-    }
 
     public JobRecovery(
             JobLifecycle jobs,
             LiveRuns liveRuns,
+            Reclaimer reclaimer,
             RetryPolicy retries,
             String instanceId,
             Duration stalledAfter,
             PipelineMetrics metrics,
-            Clock clock,
-            Leftovers leftovers) {
-        this.leftovers = leftovers;
-        this.metrics = metrics;
+            Clock clock) {
         this.jobs = jobs;
         this.liveRuns = liveRuns;
+        this.reclaimer = reclaimer;
         this.retries = retries;
         this.instanceId = instanceId;
         this.stalledAfter = stalledAfter;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     /**
-     * At startup nothing of this instance is running yet, so every job it owns as PROCESSING was
-     * interrupted.
+     * At startup nothing of this instance is running yet: every lease of its station is a dead
+     * run's, and every job it owns as PROCESSING was interrupted.
      */
     public List<FollowUp> recoverOwn() {
-        return takeBackOwn("was interrupted when instance " + instanceId + " stopped", false);
+        return takeBackOwn(
+                Context.STARTUP_RECOVERY,
+                "was interrupted when instance " + instanceId + " stopped",
+                false);
     }
 
     /**
      * Runs of this live instance that ended without their outcome written (the database or the
-     * broker was away when they tried) leave their jobs PROCESSING under a run nobody does. They
-     * are taken back as soon as the database answers again, without waiting for the stalled
-     * threshold, and the attempt is given back: an infrastructure fault never uses up an order.
+     * broker was away when they tried) leave their jobs PROCESSING under a run nobody does, and may
+     * leave their lease. They are taken back as soon as the database answers again, without waiting
+     * for the stalled threshold, and the attempt is given back: an infrastructure fault never uses
+     * up an order.
      */
     public List<FollowUp> recoverAbandoned() {
         return takeBackOwn(
+                Context.ABANDONED_RECOVERY,
                 "ended while its outcome could not be recorded (the database or the broker was"
                         + " away)",
                 true);
     }
 
     /**
-     * This instance's PROCESSING jobs that no run of it does any more. What such a run published on
-     * this instance's slot goes first: the retry may run on another instance, whose sticks are not
-     * this one's, so only this instance can remove it, and the order is written once. First, so
-     * that a crash in between leaves the job this instance's to recover again; only while the dead
-     * run still owns the job, so a newer run's folder is never touched.
+     * The leases of this station's dead runs end first, files and all; then this instance's
+     * PROCESSING jobs that no run of it does any more are taken back. A crash in between leaves the
+     * job PROCESSING, this instance's to recover again.
      */
-    private List<FollowUp> takeBackOwn(String why, boolean refundAttempt) {
+    private List<FollowUp> takeBackOwn(Context context, String why, boolean refundAttempt) {
+        int kept = reclaimer.endDeadRuns(liveRuns::isAlive, context);
+        if (kept > 0) {
+            LOG.warn("{} leases of dead runs stay: what they name could not be removed", kept);
+        }
         List<FollowUp> followUps = new ArrayList<>();
         for (RunningJob job : jobs.findOwnRunning(instanceId)) {
-            if (liveRuns.isAlive(job.run())) {
-                continue;
+            if (!liveRuns.isAlive(job.run())) {
+                recover(job, Duration.ZERO, why, refundAttempt).ifPresent(followUps::add);
             }
-            if (job.usbMount() != null && jobs.isRunBy(job.run())) {
-                leftovers.remove(job.usbMount(), job.orderId());
-            }
-            recover(job, Duration.ZERO, why, refundAttempt).ifPresent(followUps::add);
         }
         return followUps;
     }

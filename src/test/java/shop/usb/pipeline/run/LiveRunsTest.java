@@ -1,10 +1,12 @@
-package shop.usb.pipeline.job;
+package shop.usb.pipeline.run;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import shop.usb.pipeline.job.JobCancelledException;
+import shop.usb.pipeline.job.JobRun;
 
 /**
  * A cancel asked for on this instance belongs to the run it stopped, not to the job: when the job

@@ -1,4 +1,4 @@
-package shop.usb.pipeline.job;
+package shop.usb.pipeline.run;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +10,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.job.JobCancelledException;
+import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.RunRecord;
+import shop.usb.pipeline.job.RunSupersededException;
 
 /**
  * The runs alive in this process. Their heartbeats are written on a schedule of their own, every
@@ -25,12 +29,12 @@ public class LiveRuns extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(LiveRuns.class);
 
     private final Map<JobRun, Signals> runs = new ConcurrentHashMap<>();
-    private final JobLifecycle jobs;
+    private final RunRecord jobs;
     private final CamelContext context;
     private final Duration interval;
     private ScheduledExecutorService heartbeats;
 
-    public LiveRuns(JobLifecycle jobs, CamelContext context, Duration stalledAfter) {
+    public LiveRuns(RunRecord jobs, CamelContext context, Duration stalledAfter) {
         this.jobs = jobs;
         this.context = context;
         this.interval = heartbeatInterval(stalledAfter);

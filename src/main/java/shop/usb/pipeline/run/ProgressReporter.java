@@ -1,10 +1,9 @@
-package shop.usb.pipeline.stage;
+package shop.usb.pipeline.run;
 
 import java.time.Clock;
 import java.time.Duration;
-import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
-import shop.usb.pipeline.job.LiveRuns;
+import shop.usb.pipeline.job.RunRecord;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.transfer.WriteListener;
 
@@ -14,9 +13,9 @@ import shop.usb.pipeline.transfer.WriteListener;
  * such write is guarded by the run's token and finds a cancel asked for on another instance.
  * Liveness does not depend on it: {@link LiveRuns} beats for the run on its own schedule.
  */
-final class ProgressReporter implements WriteListener {
+public final class ProgressReporter implements WriteListener {
 
-    private final JobLifecycle jobs;
+    private final RunRecord jobs;
     private final LiveRuns liveRuns;
     private final JobRun run;
     private final long totalBytes;
@@ -27,7 +26,7 @@ final class ProgressReporter implements WriteListener {
     private long lastReport;
 
     ProgressReporter(
-            JobLifecycle jobs,
+            RunRecord jobs,
             LiveRuns liveRuns,
             JobRun run,
             long totalBytes,
@@ -57,12 +56,12 @@ final class ProgressReporter implements WriteListener {
     }
 
     /** Writes the final figures regardless of the interval. */
-    void finish() {
+    public void finish() {
         report();
     }
 
     /** A checkpoint of long work that moves no bytes (hashing, verification). */
-    void checkpoint() {
+    public void checkpoint() {
         liveRuns.checkpoint(run);
         if (due()) {
             jobs.confirmOwnership(run);

@@ -1,0 +1,163 @@
+package shop.usb.pipeline.device;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * What the station's slots physically are ({@code pipeline.usb.slot-kind}), and every decision that
+ * differs between the two: a stick takes one order and goes to the customer with it; a folder (a
+ * duplicator's staging folder, a share) takes one order after the other. Nothing outside this type
+ * tells the two apart.
+ */
+public enum SlotKind {
+    STICK {
+        @Override
+        public Stick identify(Slot slot, SlotFilesystem filesystem) {
+            return StickReader.read(slot.name(), filesystem);
+        }
+
+        @Override
+        public String unwritable(SlotFilesystem filesystem) {
+            try {
+                return Files.getFileStore(filesystem.realPath()).isReadOnly()
+                                || !Files.isWritable(filesystem.realPath())
+                        ? "read-only"
+                        : null;
+            } catch (IOException e) {
+                return "cannot be read: " + e.getMessage();
+            }
+        }
+
+        /** A stick takes an order only when blank: these entries would share it with the order. */
+        @Override
+        public List<Path> leftovers(SlotFilesystem filesystem) throws IOException {
+            try (Stream<Path> list = Files.list(filesystem.realPath())) {
+                return list.filter(entry -> !HOUSEKEEPING.contains(entry.getFileName().toString()))
+                        .sorted()
+                        .toList();
+            }
+        }
+
+        @Override
+        public String wrongSize(Stick stick, long capacityBytes, StickSizes sizes) {
+            return sizes.fits(stick, capacityBytes)
+                    ? null
+                    : "holds "
+                            + stick.sizeBytes()
+                            + " bytes; the order was bought on a "
+                            + capacityBytes
+                            + "-byte stick ("
+                            + sizes.describe()
+                            + " of that fits)";
+        }
+
+        /** Only the stick kept for the job, and blank ones. */
+        @Override
+        public List<Slot> candidates(List<Slot> all, List<Slot> keptForTheJob, List<Slot> ready) {
+            List<Slot> candidates = new ArrayList<>(keptForTheJob);
+            candidates.addAll(ready);
+            return candidates;
+        }
+
+        @Override
+        public boolean take(BooleanSupplier markTaken) {
+            return markTaken.getAsBoolean();
+        }
+
+        /** A stick comes when an operator plugs one in: the job waits without holding a worker. */
+        @Override
+        public <T> T whenNoneFree(NoneFree<T> options) {
+            return options.waitForAStick();
+        }
+    },
+
+    FOLDER {
+        @Override
+        public Stick identify(Slot slot, SlotFilesystem filesystem) {
+            return Stick.folder(slot.name(), filesystem.fsType());
+        }
+
+        @Override
+        public String unwritable(SlotFilesystem filesystem) {
+            return null;
+        }
+
+        @Override
+        public List<Path> leftovers(SlotFilesystem filesystem) {
+            return List.of();
+        }
+
+        @Override
+        public String wrongSize(Stick stick, long capacityBytes, StickSizes sizes) {
+            return null;
+        }
+
+        /** Any of them, a busy one included: its write ends soon. */
+        @Override
+        public List<Slot> candidates(List<Slot> all, List<Slot> keptForTheJob, List<Slot> ready) {
+            return all;
+        }
+
+        /** Nothing to mark: the folder takes the next order once this one is written. */
+        @Override
+        public boolean take(BooleanSupplier markTaken) {
+            return true;
+        }
+
+        /** A busy folder is free again when its write ends: the worker waits for it. */
+        @Override
+        public <T> T whenNoneFree(NoneFree<T> options) {
+            return options.waitForABusySlot();
+        }
+    };
+
+    /** Entries filesystems make for themselves: a stick holding only these is blank. */
+    public static final Set<String> HOUSEKEEPING =
+            Set.of(
+                    "lost+found",
+                    "System Volume Information",
+                    ".Trashes",
+                    ".fseventsd",
+                    ".Spotlight-V100");
+
+    /** What a slot of this kind holds now, as the device tells it (its identity, size, label). */
+    public abstract Stick identify(Slot slot, SlotFilesystem filesystem);
+
+    /** Why the medium cannot be written at all (read-only, unreadable), or null. */
+    public abstract String unwritable(SlotFilesystem filesystem);
+
+    /** What the medium holds that would share it with the next order; a wipe removes these. */
+    public abstract List<Path> leftovers(SlotFilesystem filesystem) throws IOException;
+
+    /** Why the medium is not of the size class the order was bought on, or null. */
+    public abstract String wrongSize(Stick stick, long capacityBytes, StickSizes sizes);
+
+    /** The slots a job may try, in the order it tries them. */
+    public abstract List<Slot> candidates(
+            List<Slot> all, List<Slot> keptForTheJob, List<Slot> ready);
+
+    /** Takes the slot for a run: marks it taken where the medium holds one order. */
+    public abstract boolean take(BooleanSupplier markTaken);
+
+    /** What a run does when no slot can take its order now. */
+    public abstract <T> T whenNoneFree(NoneFree<T> options);
+
+    /** As the API names a slot's kind. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The two ways of waiting for a slot; the kind picks one. */
+    public interface NoneFree<T> {
+        T waitForAStick();
+
+        T waitForABusySlot();
+    }
+}

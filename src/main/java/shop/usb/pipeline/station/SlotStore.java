@@ -1,0 +1,154 @@
+package shop.usb.pipeline.station;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import shop.usb.pipeline.device.Slot;
+import shop.usb.pipeline.device.Stick;
+import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.SqlStatements;
+
+/**
+ * The station's slots as rows ({@code usb_slots}, one per slot of a station), so a slot's state
+ * survives a restart: a DONE stick is still DONE. Every change is guarded on what it expects, so a
+ * scan, a run and an operator acting on one slot at once never overwrite each other.
+ */
+public class SlotStore {
+
+    private final Station station;
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public SlotStore(Station station, DataSource dataSource) {
+        this.station = station;
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+    }
+
+    /**
+     * A row for each configured slot; a slot that has one keeps its state (a DONE stick stays
+     * DONE).
+     */
+    void register() {
+        for (Slot slot : station.slots()) {
+            MapSqlParameterSource values =
+                    key(slot.name())
+                            .addValue("path", slot.path().toString())
+                            .addValue("kind", station.kind().name());
+            try {
+                jdbc.update(SqlStatements.get("insert-slot"), values);
+            } catch (DuplicateKeyException known) {
+                jdbc.update(SqlStatements.get("update-slot-config"), values);
+            }
+        }
+    }
+
+    Map<String, SlotRow> rows() {
+        Map<String, SlotRow> rows = new HashMap<>();
+        jdbc.query(
+                SqlStatements.get("find-slots"),
+                key(null),
+                (ResultSet rs) -> {
+                    while (rs.next()) {
+                        SlotRow row = row(rs);
+                        rows.put(row.slot(), row);
+                    }
+                    return null;
+                });
+        return rows;
+    }
+
+    /**
+     * What the station saw in a slot, guarded on the state it read, so a run that took the stick
+     * meanwhile wins. {@code keepOrderOf}: the row whose order the slot keeps (DONE), or null.
+     */
+    void set(SlotRow row, SlotState state, Stick stick, String problem, SlotRow keepOrderOf) {
+        jdbc.update(
+                SqlStatements.get("set-slot-state"),
+                key(row.slot())
+                        .addValue("expectedState", row.state().name())
+                        .addValue("state", state.name())
+                        .addValue("stickId", stick == null ? null : stick.id())
+                        .addValue("stickSerial", stick == null ? null : stick.serial())
+                        .addValue(
+                                "stickSizeBytes",
+                                stick == null || stick.isFolder() ? null : stick.sizeBytes())
+                        .addValue("stickFsType", stick == null ? null : stick.fsType())
+                        .addValue("stickLabel", stick == null ? null : stick.label())
+                        .addValue("stickDevice", stick == null ? null : stick.device())
+                        .addValue("jobId", keepOrderOf == null ? null : keepOrderOf.jobId())
+                        .addValue("orderId", keepOrderOf == null ? null : keepOrderOf.orderId())
+                        .addValue(
+                                "orderLabel", keepOrderOf == null ? null : keepOrderOf.orderLabel())
+                        .addValue("problem", problem));
+    }
+
+    /** The READY stick is kept for the waiting job until that job's run takes it. */
+    boolean reserve(SlotRow row, String jobId, String orderId) {
+        return jdbc.update(
+                        SqlStatements.get("reserve-slot"),
+                        key(row.slot())
+                                .addValue("jobId", jobId)
+                                .addValue("orderId", orderId)
+                                .addValue("stickId", row.stickId()))
+                == 1;
+    }
+
+    /**
+     * The run that owns the job takes the stick: READY (or already this job's), and still the stick
+     * the slot holds.
+     */
+    boolean take(JobRun run, Slot slot, Stick stick, String orderId, String orderLabel) {
+        return jdbc.update(
+                        SqlStatements.get("take-slot"),
+                        key(slot.name())
+                                .addValue("stickId", stick.id())
+                                .addValue("jobId", run.jobId())
+                                .addValue("runToken", run.token())
+                                .addValue("orderId", orderId)
+                                .addValue("orderLabel", orderLabel))
+                == 1;
+    }
+
+    /**
+     * The stick holds the job's verified order: DONE until it is removed or the slot released. In
+     * the COMPLETED transaction; a slot that was never marked taken (a folder) stays as it is.
+     */
+    public void delivered(String slotName, String jobId) {
+        jdbc.update(SqlStatements.get("deliver-slot"), key(slotName).addValue("jobId", jobId));
+    }
+
+    /** The operator swapped the stick; false when the slot is WRITING. */
+    boolean release(String slotName) {
+        return jdbc.update(SqlStatements.get("release-slot"), key(slotName)) == 1;
+    }
+
+    private MapSqlParameterSource key(String slot) {
+        return new MapSqlParameterSource("station", station.id()).addValue("slot", slot);
+    }
+
+    private static SlotRow row(ResultSet rs) throws SQLException {
+        return new SlotRow(
+                rs.getString("slot"),
+                SlotState.valueOf(rs.getString("state")),
+                rs.getString("stick_id"),
+                rs.getString("stick_serial"),
+                rs.getObject("stick_size_bytes", Long.class),
+                rs.getString("stick_fs_type"),
+                rs.getString("stick_label"),
+                rs.getString("stick_device"),
+                rs.getString("job_id"),
+                rs.getString("order_id"),
+                rs.getString("order_label"),
+                rs.getString("problem"),
+                rs.getString("job_status"),
+                rs.getObject("bytes_written", Long.class) == null ? 0 : rs.getLong("bytes_written"),
+                rs.getObject("bytes_planned", Long.class),
+                rs.getString("job_mount"),
+                rs.getString("job_owner"),
+                rs.getString("leased_mount") != null);
+    }
+}
