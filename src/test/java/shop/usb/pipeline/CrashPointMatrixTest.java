@@ -55,16 +55,16 @@ class CrashPointMatrixTest {
                     Row.atRecoveryOfTheRowBefore("startup-recovery:lease-files-removed"),
                     Row.run("run:verified"),
                     Row.atRecoveryOfTheRowBefore("startup-recovery:lease-ended"),
-                    Row.run("run:completed"),
+                    Row.ended("run:completed", "", Map.of()),
                     Row.run("run:lease-files-removed", FAIL_MID_FILE),
                     Row.run("run:lease-ended", FAIL_MID_FILE),
                     Row.afterADeadLease("takeover:lease-files-removed"),
                     Row.afterADeadLease("takeover:lease-ended"),
-                    Row.run(
+                    Row.ended(
                             "abandoned-recovery:lease-files-removed",
                             FAIL_MID_FILE + ",run:lease-files-removed",
                             ABANDONED_RECOVERY_SOON),
-                    Row.run(
+                    Row.ended(
                             "abandoned-recovery:lease-ended",
                             FAIL_MID_FILE + ",run:lease-files-removed",
                             ABANDONED_RECOVERY_SOON));

@@ -118,6 +118,36 @@ class FailureSemanticsTest {
     }
 
     @Test
+    void anOrderFolderNoLeaseNamesIsNeitherReplacedNorRemovedAndTheOrderIsWrittenOnceItIsGone()
+            throws Exception {
+        String orderId = newOrderId();
+        Path foreign = stick.resolve(orderId);
+        Files.createDirectories(stick);
+        try {
+            // Another instance's copy on a shared folder, or one put there by hand.
+            Files.writeString(Files.createDirectories(foreign).resolve("theirs.txt"), "not ours");
+            pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
+
+            JobView retrying = pipeline.awaitJob(orderId, JobStatus.RETRYING);
+            assertThat(retrying.errorCode()).isEqualTo("IO_ERROR");
+            assertThat(retrying.errorMessage()).contains("which no lease of this station names");
+            pipeline.awaitRunsEnded();
+            assertThat(foreign.resolve("theirs.txt")).hasContent("not ours");
+            try (var left = Files.list(stick)) {
+                assertThat(left.map(Path::getFileName).map(Path::toString))
+                        .as("the run's own staging folder went with its lease")
+                        .containsExactly(orderId);
+            }
+
+            Folders.deleteRecursively(foreign);
+            pipeline.awaitJob(orderId, JobStatus.COMPLETED);
+            assertThat(PipelineRuntime.sha256sumCheck(foreign)).isZero();
+        } finally {
+            Folders.deleteRecursively(stick);
+        }
+    }
+
+    @Test
     void retryingJobCanBeCancelledAndStaysCancelled() throws Exception {
         String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());

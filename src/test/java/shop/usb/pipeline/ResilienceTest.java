@@ -181,9 +181,8 @@ class ResilienceTest {
     @Test
     void withTheBrokerAwayASubmitGetsA503AndConsumersComeBack() throws Exception {
         brokerLink.cut();
-        long start = System.nanoTime();
-        // The client waits longer than the product may take, so a slow 503 fails the assertion
-        // below, not the client.
+        // Behaviour, not speed: how soon the 503 comes is the benchmark's to measure. The client
+        // waits a minute, far longer than the product's own bounded waits.
         HttpResponse<String> refused =
                 pipeline.http(
                         "POST",
@@ -196,9 +195,6 @@ class ResilienceTest {
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         JsonNode problem = JSON.readTree(refused.body());
         assertThat(problem.path("error").asText()).isEqualTo("BROKER_UNAVAILABLE");
-        // A send's connection attempt and its retry each wait out the broker call timeout (5 s):
-        // seen up to 10 s.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
 
         brokerLink.heal();
         // The test's own client reaches the broker directly; the product's consumers must reconnect

@@ -123,10 +123,12 @@ public final class Run {
     }
 
     /**
-     * Names the order folder: the lease says so first (only while the run owns its job and no
-     * cancel is pending), then the staging folder is renamed.
+     * Names the order folder: a folder of that name no lease names is never replaced; the lease
+     * says the run publishes (only while the run owns its job and no cancel is pending), then the
+     * staging folder is renamed.
      */
     public Path publish(SlotFilesystem stick) {
+        runs.writer.requireNoOrderFolder(taken.lease(), stick);
         Lease publishing = runs.leases.recordPublish(taken.lease());
         taken = new TakenSlot(taken.slot(), taken.filesystem(), taken.stick(), publishing);
         return runs.writer.publish(publishing, stick);

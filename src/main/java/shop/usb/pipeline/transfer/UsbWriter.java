@@ -107,25 +107,32 @@ public class UsbWriter {
     }
 
     /**
+     * Refuses to publish where an order folder is already there: no lease of this station names it
+     * (another instance's copy on a shared folder, or one put there by hand), so it is not this
+     * station's to replace, nor, once the lease said it publishes, to remove. Called before the
+     * lease records the publish.
+     */
+    public void requireNoOrderFolder(Lease lease, SlotFilesystem stick) {
+        if (Files.exists(lease.orderFolder(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new JobFailure(
+                    ErrorCode.IO_ERROR,
+                    stick.slot()
+                            + " already holds "
+                            + lease.orderId()
+                            + ", which no lease of this station names (another instance's copy on"
+                            + " a shared folder, or one put there by hand); it stays, and the order"
+                            + " is written there once it is gone");
+        }
+    }
+
+    /**
      * Gives the complete staging folder the order's name. The lease already says the run publishes
-     * (written before the rename), so whoever ends it without a delivery removes the folder. A
-     * folder of that name that is already there is not this station's to replace: no lease of it
-     * names it (a copy another instance left on a shared folder, or one put there by hand).
+     * (written before the rename), so whoever ends it without a delivery removes the folder.
      */
     public Path publish(Lease lease, SlotFilesystem stick) {
         Path target = lease.orderFolder();
         try {
             stick.requirePresent("before the order folder was named");
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new JobFailure(
-                        ErrorCode.IO_ERROR,
-                        stick.slot()
-                                + " already holds "
-                                + target.getFileName()
-                                + ", which no lease of this station names (another instance's copy"
-                                + " on a shared folder, or one put there by hand); remove it to"
-                                + " write the order there");
-            }
             Files.move(lease.stagingFolder(), target, StandardCopyOption.ATOMIC_MOVE);
             fsyncFolder(stick.slot());
             CrashPoints.reached(Context.RUN, Step.PUBLISHED, lease.orderId());

@@ -162,7 +162,7 @@ class DashboardBrowserTest {
                 "orders.confirmed", order("DASH-NEW").file("music/jazz/01-so-what.mp3").json());
         pipeline.awaitJob("DASH-NEW", JobStatus.COMPLETED);
         Awaitility.await("the new job on the page")
-                .atMost(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.crash.CrashPoints;
 import shop.usb.pipeline.device.Slot;
 import shop.usb.pipeline.device.SlotKind;
@@ -34,35 +36,43 @@ import shop.usb.pipeline.device.SlotProbe;
  */
 public final class CrashChain implements AutoCloseable {
 
-    /** A step to halt at, with the faults and settings its run needs, and how it is reached. */
+    private static final Logger LOG = LoggerFactory.getLogger(CrashChain.class);
+
+    /**
+     * A step to halt at, with the faults and settings its run needs, and how it is reached; {@code
+     * recoveredAtStartup}: the restart's own recovery must take the order's job back (it was
+     * PROCESSING when the product halted).
+     */
     public record Row(
             String halt,
             String faults,
             Map<String, String> settings,
             boolean atRecoveryOfTheRowBefore,
-            boolean afterADeadLease) {
+            boolean afterADeadLease,
+            boolean recoveredAtStartup) {
 
         /** A run of the row's own order halts at the step. */
         public static Row run(String halt) {
-            return new Row(halt, "", Map.of(), false, false);
+            return new Row(halt, "", Map.of(), false, false, true);
         }
 
         public static Row run(String halt, String faults) {
-            return new Row(halt, faults, Map.of(), false, false);
+            return new Row(halt, faults, Map.of(), false, false, true);
         }
 
-        public static Row run(String halt, String faults, Map<String, String> settings) {
-            return new Row(halt, faults, settings, false, false);
+        /** The run's job had left PROCESSING (delivered, or ended) when the product halted. */
+        public static Row ended(String halt, String faults, Map<String, String> settings) {
+            return new Row(halt, faults, settings, false, false, false);
         }
 
         /** The start that recovers the row before's order halts at the step. */
         public static Row atRecoveryOfTheRowBefore(String halt) {
-            return new Row(halt, "", Map.of(), true, false);
+            return new Row(halt, "", Map.of(), true, false, true);
         }
 
         /** A dead run's lease waits on the slot; the row's run takes the slot over. */
         public static Row afterADeadLease(String halt) {
-            return new Row(halt, "", Map.of(), false, true);
+            return new Row(halt, "", Map.of(), false, true, true);
         }
     }
 
@@ -122,7 +132,11 @@ public final class CrashChain implements AutoCloseable {
                         row.settings());
                 product.awaitReady();
                 if (pending != null) {
-                    record(verify(pending), pendingRows, problems, summaries);
+                    record(
+                            verify(pending, rows.get(pendingRows.get(0))),
+                            pendingRows,
+                            problems,
+                            summaries);
                 }
                 readyForTheNextOrder();
                 if (row.afterADeadLease()) {
@@ -137,7 +151,7 @@ public final class CrashChain implements AutoCloseable {
             }
             launch("", "", Map.of());
             product.awaitReady();
-            record(verify(pending), pendingRows, problems, summaries);
+            record(verify(pending, rows.get(pendingRows.get(0))), pendingRows, problems, summaries);
         } catch (Exception | AssertionError stopped) {
             for (int i = 0; i < rows.size(); i++) {
                 if (problems.get(i).isEmpty() && summaries.get(i).isEmpty()) {
@@ -201,7 +215,14 @@ public final class CrashChain implements AutoCloseable {
     }
 
     private void expectHalt(List<String> problems, String step) throws InterruptedException {
-        int status = product.awaitExit(Duration.ofSeconds(90));
+        int status;
+        try {
+            status = product.awaitExit(Duration.ofSeconds(90));
+        } catch (IllegalStateException stillRunning) {
+            problems.add("never halted at " + step + ": the product still ran after 90 s");
+            product.kill();
+            return;
+        }
         if (status != CrashPoints.HALT_STATUS) {
             problems.add("the product ended with " + status + " instead of halting at " + step);
         }
@@ -212,7 +233,7 @@ public final class CrashChain implements AutoCloseable {
      * nothing else) and no staging folder or folder of a dead run; no lease is left, since no run
      * is alive.
      */
-    private Outcome verify(String orderId) throws Exception {
+    private Outcome verify(String orderId, Row halted) throws Exception {
         List<String> problems = new ArrayList<>();
         JsonNode job;
         try {
@@ -227,13 +248,18 @@ public final class CrashChain implements AutoCloseable {
         } catch (ConditionTimeoutException e) {
             problems.add(
                     "not COMPLETED: "
-                            + jobOf(orderId)
-                            + " "
-                            + product.get(
-                                            "/api/jobs/"
-                                                    + jobOf(orderId).path("id").asText()
-                                                    + "/logs")
-                                    .body());
+                            + jobOf(orderId).path("status").asText()
+                            + " after "
+                            + jobOf(orderId).path("attempts").asInt()
+                            + " attempts, "
+                            + jobOf(orderId).path("errorMessage").asText()
+                            + jobOf(orderId).path("waitingFor").asText());
+            LOG.warn(
+                    "{} {} not COMPLETED; its log: {}",
+                    name,
+                    orderId,
+                    product.get("/api/jobs/" + jobOf(orderId).path("id").asText() + "/logs")
+                            .body());
             return new Outcome(name, orderId, problems, "");
         }
         int jobs =
@@ -252,6 +278,11 @@ public final class CrashChain implements AutoCloseable {
         left.remove("lost+found");
         if (stick ? !left.equals(Set.of(orderId)) : !delivered.containsAll(left)) {
             problems.add("the slot holds " + left);
+        }
+        String logs = product.get("/api/jobs/" + job.path("id").asText() + "/logs").body();
+        if (halted.recoveredAtStartup()
+                && !logs.contains("was interrupted when instance " + INSTANCE + " stopped")) {
+            problems.add("the restart's own recovery did not take the job back");
         }
         int leases = count("SELECT COUNT(*) FROM usb_mount_leases");
         if (leases != 0) {
@@ -313,8 +344,6 @@ public final class CrashChain implements AutoCloseable {
         String token = "dead-run-of-" + deadOrder;
         Path staging = slot.resolve("." + deadOrder + "." + token + ".part");
         Path published = slot.resolve(deadOrder);
-        PipelineRuntime.writeRandom(staging.resolve("half.bin"), 1_000);
-        PipelineRuntime.writeRandom(published.resolve("whole.bin"), 1_000);
         SlotKind kind = stick ? SlotKind.STICK : SlotKind.FOLDER;
         String stickId =
                 kind.identify(Slot.of(slot), new SlotProbe(stick).probe(slot).require()).id();
@@ -334,6 +363,10 @@ public final class CrashChain implements AutoCloseable {
             insert.setString(7, published.toString());
             insert.executeUpdate();
         }
+        // As a run does it: the lease first, then what it names (the station leaves a leased slot
+        // alone, so it never judges these files).
+        PipelineRuntime.writeRandom(staging.resolve("half.bin"), 1_000);
+        PipelineRuntime.writeRandom(published.resolve("whole.bin"), 1_000);
         delivered.remove(deadOrder);
     }
 
