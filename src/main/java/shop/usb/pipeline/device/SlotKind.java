@@ -71,6 +71,12 @@ public enum SlotKind {
             return markTaken.getAsBoolean();
         }
 
+        /** A pulled stick takes what was written on it along. */
+        @Override
+        public boolean writtenFilesLeaveWithTheMedium() {
+            return true;
+        }
+
         /** A stick comes when an operator plugs one in: the job waits without holding a worker. */
         @Override
         public <T> T whenNoneFree(NoneFree<T> options) {
@@ -111,6 +117,12 @@ public enum SlotKind {
             return true;
         }
 
+        /** A folder that is not there is out of reach for a while (a share): its files stay. */
+        @Override
+        public boolean writtenFilesLeaveWithTheMedium() {
+            return false;
+        }
+
         /** A busy folder is free again when its write ends: the worker waits for it. */
         @Override
         public <T> T whenNoneFree(NoneFree<T> options) {
@@ -145,6 +157,12 @@ public enum SlotKind {
 
     /** Takes the slot for a run: marks it taken where the medium holds one order. */
     public abstract boolean take(BooleanSupplier markTaken);
+
+    /**
+     * Whether what was written on a slot that holds nothing now went away with the medium, or is
+     * only out of reach, so that a lease naming it must stay.
+     */
+    public abstract boolean writtenFilesLeaveWithTheMedium();
 
     /** What a run does when no slot can take its order now. */
     public abstract <T> T whenNoneFree(NoneFree<T> options);

@@ -210,6 +210,14 @@ public class RunRecord {
     }
 
     /**
+     * Why a guarded write of the run found nothing: {@link JobCancelledException} when an operator
+     * asked it to stop, {@link RunSupersededException} when it no longer owns the job.
+     */
+    public RuntimeException refusal(JobRun run) {
+        return transitions.refused(run);
+    }
+
+    /**
      * A status change by the run that owns the job; refused with the reason when it no longer does.
      */
     private void ownedTransition(

@@ -77,8 +77,8 @@ public class Leases {
     /**
      * Records, before the run names its order folder, that it does: from then on whoever ends the
      * lease without a delivery removes that folder too. Returns the lease as it now reads; throws
-     * {@link RunSupersededException} (the caller learns why) when the run no longer owns its job or
-     * a cancel is pending.
+     * {@link RunSupersededException} when the run no longer owns its job or a cancel is pending
+     * (the run asks its record which).
      */
     public Lease recordPublish(Lease lease) {
         if (jdbc.update(

@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -48,76 +49,104 @@ public class Reclaimer {
     private final SlotProbe probe;
     private final SlotKind kind;
     private final LeaseEnds ends;
+    private final Predicate<JobRun> alive;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
+    /** {@code alive}: whether a run is alive in this process; its lease is its own to end. */
     public Reclaimer(
-            Leases leases, SlotProbe probe, SlotKind kind, LeaseEnds ends, DataSource dataSource) {
+            Leases leases,
+            SlotProbe probe,
+            SlotKind kind,
+            LeaseEnds ends,
+            Predicate<JobRun> alive,
+            DataSource dataSource) {
         this.leases = leases;
         this.probe = probe;
         this.kind = kind;
         this.ends = ends;
+        this.alive = alive;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
-    /**
-     * Ends the lease without a delivery: true when it is gone (also when someone else ended it
-     * first); false when what it names could not all be removed, and the lease stays.
-     */
-    public boolean end(Lease lease, Context context) {
-        boolean ended =
-                Boolean.TRUE.equals(
-                        transaction.execute(
-                                status -> {
-                                    List<Lease> locked =
-                                            jdbc.query(
-                                                    SqlStatements.get("lock-mount-lease"),
-                                                    Leases.key(lease),
-                                                    Leases::lease);
-                                    if (locked.isEmpty()) {
-                                        return true;
-                                    }
-                                    try {
-                                        removeWhatItNames(locked.get(0), context);
-                                    } catch (IOException e) {
-                                        LOG.warn(
-                                                "The {} stays: what it names could not be removed:"
-                                                        + " {}",
-                                                lease,
-                                                e.toString());
-                                        status.setRollbackOnly();
-                                        return false;
-                                    }
-                                    jdbc.update(
-                                            SqlStatements.get("delete-mount-lease"),
-                                            Leases.key(lease));
-                                    return true;
-                                }));
-        if (ended) {
-            ends.signal();
-            CrashPoints.passed(context, Step.LEASE_ENDED, lease.orderId());
-        }
-        return ended;
+    private enum Ending {
+        ENDED,
+        ALREADY_GONE,
+        KEPT
     }
 
     /**
-     * Ends the lease on the slot of a run that no longer owns its job, for a run that takes the
-     * slot over or an operator who releases it. True when one ended (the slot is free to lease).
+     * Ends the lease without a delivery: true when it is gone (also when someone else ended it
+     * first); false when what it names could not all be removed, and the lease stays (the slot
+     * shows why).
+     */
+    public boolean end(Lease lease, Context context) {
+        Ending ending =
+                transaction.execute(
+                        status -> {
+                            List<Lease> locked =
+                                    jdbc.query(
+                                            SqlStatements.get("lock-mount-lease"),
+                                            Leases.key(lease),
+                                            Leases::lease);
+                            if (locked.isEmpty()) {
+                                return Ending.ALREADY_GONE;
+                            }
+                            try {
+                                removeWhatItNames(locked.get(0), context);
+                            } catch (IOException e) {
+                                status.setRollbackOnly();
+                                return Ending.KEPT;
+                            }
+                            jdbc.update(SqlStatements.get("delete-mount-lease"), Leases.key(lease));
+                            return Ending.ENDED;
+                        });
+        if (ending == Ending.KEPT) {
+            String why = "what the " + lease + " names could not all be removed; it stays";
+            LOG.warn("{}", why);
+            jdbc.update(
+                    SqlStatements.get("note-slot-problem"),
+                    new MapSqlParameterSource("station", lease.station())
+                            .addValue("mount", lease.mount().toString())
+                            .addValue("problem", why));
+            return false;
+        }
+        if (ending == Ending.ENDED) {
+            ends.signal();
+            CrashPoints.passed(context, Step.LEASE_ENDED, lease.orderId());
+        }
+        return true;
+    }
+
+    /**
+     * Ends the lease on the slot of a run that no longer owns its job and is not alive here, for a
+     * run that takes the slot over or an operator who releases it (a run alive here ends its own
+     * lease when it stops). True when one ended: the slot is free to lease.
      */
     public boolean endStale(Path mount, Context context) {
-        Optional<Lease> stale = leases.stale(mount);
-        return stale.isPresent() && end(stale.get(), context);
+        try {
+            Optional<Lease> stale = leases.stale(mount);
+            return stale.isPresent() && !alive.test(stale.get().run()) && end(stale.get(), context);
+        } catch (DataAccessException busy) {
+            LOG.info("The lease on {} could not be ended now: {}", mount, busy.toString());
+            return false;
+        }
     }
 
     /**
      * Ends every lease of this station whose run is not alive in this process (at startup: all of
-     * them). Returns how many stay, because what they name could not be removed.
+     * them). Returns how many stay: what they name could not be removed, or the database refused.
      */
-    public int endDeadRuns(Predicate<JobRun> alive, Context context) {
+    public int endDeadRuns(Context context) {
         int kept = 0;
         for (Lease lease : leases.ofStation()) {
-            if (!alive.test(lease.run()) && !end(lease, context)) {
+            try {
+                if (!alive.test(lease.run()) && !end(lease, context)) {
+                    kept++;
+                }
+            } catch (DataAccessException refused) {
+                LOG.warn("The {} could not be ended now: {}", lease, refused.toString());
                 kept++;
             }
         }
@@ -162,6 +191,10 @@ public class Reclaimer {
     }
 
     private void removeWhatItNames(Lease lease, Context context) throws IOException {
+        Probe now = probe.probe(lease.mount());
+        if (!now.holdsFilesystem() && !kind.writtenFilesLeaveWithTheMedium()) {
+            throw new IOException(now.absentBecause() + ": what the lease names is out of reach");
+        }
         // The staging folder is named by the run's token: wherever the slot's path leads now (the
         // stick, or the host's disk under an empty mount point), a folder of that name is the
         // run's.
@@ -169,7 +202,7 @@ public class Reclaimer {
             deleteRecursively(lease.stagingFolder());
         }
         if (lease.published() && lease.orderFolder() != null) {
-            String holding = stickIn(lease);
+            String holding = now.holdsFilesystem() ? stickIn(lease, now) : null;
             if (lease.stickId() != null && lease.stickId().equals(holding)) {
                 deleteRecursively(lease.orderFolder());
             } else {
@@ -184,12 +217,8 @@ public class Reclaimer {
         CrashPoints.reached(context, Step.LEASE_FILES_REMOVED, lease.orderId());
     }
 
-    /** The identity of what the lease's slot holds now; null when it holds nothing. */
-    private String stickIn(Lease lease) {
-        Probe now = probe.probe(lease.mount());
-        if (!now.holdsFilesystem()) {
-            return null;
-        }
+    /** The identity of what the lease's slot holds now. */
+    private String stickIn(Lease lease, Probe now) {
         Slot slot =
                 lease.slot() == null
                         ? Slot.of(lease.mount())
@@ -202,8 +231,10 @@ public class Reclaimer {
      * followed; an entry that vanished meanwhile is gone as wanted.
      */
     private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+        try {
+            Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return; // any other error (no access, an I/O error) keeps the lease
         }
         Files.walkFileTree(
                 folder,

@@ -124,6 +124,7 @@ final class PipelineBeans {
                         ContentLibrary.BEAN_NAME,
                         new ContentLibrary(
                                 settings.folders().contentDir(), settings.intake().orderLimits()));
+        LiveRuns liveRuns = new LiveRuns(record, context, settings.recovery().stalledAfter());
         Station station =
                 new Station(
                         settings.instanceId(),
@@ -133,7 +134,13 @@ final class PipelineBeans {
         Leases leases = new Leases(station.id(), dataSource);
         LeaseEnds leaseEnds = new LeaseEnds();
         Reclaimer reclaimer =
-                new Reclaimer(leases, station.probe(), station.kind(), leaseEnds, dataSource);
+                new Reclaimer(
+                        leases,
+                        station.probe(),
+                        station.kind(),
+                        leaseEnds,
+                        liveRuns::isAlive,
+                        dataSource);
         SlotStore slots = new SlotStore(station, dataSource);
         StickFit fit =
                 new StickFit(
@@ -153,7 +160,7 @@ final class PipelineBeans {
                         settings.usb().allocationTimeout(),
                         settings.usb().reserveBytes(),
                         clock);
-        LiveRuns liveRuns = bindJobs(reclaimer, metrics);
+        bindJobs(liveRuns, reclaimer, metrics);
         bindIntake(validator, library, mapper, metrics);
         ContentDigests digests = new ContentDigests(CONTENT_DIGESTS);
         UsbWriter writer = new UsbWriter(digests);
@@ -236,8 +243,8 @@ final class PipelineBeans {
      * Every job bean is bound here: the state machine, its reads and figures, the live runs,
      * recovery, the lost messages' re-send and retention.
      */
-    private LiveRuns bindJobs(Reclaimer reclaimer, PipelineMetrics metrics) throws Exception {
-        LiveRuns liveRuns = new LiveRuns(record, context, settings.recovery().stalledAfter());
+    private void bindJobs(LiveRuns liveRuns, Reclaimer reclaimer, PipelineMetrics metrics)
+            throws Exception {
         // Stopped after the routes: runs finishing during a graceful shutdown keep beating.
         context.addService(liveRuns, true, true);
         bind(JobLifecycle.BEAN_NAME, jobs);
@@ -268,7 +275,6 @@ final class PipelineBeans {
                         settings.retention().auditKeptFor(),
                         settings.retention().batchSize(),
                         clock));
-        return liveRuns;
     }
 
     /** Orders from JMS, HTTP and manifest files. */

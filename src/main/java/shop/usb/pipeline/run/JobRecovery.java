@@ -91,7 +91,7 @@ public class JobRecovery {
      * job PROCESSING, this instance's to recover again.
      */
     private List<FollowUp> takeBackOwn(Context context, String why, boolean refundAttempt) {
-        int kept = reclaimer.endDeadRuns(liveRuns::isAlive, context);
+        int kept = reclaimer.endDeadRuns(context);
         if (kept > 0) {
             LOG.warn("{} leases of dead runs stay: what they name could not be removed", kept);
         }

@@ -129,7 +129,12 @@ public final class Run {
      */
     public Path publish(SlotFilesystem stick) {
         runs.writer.requireNoOrderFolder(taken.lease(), stick);
-        Lease publishing = runs.leases.recordPublish(taken.lease());
+        Lease publishing;
+        try {
+            publishing = runs.leases.recordPublish(taken.lease());
+        } catch (RunSupersededException refused) {
+            throw runs.record.refusal(job.run()); // a cancel asked for, or the job lost
+        }
         taken = new TakenSlot(taken.slot(), taken.filesystem(), taken.stick(), publishing);
         return runs.writer.publish(publishing, stick);
     }
@@ -146,7 +151,7 @@ public final class Run {
                 delivery,
                 () -> {
                     if (!runs.leases.delivered(lease)) {
-                        throw new RunSupersededException(job.run(), "without its lease");
+                        throw new IllegalStateException("The " + lease + " was gone at delivery");
                     }
                     runs.slots.delivered(taken.slot().name(), job.id());
                 });

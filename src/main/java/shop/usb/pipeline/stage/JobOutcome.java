@@ -78,17 +78,25 @@ public class JobOutcome {
                         job.verifiedBy().label(),
                         Sha256.of(job.plan().manifest().getBytes(StandardCharsets.UTF_8)),
                         job.volumeLabel()));
-        if (ejector.enabled()) {
-            String notEjected = ejector.eject(job.stick());
-            run.log(
-                    notEjected == null ? JobLogLevel.INFO : JobLogLevel.WARN,
-                    notEjected == null
-                            ? "Stick ejected from " + taken.slot().name() + ": it can be pulled now"
-                            : "Stick not ejected: " + notEjected);
+        // Delivered: nothing from here on may take the run to a failure's outcome.
+        try {
+            if (ejector.enabled()) {
+                String notEjected = ejector.eject(job.stick());
+                run.log(
+                        notEjected == null ? JobLogLevel.INFO : JobLogLevel.WARN,
+                        notEjected == null
+                                ? "Stick ejected from "
+                                        + taken.slot().name()
+                                        + ": it can be pulled now"
+                                : "Stick not ejected: " + notEjected);
+            }
+            metrics.jobCompleted();
+            LOG.info("Job {} for order {} completed", run.jobId(), run.orderId());
+        } catch (RuntimeException afterDelivery) {
+            LOG.warn("Job {} completed; then: {}", run.jobId(), afterDelivery.toString());
+        } finally {
+            endQuietly(run);
         }
-        metrics.jobCompleted();
-        run.end();
-        LOG.info("Job {} for order {} completed", run.jobId(), run.orderId());
     }
 
     /**
@@ -107,11 +115,17 @@ public class JobOutcome {
     /** No fitting stick is READY: WAITING, holding nothing; the cancel of an operator wins. */
     public FollowUp waitForStick(Exchange exchange) {
         Run run = runOf(exchange);
-        NoStickReadyException noStick = caught(exchange, NoStickReadyException.class);
         try {
+            NoStickReadyException noStick = caught(exchange, NoStickReadyException.class);
             giveBackSlot(run);
-            run.waitForStick(
-                    noStick.waitingFor(), noStick.capacityBytes(), noStick.refusedFilesystems());
+            try {
+                run.waitForStick(
+                        noStick.waitingFor(),
+                        noStick.capacityBytes(),
+                        noStick.refusedFilesystems());
+            } catch (JobCancelledException cancelRequested) {
+                return cancel(run);
+            }
             run.endStage(Outcome.WAITING);
             LOG.info(
                     "Job {} for order {} waits for {}",
@@ -119,8 +133,6 @@ public class JobOutcome {
                     run.orderId(),
                     noStick.waitingFor());
             return FollowUp.none(run.jobId());
-        } catch (JobCancelledException cancelRequested) {
-            return cancel(run);
         } catch (RunSupersededException superseded) {
             return superseded(run, superseded);
         } finally {
@@ -189,7 +201,11 @@ public class JobOutcome {
             metrics.jobRetried(failure.code());
             return FollowUp.run(run.jobId(), clock.instant().plus(delay.get()), run.priority());
         }
-        run.fail(failure.code(), failure.getMessage());
+        try {
+            run.fail(failure.code(), failure.getMessage());
+        } catch (JobCancelledException cancelRequested) {
+            return cancel(run);
+        }
         run.endStage(Outcome.FAILED);
         metrics.jobFailed(failure.code());
         return FollowUp.deadLetter(
@@ -249,6 +265,18 @@ public class JobOutcome {
                     "What this run wrote on "
                             + run.taken().slot().name()
                             + " could not all be removed; its lease stays for recovery to end");
+        }
+    }
+
+    /** However a delivered run's last steps went, it stops beating. */
+    private static void endQuietly(Run run) {
+        try {
+            run.end();
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Job {}: its last log lines could not be written: {}",
+                    run.jobId(),
+                    e.toString());
         }
     }
 

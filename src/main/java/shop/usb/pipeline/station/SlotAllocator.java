@@ -185,12 +185,26 @@ public class SlotAllocator {
         if (lease.isEmpty()) {
             return Optional.empty();
         }
-        if (station.kind()
-                .take(() -> slots.take(run, slot, stick, demand.orderId(), demand.label()))) {
-            return Optional.of(new TakenSlot(slot, filesystem, stick, lease.get()));
+        boolean taken = false;
+        try {
+            taken =
+                    station.kind()
+                            .take(
+                                    () ->
+                                            slots.take(
+                                                    run,
+                                                    slot,
+                                                    stick,
+                                                    demand.orderId(),
+                                                    demand.label()));
+        } finally {
+            if (!taken) {
+                reclaimer.end(lease.get(), Context.RUN);
+            }
         }
-        reclaimer.end(lease.get(), Context.RUN);
-        return Optional.empty();
+        return taken
+                ? Optional.of(new TakenSlot(slot, filesystem, stick, lease.get()))
+                : Optional.empty();
     }
 
     private NoStickReadyException noStickReady(Demand demand) {

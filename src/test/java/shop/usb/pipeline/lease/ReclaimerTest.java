@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -95,7 +97,16 @@ class ReclaimerTest {
     void onlyTheLeasesOfRunsThatAreNotAliveEndAtRecovery() throws IOException {
         Lease dead = lease("ORD-1", stickNow());
         Path other = Files.createDirectories(root.resolve("usb/slot-2"));
-        Stations both = stations(slotPath, other);
+        Set<JobRun> running = new HashSet<>();
+        Stations both =
+                Stations.of(
+                        "test-station",
+                        dataSource,
+                        SlotKind.STICK,
+                        false,
+                        Duration.ofSeconds(1),
+                        List.of(slotPath, other),
+                        running::contains);
         Lease alive =
                 both.leases()
                         .write(
@@ -107,13 +118,75 @@ class ReclaimerTest {
                         .orElseThrow();
         Files.createDirectories(dead.stagingFolder());
         Files.createDirectories(alive.stagingFolder());
+        running.add(alive.run());
 
-        assertThat(both.reclaimer().endDeadRuns(alive.run()::equals, Context.ABANDONED_RECOVERY))
-                .isZero();
+        assertThat(both.reclaimer().endDeadRuns(Context.ABANDONED_RECOVERY)).isZero();
 
         assertThat(dead.stagingFolder()).doesNotExist();
         assertThat(alive.stagingFolder()).exists();
         assertThat(leases()).containsExactly(alive.run().jobId());
+    }
+
+    @Test
+    void aRunStillAliveHereKeepsItsLeaseThoughItLostItsJobItEndsItWhenItStops() throws IOException {
+        Set<JobRun> running = new HashSet<>();
+        Stations here =
+                Stations.of(
+                        "test-station",
+                        dataSource,
+                        SlotKind.STICK,
+                        false,
+                        Duration.ofSeconds(1),
+                        List.of(slotPath),
+                        running::contains);
+        Lease slow = lease("ORD-1", stickNow());
+        running.add(slow.run());
+        Path staging = Files.createDirectories(slow.stagingFolder());
+        // Another instance's sweep took the job back: the lease is stale, its run still writes.
+        processing("ORD-1");
+
+        assertThat(here.reclaimer().endStale(slotPath, Context.TAKEOVER)).isFalse();
+        assertThat(here.reclaimer().endStale(slotPath, Context.RELEASE)).isFalse();
+        assertThat(staging).as("still the slow run's, and named by its lease").exists();
+
+        running.remove(slow.run());
+        assertThat(here.reclaimer().endStale(slotPath, Context.TAKEOVER)).isTrue();
+        assertThat(staging).doesNotExist();
+        assertThat(leases()).isEmpty();
+    }
+
+    @Test
+    void aFolderSlotOutOfReachKeepsItsLeasesAndShowsWhy() throws IOException {
+        Path share = Files.createDirectories(root.resolve("share/slot-1"));
+        Stations folders =
+                Stations.of(
+                        "test-station",
+                        dataSource,
+                        SlotKind.FOLDER,
+                        false,
+                        Duration.ofSeconds(1),
+                        List.of(share));
+        folders.watch().scan();
+        Lease lease =
+                folders.leases()
+                        .write(
+                                processing("ORD-1"),
+                                "ORD-1",
+                                Slot.of(share),
+                                probe(share),
+                                "folder slot-1")
+                        .orElseThrow();
+        Files.createDirectories(lease.stagingFolder());
+        Path away = root.resolve("share-away");
+        Files.move(root.resolve("share"), away);
+
+        assertThat(folders.reclaimer().end(lease, Context.STARTUP_RECOVERY)).isFalse();
+        assertThat(leases()).hasSize(1);
+        assertThat(folders.views().views().get(0).problem()).contains("could not all be removed");
+
+        Files.move(away, root.resolve("share"));
+        assertThat(folders.reclaimer().end(lease, Context.STARTUP_RECOVERY)).isTrue();
+        assertThat(lease.stagingFolder()).doesNotExist();
     }
 
     @Test

@@ -72,7 +72,7 @@ class StationsSharingSlotNamesTest {
         leftBy("pipeline-2", writing.lease().run().jobId(), "PROCESSING", "slot-1", slot1);
         leftBy("pipeline-2", blank.lease().run().jobId(), "COMPLETED", "slot-2", slot2);
         // pipeline-1 starts again: its dead runs' leases end, what they wrote with them.
-        pipeline1.reclaimer().endDeadRuns(run -> false, Context.STARTUP_RECOVERY);
+        pipeline1.reclaimer().endDeadRuns(Context.STARTUP_RECOVERY);
         pipeline1.watch().scan();
 
         assertThat(pipeline1.views().views())

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import shop.usb.pipeline.device.Slot;
 import shop.usb.pipeline.device.SlotKind;
@@ -48,6 +49,18 @@ public record Stations(
             boolean requireMount,
             Duration allocationTimeout,
             List<Path> paths) {
+        return of(id, dataSource, kind, requireMount, allocationTimeout, paths, run -> false);
+    }
+
+    /** As {@link #of}, with the runs {@code alive} in this process (none: every run is dead). */
+    public static Stations of(
+            String id,
+            DataSource dataSource,
+            SlotKind kind,
+            boolean requireMount,
+            Duration allocationTimeout,
+            List<Path> paths,
+            Predicate<JobRun> alive) {
         Station station =
                 new Station(
                         id,
@@ -58,7 +71,7 @@ public record Stations(
         StickFit fit = new StickFit(kind, new StickSizes(0.10, false), StickStock.UNKNOWN);
         Leases leases = new Leases(id, dataSource);
         LeaseEnds ends = new LeaseEnds();
-        Reclaimer reclaimer = new Reclaimer(leases, station.probe(), kind, ends, dataSource);
+        Reclaimer reclaimer = new Reclaimer(leases, station.probe(), kind, ends, alive, dataSource);
         SlotAllocator allocator =
                 new SlotAllocator(
                         station,
