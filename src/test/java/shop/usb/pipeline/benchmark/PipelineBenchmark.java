@@ -234,6 +234,7 @@ class PipelineBenchmark {
                 product.close();
             }
             jdbc.close();
+            removeBulk();
         }
         String report = notes + "\n" + figures.table();
         System.out.println("\n" + report);
@@ -516,6 +517,16 @@ class PipelineBenchmark {
                                                 rs.getObject(2, OffsetDateTime.class).toInstant()),
                         prefix + "%");
         return completed;
+    }
+
+    /**
+     * The libraries and written orders (about 29 GB) go once measured; the logs and recordings
+     * stay. Left behind, they pushed a disk past the 90 % at which Artemis blocks producers.
+     */
+    private void removeBulk() throws Exception {
+        for (String bulk : List.of("library", "usb", "data", "io-small", "io-large", "io-huge")) {
+            Baselines.shell("rm -rf '" + root.resolve(bulk) + "'");
+        }
     }
 
     private void prepareFolders() throws Exception {

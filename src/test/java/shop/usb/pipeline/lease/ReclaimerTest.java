@@ -98,15 +98,7 @@ class ReclaimerTest {
         Lease dead = lease("ORD-1", stickNow());
         Path other = Files.createDirectories(root.resolve("usb/slot-2"));
         Set<JobRun> running = new HashSet<>();
-        Stations both =
-                Stations.of(
-                        "test-station",
-                        dataSource,
-                        SlotKind.STICK,
-                        false,
-                        Duration.ofSeconds(1),
-                        List.of(slotPath, other),
-                        running::contains);
+        Stations both = stations(running, slotPath, other);
         Lease alive =
                 both.leases()
                         .write(
@@ -130,15 +122,7 @@ class ReclaimerTest {
     @Test
     void aRunStillAliveHereKeepsItsLeaseThoughItLostItsJobItEndsItWhenItStops() throws IOException {
         Set<JobRun> running = new HashSet<>();
-        Stations here =
-                Stations.of(
-                        "test-station",
-                        dataSource,
-                        SlotKind.STICK,
-                        false,
-                        Duration.ofSeconds(1),
-                        List.of(slotPath),
-                        running::contains);
+        Stations here = stations(running, slotPath);
         Lease slow = lease("ORD-1", stickNow());
         running.add(slow.run());
         Path staging = Files.createDirectories(slow.stagingFolder());
@@ -319,13 +303,19 @@ class ReclaimerTest {
     }
 
     private Stations stations(Path... slots) {
+        return stations(Set.of(), slots);
+    }
+
+    /** A station of sticks whose {@code running} runs are alive in this process. */
+    private Stations stations(Set<JobRun> running, Path... slots) {
         return Stations.of(
                 "test-station",
                 dataSource,
                 SlotKind.STICK,
                 false,
                 Duration.ofSeconds(1),
-                List.of(slots));
+                List.of(slots),
+                running::contains);
     }
 
     private List<String> leases() {
