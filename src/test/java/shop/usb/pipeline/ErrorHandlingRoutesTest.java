@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -227,7 +227,7 @@ class ErrorHandlingRoutesTest extends CamelTestSupport {
         validate.failure = new RunSupersededException(new JobRun("job-1", "token"), "RETRYING");
         template.sendBody("direct:jobs", "job-1");
         validate.failure = null;
-        selectContent.failure = new NoStickReadyException(16_000_000_000L, Set.of());
+        selectContent.failure = new NoStickReadyException(16_000_000_000L, Map.of());
         template.sendBody("direct:jobs", "job-2");
         selectContent.failure = null;
         writeUsb.failure = new JobCancelledException("job-3");

@@ -145,7 +145,8 @@ class JobRecoveryTest {
                                         orderId,
                                         slotA,
                                         filesystem,
-                                        SlotKind.FOLDER.identify(slotA, filesystem).id())
+                                        SlotKind.FOLDER.identify(slotA, filesystem).id(),
+                                        SlotKind.FOLDER.stagesItsOrders())
                                 .orElseThrow());
         Path published = lease.orderFolder();
         PipelineRuntime.writeRandom(published.resolve("music/jazz/01-so-what.mp3"), 1_000);

@@ -3,6 +3,7 @@ package shop.usb.pipeline.device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,9 +16,10 @@ final class MountTable {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
     /**
-     * One mount: its id (new for every mount, even of the same device), where, its type and source.
+     * One mount: its id (new for every mount, even of the same device), its device as
+     * "major:minor", where, its type and source.
      */
-    record Mount(int id, Path mountPoint, String fsType, String source) {}
+    record Mount(int id, String device, Path mountPoint, String fsType, String source) {}
 
     private MountTable() {}
 
@@ -26,17 +28,28 @@ final class MountTable {
      * none.
      */
     static Optional<Mount> mountedOn(Path folder) throws IOException {
-        if (!Files.isReadable(MOUNTINFO)) {
-            return Optional.empty();
-        }
         Mount found = null;
-        for (String line : Files.readAllLines(MOUNTINFO)) {
-            Mount mount = parse(line);
-            if (mount != null && mount.mountPoint().equals(folder)) {
+        for (Mount mount : all()) {
+            if (mount.mountPoint().equals(folder)) {
                 found = mount;
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /** Every mount this process sees. */
+    static List<Mount> all() throws IOException {
+        if (!Files.isReadable(MOUNTINFO)) {
+            return List.of();
+        }
+        List<Mount> mounts = new ArrayList<>();
+        for (String line : Files.readAllLines(MOUNTINFO)) {
+            Mount mount = parse(line);
+            if (mount != null) {
+                mounts.add(mount);
+            }
+        }
+        return mounts;
     }
 
     /**
@@ -52,6 +65,7 @@ final class MountTable {
         try {
             return new Mount(
                     Integer.parseInt(fields.get(0)),
+                    fields.get(2),
                     Path.of(unescape(fields.get(4))),
                     fields.get(separator + 1),
                     unescape(fields.get(separator + 2)));

@@ -15,6 +15,10 @@ import shop.usb.pipeline.failure.JobFailure;
  *
  * @param fileKey the slot folder's device and inode, as one stat gives them
  * @param mountId the kernel's id of the mount, new for every mount; -1 for a folder slot
+ * @param fsType the filesystem's type as the device tells it where the device is known, else as the
+ *     mount table names it
+ * @param block the stick's filesystem as its device tells it; null where the device is not known (a
+ *     folder slot, or a FUSE mount whose source names no device)
  */
 public record SlotFilesystem(
         Path slot,
@@ -23,7 +27,8 @@ public record SlotFilesystem(
         long device,
         int mountId,
         String fsType,
-        String source) {
+        String source,
+        BlockDevice block) {
 
     public boolean isMount() {
         return mountId >= 0;

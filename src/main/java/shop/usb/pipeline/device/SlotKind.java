@@ -2,6 +2,7 @@ package shop.usb.pipeline.device;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,16 @@ public enum SlotKind {
             }
         }
 
-        /** A stick takes an order only when blank: these entries would share it with the order. */
+        /**
+         * A stick takes an order only when blank: these entries would share it with the order.
+         * Entries the filesystem makes for itself do not count, nor a FAT volume label that a
+         * driver shows as an empty file of the label's name.
+         */
         @Override
         public List<Path> leftovers(SlotFilesystem filesystem) throws IOException {
             try (Stream<Path> list = Files.list(filesystem.realPath())) {
                 return list.filter(entry -> !HOUSEKEEPING.contains(entry.getFileName().toString()))
+                        .filter(entry -> !isVolumeLabel(entry, filesystem))
                         .sorted()
                         .toList();
             }
@@ -69,6 +75,16 @@ public enum SlotKind {
         @Override
         public boolean take(BooleanSupplier markTaken) {
             return markTaken.getAsBoolean();
+        }
+
+        /**
+         * A stick is blank and leased to the run alone: its order is written in place, and no
+         * folder is ever renamed (fusefat, the FAT32 driver of the tests, loses a renamed folder's
+         * contents; the kernel's vfat does not, but nothing needs it).
+         */
+        @Override
+        public boolean stagesItsOrders() {
+            return false;
         }
 
         /** A pulled stick takes what was written on it along. */
@@ -117,6 +133,15 @@ public enum SlotKind {
             return true;
         }
 
+        /**
+         * Other orders sit beside it, and a duplicator may take any folder it finds: an order is
+         * written in a staging folder and renamed, so a folder with the order's name is complete.
+         */
+        @Override
+        public boolean stagesItsOrders() {
+            return true;
+        }
+
         /** A folder that is not there is out of reach for a while (a share): its files stay. */
         @Override
         public boolean writtenFilesLeaveWithTheMedium() {
@@ -159,6 +184,12 @@ public enum SlotKind {
     public abstract boolean take(BooleanSupplier markTaken);
 
     /**
+     * Whether a run writes its order in a staging folder of its own and renames it once complete,
+     * or in place, in the order folder.
+     */
+    public abstract boolean stagesItsOrders();
+
+    /**
      * Whether what was written on a slot that holds nothing now went away with the medium, or is
      * only out of reach, so that a lease naming it must stay.
      */
@@ -166,6 +197,19 @@ public enum SlotKind {
 
     /** What a run does when no slot can take its order now. */
     public abstract <T> T whenNoneFree(NoneFree<T> options);
+
+    private static boolean isVolumeLabel(Path entry, SlotFilesystem filesystem) {
+        String label = filesystem.block() == null ? null : filesystem.block().label();
+        try {
+            return label != null
+                    && "vfat".equals(filesystem.fsType())
+                    && entry.getFileName().toString().equals(label)
+                    && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                    && Files.size(entry) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     /** As the API names a slot's kind. */
     public String label() {

@@ -17,6 +17,11 @@ public record Stick(
         return new Stick("folder " + slotName, null, -1, fsType, null, null);
     }
 
+    /** The same stick, to carry another filesystem (it is formatted before its order). */
+    public Stick carrying(String formattedAs) {
+        return new Stick(id, serial, sizeBytes, formattedAs, label, device);
+    }
+
     public boolean isFolder() {
         return sizeBytes < 0;
     }

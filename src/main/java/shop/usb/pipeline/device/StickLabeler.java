@@ -28,35 +28,59 @@ public class StickLabeler {
     }
 
     public Labelled label(SlotFilesystem filesystem, String wanted) {
-        if (!filesystem.isMount()
-                || filesystem.source() == null
-                || !filesystem.source().startsWith("/dev/")) {
+        String device = deviceOf(filesystem);
+        if (device == null) {
             return new Labelled(null, "the slot is a folder, not a device");
         }
         String type = filesystem.fsType().toLowerCase(Locale.ROOT);
-        String tool;
-        String label;
-        if (type.startsWith("ext")) {
-            tool = "e2label";
-            label = truncateUtf8(clean(wanted, ""), 16);
-        } else if (type.equals("vfat") || type.equals("msdos")) {
-            tool = "fatlabel";
-            label = fatLabel(wanted);
-        } else if (type.equals("exfat")) {
-            tool = "exfatlabel";
-            label = truncateChars(clean(wanted, "\"*/:<>?\\|"), 15);
-        } else {
+        String tool =
+                type.startsWith("ext")
+                        ? "e2label"
+                        : type.equals("vfat") || type.equals("msdos")
+                                ? "fatlabel"
+                                : type.equals("exfat") ? "exfatlabel" : null;
+        if (tool == null) {
             return new Labelled(null, "no relabel tool is known for " + filesystem.fsType());
         }
+        String label = adjusted(type, wanted);
         if (label.isBlank()) {
             return new Labelled(
                     null, "the label '" + wanted + "' keeps nothing the filesystem allows");
         }
+        if (filesystem.block() != null && label.equals(filesystem.block().label())) {
+            return new Labelled(
+                    label, null); // formatted with it (an exFAT stick is relabelled only so)
+        }
         if (!SystemCommand.installed(tool)) {
             return new Labelled(null, tool + " is not installed");
         }
-        String failed = SystemCommand.run(List.of(tool, filesystem.source(), label));
+        String failed = SystemCommand.run(List.of(tool, device, label));
         return failed == null ? new Labelled(label, null) : new Labelled(null, failed);
+    }
+
+    /** The label as the filesystem allows it (ext: 16 bytes, FAT: 11, exFAT: 15 characters). */
+    public static String adjusted(String fsType, String wanted) {
+        String type = fsType.toLowerCase(Locale.ROOT);
+        if (type.equals("vfat") || type.equals("msdos")) {
+            return fatLabel(wanted);
+        }
+        if (type.equals("exfat")) {
+            return truncateChars(clean(wanted, "\"*/:<>?\\|"), 15);
+        }
+        return truncateUtf8(clean(wanted, ""), 16);
+    }
+
+    /** The block device behind the slot: the one the device was read from, or the mount's. */
+    private static String deviceOf(SlotFilesystem filesystem) {
+        if (!filesystem.isMount()) {
+            return null;
+        }
+        if (filesystem.block() != null) {
+            return filesystem.block().device().toString();
+        }
+        return filesystem.source() != null && filesystem.source().startsWith("/dev/")
+                ? filesystem.source()
+                : null;
     }
 
     /** FAT: 11 characters, upper case, letters, digits and a few signs; others become '_'. */

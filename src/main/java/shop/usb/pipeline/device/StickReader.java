@@ -9,9 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what identifies the stick behind a mounted slot, without privileges: udev's {@code
- * /dev/disk/by-uuid}, {@code by-label} and {@code by-id} links (absent where no udev runs, as in a
- * container: then the device number names the stick) and the size in {@code /sys/dev/block}.
+ * Reads what identifies the stick behind a mounted slot. Where the slot's device is known, the
+ * device tells it ({@link BlockDevice}: the filesystem UUID from the superblock, the USB serial,
+ * the whole stick's size). Otherwise, without privileges: udev's {@code /dev/disk/by-uuid}, {@code
+ * by-label} and {@code by-id} links (absent where no udev runs, as in a container: then the device
+ * number names the stick) and the size in {@code /sys/dev/block}.
  */
 public final class StickReader {
 
@@ -27,6 +29,16 @@ public final class StickReader {
     public static Stick read(String slotName, SlotFilesystem filesystem) {
         if (!filesystem.isMount()) {
             return Stick.folder(slotName, filesystem.fsType());
+        }
+        BlockDevice block = filesystem.block();
+        if (block != null) {
+            return new Stick(
+                    block.identity(),
+                    block.serial(),
+                    block.sizeBytes(),
+                    filesystem.fsType(),
+                    block.label(),
+                    filesystem.deviceNumber());
         }
         Path device = realDevice(filesystem.source());
         String uuid = linkName(BY_UUID, device);

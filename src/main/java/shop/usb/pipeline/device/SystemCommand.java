@@ -1,6 +1,7 @@
 package shop.usb.pipeline.device;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A system tool run for a stick (relabel, unmount): found on the PATH, bounded in time, its output
- * kept.
+ * A system tool run for a stick (mount, format, relabel, unmount): found on the PATH, bounded in
+ * time, its output kept.
  */
 final class SystemCommand {
 
@@ -29,23 +30,48 @@ final class SystemCommand {
 
     /** Runs the command; null when it succeeded, otherwise what went wrong. */
     static String run(List<String> command) {
+        return run(command, null, TIMEOUT_SECONDS);
+    }
+
+    /** Runs the command with {@code input} on its standard input (none when null). */
+    static String run(List<String> command, String input, long timeoutSeconds) {
+        Result result = execute(command, input, timeoutSeconds);
+        return result.failure();
+    }
+
+    /** What the command printed, when it succeeded; null otherwise. */
+    static String output(List<String> command) {
+        Result result = execute(command, null, TIMEOUT_SECONDS);
+        return result.failure() == null ? result.output() : null;
+    }
+
+    private record Result(String output, String failure) {}
+
+    private static Result execute(List<String> command, String input, long timeoutSeconds) {
+        String shown = String.join(" ", command);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            try (OutputStream stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s";
+                return new Result("", shown + " did not finish in " + timeoutSeconds + " s");
             }
             String output =
                     new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                             .trim();
             return process.exitValue() == 0
-                    ? null
-                    : String.join(" ", command) + " failed: " + output;
+                    ? new Result(output, null)
+                    : new Result(
+                            output, shown + " failed (" + process.exitValue() + "): " + output);
         } catch (IOException e) {
-            return String.join(" ", command) + " could not run: " + e.getMessage();
+            return new Result("", shown + " could not run: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return String.join(" ", command) + " was interrupted";
+            return new Result("", shown + " was interrupted");
         }
     }
 }

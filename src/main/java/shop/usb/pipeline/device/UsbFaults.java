@@ -2,6 +2,7 @@ package shop.usb.pipeline.device;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,7 +52,12 @@ public final class UsbFaults {
             if (!Files.isWritable(mount) || Files.getFileStore(mount).isReadOnly()) {
                 return new JobFailure(ErrorCode.USB_READ_ONLY, mount + " is read-only");
             }
-            long usable = Files.getFileStore(mount).getUsableSpace();
+            FileStore store = Files.getFileStore(mount);
+            if (store.getTotalSpace() == 0) {
+                // The driver tells no sizes (fusefat): a full stick shows as USB_FULL on the write.
+                return null;
+            }
+            long usable = store.getUsableSpace();
             if (usable < bytesNeeded) {
                 return new JobFailure(
                         ErrorCode.USB_FULL,

@@ -27,19 +27,37 @@ public enum ErrorCode {
     USB_READ_ONLY(true),
     USB_FULL(true),
     // The slot no longer holds the filesystem the job leased: the stick was pulled or unmounted.
-    USB_REMOVED(true),
+    // The stick's fault, not the order's: the attempt is given back.
+    USB_REMOVED(true, false),
+    // The stick could not be made ready for the order (formatting failed): it is FAULTY, and the
+    // attempt is given back.
+    STICK_FAULTY(true, false),
     VERIFICATION_FAILED(true),
     // The worker stopped sending heartbeats: the process died or hung mid-job.
     STALLED(true),
     INTERNAL_ERROR(true);
 
     private final boolean recoverable;
+    private final boolean usesAnAttempt;
 
     ErrorCode(boolean recoverable) {
+        this(recoverable, true);
+    }
+
+    ErrorCode(boolean recoverable, boolean usesAnAttempt) {
         this.recoverable = recoverable;
+        this.usesAnAttempt = usesAnAttempt;
     }
 
     public boolean recoverable() {
         return recoverable;
+    }
+
+    /**
+     * Whether a failure counts against the order's attempts: a stick's fault (pulled, unusable)
+     * does not, as an infrastructure fault does not.
+     */
+    public boolean usesAnAttempt() {
+        return usesAnAttempt;
     }
 }

@@ -141,8 +141,8 @@ public class RunRecord {
 
     /**
      * PROCESSING to RETRYING after a recoverable failure, due after {@code delay} by the database's
-     * clock; the job message for that time follows. Throws {@link JobCancelledException} when an
-     * operator asked the job to stop: the cancel wins.
+     * clock; the job message for that time follows. A failure that uses no attempt gives it back.
+     * Throws {@link JobCancelledException} when an operator asked the job to stop: the cancel wins.
      */
     public void scheduleRetry(
             JobRun run, Stage stage, ErrorCode code, String message, Duration delay) {
@@ -160,7 +160,8 @@ public class RunRecord {
                                 "retry-job",
                                 params().addValue("errorCode", code.name())
                                         .addValue("errorMessage", truncate(message, 2000))
-                                        .addValue("delayMs", delay.toMillis())));
+                                        .addValue("delayMs", delay.toMillis())
+                                        .addValue("refund", code.usesAnAttempt() ? 0 : 1)));
     }
 
     /**
@@ -172,11 +173,16 @@ public class RunRecord {
             JobRun run,
             Stage stage,
             String waitingFor,
+            String because,
             long capacityBytes,
             String refusedFilesystems) {
         endRun(
                 run,
-                transitions.line(JobLogLevel.INFO, stage, "Waiting for " + waitingFor, null),
+                transitions.line(
+                        JobLogLevel.INFO,
+                        stage,
+                        "Waiting for " + waitingFor + (because.isEmpty() ? "" : ": " + because),
+                        null),
                 () ->
                         ownedTransition(
                                 run,

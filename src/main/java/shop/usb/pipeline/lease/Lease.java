@@ -41,6 +41,11 @@ public record Lease(
                 .resolveSibling("." + orderId + "." + runToken + PART_SUFFIX);
     }
 
+    /** Where the run writes: its staging folder, or the order folder where it writes in place. */
+    public Path writeFolder() {
+        return stagingFolder != null ? stagingFolder : orderFolder;
+    }
+
     /** The order the run writes (the order folder's name); null for a lease that names none. */
     public String orderId() {
         return orderFolder == null ? null : orderFolder.getFileName().toString();

@@ -40,10 +40,17 @@ public class Leases {
 
     /**
      * Writes the run's lease on the slot for the stick it holds now; empty when another run holds
-     * the slot. Throws {@link RunSupersededException} when the run no longer owns its job.
+     * the slot. Throws {@link RunSupersededException} when the run no longer owns its job. A run
+     * that stages its order names its staging folder; one that writes in place names the order
+     * folder as its own from the start.
      */
     public Optional<Lease> write(
-            JobRun run, String orderId, Slot slot, SlotFilesystem filesystem, String stickId) {
+            JobRun run,
+            String orderId,
+            Slot slot,
+            SlotFilesystem filesystem,
+            String stickId,
+            boolean staged) {
         Lease lease =
                 new Lease(
                         station,
@@ -51,9 +58,11 @@ public class Leases {
                         filesystem.slot(),
                         run,
                         stickId,
-                        Lease.stagingFolder(filesystem.slot(), orderId, run.token()),
+                        staged
+                                ? Lease.stagingFolder(filesystem.slot(), orderId, run.token())
+                                : null,
                         Lease.orderFolder(filesystem.slot(), orderId),
-                        false);
+                        !staged);
         try {
             if (jdbc.update(
                             SqlStatements.get("insert-mount-lease"),
@@ -62,8 +71,11 @@ public class Leases {
                                     .addValue("jobId", run.jobId())
                                     .addValue("stickId", stickId)
                                     .addValue("filesystem", filesystem.describe())
-                                    .addValue("stagingFolder", lease.stagingFolder().toString())
-                                    .addValue("orderFolder", lease.orderFolder().toString()))
+                                    .addValue(
+                                            "stagingFolder",
+                                            staged ? lease.stagingFolder().toString() : null)
+                                    .addValue("orderFolder", lease.orderFolder().toString())
+                                    .addValue("published", !staged))
                     == 0) {
                 throw new RunSupersededException(run, "no longer its to lease a slot for");
             }
@@ -89,6 +101,30 @@ public class Leases {
         }
         CrashPoints.passed(Context.RUN, Step.PUBLISH_RECORDED, lease.orderId());
         return lease.publishing();
+    }
+
+    /**
+     * The run formatted the stick it leased: the lease names it as it is now. Throws {@link
+     * RunSupersededException} when the lease is no longer the run's.
+     */
+    public Lease restick(Lease lease, SlotFilesystem filesystem, String stickId) {
+        if (jdbc.update(
+                        SqlStatements.get("restick-mount-lease"),
+                        key(lease)
+                                .addValue("stickId", stickId)
+                                .addValue("filesystem", filesystem.describe()))
+                == 0) {
+            throw new RunSupersededException(lease.run(), "its lease ended while it formatted");
+        }
+        return new Lease(
+                lease.station(),
+                lease.slot(),
+                lease.mount(),
+                lease.run(),
+                stickId,
+                lease.stagingFolder(),
+                lease.orderFolder(),
+                lease.published());
     }
 
     /**

@@ -203,7 +203,11 @@ public class Reclaimer {
         }
         if (lease.published() && lease.orderFolder() != null) {
             String holding = now.holdsFilesystem() ? stickIn(lease, now) : null;
-            if (lease.stickId() != null && lease.stickId().equals(holding)) {
+            if (!now.holdsFilesystem()) {
+                // The stick went with what was on it; a folder of that name under the empty mount
+                // point is on the host's disk, made by the run in the instant the stick went.
+                deleteRecursively(lease.orderFolder());
+            } else if (lease.stickId() != null && lease.stickId().equals(holding)) {
                 deleteRecursively(lease.orderFolder());
             } else {
                 LOG.info(

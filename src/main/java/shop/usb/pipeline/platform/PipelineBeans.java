@@ -10,8 +10,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.ContentLibrary;
-import shop.usb.pipeline.device.Slot;
-import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.device.StickEjector;
 import shop.usb.pipeline.device.StickLabeler;
 import shop.usb.pipeline.device.StickSizes;
@@ -125,12 +123,7 @@ final class PipelineBeans {
                         new ContentLibrary(
                                 settings.folders().contentDir(), settings.intake().orderLimits()));
         LiveRuns liveRuns = new LiveRuns(record, context, settings.recovery().stalledAfter());
-        Station station =
-                new Station(
-                        settings.instanceId(),
-                        settings.usb().mounts().stream().map(Slot::of).toList(),
-                        settings.usb().slotKind(),
-                        new SlotProbe(settings.usb().requireMount()));
+        Station station = Stations.of(settings);
         Leases leases = new Leases(station.id(), dataSource);
         LeaseEnds leaseEnds = new LeaseEnds();
         Reclaimer reclaimer =
@@ -169,6 +162,7 @@ final class PipelineBeans {
                 library,
                 digests,
                 writer,
+                station,
                 new Runs(
                         settings.instanceId(),
                         jobs,
@@ -305,6 +299,7 @@ final class PipelineBeans {
             ContentLibrary library,
             ContentDigests digests,
             UsbWriter writer,
+            Station station,
             Runs runs,
             PipelineMetrics metrics) {
         bind(Runs.BEAN_NAME, runs);
@@ -318,7 +313,7 @@ final class PipelineBeans {
         bind(
                 JobOutcome.BEAN_NAME,
                 new JobOutcome(
-                        new StickEjector(settings.sticks().eject()),
+                        new StickEjector(settings.sticks().eject(), station.ports()),
                         settings.retryPolicy(),
                         metrics,
                         clock));

@@ -128,6 +128,10 @@ public final class Run {
      * staging folder is renamed.
      */
     public Path publish(SlotFilesystem stick) {
+        if (taken.lease().stagingFolder() == null) {
+            return taken.lease()
+                    .orderFolder(); // written in place: the lease named it from the start
+        }
         runs.writer.requireNoOrderFolder(taken.lease(), stick);
         Lease publishing;
         try {
@@ -177,8 +181,10 @@ public final class Run {
         runs.record.fail(job.run(), stage, code, message);
     }
 
-    public void waitForStick(String waitingFor, long capacityBytes, String refusedFilesystems) {
-        runs.record.waitForStick(job.run(), stage, waitingFor, capacityBytes, refusedFilesystems);
+    public void waitForStick(
+            String waitingFor, String because, long capacityBytes, String refusedFilesystems) {
+        runs.record.waitForStick(
+                job.run(), stage, waitingFor, because, capacityBytes, refusedFilesystems);
     }
 
     public void cancel(String message) {

@@ -121,6 +121,7 @@ public class JobOutcome {
             try {
                 run.waitForStick(
                         noStick.waitingFor(),
+                        noStick.because(),
                         noStick.capacityBytes(),
                         noStick.refusedFilesystems());
             } catch (JobCancelledException cancelRequested) {
@@ -179,9 +180,13 @@ public class JobOutcome {
                 failure.code(),
                 failure.getMessage(),
                 failure.code() == ErrorCode.INTERNAL_ERROR ? cause : null);
+        // A stick's fault gives the attempt back: it is retried even after the order's last one.
         Optional<Duration> delay =
                 failure.code().recoverable()
-                        ? retries.delayAfter(run.attempts())
+                        ? retries.delayAfter(
+                                failure.code().usesAnAttempt()
+                                        ? run.attempts()
+                                        : run.attempts() - 1)
                         : Optional.empty();
         if (delay.isPresent()) {
             try {
@@ -192,7 +197,10 @@ public class JobOutcome {
                                 + " failed in "
                                 + run.stage().label()
                                 + ": "
-                                + failure.getMessage(),
+                                + failure.getMessage()
+                                + (failure.code().usesAnAttempt()
+                                        ? ""
+                                        : " (the stick's fault: the attempt is given back)"),
                         delay.get());
             } catch (JobCancelledException cancelRequested) {
                 return cancel(run);

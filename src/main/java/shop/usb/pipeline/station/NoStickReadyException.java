@@ -1,7 +1,9 @@
 package shop.usb.pipeline.station;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -13,14 +15,20 @@ public class NoStickReadyException extends RuntimeException {
     private final String waitingFor;
     private final long capacityBytes;
     private final Set<String> refusedFilesystems;
+    private final String because;
 
-    public NoStickReadyException(long capacityBytes, Set<String> refusedFilesystems) {
+    /**
+     * {@code refusedFilesystems}: each filesystem the order cannot go onto, with the file and the
+     * rule it breaks there.
+     */
+    public NoStickReadyException(long capacityBytes, Map<String, String> refusedFilesystems) {
         super(
                 "No READY stick fits the order; waiting for "
-                        + describe(capacityBytes, refusedFilesystems));
-        this.waitingFor = describe(capacityBytes, refusedFilesystems);
+                        + describe(capacityBytes, refusedFilesystems.keySet()));
+        this.waitingFor = describe(capacityBytes, refusedFilesystems.keySet());
         this.capacityBytes = capacityBytes;
-        this.refusedFilesystems = Set.copyOf(refusedFilesystems);
+        this.refusedFilesystems = Set.copyOf(refusedFilesystems.keySet());
+        this.because = String.join("; ", new TreeMap<>(refusedFilesystems).values());
     }
 
     /** "a 16 GB stick", and "that is not vfat" when the order breaks that filesystem's rules. */
@@ -52,6 +60,11 @@ public class NoStickReadyException extends RuntimeException {
 
     public String waitingFor() {
         return waitingFor;
+    }
+
+    /** Which file breaks which filesystem's rule ("a:b.mp3 holds ':' … on FAT"); empty if none. */
+    public String because() {
+        return because;
     }
 
     public long capacityBytes() {

@@ -46,6 +46,7 @@ public class SlotAllocator {
     private final Duration timeout;
     private final long reserveBytes;
     private final Clock clock;
+    private final PortFormatting formatting;
 
     public SlotAllocator(
             Station station,
@@ -66,6 +67,7 @@ public class SlotAllocator {
         this.timeout = timeout;
         this.reserveBytes = reserveBytes;
         this.clock = clock;
+        this.formatting = new PortFormatting(station, slots, leases);
     }
 
     /** The slot a run took, the filesystem and stick it held then, and the run's lease on it. */
@@ -92,7 +94,7 @@ public class SlotAllocator {
                     continue;
                 }
                 SlotFilesystem filesystem = probe.filesystem();
-                Stick stick = station.kind().identify(slot, filesystem);
+                Stick stick = station.stickIn(slot, filesystem);
                 String misfit = fit.misfit(slot, stick, demand);
                 JobFailure problem =
                         misfit != null
@@ -178,9 +180,11 @@ public class SlotAllocator {
      */
     private Optional<TakenSlot> take(
             JobRun run, Slot slot, SlotFilesystem filesystem, Stick stick, Demand demand) {
-        Optional<Lease> lease = leases.write(run, demand.orderId(), slot, filesystem, stick.id());
+        boolean staged = station.kind().stagesItsOrders();
+        Optional<Lease> lease =
+                leases.write(run, demand.orderId(), slot, filesystem, stick.id(), staged);
         if (lease.isEmpty() && reclaimer.endStale(slot.path(), Context.TAKEOVER)) {
-            lease = leases.write(run, demand.orderId(), slot, filesystem, stick.id());
+            lease = leases.write(run, demand.orderId(), slot, filesystem, stick.id(), staged);
         }
         if (lease.isEmpty()) {
             return Optional.empty();
@@ -202,9 +206,19 @@ public class SlotAllocator {
                 reclaimer.end(lease.get(), Context.RUN);
             }
         }
-        return taken
-                ? Optional.of(new TakenSlot(slot, filesystem, stick, lease.get()))
-                : Optional.empty();
+        if (!taken) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(
+                    formatting.prepare(
+                            run,
+                            new TakenSlot(slot, filesystem, stick, lease.get()),
+                            demand.label() == null ? demand.orderId() : demand.label()));
+        } catch (RuntimeException failed) {
+            reclaimer.end(lease.get(), Context.RUN);
+            throw failed;
+        }
     }
 
     private NoStickReadyException noStickReady(Demand demand) {
@@ -212,8 +226,7 @@ public class SlotAllocator {
         if (never != null) {
             throw JobFailure.ofField(ErrorCode.NO_FITTING_STICK, "usb.capacityBytes", never);
         }
-        return new NoStickReadyException(
-                demand.capacityBytes(), demand.refusedFilesystems().keySet());
+        return new NoStickReadyException(demand.capacityBytes(), demand.refusedFilesystems());
     }
 
     /** A busy slot is waited for until the timeout; none busy and none usable fails at once. */

@@ -113,6 +113,19 @@ public class SlotStore {
                 == 1;
     }
 
+    /** The run formatted the stick it took: the slot shows it as it is now. */
+    void restick(JobRun run, Slot slot, Stick stick) {
+        jdbc.update(
+                SqlStatements.get("restick-slot"),
+                key(slot.name())
+                        .addValue("stickId", stick.id())
+                        .addValue("stickFsType", stick.fsType())
+                        .addValue("stickLabel", stick.label())
+                        .addValue("stickDevice", stick.device())
+                        .addValue("jobId", run.jobId())
+                        .addValue("runToken", run.token()));
+    }
+
     /**
      * The stick holds the job's verified order: DONE until it is removed or the slot released. In
      * the COMPLETED transaction; a slot that was never marked taken (a folder) stays as it is.

@@ -2,18 +2,38 @@ package shop.usb.pipeline.station;
 
 import java.util.List;
 import java.util.Optional;
+import shop.usb.pipeline.device.Ports;
 import shop.usb.pipeline.device.Slot;
+import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.device.SlotProbe;
+import shop.usb.pipeline.device.Stick;
 
 /**
  * This instance's station: its id (the instance id, which keys its slots and their leases), its
- * slots, like the ports of a duplicator, and what they physically are.
+ * slots, like the ports of a duplicator, what they physically are, and the USB ports whose sticks
+ * it mounts itself (none when something else mounts the slots).
  */
-public record Station(String id, List<Slot> slots, SlotKind kind, SlotProbe probe) {
+public record Station(String id, List<Slot> slots, SlotKind kind, SlotProbe probe, Ports ports) {
 
     public Station {
         slots = List.copyOf(slots);
+    }
+
+    /** A station whose slots something else mounts. */
+    public Station(String id, List<Slot> slots, SlotKind kind, SlotProbe probe) {
+        this(id, slots, kind, probe, Ports.none());
+    }
+
+    /**
+     * The stick the slot holds, with the filesystem it will carry when its order is written: on a
+     * port that formats, the one it will be given.
+     */
+    public Stick stickIn(Slot slot, SlotFilesystem filesystem) {
+        Stick stick = kind.identify(slot, filesystem);
+        return ports.formats(slot.path())
+                ? stick.carrying(ports.filesystemFor(slot.path(), stick))
+                : stick;
     }
 
     public Optional<Slot> slot(String name) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.device.Ports;
 import shop.usb.pipeline.device.Probe;
 import shop.usb.pipeline.device.Slot;
 import shop.usb.pipeline.device.SlotFilesystem;
@@ -20,7 +21,9 @@ import shop.usb.pipeline.lease.Reclaimer;
  * Looks at every slot, as the station-watch route asks each {@code pipeline.usb.scan-interval}: a
  * stick that came, went, or changed (a new identity is a new stick) is judged, READY when blank and
  * usable, FAULTY with the reason otherwise; a removed DONE stick frees its slot. Then each READY
- * stick is kept for the waiting job it fits first ({@link WaitingJobDispatch}).
+ * stick is kept for the waiting job it fits first ({@link WaitingJobDispatch}). Each look starts
+ * with the station's ports: a stick plugged into one is mounted at its slot, a pulled one
+ * unmounted.
  */
 public class StationWatch {
 
@@ -60,6 +63,7 @@ public class StationWatch {
             slots.register();
             registered = true;
         }
+        station.ports().sync();
         Map<String, SlotRow> rows = slots.rows();
         for (Slot slot : station.slots()) {
             SlotRow row = rows.get(slot.name());
@@ -92,8 +96,15 @@ public class StationWatch {
             return;
         }
         Probe probe = station.probe().probe(slot.path());
+        Optional<Ports.Unusable> unusable = station.ports().unusable(slot.path());
+        if (!probe.holdsFilesystem() && unusable.isPresent()) {
+            if (row.state() != SlotState.WRITING || !held(slot, row)) {
+                fault(slot, row, unusable.get().stick(), unusable.get().problem());
+            }
+            return;
+        }
         if (!probe.holdsFilesystem()) {
-            if (row.state() == SlotState.DONE && row.stick().stillAttached()) {
+            if (row.state() == SlotState.DONE && station.ports().stillInSlot(slot, row.stick())) {
                 return; // ejected: unmounted, but in the slot until the operator takes it
             }
             if (row.state() != SlotState.EMPTY && row.state() != SlotState.WRITING) {
@@ -105,7 +116,7 @@ public class StationWatch {
             return;
         }
         SlotFilesystem filesystem = probe.filesystem();
-        Stick stick = station.kind().identify(slot, filesystem);
+        Stick stick = station.stickIn(slot, filesystem);
         boolean sameStick = stick.id().equals(row.stickId());
         switch (row.state()) {
             case EMPTY -> judge(slot, row, filesystem, stick);
@@ -177,6 +188,9 @@ public class StationWatch {
      * configured); FAULTY otherwise.
      */
     private boolean blankOrWiped(Slot slot, SlotRow row, SlotFilesystem filesystem, Stick stick) {
+        if (station.ports().formats(slot.path())) {
+            return true; // formatted before its order is written: what it holds now goes
+        }
         List<Path> leftovers;
         try {
             leftovers = station.kind().leftovers(filesystem);

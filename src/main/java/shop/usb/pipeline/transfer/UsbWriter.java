@@ -59,12 +59,13 @@ public class UsbWriter {
     }
 
     /**
-     * Writes the plan into the run's staging folder on the stick, as its lease names it, and
-     * returns the plan with every source's digest, as its MANIFEST.sha256 lists them.
+     * Writes the plan into the folder the run's lease names (its staging folder, or the order
+     * folder itself on a stick, written in place) and returns the plan with every source's digest,
+     * as its MANIFEST.sha256 lists them.
      */
     public WritePlan write(
             WritePlan plan, SlotFilesystem stick, Lease lease, WriteListener listener) {
-        Path staging = lease.stagingFolder();
+        Path staging = lease.writeFolder();
         String orderId = lease.orderId();
         stick.requirePresent("before the write began");
         try {

@@ -41,6 +41,9 @@ import shop.usb.pipeline.support.TestDatabase;
 @OnEachDatabase
 class ReclaimerTest {
 
+    /** Leases that name a staging folder, as a folder slot's runs write them (the fuller case). */
+    private static final boolean STAGED = true;
+
     @Parameter TestDatabase.Engine engine;
     @TempDir Path root;
     HikariDataSource dataSource;
@@ -106,7 +109,8 @@ class ReclaimerTest {
                                 "ORD-2",
                                 Slot.of(other),
                                 probe(other),
-                                "folder slot-2")
+                                "folder slot-2",
+                                STAGED)
                         .orElseThrow();
         Files.createDirectories(dead.stagingFolder());
         Files.createDirectories(alive.stagingFolder());
@@ -158,7 +162,8 @@ class ReclaimerTest {
                                 "ORD-1",
                                 Slot.of(share),
                                 probe(share),
-                                "folder slot-1")
+                                "folder slot-1",
+                                STAGED)
                         .orElseThrow();
         Files.createDirectories(lease.stagingFolder());
         Path away = root.resolve("share-away");
@@ -187,7 +192,8 @@ class ReclaimerTest {
                                     "ORD-1",
                                     Slot.of(stick),
                                     probe(stick),
-                                    "tmpfs")
+                                    "tmpfs",
+                                    STAGED)
                             .orElseThrow();
             Files.writeString(
                     Files.createDirectories(lease.stagingFolder()).resolve("a.mp3"), "bytes");
@@ -270,7 +276,13 @@ class ReclaimerTest {
     /** The lease of a new run of the order's job on slot-1, for the stick {@code stickId}. */
     private Lease lease(String orderId, String stickId) {
         return station.leases()
-                .write(processing(orderId), orderId, Slot.of(slotPath), probe(slotPath), stickId)
+                .write(
+                        processing(orderId),
+                        orderId,
+                        Slot.of(slotPath),
+                        probe(slotPath),
+                        stickId,
+                        STAGED)
                 .orElseThrow();
     }
 

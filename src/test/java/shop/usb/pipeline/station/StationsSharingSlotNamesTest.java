@@ -63,7 +63,7 @@ class StationsSharingSlotNamesTest {
         pipeline1.watch().scan();
         // pipeline-1 takes a stick for each order, writes a little of the first, and is killed.
         TakenSlot writing = takeStick(pipeline1, "ORD-1", slot1);
-        Path partial = Files.createDirectories(writing.lease().stagingFolder());
+        Path partial = Files.createDirectories(writing.lease().writeFolder());
         Files.writeString(partial.resolve("partial.mp3"), "half a song");
         TakenSlot blank = takeStick(pipeline1, "ORD-2", slot2);
 

@@ -79,7 +79,7 @@ class StickRulesTest {
                         "high");
         assertThat(station.canTake(fat, waiting)).isFalse();
         assertThat(station.canTake(exfat, waiting)).isTrue();
-        assertThat(new NoStickReadyException(16_000_000_000L, refused.keySet()).waitingFor())
+        assertThat(new NoStickReadyException(16_000_000_000L, refused).waitingFor())
                 .isEqualTo("a 16 GB stick that is not vfat");
     }
 

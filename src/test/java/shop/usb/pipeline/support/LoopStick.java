@@ -77,15 +77,31 @@ public final class LoopStick implements AutoCloseable {
         assumeTrue(false, message);
     }
 
+    /**
+     * Skips the calling test loudly where one of the tools it alone needs is missing (only that
+     * test), or fails it where the mount tests are required ({@code PIPELINE_MOUNT_TESTS}).
+     */
+    public static void requireTools(String debianPackages, String... tools) {
+        for (String tool : tools) {
+            if (!onPath(tool)) {
+                String message =
+                        "This test needs " + tool + " (apt-get install " + debianPackages + ")";
+                if ("required".equals(System.getenv("PIPELINE_MOUNT_TESTS"))) {
+                    fail(message + " (PIPELINE_MOUNT_TESTS=required)");
+                }
+                System.err.println("SKIPPED LOUDLY: " + message);
+                assumeTrue(false, message);
+            }
+        }
+    }
+
     private static String mountRightsMissing() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "not running as root";
         }
-        for (String tool :
-                List.of("losetup", "mount", "umount", "mkfs.ext4", "lsblk", "mksquashfs")) {
+        for (String tool : List.of("losetup", "mount", "umount", "mkfs.ext4", "lsblk")) {
             if (!onPath(tool)) {
-                return tool
-                        + " is missing (apt-get install util-linux mount e2fsprogs squashfs-tools)";
+                return tool + " is missing (apt-get install util-linux mount e2fsprogs)";
             }
         }
         if (!Files.exists(Path.of("/dev/loop-control"))) {
@@ -111,6 +127,15 @@ public final class LoopStick implements AutoCloseable {
      * major:minor, which also holds the kernel's writeback of the page cache, so an fsync waits.
      */
     public void throttleWrites(long bytesPerSecond) throws IOException {
+        throttle(majorMinor, bytesPerSecond);
+        throttled = true;
+    }
+
+    /**
+     * Limits writes to the device {@code majorMinor} (0: no limit) through the cgroup v1 blkio
+     * throttle; skips the calling test loudly where there is none (fails it where required).
+     */
+    public static void throttle(String majorMinor, long bytesPerSecond) throws IOException {
         if (!Files.isWritable(BLKIO_THROTTLE)) {
             String message =
                     "Throttling a loop device needs the cgroup v1 blkio controller ("
@@ -124,7 +149,6 @@ public final class LoopStick implements AutoCloseable {
         }
         Files.writeString(
                 BLKIO_THROTTLE, majorMinor + " " + bytesPerSecond, StandardCharsets.US_ASCII);
-        throttled = true;
     }
 
     /**

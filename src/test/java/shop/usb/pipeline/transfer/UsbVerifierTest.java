@@ -71,6 +71,7 @@ class UsbVerifierTest {
     @Test
     void filesystemWithoutDirectReadsIsVerifiedThroughTheCache() throws Exception {
         LoopStick.requireMountRights();
+        LoopStick.requireTools("squashfs-tools", "mksquashfs");
         // squashfs refuses O_DIRECT (EINVAL at open); tmpfs takes it since Linux 6.6.
         WritePlan plan = writeOrder(Files.createDirectories(root.resolve("content")));
         LoopStick.run(

@@ -1,0 +1,389 @@
+package shop.usb.pipeline.device;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The station's USB ports ({@code pipeline.usb.ports}): each maps a slot to a stable device path
+ * (udev's {@code /dev/disk/by-path/…}), and the product mounts what is plugged in there at the
+ * slot's mount point itself. Each look ({@link #sync}) mounts a stick newly plugged in, with the
+ * options that fit its filesystem as the device tells it, and lazily unmounts one that was pulled
+ * (its device vanished). An ejected stick stays unmounted while it is plugged in. With {@code
+ * pipeline.usb.format} other than keep, a stick is formatted before its order is written ({@link
+ * #format}), and one that holds no filesystem at all is given one when it is plugged in. Without
+ * ports, something else (fstab, systemd-mount, udisks) mounts the slots, and this does nothing.
+ */
+public class Ports {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ports.class);
+
+    /** A port: the slot it fills and the device path it watches. */
+    public record Port(Slot slot, Path link) {}
+
+    private final Map<Path, Port> bySlot = new HashMap<>();
+    private final Map<Path, State> states = new HashMap<>();
+    private final BlockDevices devices;
+    private final Mounter mounter;
+    private final StickFormat format;
+
+    /** What a port held at the last look: which plugging, the stick mounted, why none is. */
+    private static final class State {
+        BlockDevices.Attached attached;
+        BlockDevice mounted;
+        boolean ejected;
+        String problem;
+    }
+
+    public Ports(List<Port> ports, BlockDevices devices, Mounter mounter, StickFormat format) {
+        for (Port port : ports) {
+            bySlot.put(port.slot().path(), port);
+            states.put(port.slot().path(), new State());
+        }
+        this.devices = devices;
+        this.mounter = mounter;
+        this.format = format;
+        if (!ports.isEmpty()) {
+            mounter.requireCanMount();
+        }
+    }
+
+    /** No ports: something else mounts the slots. */
+    public static Ports none() {
+        return new Ports(
+                List.of(), new BlockDevices(), new Mounter(Map.of(), List.of()), StickFormat.KEEP);
+    }
+
+    public boolean isPort(Path slot) {
+        return bySlot.containsKey(slot);
+    }
+
+    /** The stick the port's slot is mounted from now, as the last look found it. */
+    public Optional<BlockDevice> mountedAt(Path slot) {
+        State state = states.get(slot);
+        if (state == null) {
+            return Optional.empty();
+        }
+        synchronized (state) {
+            return Optional.ofNullable(state.mounted);
+        }
+    }
+
+    /** Why a stick plugged into the port is not mounted (none when it is, or none is plugged). */
+    public Optional<String> problem(Path slot) {
+        State state = states.get(slot);
+        if (state == null) {
+            return Optional.empty();
+        }
+        synchronized (state) {
+            return Optional.ofNullable(state.problem);
+        }
+    }
+
+    /** A stick plugged into a port that cannot be used as it is, and why. */
+    public record Unusable(Stick stick, String problem) {}
+
+    /**
+     * The stick plugged into the port that could not be mounted (or formatted), if there is one.
+     */
+    public Optional<Unusable> unusable(Path slot) {
+        Port port = bySlot.get(slot);
+        if (port == null) {
+            return Optional.empty();
+        }
+        State state = states.get(slot);
+        synchronized (state) {
+            if (state.problem == null || state.attached == null) {
+                return Optional.empty();
+            }
+            BlockDevice stick = devices.describe(state.attached);
+            return Optional.of(
+                    new Unusable(
+                            new Stick(
+                                    stick.identity(),
+                                    stick.serial(),
+                                    stick.sizeBytes(),
+                                    stick.fsType(),
+                                    stick.label(),
+                                    null),
+                            state.problem));
+        }
+    }
+
+    /**
+     * Whether the slot's stick is formatted before its order is written: then what it holds now
+     * does not matter, and the filesystem it will carry is {@link #filesystemFor}'s.
+     */
+    public boolean formats(Path slot) {
+        return bySlot.containsKey(slot) && format != StickFormat.KEEP;
+    }
+
+    /** The filesystem the stick will carry when its order is written. */
+    public String filesystemFor(Path slot, Stick stick) {
+        return formats(slot)
+                ? format.filesystemFor(stick.sizeBytes()).orElseThrow()
+                : stick.fsType();
+    }
+
+    /**
+     * Whether the stick a slot recorded is still in its slot though unmounted (ejected): on a port,
+     * while the same plugging is there; elsewhere, while its block device is there.
+     */
+    public boolean stillInSlot(Slot slot, Stick recorded) {
+        Port port = bySlot.get(slot.path());
+        if (port == null) {
+            return recorded.stillAttached();
+        }
+        State state = states.get(slot.path());
+        synchronized (state) {
+            return state.attached != null
+                    && devices.attachedAt(port.link()).filter(state.attached::equals).isPresent();
+        }
+    }
+
+    /** One look at every port: mounts what was plugged in, unmounts what was pulled. */
+    public void sync() {
+        for (Port port : bySlot.values()) {
+            State state = states.get(port.slot().path());
+            synchronized (state) {
+                sync(port, state);
+            }
+        }
+    }
+
+    /**
+     * Unmounts the slot's stick so the operator can pull it; it stays unmounted while it is plugged
+     * in. Null when ejected, else why not.
+     */
+    public String eject(Path slot) {
+        State state = states.get(slot);
+        if (state == null) {
+            return slot + " is no port of this station";
+        }
+        synchronized (state) {
+            String failed = mountedOn(slot) ? mounter.unmount(slot, false) : null;
+            if (failed == null) {
+                state.mounted = null;
+                state.ejected = true;
+            }
+            return failed;
+        }
+    }
+
+    /**
+     * Formats the slot's stick just before its order is written: a fresh MBR with one partition,
+     * the filesystem with the order's label, then mounted again. Only the stick this port holds
+     * now, only when it is the one the run took ({@code takenIdentity}), and never while anything
+     * but this slot has it mounted. Returns the stick as it is now; throws with the reason.
+     */
+    public BlockDevice format(Path slot, String takenIdentity, String label) throws IOException {
+        Port port = bySlot.get(slot);
+        if (port == null || !formats(slot)) {
+            throw new IOException(
+                    slot + " is no port that formats: only a port's stick is formatted");
+        }
+        State state = states.get(slot);
+        synchronized (state) {
+            BlockDevice stick =
+                    devices.atPort(port.link())
+                            .orElseThrow(
+                                    () -> new IOException("no stick is in " + port.slot().name()));
+            if (!stick.identity().equals(takenIdentity)) {
+                throw new IOException(
+                        "the stick in " + port.slot().name() + " is not the one the run took");
+            }
+            String fsType = format.filesystemFor(stick.sizeBytes()).orElseThrow();
+            BlockDevice formatted;
+            try {
+                formatted =
+                        makeFilesystem(
+                                port, state, stick, fsType, StickLabeler.adjusted(fsType, label));
+            } catch (IOException failed) {
+                state.problem = "cannot format the stick: " + failed.getMessage();
+                throw failed;
+            }
+            LOG.info(
+                    "Port {}: {} formatted {} '{}' ({})",
+                    port.slot().name(),
+                    formatted.device(),
+                    formatted.fsType(),
+                    label,
+                    formatted.identity());
+            return formatted;
+        }
+    }
+
+    /** A fresh MBR, one partition, the filesystem with the label, mounted at the slot. */
+    private BlockDevice makeFilesystem(
+            Port port, State state, BlockDevice stick, String fsType, String label)
+            throws IOException {
+        Path slot = port.slot().path();
+        String elsewhere = mountedElsewhere(stick, slot);
+        if (elsewhere != null) {
+            throw new IOException(
+                    stick.disk() + " is mounted on " + elsewhere + ": never formatted");
+        }
+        requireDone(mountedOn(slot) ? mounter.unmount(slot, false) : null);
+        state.mounted = null;
+        requireDone(mounter.partition(stick.disk(), StickFormat.partitionTypeOf(fsType)));
+        BlockDevice partitioned =
+                devices.atPort(port.link())
+                        .filter(found -> !found.device().equals(found.disk()))
+                        .orElseThrow(
+                                () ->
+                                        new IOException(
+                                                "the new partition did not appear on "
+                                                        + stick.disk()));
+        requireDone(mounter.makeFilesystem(partitioned.device(), fsType, label));
+        BlockDevice formatted =
+                devices.atPort(port.link())
+                        .filter(BlockDevice::hasFilesystem)
+                        .orElseThrow(
+                                () ->
+                                        new IOException(
+                                                "no filesystem after formatting "
+                                                        + partitioned.device()));
+        requireDone(mounter.mount(formatted, slot));
+        state.attached = devices.attachedAt(port.link()).orElse(null);
+        state.mounted = formatted;
+        state.ejected = false;
+        state.problem = null;
+        return formatted;
+    }
+
+    private static void requireDone(String failed) throws IOException {
+        if (failed != null) {
+            throw new IOException(failed);
+        }
+    }
+
+    /** Where else the stick (its disk or a partition) is mounted, or null when nowhere. */
+    private String mountedElsewhere(BlockDevice stick, Path slot) throws IOException {
+        List<String> numbers = devices.numbersOf(stick.disk());
+        List<String> paths = devices.pathsOf(stick.disk());
+        Path ownMount = slot.toAbsolutePath().normalize();
+        for (MountTable.Mount mount : MountTable.all()) {
+            boolean ofTheStick = numbers.contains(mount.device()) || paths.contains(mount.source());
+            if (ofTheStick && !mount.mountPoint().equals(ownMount)) {
+                return mount.mountPoint().toString();
+            }
+        }
+        return null;
+    }
+
+    private void sync(Port port, State state) {
+        Path slot = port.slot().path();
+        Optional<BlockDevices.Attached> plugged = devices.attachedAt(port.link());
+        boolean mounted = mountedOn(slot);
+        if (plugged.isEmpty()) {
+            if (mounted) {
+                LOG.info("Port {}: the stick was pulled; unmounting {}", port.slot().name(), slot);
+                mounter.unmount(slot, true);
+            }
+            state.attached = null;
+            state.mounted = null;
+            state.ejected = false;
+            state.problem = null;
+            return;
+        }
+        if (plugged.get().equals(state.attached)
+                && (state.ejected || mounted || state.problem != null)) {
+            return; // the same plugging as at the last look, as it was left
+        }
+        if (mounted && state.attached != null) {
+            // Another stick came in on the port within one look: the one mounted was pulled.
+            LOG.info("Port {}: another stick came in; unmounting {}", port.slot().name(), slot);
+            mounter.unmount(slot, true);
+            mounted = false;
+        }
+        state.attached = plugged.get();
+        state.mounted = null;
+        state.ejected = false;
+        BlockDevice stick = devices.describe(plugged.get());
+        if (mounted && isMountedFrom(stick, slot)) {
+            state.mounted = stick; // mounted before this process started: adopted as it is
+            state.problem = null;
+            return;
+        }
+        if (mounted) {
+            mounter.unmount(slot, true);
+        }
+        state.problem =
+                stick.hasFilesystem() ? mount(port, stick) : firstFilesystem(port, state, stick);
+        if (state.problem == null && state.mounted == null) {
+            state.mounted = stick;
+        }
+    }
+
+    private String mount(Port port, BlockDevice stick) {
+        String failed = mounter.mount(stick, port.slot().path());
+        if (failed == null) {
+            LOG.info(
+                    "Port {}: {} ({}, {}) mounted on {}",
+                    port.slot().name(),
+                    stick.device(),
+                    stick.fsType(),
+                    stick.identity(),
+                    port.slot().path());
+        } else {
+            LOG.warn("Port {}: cannot mount {}: {}", port.slot().name(), stick.device(), failed);
+        }
+        return failed;
+    }
+
+    /** A stick that holds no filesystem: given one where the station formats, refused otherwise. */
+    private String firstFilesystem(Port port, State state, BlockDevice stick) {
+        if (!formats(port.slot().path())) {
+            return "the stick in "
+                    + port.slot().name()
+                    + " holds no filesystem (set pipeline.usb.format to have sticks formatted)";
+        }
+        try {
+            BlockDevice formatted =
+                    makeFilesystem(
+                            port,
+                            state,
+                            stick,
+                            format.filesystemFor(stick.sizeBytes()).orElseThrow(),
+                            "");
+            LOG.info(
+                    "Port {}: blank stick {} given a {} filesystem",
+                    port.slot().name(),
+                    stick.disk(),
+                    formatted.fsType());
+            return null;
+        } catch (IOException e) {
+            LOG.warn(
+                    "Port {}: cannot format {}: {}",
+                    port.slot().name(),
+                    stick.disk(),
+                    e.getMessage());
+            return "cannot format the stick in " + port.slot().name() + ": " + e.getMessage();
+        }
+    }
+
+    /** Whether the slot's mount is of this stick's device (by its numbers or its path). */
+    private boolean isMountedFrom(BlockDevice stick, Path slot) {
+        try {
+            Optional<MountTable.Mount> mount = MountTable.mountedOn(slot.toRealPath());
+            return mount.isPresent()
+                    && (devices.numbersOf(stick.disk()).contains(mount.get().device())
+                            || devices.pathsOf(stick.disk()).contains(mount.get().source()));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static boolean mountedOn(Path slot) {
+        try {
+            return MountTable.mountedOn(slot.toRealPath()).isPresent();
+        } catch (IOException missing) {
+            return false;
+        }
+    }
+}

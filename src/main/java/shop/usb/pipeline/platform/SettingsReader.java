@@ -1,0 +1,100 @@
+package shop.usb.pipeline.platform;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+/** Reads the product's settings from Camel's properties by key, each checked as it is read. */
+record SettingsReader(PropertiesComponent properties) {
+    String required(String key) {
+        return properties
+                .resolveProperty(key)
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new IllegalStateException("Missing required property " + key));
+    }
+
+    String optional(String key) {
+        return properties.resolveProperty(key).map(String::trim).orElse("");
+    }
+
+    boolean flag(String key) {
+        return Boolean.parseBoolean(required(key));
+    }
+
+    int integer(String key) {
+        return Integer.parseInt(required(key));
+    }
+
+    /** A count that must be at least 1 (a batch of 0 would never end or never start). */
+    int positive(String key) {
+        int value = integer(key);
+        if (value < 1) {
+            throw new IllegalStateException(
+                    "Property " + key + " must be at least 1, not " + value);
+        }
+        return value;
+    }
+
+    long number(String key) {
+        return Long.parseLong(required(key));
+    }
+
+    double fraction(String key) {
+        return Double.parseDouble(required(key));
+    }
+
+    Path path(String key) {
+        return Path.of(required(key)).toAbsolutePath().normalize();
+    }
+
+    Duration duration(String key) {
+        return toDuration(required(key));
+    }
+
+    <E extends Enum<E>> E choice(String key, Class<E> type) {
+        String value = required(key);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw new IllegalStateException(
+                "Property "
+                        + key
+                        + " is '"
+                        + value
+                        + "'; it must be one of "
+                        + Arrays.stream(type.getEnumConstants())
+                                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                                .toList());
+    }
+
+    /** The keys of every property that starts with {@code prefix}, wherever it is set. */
+    List<String> keysStartingWith(String prefix) {
+        Properties found = properties.loadProperties(key -> key.startsWith(prefix));
+        return found.stringPropertyNames().stream().sorted().toList();
+    }
+
+    /** The words of a command line, split on white space. */
+    static List<String> words(String value) {
+        return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
+    /** The non-empty items of a comma separated value. */
+    static List<String> items(String value) {
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(item -> !item.isEmpty())
+                .toList();
+    }
+
+    static Duration toDuration(String value) {
+        return Duration.ofMillis(TimeUtils.toMilliSeconds(value));
+    }
+}
