@@ -20,6 +20,17 @@ public class BlockDevices {
     private static final Path SYS_BLOCK = Path.of("/sys/class/block");
     private static final Path DEV = Path.of("/dev");
 
+    private final PrivilegedCommands privileged;
+
+    /** {@code privileged}: how blkid reads a superblock, which needs read rights on the device. */
+    public BlockDevices(PrivilegedCommands privileged) {
+        this.privileged = privileged;
+    }
+
+    public BlockDevices() {
+        this(PrivilegedCommands.direct());
+    }
+
     /**
      * A disk plugged into a port, as sysfs tells it without reading the disk: which, and which
      * attachment (a new one each time a stick is plugged in, so a swap within one look shows).
@@ -153,10 +164,10 @@ public class BlockDevices {
     }
 
     /** {@code blkid -p -o export}: KEY=value lines from the device's superblock; empty if none. */
-    private static Map<String, String> blkid(Path device) {
+    private Map<String, String> blkid(Path device) {
         Map<String, String> values = new HashMap<>();
         String exported =
-                SystemCommand.output(List.of("blkid", "-p", "-o", "export", device.toString()));
+                privileged.output(List.of("blkid", "-p", "-o", "export", device.toString()));
         if (exported != null) {
             for (String line : exported.split("\n")) {
                 int equals = line.indexOf('=');

@@ -20,17 +20,14 @@ public class Mounter {
     private static final long TIMEOUT_SECONDS = 120;
 
     private final Map<String, String> mountCommands;
-    private final List<String> helper;
+    private final PrivilegedCommands privileged;
     private final long uid;
     private final long gid;
 
-    /**
-     * {@code mountCommands}: a template per filesystem type (vfat, exfat, ext4); {@code helper}:
-     * the words every command is prefixed with, or empty.
-     */
-    public Mounter(Map<String, String> mountCommands, List<String> helper) {
+    /** {@code mountCommands}: a template per filesystem type (vfat, exfat, ext4). */
+    public Mounter(Map<String, String> mountCommands, PrivilegedCommands privileged) {
         this.mountCommands = Map.copyOf(mountCommands);
-        this.helper = List.copyOf(helper);
+        this.privileged = privileged;
         this.uid = ownId("Uid:");
         this.gid = ownId("Gid:");
     }
@@ -40,7 +37,7 @@ public class Mounter {
      * or a helper that does not answer its check.
      */
     public void requireCanMount() {
-        if (helper.isEmpty()) {
+        if (!privileged.throughHelper()) {
             if (uid != 0) {
                 throw new IllegalStateException(
                         "pipeline.usb.ports is set, but this process (uid "
@@ -146,9 +143,7 @@ public class Mounter {
 
     /** Runs the command (through the helper, if one is set); null when it succeeded. */
     private String run(List<String> command, String input) {
-        List<String> full = new ArrayList<>(helper);
-        full.addAll(command);
-        return SystemCommand.run(full, input, TIMEOUT_SECONDS);
+        return privileged.run(command, input, TIMEOUT_SECONDS);
     }
 
     /** This process's own effective user or group id, as the kernel tells it. */

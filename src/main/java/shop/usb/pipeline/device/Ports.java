@@ -56,7 +56,10 @@ public class Ports {
     /** No ports: something else mounts the slots. */
     public static Ports none() {
         return new Ports(
-                List.of(), new BlockDevices(), new Mounter(Map.of(), List.of()), StickFormat.KEEP);
+                List.of(),
+                new BlockDevices(),
+                new Mounter(Map.of(), PrivilegedCommands.direct()),
+                StickFormat.KEEP);
     }
 
     public boolean isPort(Path slot) {

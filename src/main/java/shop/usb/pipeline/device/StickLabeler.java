@@ -18,9 +18,11 @@ public class StickLabeler {
     public record Labelled(String label, String notSetBecause) {}
 
     private final boolean enabled;
+    private final PrivilegedCommands privileged;
 
-    public StickLabeler(boolean enabled) {
+    public StickLabeler(boolean enabled, PrivilegedCommands privileged) {
         this.enabled = enabled;
+        this.privileged = privileged;
     }
 
     public boolean enabled() {
@@ -54,7 +56,7 @@ public class StickLabeler {
         if (!SystemCommand.installed(tool)) {
             return new Labelled(null, tool + " is not installed");
         }
-        String failed = SystemCommand.run(List.of(tool, device, label));
+        String failed = privileged.run(List.of(tool, device, label));
         return failed == null ? new Labelled(label, null) : new Labelled(null, failed);
     }
 

@@ -24,6 +24,7 @@ public final class FollowUp {
     private final Stage stage;
     private final String orderId;
     private final String priority;
+    private final String station;
 
     private FollowUp(
             Kind kind,
@@ -34,7 +35,8 @@ public final class FollowUp {
             String reason,
             Stage stage,
             String orderId,
-            String priority) {
+            String priority,
+            String station) {
         this.kind = kind;
         this.jobId = jobId;
         this.runAt = runAt;
@@ -44,6 +46,7 @@ public final class FollowUp {
         this.stage = stage;
         this.orderId = orderId;
         this.priority = priority;
+        this.station = station;
     }
 
     /**
@@ -51,7 +54,15 @@ public final class FollowUp {
      * normal, high).
      */
     public static FollowUp run(String jobId, Instant at, String priority) {
-        return new FollowUp(Kind.RUN, jobId, at, null, null, null, null, null, priority);
+        return new FollowUp(Kind.RUN, jobId, at, null, null, null, null, null, priority, null);
+    }
+
+    /**
+     * Run the job now on {@code station} alone: a stick there is kept for it, a promise other
+     * stations do not take (its job message carries the station, which their selectors refuse).
+     */
+    public static FollowUp runOn(String station, String jobId, String priority) {
+        return new FollowUp(Kind.RUN, jobId, null, null, null, null, null, null, priority, station);
     }
 
     public static FollowUp deadLetter(
@@ -62,11 +73,11 @@ public final class FollowUp {
             String reason,
             Stage stage) {
         return new FollowUp(
-                Kind.DEAD_LETTER, jobId, null, orderJson, code, reason, stage, orderId, null);
+                Kind.DEAD_LETTER, jobId, null, orderJson, code, reason, stage, orderId, null, null);
     }
 
     public static FollowUp none(String jobId) {
-        return new FollowUp(Kind.NONE, jobId, null, null, null, null, null, null, null);
+        return new FollowUp(Kind.NONE, jobId, null, null, null, null, null, null, null, null);
     }
 
     /** Read by the route's choice ({@code ${body.kind}}). */
@@ -104,5 +115,10 @@ public final class FollowUp {
 
     public String priority() {
         return priority;
+    }
+
+    /** The station the job must run on, or null for any. */
+    public String station() {
+        return station;
     }
 }

@@ -18,6 +18,12 @@ public class FollowUps {
      */
     public static final String JMS_PRIORITY = "JMSPriority";
 
+    /**
+     * The station a job message is for; each instance's job-dispatch consumer selects the messages
+     * without one and those for its own station.
+     */
+    public static final String STATION = "pipelineStation";
+
     /** An order's priority as a JMS priority: high 8, normal 4 (the JMS default), low 1. */
     public static int jmsPriority(String priority) {
         return switch (priority == null ? "normal" : priority) {
@@ -34,6 +40,9 @@ public class FollowUps {
         message.setHeader(JMS_PRIORITY, jmsPriority(followUp.priority()));
         if (followUp.runAt() != null) {
             message.setHeader(SCHEDULED_DELIVERY, followUp.runAt().toEpochMilli());
+        }
+        if (followUp.station() != null) {
+            message.setHeader(STATION, followUp.station());
         }
     }
 

@@ -41,6 +41,9 @@ public class OverdueJobs {
                 id,
                 overdueAfter,
                 queuedOverdueAfter);
-        return FollowUp.run(id, null, (String) job.get("priority"));
+        String keptOn = (String) job.get("kept_on");
+        return keptOn == null
+                ? FollowUp.run(id, null, (String) job.get("priority"))
+                : FollowUp.runOn(keptOn, id, (String) job.get("priority"));
     }
 }

@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import shop.usb.pipeline.content.ContentDigests;
 import shop.usb.pipeline.content.ContentLibrary;
+import shop.usb.pipeline.device.PrivilegedCommands;
 import shop.usb.pipeline.device.StickEjector;
 import shop.usb.pipeline.device.StickLabeler;
 import shop.usb.pipeline.device.StickSizes;
@@ -309,7 +310,11 @@ final class PipelineBeans {
         bind(WriteUsbStage.BEAN_NAME, new WriteUsbStage(writer, metrics));
         bind(
                 VerifyStage.BEAN_NAME,
-                new VerifyStage(new UsbVerifier(), new StickLabeler(settings.sticks().setLabel())));
+                new VerifyStage(
+                        new UsbVerifier(),
+                        new StickLabeler(
+                                settings.sticks().setLabel(),
+                                new PrivilegedCommands(settings.usb().mounting().helper()))));
         bind(
                 JobOutcome.BEAN_NAME,
                 new JobOutcome(

@@ -42,7 +42,7 @@ public record PipelineSettings(
         }
         Folders folders = Folders.from(read);
         return new PipelineSettings(
-                read.required("pipeline.instance.id"),
+                instanceId(read),
                 folders,
                 read.flag("pipeline.demo.enabled"),
                 read.duration("pipeline.progress.interval"),
@@ -251,5 +251,21 @@ public record PipelineSettings(
 
     private static String environmentName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * This instance's id: it keys the station's slots and leases and goes into a JMS selector (a
+     * job kept for a stick runs on its station), so it is a plain name.
+     */
+    private static String instanceId(SettingsReader read) {
+        String id = read.required("pipeline.instance.id");
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalStateException(
+                    "pipeline.instance.id must be letters, digits, '.', '_' or '-' (at most 64),"
+                            + " not '"
+                            + id
+                            + "'");
+        }
+        return id;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import shop.usb.pipeline.device.BlockDevices;
 import shop.usb.pipeline.device.Mounter;
 import shop.usb.pipeline.device.Ports;
+import shop.usb.pipeline.device.PrivilegedCommands;
 import shop.usb.pipeline.device.Slot;
 import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.station.Station;
@@ -20,7 +21,8 @@ final class Stations {
     static Station of(PipelineSettings settings) {
         UsbSettings usb = settings.usb();
         List<Slot> slots = usb.mounts().stream().map(Slot::of).toList();
-        BlockDevices devices = new BlockDevices();
+        PrivilegedCommands privileged = new PrivilegedCommands(usb.mounting().helper());
+        BlockDevices devices = new BlockDevices(privileged);
         List<Ports.Port> ports =
                 slots.stream()
                         .filter(slot -> usb.ports().containsKey(slot.name()))
@@ -30,7 +32,7 @@ final class Stations {
                 new Ports(
                         ports,
                         devices,
-                        new Mounter(usb.mounting().commands(), usb.mounting().helper()),
+                        new Mounter(usb.mounting().commands(), privileged),
                         settings.sticks().format());
         mounted.sync();
         return new Station(

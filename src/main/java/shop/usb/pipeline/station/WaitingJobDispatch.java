@@ -71,7 +71,7 @@ public class WaitingJobDispatch {
                             job.id(),
                             job.orderId(),
                             job.priority());
-                    followUps.add(FollowUp.run(job.id(), null, job.priority()));
+                    followUps.add(FollowUp.runOn(station.id(), job.id(), job.priority()));
                     waiting.remove(job);
                     break;
                 }
