@@ -36,6 +36,9 @@ public final class UsbFaults {
         if (reason.contains("No space left on device") || reason.contains("Disk quota exceeded")) {
             return new JobFailure(ErrorCode.USB_FULL, message, e);
         }
+        if (reason.contains("Input/output error")) {
+            return new JobFailure(ErrorCode.USB_IO_ERROR, message, e);
+        }
         if (reason.contains("Read-only file system") || e instanceof AccessDeniedException) {
             return new JobFailure(ErrorCode.USB_READ_ONLY, message, e);
         }

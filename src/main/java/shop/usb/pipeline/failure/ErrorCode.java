@@ -26,6 +26,9 @@ public enum ErrorCode {
     USB_UNAVAILABLE(true),
     USB_READ_ONLY(true),
     USB_FULL(true),
+    // The stick failed to read or write (EIO): its fault, so the attempt is given back; a stick
+    // that keeps failing so is FAULTY (pipeline.usb.faulty-after).
+    USB_IO_ERROR(true, false),
     // The slot no longer holds the filesystem the job leased: the stick was pulled or unmounted.
     // The stick's fault, not the order's: the attempt is given back.
     USB_REMOVED(true, false),
@@ -59,5 +62,10 @@ public enum ErrorCode {
      */
     public boolean usesAnAttempt() {
         return usesAnAttempt;
+    }
+
+    /** Whether the failure counts against the stick it happened on (see USB_IO_ERROR). */
+    public boolean faultsTheStick() {
+        return this == USB_IO_ERROR;
     }
 }

@@ -135,7 +135,7 @@ final class PipelineBeans {
                         leaseEnds,
                         liveRuns::isAlive,
                         dataSource);
-        SlotStore slots = new SlotStore(station, dataSource);
+        SlotStore slots = new SlotStore(station, dataSource, settings.sticks().faultyAfter());
         StickFit fit =
                 new StickFit(
                         station.kind(),

@@ -5,7 +5,8 @@ import shop.usb.pipeline.station.StickStock;
 
 /**
  * Which sticks fit an order, and what the station does to a stick before and after: wipe or format
- * it, label it, eject it.
+ * it, label it, eject it; and after how many orders in a row failed with its own I/O errors a stick
+ * is FAULTY.
  */
 public record StickSettings(
         double sizeTolerance,
@@ -14,7 +15,8 @@ public record StickSettings(
         boolean wipe,
         StickFormat format,
         boolean setLabel,
-        boolean eject) {
+        boolean eject,
+        int faultyAfter) {
 
     static StickSettings from(SettingsReader read) {
         return new StickSettings(
@@ -26,6 +28,7 @@ public record StickSettings(
                 read.flag("pipeline.usb.wipe"),
                 read.choice("pipeline.usb.format", StickFormat.class),
                 read.flag("pipeline.usb.set-label"),
-                read.flag("pipeline.usb.eject"));
+                read.flag("pipeline.usb.eject"),
+                read.positive("pipeline.usb.faulty-after"));
     }
 }

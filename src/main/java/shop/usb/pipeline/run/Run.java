@@ -2,11 +2,13 @@ package shop.usb.pipeline.run;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.dao.DataAccessException;
 import shop.usb.pipeline.crash.CrashPoints;
 import shop.usb.pipeline.crash.CrashPoints.Context;
 import shop.usb.pipeline.crash.CrashPoints.Step;
 import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.failure.ErrorCode;
+import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.JobLogLevel;
@@ -171,6 +173,25 @@ public final class Run {
      */
     public boolean giveBackSlot() {
         return taken == null || runs.reclaimer.end(taken.lease(), Context.RUN);
+    }
+
+    /**
+     * The run failed with the stick's own fault: counted against the stick it took, which becomes
+     * FAULTY when it keeps failing so.
+     */
+    public void noteStickFault(JobFailure failure) {
+        if (taken == null || !failure.code().faultsTheStick()) {
+            return;
+        }
+        try {
+            runs.slots.noteStickFault(
+                    taken.slot().name(),
+                    taken.stick().id(),
+                    "keeps failing with I/O errors: " + failure.getMessage());
+        } catch (DataAccessException away) {
+            // The count is the station's advice; the job's own outcome is what must be recorded.
+            log(JobLogLevel.WARN, "The stick's fault was not counted: " + away.getMessage());
+        }
     }
 
     public void scheduleRetry(ErrorCode code, String message, Duration delay) {

@@ -161,8 +161,10 @@ public class JobOutcome {
     public FollowUp fail(Exchange exchange) {
         Run run = runOf(exchange);
         try {
+            Exception cause = caught(exchange, Exception.class);
+            run.noteStickFault(JobFailure.of(cause));
             giveBackSlot(run);
-            return retryOrFail(run, caught(exchange, Exception.class));
+            return retryOrFail(run, cause);
         } catch (RunSupersededException superseded) {
             return superseded(run, superseded);
         } finally {

@@ -20,12 +20,22 @@ import shop.usb.pipeline.job.SqlStatements;
  */
 public class SlotStore {
 
+    /** Orders in a row a stick may fail with its own faults before it is FAULTY, by default. */
+    public static final int FAULTY_AFTER = 2;
+
     private final Station station;
     private final NamedParameterJdbcTemplate jdbc;
+    private final int faultyAfter;
 
-    public SlotStore(Station station, DataSource dataSource) {
+    /** {@code faultyAfter}: see {@link #noteStickFault}. */
+    public SlotStore(Station station, DataSource dataSource, int faultyAfter) {
         this.station = station;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.faultyAfter = faultyAfter;
+    }
+
+    public SlotStore(Station station, DataSource dataSource) {
+        this(station, dataSource, FAULTY_AFTER);
     }
 
     /**
@@ -132,6 +142,24 @@ public class SlotStore {
      */
     public void delivered(String slotName, String jobId) {
         jdbc.update(SqlStatements.get("deliver-slot"), key(slotName).addValue("jobId", jobId));
+    }
+
+    /**
+     * A run failed on the slot's stick with the stick's own fault (an I/O error): counted; the
+     * {@code faultyAfter}-th in a row makes the slot FAULTY with the reason. Only while the slot
+     * still holds that stick.
+     */
+    public void noteStickFault(String slotName, String stickId, String problem) {
+        jdbc.update(
+                SqlStatements.get("note-stick-fault"),
+                key(slotName)
+                        .addValue("stickId", stickId)
+                        .addValue("faultyAfter", faultyAfter)
+                        .addValue("problem", truncate(problem)));
+    }
+
+    private static String truncate(String problem) {
+        return problem.length() <= 1000 ? problem : problem.substring(0, 1000);
     }
 
     /** The operator swapped the stick; false when the slot is WRITING. */
