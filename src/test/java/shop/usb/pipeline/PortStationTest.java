@@ -259,6 +259,30 @@ class PortStationTest {
     }
 
     @Test
+    void aStickOfTheSizeClassWithoutRoomForTheOrderIsNotKeptForIt() throws Exception {
+        PortStick.requireTools("ext4");
+        // An 8 MiB stick whose ext4 has about 6 MiB free, and an order of 7 MB bought as 8 MiB.
+        PipelineRuntime.writeRandom(root.resolve("library/big/7mb.bin"), 7_000_000);
+        start(Map.of());
+        stick(PortStick.withPartition(image(), 8 * MIB, "ext4", "")).plugInto(portLink(1));
+        awaitSlot("slot-1", "READY");
+        String orderId = newOrderId();
+        pipeline.sendText(ORDERS, order(orderId).capacity(8 * MIB).file("big/7mb.bin").json());
+        JobView waiting = pipeline.awaitJob(orderId, JobStatus.WAITING);
+
+        Awaitility.await("the job to keep waiting, and the stick to stay READY")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                waitsForAStick(waiting.id()) == 1
+                                        && slotNamed("slot-1")
+                                                .get("state")
+                                                .asText()
+                                                .equals("READY"));
+    }
+
+    @Test
     void theProductRefusesToStartOnPortsItCannotMount() throws Exception {
         LoopStick.requireMountRights();
         Path helper = root.resolve("helper");
@@ -268,6 +292,13 @@ class PortStationTest {
                         () -> start(Map.of("pipeline.usb.privileged-helper", helper.toString())))
                 .hasStackTraceContaining("pipeline.usb.privileged-helper cannot mount sticks")
                 .hasStackTraceContaining("not allowed here");
+    }
+
+    /** How often the job's log says it waits for a stick. */
+    private long waitsForAStick(String jobId) {
+        return pipeline.reads().logs(jobId, 0).stream()
+                .filter(line -> line.message().matches("Waiting for a .* stick.*"))
+                .count();
     }
 
     private void start(Map<String, String> more) throws Exception {

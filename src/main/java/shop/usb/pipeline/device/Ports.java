@@ -35,6 +35,7 @@ public class Ports {
     /** What a port held at the last look: which plugging, the stick mounted, why none is. */
     private static final class State {
         BlockDevices.Attached attached;
+        BlockDevice described;
         BlockDevice mounted;
         boolean ejected;
         String problem;
@@ -101,10 +102,11 @@ public class Ports {
         }
         State state = states.get(slot);
         synchronized (state) {
-            if (state.problem == null || state.attached == null) {
+            if (state.problem == null || state.described == null) {
                 return Optional.empty();
             }
-            BlockDevice stick = devices.describe(state.attached);
+            // As read when it was plugged in (or formatted): a stick left FAULTY is not read again.
+            BlockDevice stick = state.described;
             return Optional.of(
                     new Unusable(
                             new Stick(
@@ -253,6 +255,7 @@ public class Ports {
                                                         + partitioned.device()));
         requireDone(mounter.mount(formatted, slot));
         state.attached = devices.attachedAt(port.link()).orElse(null);
+        state.described = formatted;
         state.mounted = formatted;
         state.ejected = false;
         state.problem = null;
@@ -289,6 +292,7 @@ public class Ports {
                 mounter.unmount(slot, true);
             }
             state.attached = null;
+            state.described = null;
             state.mounted = null;
             state.ejected = false;
             state.problem = null;
@@ -308,6 +312,7 @@ public class Ports {
         state.mounted = null;
         state.ejected = false;
         BlockDevice stick = devices.describe(plugged.get());
+        state.described = stick;
         if (mounted && isMountedFrom(stick, slot)) {
             state.mounted = stick; // mounted before this process started: adopted as it is
             state.problem = null;

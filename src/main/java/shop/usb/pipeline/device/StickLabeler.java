@@ -8,7 +8,7 @@ import java.util.Locale;
  * Gives a verified stick the order's {@code usb.label} as its volume label ({@code
  * pipeline.usb.set-label}), adjusted to its filesystem's rules, where a relabel tool for that
  * filesystem is installed: {@code e2label} (ext2/3/4, 16 bytes), {@code fatlabel} (FAT, 11
- * characters, upper case), {@code exfatlabel} (exFAT, 15 characters).
+ * characters, upper case), {@code exfatlabel} (exFAT, 11 characters).
  */
 public class StickLabeler {
 
@@ -60,14 +60,14 @@ public class StickLabeler {
         return failed == null ? new Labelled(label, null) : new Labelled(null, failed);
     }
 
-    /** The label as the filesystem allows it (ext: 16 bytes, FAT: 11, exFAT: 15 characters). */
+    /** The label as the filesystem allows it (ext: 16 bytes, FAT: 11, exFAT: 11 characters). */
     public static String adjusted(String fsType, String wanted) {
         String type = fsType.toLowerCase(Locale.ROOT);
         if (type.equals("vfat") || type.equals("msdos")) {
             return fatLabel(wanted);
         }
         if (type.equals("exfat")) {
-            return truncateChars(clean(wanted, "\"*/:<>?\\|"), 15);
+            return truncateChars(clean(wanted, "\"*/:<>?\\|"), 11);
         }
         return truncateUtf8(clean(wanted, ""), 16);
     }

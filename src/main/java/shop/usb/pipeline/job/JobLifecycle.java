@@ -145,7 +145,8 @@ public class JobLifecycle {
                                 rs.getString("order_id"),
                                 rs.getLong("capacity_bytes"),
                                 rs.getString("refused_filesystems"),
-                                rs.getString("priority")));
+                                rs.getString("priority"),
+                                rs.getLong("bytes_planned")));
     }
 
     /**
@@ -180,7 +181,8 @@ public class JobLifecycle {
             String orderId,
             long capacityBytes,
             String refusedFilesystems,
-            String priority) {}
+            String priority,
+            long bytesPlanned) {}
 
     public enum CancelOutcome {
         CANCELLED,

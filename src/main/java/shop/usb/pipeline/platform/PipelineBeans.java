@@ -213,7 +213,13 @@ final class PipelineBeans {
                                 slots,
                                 fit,
                                 reclaimer,
-                                new WaitingJobDispatch(station, slots, fit, jobs, dataSource),
+                                new WaitingJobDispatch(
+                                        station,
+                                        slots,
+                                        fit,
+                                        jobs,
+                                        dataSource,
+                                        settings.usb().reserveBytes()),
                                 settings.sticks().wipe()));
         SlotViews views = new SlotViews(station, slots);
         bind(

@@ -99,7 +99,7 @@ public class SlotAllocator {
                 JobFailure problem =
                         misfit != null
                                 ? new JobFailure(ErrorCode.USB_UNAVAILABLE, misfit)
-                                : UsbFaults.unusable(slot.path(), bytes + reserveBytes);
+                                : station.lacksRoom(slot, bytes + reserveBytes);
                 if (problem != null) {
                     unusable.add(problem);
                     continue;

@@ -8,6 +8,8 @@ import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.device.Stick;
+import shop.usb.pipeline.device.UsbFaults;
+import shop.usb.pipeline.failure.JobFailure;
 
 /**
  * This instance's station: its id (the instance id, which keys its slots and their leases), its
@@ -34,6 +36,14 @@ public record Station(String id, List<Slot> slots, SlotKind kind, SlotProbe prob
         return ports.formats(slot.path())
                 ? stick.carrying(ports.filesystemFor(slot.path(), stick))
                 : stick;
+    }
+
+    /**
+     * Why the slot's stick has no room for {@code bytes} now, or null when it has: a port that
+     * formats has the whole stick (its size class decides), any other its filesystem's free space.
+     */
+    public JobFailure lacksRoom(Slot slot, long bytes) {
+        return ports.formats(slot.path()) ? null : UsbFaults.unusable(slot.path(), bytes);
     }
 
     public Optional<Slot> slot(String name) {

@@ -31,13 +31,17 @@ public class WaitingJobDispatch {
     private final StickFit fit;
     private final JobLifecycle jobs;
     private final TransactionTemplate transaction;
+    private final long reserveBytes;
 
+    /** {@code reserveBytes}: free space a stick keeps beyond an order's planned bytes. */
     public WaitingJobDispatch(
             Station station,
             SlotStore slots,
             StickFit fit,
             JobLifecycle jobs,
-            DataSource dataSource) {
+            DataSource dataSource,
+            long reserveBytes) {
+        this.reserveBytes = reserveBytes;
         this.station = station;
         this.slots = slots;
         this.fit = fit;
@@ -63,7 +67,7 @@ public class WaitingJobDispatch {
         for (SlotRow row : ready) {
             Stick stick = row.stick();
             for (WaitingJob job : waiting) {
-                if (fit.canTake(stick, job) && keepFor(row, job)) {
+                if (fit.canTake(stick, job) && hasRoom(row, job) && keepFor(row, job)) {
                     LOG.info(
                             "Slot {}: stick {} kept for waiting job {} (order {}, {})",
                             row.slot(),
@@ -78,6 +82,16 @@ public class WaitingJobDispatch {
             }
         }
         return followUps;
+    }
+
+    /**
+     * A stick of the size class whose filesystem cannot hold the order now is not kept for it: its
+     * run would find no room and the job would wait again, at every scan.
+     */
+    private boolean hasRoom(SlotRow row, WaitingJob job) {
+        return station.slot(row.slot())
+                .map(slot -> station.lacksRoom(slot, job.bytesPlanned() + reserveBytes) == null)
+                .orElse(false);
     }
 
     private boolean keepFor(SlotRow row, WaitingJob job) {

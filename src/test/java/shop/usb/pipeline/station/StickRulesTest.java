@@ -76,7 +76,8 @@ class StickRulesTest {
                         "ORD-1",
                         16_000_000_000L,
                         StickRules.join(refused.keySet()),
-                        "high");
+                        "high",
+                        1_000);
         assertThat(station.canTake(fat, waiting)).isFalse();
         assertThat(station.canTake(exfat, waiting)).isTrue();
         assertThat(new NoStickReadyException(16_000_000_000L, refused).waitingFor())

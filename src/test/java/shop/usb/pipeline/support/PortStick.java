@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 
 /**
  * A stick for a station's port: an image with an MBR and one partition (or none, a "superfloppy"),
@@ -94,6 +93,11 @@ public final class PortStick implements AutoCloseable {
             link = null;
         }
         if (disk != null) {
+            try {
+                LoopStick.run("partx", "--delete", disk);
+            } catch (IOException stillMounted) {
+                // a pulled stick's filesystem may be held until its lazy unmount completes
+            }
             LoopStick.run("losetup", "--detach", disk);
             disk = null;
         }
@@ -155,15 +159,16 @@ public final class PortStick implements AutoCloseable {
 
     private void attach() throws IOException {
         disk = LoopStick.run("losetup", "--find", "--show", image.toString()).trim();
-        // losetup -P does not expose partitions on this kernel's loop devices; partx does.
-        try {
-            LoopStick.run("partx", "--add", disk);
-        } catch (IOException noTable) {
-            // a superfloppy has no partition table
+        // losetup -P does not expose partitions on this kernel's loop devices; partx does. A loop
+        // device may still carry the partitions of an earlier image (a detach leaves what partx
+        // added): --update makes them this image's, --add adds those it had none of.
+        for (String action : List.of("--update", "--add")) {
+            try {
+                LoopStick.run("partx", action, disk);
+            } catch (IOException nothingToDo) {
+                // a superfloppy has no partition table; or the partitions were already right
+            }
         }
-        Awaitility.await("the partitions of " + disk)
-                .atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> Files.exists(Path.of(disk)));
     }
 
     private static void makeFilesystem(String device, String fsType, String label)

@@ -94,7 +94,8 @@ public record Stations(
                                 slots,
                                 fit,
                                 new JobLifecycle(dataSource, Clock.systemUTC()),
-                                dataSource),
+                                dataSource,
+                                0),
                         false);
         SlotViews views = new SlotViews(station, slots);
         return new Stations(
