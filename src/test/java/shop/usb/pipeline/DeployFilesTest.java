@@ -65,10 +65,20 @@ class DeployFilesTest {
     private final List<String> attached = new ArrayList<>();
 
     /** A port's stick as the helper sees it: its ports file, slots, disk and partition. */
-    private record Port(Path config, Path slots, String disk, String partition) {}
+    private record Port(Path config, Path slots, String disk, String partition) {
+        String slot(String name) {
+            return slots.resolve(name).toString();
+        }
+    }
 
     /** How the helper ended: its exit status and what it printed (standard output and error). */
-    private record Result(int exit, String output) {}
+    private record Result(int exit, String output) {
+        /** What it printed, once it has succeeded. */
+        String succeeded() {
+            assertThat(exit).as(output).isZero();
+            return output;
+        }
+    }
 
     @AfterEach
     void unmountAndDetach() throws IOException {
@@ -163,24 +173,19 @@ class DeployFilesTest {
     void helperScriptIsAnExecutableBashScriptThatParses() throws IOException {
         assertThat(Files.isExecutable(HELPER)).as("%s is executable", HELPER).isTrue();
         assertThat(Files.readAllLines(HELPER).get(0)).isEqualTo("#!/bin/bash");
-        Result parsed = run(null, List.of("bash", "-n", HELPER.toString()));
-        assertThat(parsed.exit()).as(parsed.output()).isZero();
+        run(null, List.of("bash", "-n", HELPER.toString())).succeeded();
     }
 
     @Test
     void helperAnswersItsCheckAndReadsThePortsStick() throws IOException {
         Port port = port();
 
-        Result check = helper(port, "check");
-        assertThat(check.exit()).as(check.output()).isZero();
-        assertThat(check.output()).contains("ready");
+        assertThat(helper(port, "check").succeeded()).contains("ready");
 
-        Result partition = helper(port, "blkid", "-p", "-o", "export", port.partition());
-        assertThat(partition.exit()).as(partition.output()).isZero();
-        assertThat(partition.output()).contains("PART_ENTRY_TYPE=0xc");
-        Result disk = helper(port, "blkid", "-p", "-o", "export", port.disk());
-        assertThat(disk.exit()).as(disk.output()).isZero();
-        assertThat(disk.output()).contains("PTTYPE=dos");
+        assertThat(helper(port, "blkid", "-p", "-o", "export", port.partition()).succeeded())
+                .contains("PART_ENTRY_TYPE=0xc");
+        assertThat(helper(port, "blkid", "-p", "-o", "export", port.disk()).succeeded())
+                .contains("PTTYPE=dos");
     }
 
     @Test
@@ -202,15 +207,7 @@ class DeployFilesTest {
         Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
 
         assertRefused(
-                helper(
-                        port,
-                        "mount",
-                        "-t",
-                        "ext4",
-                        "-o",
-                        "nosuid,nodev,noexec",
-                        port.partition(),
-                        elsewhere.toString()),
+                mount(port, "ext4", "nosuid,nodev,noexec", port.partition(), elsewhere.toString()),
                 "not a slot's mount point");
         assertRefused(helper(port, "umount", port.slots().toString()));
         assertRefused(helper(port, "umount", "--lazy", "/"));
@@ -229,18 +226,29 @@ class DeployFilesTest {
         assertRefused(helper(port, "rm", "-rf", victim.toString()), "not a command");
         assertThat(victim).exists();
         assertRefused(helper(port, "blkid", port.partition()), "not a command");
-        assertRefused(helper(port, "umount", "--force", port.slots().resolve("slot-1").toString()));
+        assertRefused(helper(port, "mkfs.ext4", "-q", "-F", port.partition()), "not a command");
+        assertRefused(helper(port, "umount", "--force", port.slot("slot-1")));
         assertRefused(
-                helper(
-                        port,
-                        "mount",
-                        "-t",
-                        "vfat",
-                        "-o",
-                        "nosuid,exec",
-                        port.partition(),
-                        port.slots().resolve("slot-1").toString()),
+                mount(port, "vfat", "nosuid,exec", port.partition(), port.slot("slot-1")),
                 "mount option 'exec' is not allowed");
+    }
+
+    @Test
+    void helperMountsAndLabelsAStickOnlyOnItsOwnPortsSlot() throws IOException {
+        LoopStick.requireTools("e2fsprogs", "mkfs.ext4");
+        Port port = port();
+        String slot2 = port.slot("slot-2");
+        // A stick in the second port too: each stick goes only on its own port's slot.
+        String other = attach(image("other.img", false));
+        Files.createSymbolicLink(root.resolve("by-path").resolve("port-2"), Path.of(other));
+        LoopStick.run("mkfs.ext4", "-q", "-F", port.partition());
+
+        assertRefused(mount(port, "ext4", "nosuid,nodev", port.partition(), slot2), "own slot");
+        assertRefused(helper(port, "fusefat", "-o", "ro", port.partition(), slot2), "own slot");
+        assertRefused(helper(port, "mount.exfat-fuse", other, port.slot("slot-1")), "own slot");
+        // Mounted by something else on the other port's slot: never relabelled there.
+        LoopStick.run("mount", "-o", "ro", port.partition(), slot2);
+        assertRefused(helper(port, "e2label", port.partition(), "order"), "not its slot");
     }
 
     @Test
@@ -269,46 +277,35 @@ class DeployFilesTest {
         LoopStick.requireTools("dosfstools", "mkfs.vfat");
         Port port = port();
 
-        Result made = helper(port, "mkfs.vfat", "-F", "32", "-n", "TEST", port.partition());
-        assertThat(made.exit()).as(made.output()).isZero();
+        helper(port, "mkfs.vfat", "-F", "32", "-n", "TEST", port.partition()).succeeded();
         Result probed = helper(port, "blkid", "-p", "-o", "export", port.partition());
         assertThat(probed.output()).contains("TYPE=vfat").contains("LABEL=TEST");
     }
 
     @Test
     void helperPartitionsOnlyWithTheOneScriptAndNeverAMountedStick() throws IOException {
+        LoopStick.requireTools("e2fsprogs", "mkfs.ext4", "e2label");
         Port port = port();
-        String slot = port.slots().resolve("slot-1").toString();
+        String slot = port.slot("slot-1");
+        String options = "errors=remount-ro,nosuid,nodev,noexec";
         String[] sfdisk = {
             "sfdisk", "--quiet", "--wipe", "always", "--wipe-partitions", "always", port.disk()
         };
 
         assertRefused(helper(port.config(), "label: gpt\n,,c\n", sfdisk), "sfdisk's script");
-        Result made = helper(port, "mkfs.ext4", "-q", "-F", "-L", "stick", port.partition());
-        assertThat(made.exit()).as(made.output()).isZero();
-        assertRefused(
-                helper(port, "mount", "-t", "ext4", "-o", "noexec", port.partition(), slot),
-                "nosuid and nodev");
-        Result mounted =
-                helper(
-                        port,
-                        "mount",
-                        "-t",
-                        "ext4",
-                        "-o",
-                        "errors=remount-ro,nosuid,nodev,noexec",
-                        port.partition(),
-                        slot);
-        assertThat(mounted.exit()).as(mounted.output()).isZero();
+        assertRefused(helper(port.config(), "label: dos\n,,83\n", sfdisk), "sfdisk's script");
+        // The product never formats a stick as ext4, but mounts and labels one that comes so.
+        LoopStick.run("mkfs.ext4", "-q", "-F", "-L", "stick", port.partition());
+        assertRefused(mount(port, "ext4", "noexec", port.partition(), slot), "nosuid and nodev");
+        mount(port, "ext4", options, port.partition(), slot).succeeded();
+        assertRefused(mount(port, "ext4", options, port.partition(), slot), "mounted already");
+        helper(port, "e2label", port.partition(), "order").succeeded();
         assertRefused(helper(port.config(), "label: dos\n,,7\n", sfdisk), "is mounted on");
-        assertRefused(helper(port, "mkfs.ext4", "-q", "-F", port.partition()), "is mounted on");
-        Result unmounted = helper(port, "umount", slot);
-        assertThat(unmounted.exit()).as(unmounted.output()).isZero();
+        assertRefused(helper(port, "mkfs.vfat", "-F", "32", port.partition()), "is mounted on");
+        helper(port, "umount", slot).succeeded();
 
-        Result partitioned = helper(port.config(), "label: dos\n,,7\n", sfdisk);
-        assertThat(partitioned.exit()).as(partitioned.output()).isZero();
-        Result updated = helper(port, "partx", "--update", port.disk());
-        assertThat(updated.exit()).as(updated.output()).isZero();
+        helper(port.config(), "label: dos\n,,7\n", sfdisk).succeeded();
+        helper(port, "partx", "--update", port.disk()).succeeded();
         assertThat(helper(port, "blkid", "-p", "-o", "export", port.partition()).output())
                 .contains("PART_ENTRY_TYPE=0x7");
     }
@@ -362,8 +359,7 @@ class DeployFilesTest {
             file.setLength(16 * MIB);
         }
         if (partitioned) {
-            Result made = run("label: dos\n,,c\n", List.of("sfdisk", "--quiet", image.toString()));
-            assertThat(made.exit()).as(made.output()).isZero();
+            run("label: dos\n,,c\n", List.of("sfdisk", "--quiet", image.toString())).succeeded();
         }
         return image;
     }
@@ -385,6 +381,12 @@ class DeployFilesTest {
 
     private static Result helper(Port port, String... command) throws IOException {
         return helper(port.config(), null, command);
+    }
+
+    /** The helper's {@code mount -t TYPE -o OPTIONS DEVICE MOUNTPOINT}. */
+    private static Result mount(Port port, String type, String options, String device, String to)
+            throws IOException {
+        return helper(port, "mount", "-t", type, "-o", options, device, to);
     }
 
     /** The helper as sudo runs it: the ports file, then the command; {@code input} on stdin. */

@@ -173,6 +173,13 @@ class PortStationTest {
         PortStick superfloppy = stick(PortStick.superfloppy(image(), STICK, "ext4", "OLD"));
         superfloppy.plugInto(portLink(2));
         awaitSlot("slot-2", "READY");
+        // A stick that holds an order (a delivered one plugged in again) is never formatted.
+        PortStick delivered =
+                stick(PortStick.withPartition(image(), STICK, "ext4", "DELIVERED"))
+                        .holding("ORD-OLD/MANIFEST.sha256", "0  a.mp3\n");
+        delivered.plugInto(portLink(3));
+        assertThat(awaitSlot("slot-3", "FAULTY").get("problem").asText())
+                .contains("holds an order (ORD-OLD)");
 
         String first = sendOrder("music/jazz/01-so-what.mp3");
         JobView one = pipeline.awaitJob(first, JobStatus.COMPLETED);
@@ -194,6 +201,10 @@ class PortStationTest {
             assertThat(job.stick().fsType()).isEqualTo("vfat");
         }
         assertThat(List.of(one.slot(), two.slot())).containsExactlyInAnyOrder("slot-1", "slot-2");
+        assertThat(PortStick.blkid(delivered.partition()))
+                .as("the delivered stick was not touched")
+                .containsEntry("TYPE", "ext4")
+                .containsEntry("LABEL", "DELIVERED");
     }
 
     @Test
@@ -302,7 +313,7 @@ class PortStationTest {
     }
 
     private void start(Map<String, String> more) throws Exception {
-        Map<String, String> settings = new HashMap<>(PortStick.FUSE_MOUNTS);
+        Map<String, String> settings = new HashMap<>(PortStick.TEST_MOUNTS);
         settings.put("pipeline.usb.mounts", "");
         settings.put(
                 "pipeline.usb.ports",

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param serial the USB serial where sysfs has one, or null
  * @param insertion the kernel's sequence number of this attachment of the disk (a new one each time
  *     a stick is plugged in), or -1 where the kernel has none
+ * @param unreadable why the device could not be read (then nothing is known of its filesystem), or
+ *     null
  */
 public record BlockDevice(
         Path device,
@@ -25,7 +27,8 @@ public record BlockDevice(
         String label,
         long sizeBytes,
         String serial,
-        long insertion) {
+        long insertion,
+        String unreadable) {
 
     public boolean hasFilesystem() {
         return fsType != null && !fsType.isBlank();

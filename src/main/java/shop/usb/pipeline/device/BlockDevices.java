@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,12 @@ public class BlockDevices {
 
     private static final Path SYS_BLOCK = Path.of("/sys/class/block");
     private static final Path DEV = Path.of("/dev");
+
+    /** blkid's exit status when the device holds nothing it knows. */
+    private static final int BLKID_NOTHING_FOUND = 2;
+
+    /** Not a blkid key: why the device could not be read. */
+    private static final String UNREADABLE = " unreadable";
 
     private final PrivilegedCommands privileged;
 
@@ -45,7 +52,13 @@ public class BlockDevices {
         } catch (IOException unplugged) {
             return Optional.empty();
         }
-        String name = disk.getFileName().toString();
+        Optional<String> diskName = diskOf(disk);
+        if (diskName.isEmpty()) {
+            return Optional.empty();
+        }
+        // A port's link may name the stick's partition (…-part1): the stick is its disk.
+        String name = diskName.get();
+        disk = DEV.resolve(name);
         long size = sectors(name) * 512;
         if (!Files.isDirectory(SYS_BLOCK.resolve(name)) || size <= 0) {
             return Optional.empty(); // no block device, or a detached one
@@ -88,20 +101,31 @@ public class BlockDevices {
         } catch (IOException gone) {
             return Optional.empty();
         }
-        String name = real.getFileName().toString();
-        Path sys = SYS_BLOCK.resolve(name);
-        if (!Files.isDirectory(sys)) {
-            return Optional.empty();
-        }
-        String diskName = name;
-        if (Files.exists(sys.resolve("partition"))) {
-            try {
-                diskName = sys.toRealPath().getParent().getFileName().toString();
-            } catch (IOException e) {
+        return diskOf(real).map(disk -> describe(real, DEV.resolve(disk), sectors(disk) * 512));
+    }
+
+    /** The insertion number of the disk a device (or partition) is on; -1 when unknown. */
+    long insertionOf(Path device) {
+        return diskOf(device)
+                .map(disk -> number(SYS_BLOCK.resolve(disk).resolve("diskseq")))
+                .orElse(-1L);
+    }
+
+    /** The name of the disk a device is, or is a partition of. */
+    private static Optional<String> diskOf(Path device) {
+        try {
+            String name = device.toRealPath().getFileName().toString();
+            Path sys = SYS_BLOCK.resolve(name);
+            if (!Files.isDirectory(sys)) {
                 return Optional.empty();
             }
+            return Optional.of(
+                    Files.exists(sys.resolve("partition"))
+                            ? sys.toRealPath().getParent().getFileName().toString()
+                            : name);
+        } catch (IOException gone) {
+            return Optional.empty();
         }
-        return Optional.of(describe(real, DEV.resolve(diskName), sectors(diskName) * 512));
     }
 
     /** The "major:minor" numbers of a disk and of each of its partitions. */
@@ -145,7 +169,9 @@ public class BlockDevices {
         } catch (IOException e) {
             return List.of();
         }
-        partitions.sort(null);
+        partitions.sort(
+                Comparator.comparingLong(
+                        partition -> number(SYS_BLOCK.resolve(partition).resolve("partition"))));
         return partitions;
     }
 
@@ -160,20 +186,31 @@ public class BlockDevices {
                 probed.get("LABEL"),
                 sizeBytes,
                 serialOf(diskName),
-                number(SYS_BLOCK.resolve(diskName).resolve("diskseq")));
+                number(SYS_BLOCK.resolve(diskName).resolve("diskseq")),
+                probed.get(UNREADABLE));
     }
 
-    /** {@code blkid -p -o export}: KEY=value lines from the device's superblock; empty if none. */
+    /**
+     * {@code blkid -p -o export}: KEY=value lines from the device's superblock; none when it holds
+     * no filesystem (status 2); {@link #UNREADABLE} with why when it could not be read.
+     */
     private Map<String, String> blkid(Path device) {
+        SystemCommand.Finished blkid =
+                privileged.finished(List.of("blkid", "-p", "-o", "export", device.toString()));
         Map<String, String> values = new HashMap<>();
-        String exported =
-                privileged.output(List.of("blkid", "-p", "-o", "export", device.toString()));
-        if (exported != null) {
-            for (String line : exported.split("\n")) {
-                int equals = line.indexOf('=');
-                if (equals > 0) {
-                    values.put(line.substring(0, equals), line.substring(equals + 1));
-                }
+        if (blkid.status() == BLKID_NOTHING_FOUND) {
+            return values;
+        }
+        if (blkid.status() != 0) {
+            values.put(
+                    UNREADABLE,
+                    "blkid -p " + device + " failed (" + blkid.status() + "): " + blkid.output());
+            return values;
+        }
+        for (String line : blkid.output().split("\n")) {
+            int equals = line.indexOf('=');
+            if (equals > 0) {
+                values.put(line.substring(0, equals), line.substring(equals + 1));
             }
         }
         return values;

@@ -57,6 +57,34 @@ public class Mounter {
         }
     }
 
+    /**
+     * Refuses to go on when a tool the station needs is missing here: blkid, and for formatting
+     * sfdisk, partx and the mkfs of each filesystem it makes. (Through the helper, the tools are
+     * the helper's: its check answers for them.)
+     */
+    public void requireTools(StickFormat format) {
+        if (privileged.throughHelper()) {
+            return;
+        }
+        List<String> tools = new ArrayList<>(List.of("blkid"));
+        if (format != StickFormat.KEEP) {
+            tools.addAll(List.of("sfdisk", "partx"));
+            for (String fsType : format.filesystemsMade()) {
+                tools.add(fsType.equals("vfat") ? "mkfs.vfat" : "mkfs.exfat");
+            }
+        }
+        for (String tool : tools) {
+            if (!SystemCommand.installed(tool)) {
+                throw new IllegalStateException(
+                        "pipeline.usb.ports is set, but "
+                                + tool
+                                + " is not installed (pipeline.usb.format="
+                                + format.name().toLowerCase(Locale.ROOT)
+                                + "; see docs/station-setup.md)");
+            }
+        }
+    }
+
     /** Mounts the stick's filesystem at the slot; null when it is mounted, else why not. */
     public String mount(BlockDevice stick, Path mountPoint) {
         String template = mountCommands.get(stick.fsType().toLowerCase(Locale.ROOT));
@@ -85,8 +113,8 @@ public class Mounter {
     }
 
     /**
-     * A fresh MBR with one partition of the type's id, {@code partitionType} (c: FAT32, 7: exFAT,
-     * 83: Linux), across the whole stick.
+     * A fresh MBR with one partition of the type's id, {@code partitionType} (c: FAT32, 7: exFAT),
+     * across the whole stick.
      */
     public String partition(Path disk, String partitionType) {
         String failed =
@@ -110,21 +138,17 @@ public class Mounter {
         return null;
     }
 
-    /** Makes the filesystem, with its label (none when empty), on the partition. */
+    /** Makes FAT32 ("vfat") or exFAT, with its label (none when empty), on the partition. */
     public String makeFilesystem(Path partition, String fsType, String label) {
-        List<String> command = new ArrayList<>();
-        switch (fsType) {
-            case "vfat" ->
-                    command.addAll(List.of("mkfs.vfat", "-F", "32", label.isEmpty() ? "" : "-n"));
-            case "exfat" -> command.addAll(List.of("mkfs.exfat", label.isEmpty() ? "" : "-L"));
-            case "ext4" ->
-                    command.addAll(List.of("mkfs.ext4", "-q", "-F", label.isEmpty() ? "" : "-L"));
-            default -> {
-                return "no filesystem " + fsType + " is made here";
-            }
+        List<String> command =
+                new ArrayList<>(
+                        fsType.equals("vfat")
+                                ? List.of("mkfs.vfat", "-F", "32")
+                                : List.of("mkfs.exfat"));
+        if (!label.isEmpty()) {
+            command.add(fsType.equals("vfat") ? "-n" : "-L");
+            command.add(label);
         }
-        command.add(label);
-        command.removeIf(String::isEmpty);
         command.add(partition.toString());
         return run(command, null);
     }

@@ -1,6 +1,7 @@
 package shop.usb.pipeline.device;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ public class Ports {
         this.format = format;
         if (!ports.isEmpty()) {
             mounter.requireCanMount();
+            mounter.requireTools(format);
         }
     }
 
@@ -199,7 +201,7 @@ public class Ports {
                             .orElseThrow(
                                     () -> new IOException("no stick is in " + port.slot().name()));
             if (!stick.identity().equals(takenIdentity)) {
-                throw new IOException(
+                throw new NoSuchFileException(
                         "the stick in " + port.slot().name() + " is not the one the run took");
             }
             String fsType = format.filesystemFor(stick.sizeBytes()).orElseThrow();
@@ -233,8 +235,11 @@ public class Ports {
             throw new IOException(
                     stick.disk() + " is mounted on " + elsewhere + ": never formatted");
         }
+        BlockDevices.Attached plugging = requireSamePlugging(port, stick);
         requireDone(mountedOn(slot) ? mounter.unmount(slot, false) : null);
         state.mounted = null;
+        // The kernel reuses device names: the stick must still be this plugging before each step.
+        requireSamePlugging(port, plugging);
         requireDone(mounter.partition(stick.disk(), StickFormat.partitionTypeOf(fsType)));
         BlockDevice partitioned =
                 devices.atPort(port.link())
@@ -244,6 +249,7 @@ public class Ports {
                                         new IOException(
                                                 "the new partition did not appear on "
                                                         + stick.disk()));
+        requireSamePlugging(port, plugging);
         requireDone(mounter.makeFilesystem(partitioned.device(), fsType, label));
         BlockDevice formatted =
                 devices.atPort(port.link())
@@ -260,6 +266,28 @@ public class Ports {
         state.ejected = false;
         state.problem = null;
         return formatted;
+    }
+
+    /** The port's plugging now, which must be the stick's; throws when it went. */
+    private BlockDevices.Attached requireSamePlugging(Port port, BlockDevice stick)
+            throws IOException {
+        BlockDevices.Attached now =
+                devices.attachedAt(port.link())
+                        .orElseThrow(
+                                () ->
+                                        new NoSuchFileException(
+                                                port.slot().name() + ": the stick went"));
+        if (!now.disk().equals(stick.disk()) || now.insertion() != stick.insertion()) {
+            throw new NoSuchFileException(port.slot().name() + ": another stick came in");
+        }
+        return now;
+    }
+
+    private void requireSamePlugging(Port port, BlockDevices.Attached plugging) throws IOException {
+        if (!devices.attachedAt(port.link()).filter(plugging::equals).isPresent()) {
+            throw new NoSuchFileException(
+                    port.slot().name() + ": the stick went while it was formatted");
+        }
     }
 
     private static void requireDone(String failed) throws IOException {
@@ -322,7 +350,14 @@ public class Ports {
             mounter.unmount(slot, true);
         }
         state.problem =
-                stick.hasFilesystem() ? mount(port, stick) : firstFilesystem(port, state, stick);
+                stick.unreadable() != null
+                        ? "cannot read the stick in "
+                                + port.slot().name()
+                                + ": "
+                                + stick.unreadable()
+                        : stick.hasFilesystem()
+                                ? mount(port, stick)
+                                : firstFilesystem(port, state, stick);
         if (state.problem == null && state.mounted == null) {
             state.mounted = stick;
         }
@@ -387,10 +422,20 @@ public class Ports {
         }
     }
 
+    /**
+     * Whether something is mounted on the slot, as the mount table says. A FUSE mount whose driver
+     * died cannot be looked at (ENOTCONN) and is still there to be unmounted.
+     */
     private static boolean mountedOn(Path slot) {
         try {
-            return MountTable.mountedOn(slot.toRealPath()).isPresent();
-        } catch (IOException missing) {
+            Path real;
+            try {
+                real = slot.toRealPath();
+            } catch (IOException unreachable) {
+                real = slot.toAbsolutePath().normalize();
+            }
+            return MountTable.mountedOn(real).isPresent();
+        } catch (IOException noTable) {
             return false;
         }
     }

@@ -34,9 +34,9 @@ public final class PrivilegedCommands {
         return SystemCommand.run(full(command));
     }
 
-    /** What the command printed when it succeeded; null otherwise. */
-    String output(List<String> command) {
-        return SystemCommand.output(full(command));
+    /** The command's exit status and what it printed. */
+    SystemCommand.Finished finished(List<String> command) {
+        return SystemCommand.finished(full(command));
     }
 
     private List<String> full(List<String> command) {

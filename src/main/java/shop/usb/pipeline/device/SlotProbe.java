@@ -21,18 +21,18 @@ import java.util.Optional;
  */
 public class SlotProbe {
 
-    /** Mounts whose device was read, by mount id: a new mount is read again. */
+    /** Mounts whose device was read, by mount, device and insertion: a new one is read again. */
     private static final int KNOWN_MOUNTS = 64;
 
     private final boolean requireMount;
     private final Ports ports;
     private final BlockDevices devices;
-    private final Map<Integer, Optional<BlockDevice>> known =
+    private final Map<String, Optional<BlockDevice>> known =
             Collections.synchronizedMap(
                     new LinkedHashMap<>(16, 0.75f, true) {
                         @Override
                         protected boolean removeEldestEntry(
-                                Map.Entry<Integer, Optional<BlockDevice>> eldest) {
+                                Map.Entry<String, Optional<BlockDevice>> eldest) {
                             return size() > KNOWN_MOUNTS;
                         }
                     });
@@ -115,7 +115,9 @@ public class SlotProbe {
         if (!mount.source().startsWith("/dev/")) {
             return null;
         }
-        return known.computeIfAbsent(mount.id(), id -> devices.of(Path.of(mount.source())))
-                .orElse(null);
+        // The kernel reuses mount ids and device names: the disk's insertion tells a new stick.
+        Path source = Path.of(mount.source());
+        String key = mount.id() + " " + source + " " + devices.insertionOf(source);
+        return known.computeIfAbsent(key, k -> devices.of(source)).orElse(null);
     }
 }

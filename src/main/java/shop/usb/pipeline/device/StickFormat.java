@@ -1,5 +1,6 @@
 package shop.usb.pipeline.device;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,12 +17,18 @@ public enum StickFormat {
     /** FAT32 is made for sticks up to this size; larger ones get exFAT. */
     static final long FAT32_UP_TO = 32L * 1024 * 1024 * 1024;
 
-    /** The MBR partition type of a filesystem: c for FAT32 (LBA), 7 for exFAT, 83 otherwise. */
+    /** The MBR partition type of the filesystem made: c for FAT32 (LBA), 7 for exFAT. */
     static String partitionTypeOf(String fsType) {
-        return switch (fsType) {
-            case "vfat" -> "c";
-            case "exfat" -> "7";
-            default -> "83";
+        return fsType.equals("vfat") ? "c" : "7";
+    }
+
+    /** Every filesystem this setting may make. */
+    List<String> filesystemsMade() {
+        return switch (this) {
+            case KEEP -> List.of();
+            case VFAT -> List.of("vfat");
+            case EXFAT -> List.of("exfat");
+            case AUTO -> List.of("vfat", "exfat");
         };
     }
 

@@ -63,13 +63,16 @@ public class StickLabeler {
     /** The label as the filesystem allows it (ext: 16 bytes, FAT: 11, exFAT: 11 characters). */
     public static String adjusted(String fsType, String wanted) {
         String type = fsType.toLowerCase(Locale.ROOT);
+        // A leading '-' would read as an option to the tools (and the privileged helper refuses
+        // it).
+        String plain = wanted.replaceFirst("^[-\\s]+", "");
         if (type.equals("vfat") || type.equals("msdos")) {
-            return fatLabel(wanted);
+            return fatLabel(plain);
         }
         if (type.equals("exfat")) {
-            return truncateChars(clean(wanted, "\"*/:<>?\\|"), 11);
+            return truncateChars(clean(plain, "\"*/:<>?\\|"), 11);
         }
-        return truncateUtf8(clean(wanted, ""), 16);
+        return truncateUtf8(clean(plain, ""), 16);
     }
 
     /** The block device behind the slot: the one the device was read from, or the mount's. */
@@ -100,7 +103,7 @@ public class StickLabeler {
     private static String clean(String wanted, String forbidden) {
         StringBuilder label = new StringBuilder();
         wanted.codePoints()
-                .filter(c -> c >= 0x20 && c != 0x7f && forbidden.indexOf(c) < 0)
+                .filter(c -> c >= 0x20 && !(c >= 0x7f && c <= 0x9f) && forbidden.indexOf(c) < 0)
                 .forEach(label::appendCodePoint);
         return label.toString();
     }

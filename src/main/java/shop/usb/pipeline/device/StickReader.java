@@ -31,7 +31,7 @@ public final class StickReader {
             return Stick.folder(slotName, filesystem.fsType());
         }
         BlockDevice block = filesystem.block();
-        if (block != null) {
+        if (block != null && block.hasFilesystem()) {
             return new Stick(
                     block.identity(),
                     block.serial(),

@@ -45,6 +45,33 @@ final class SystemCommand {
         return result.failure() == null ? result.output() : null;
     }
 
+    /** What a command printed and its exit status (-1 when it could not run or did not finish). */
+    record Finished(int status, String output) {}
+
+    /** Runs the command; its exit status and output, whatever they are. */
+    static Finished finished(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Finished(
+                        -1,
+                        String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
+            }
+            return new Finished(
+                    process.exitValue(),
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                            .trim());
+        } catch (IOException e) {
+            return new Finished(
+                    -1, String.join(" ", command) + " could not run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Finished(-1, String.join(" ", command) + " was interrupted");
+        }
+    }
+
     private record Result(String output, String failure) {}
 
     private static Result execute(List<String> command, String input, long timeoutSeconds) {

@@ -36,13 +36,26 @@ public final class UsbFaults {
         if (reason.contains("No space left on device") || reason.contains("Disk quota exceeded")) {
             return new JobFailure(ErrorCode.USB_FULL, message, e);
         }
-        if (reason.contains("Input/output error")) {
+        if (reason.contains("Input/output error") && onTheStick(mount, e)) {
             return new JobFailure(ErrorCode.USB_IO_ERROR, message, e);
         }
         if (reason.contains("Read-only file system") || e instanceof AccessDeniedException) {
             return new JobFailure(ErrorCode.USB_READ_ONLY, message, e);
         }
         return new JobFailure(ErrorCode.IO_ERROR, message, e);
+    }
+
+    /**
+     * Whether the failure names a file on the stick: an I/O error in reading the library (or one a
+     * kernel copy cannot place) is not the stick's.
+     */
+    private static boolean onTheStick(Path mount, IOException e) {
+        return e instanceof FileSystemException fse
+                && fse.getFile() != null
+                && Path.of(fse.getFile())
+                        .toAbsolutePath()
+                        .normalize()
+                        .startsWith(mount.toAbsolutePath().normalize());
     }
 
     /** Why a mount cannot take a write of this size right now, or null when it can. */

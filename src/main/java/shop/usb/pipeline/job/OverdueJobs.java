@@ -41,9 +41,6 @@ public class OverdueJobs {
                 id,
                 overdueAfter,
                 queuedOverdueAfter);
-        String keptOn = (String) job.get("kept_on");
-        return keptOn == null
-                ? FollowUp.run(id, null, (String) job.get("priority"))
-                : FollowUp.runOn(keptOn, id, (String) job.get("priority"));
+        return FollowUp.run(id, null, (String) job.get("priority"));
     }
 }

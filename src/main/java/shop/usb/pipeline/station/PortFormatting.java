@@ -1,6 +1,7 @@
 package shop.usb.pipeline.station;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import shop.usb.pipeline.device.Probe;
 import shop.usb.pipeline.device.SlotFilesystem;
 import shop.usb.pipeline.device.Stick;
@@ -36,6 +37,13 @@ class PortFormatting {
         }
         try {
             station.ports().format(taken.slot().path(), taken.stick().id(), label);
+        } catch (NoSuchFileException gone) {
+            throw new JobFailure(
+                    ErrorCode.USB_REMOVED,
+                    "The stick in "
+                            + taken.slot().name()
+                            + " went before it was formatted: "
+                            + gone.getMessage());
         } catch (IOException failed) {
             throw new JobFailure(
                     ErrorCode.STICK_FAULTY,

@@ -99,7 +99,7 @@ public class SlotAllocator {
                 JobFailure problem =
                         misfit != null
                                 ? new JobFailure(ErrorCode.USB_UNAVAILABLE, misfit)
-                                : station.lacksRoom(slot, bytes + reserveBytes);
+                                : station.lacksRoom(slot, stick, bytes + reserveBytes);
                 if (problem != null) {
                     unusable.add(problem);
                     continue;

@@ -9,6 +9,7 @@ import shop.usb.pipeline.device.SlotKind;
 import shop.usb.pipeline.device.SlotProbe;
 import shop.usb.pipeline.device.Stick;
 import shop.usb.pipeline.device.UsbFaults;
+import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
 
 /**
@@ -17,6 +18,9 @@ import shop.usb.pipeline.failure.JobFailure;
  * it mounts itself (none when something else mounts the slots).
  */
 public record Station(String id, List<Slot> slots, SlotKind kind, SlotProbe probe, Ports ports) {
+
+    /** What of a stick a fresh FAT32 or exFAT leaves for files (its tables take the rest). */
+    static final double FORMATTED_SHARE = 0.98;
 
     public Station {
         slots = List.copyOf(slots);
@@ -39,11 +43,23 @@ public record Station(String id, List<Slot> slots, SlotKind kind, SlotProbe prob
     }
 
     /**
-     * Why the slot's stick has no room for {@code bytes} now, or null when it has: a port that
-     * formats has the whole stick (its size class decides), any other its filesystem's free space.
+     * Why the slot's stick has no room for {@code bytes} now, or null when it has: on a port that
+     * formats, what the stick will hold once formatted; elsewhere its filesystem's free space.
      */
-    public JobFailure lacksRoom(Slot slot, long bytes) {
-        return ports.formats(slot.path()) ? null : UsbFaults.unusable(slot.path(), bytes);
+    public JobFailure lacksRoom(Slot slot, Stick stick, long bytes) {
+        if (!ports.formats(slot.path())) {
+            return UsbFaults.unusable(slot.path(), bytes);
+        }
+        long formatted = (long) (stick.sizeBytes() * FORMATTED_SHARE);
+        return bytes <= formatted
+                ? null
+                : new JobFailure(
+                        ErrorCode.USB_FULL,
+                        slot.name()
+                                + " holds about "
+                                + formatted
+                                + " bytes once formatted, the job needs "
+                                + bytes);
     }
 
     public Optional<Slot> slot(String name) {

@@ -2,12 +2,15 @@ package shop.usb.pipeline.station;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.content.WritePlan;
 import shop.usb.pipeline.device.Ports;
 import shop.usb.pipeline.device.Probe;
 import shop.usb.pipeline.device.Slot;
@@ -97,7 +100,7 @@ public class StationWatch {
         }
         Probe probe = station.probe().probe(slot.path());
         Optional<Ports.Unusable> unusable = station.ports().unusable(slot.path());
-        if (!probe.holdsFilesystem() && unusable.isPresent()) {
+        if (unusable.isPresent()) {
             if (row.state() != SlotState.WRITING || !held(slot, row)) {
                 fault(slot, row, unusable.get().stick(), unusable.get().problem());
             }
@@ -189,7 +192,7 @@ public class StationWatch {
      */
     private boolean blankOrWiped(Slot slot, SlotRow row, SlotFilesystem filesystem, Stick stick) {
         if (station.ports().formats(slot.path())) {
-            return true; // formatted before its order is written: what it holds now goes
+            return noOrderOn(slot, row, filesystem, stick); // what else it holds goes
         }
         List<Path> leftovers;
         try {
@@ -215,6 +218,39 @@ public class StationWatch {
             return true;
         }
         fault(slot, row, stick, "not blank: holds " + names(leftovers));
+        return false;
+    }
+
+    /**
+     * A port that formats takes any stick but one that holds an order (a folder with its
+     * MANIFEST.sha256): a delivered stick plugged in again, or one a customer brought back, is
+     * FAULTY, never formatted.
+     */
+    private boolean noOrderOn(Slot slot, SlotRow row, SlotFilesystem filesystem, Stick stick) {
+        List<Path> orders;
+        try {
+            orders =
+                    station.kind().leftovers(filesystem).stream()
+                            .filter(
+                                    entry ->
+                                            Files.isRegularFile(
+                                                    entry.resolve(WritePlan.MANIFEST_NAME),
+                                                    LinkOption.NOFOLLOW_LINKS))
+                            .toList();
+        } catch (IOException | UncheckedIOException e) {
+            fault(slot, row, stick, "I/O error: " + e.getMessage());
+            return false;
+        }
+        if (orders.isEmpty()) {
+            return true;
+        }
+        fault(
+                slot,
+                row,
+                stick,
+                "holds an order ("
+                        + names(orders)
+                        + "): a stick with an order on it is never formatted; take it out");
         return false;
     }
 

@@ -90,7 +90,13 @@ public class WaitingJobDispatch {
      */
     private boolean hasRoom(SlotRow row, WaitingJob job) {
         return station.slot(row.slot())
-                .map(slot -> station.lacksRoom(slot, job.bytesPlanned() + reserveBytes) == null)
+                .map(
+                        slot ->
+                                station.lacksRoom(
+                                                slot,
+                                                row.stick(),
+                                                job.bytesPlanned() + reserveBytes)
+                                        == null)
                 .orElse(false);
     }
 

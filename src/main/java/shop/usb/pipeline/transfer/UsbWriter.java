@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -173,7 +174,7 @@ public class UsbWriter {
                     version == null
                             ? transfer(in, out, file.source(), listener)
                             : hashWhileCopying(in, out, listener);
-            out.force(true);
+            forceOnto(out, part);
         }
         Files.move(part, destination, StandardCopyOption.ATOMIC_MOVE);
         if (version == null) {
@@ -181,6 +182,17 @@ public class UsbWriter {
         }
         digests.learn(version, digest);
         return digest;
+    }
+
+    /** The file's bytes onto the stick; a failure names the file, so it is the stick's. */
+    private static void forceOnto(FileChannel out, Path file) throws IOException {
+        try {
+            out.force(true);
+        } catch (FileSystemException named) {
+            throw named;
+        } catch (IOException e) {
+            throw new FileSystemException(file.toString(), null, e.getMessage());
+        }
     }
 
     private static String transfer(FileChannel in, FileChannel out, Path source, Halfway listener)

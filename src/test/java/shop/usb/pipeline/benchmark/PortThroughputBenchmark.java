@@ -84,7 +84,7 @@ class PortThroughputBenchmark {
 
     private void measure(Deque<PortStick> blank) throws Exception {
         TestDatabase database = TestDatabase.postgres();
-        Map<String, String> properties = new LinkedHashMap<>();
+        Map<String, String> properties = new LinkedHashMap<>(PortStick.TEST_MOUNTS);
         List<String> ports = new ArrayList<>();
         for (int port = 1; port <= PORTS; port++) {
             ports.add("slot-" + port + "=" + link(port));

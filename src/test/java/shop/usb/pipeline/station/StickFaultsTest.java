@@ -70,6 +70,17 @@ class StickFaultsTest {
         assertThat(
                         UsbFaults.classify(
                                         slot,
+                                        "Writing music/a.mp3",
+                                        new FileSystemException(
+                                                root.resolve("library/music/a.mp3").toString(),
+                                                null,
+                                                "Input/output error"))
+                                .code())
+                .as("an I/O error reading the library is not the stick's")
+                .isEqualTo(ErrorCode.IO_ERROR);
+        assertThat(
+                        UsbFaults.classify(
+                                        slot,
                                         "Writing",
                                         new FileSystemException("a", null, "Permission denied"))
                                 .code()

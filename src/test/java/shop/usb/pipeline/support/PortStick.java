@@ -19,11 +19,16 @@ import java.util.Map;
  */
 public final class PortStick implements AutoCloseable {
 
-    /** The product's mount commands for the FUSE drivers the tests have. */
-    public static final Map<String, String> FUSE_MOUNTS =
+    /**
+     * The product's mount commands for the drivers the tests have: FUSE for FAT32 and exFAT, and
+     * ext4, which the product does not mount unless told to.
+     */
+    public static final Map<String, String> TEST_MOUNTS =
             Map.of(
                     "pipeline.usb.mount.vfat", "fusefat -o rw+ {device} {mountpoint}",
-                    "pipeline.usb.mount.exfat", "mount.exfat-fuse {device} {mountpoint}");
+                    "pipeline.usb.mount.exfat", "mount.exfat-fuse {device} {mountpoint}",
+                    "pipeline.usb.mount.ext4",
+                            "mount -t ext4 -o errors=remount-ro,nosuid,nodev,noexec {device} {mountpoint}");
 
     private final Path image;
     private String disk;
@@ -76,6 +81,24 @@ public final class PortStick implements AutoCloseable {
         stick.attach();
         makeFilesystem(stick.disk, fsType, label);
         return stick;
+    }
+
+    /**
+     * Writes {@code text} at {@code relativePath} on the stick's first partition (ext4: the kernel
+     * mounts it for a moment), as a stick that was used before holds files.
+     */
+    public PortStick holding(String relativePath, String text) throws IOException {
+        Path mountPoint = Files.createTempDirectory("port-stick");
+        LoopStick.run("mount", "-t", "ext4", partition(), mountPoint.toString());
+        try {
+            Path file = mountPoint.resolve(relativePath);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } finally {
+            LoopStick.run("umount", mountPoint.toString());
+            Files.delete(mountPoint);
+        }
+        return this;
     }
 
     /** Plugged into the port: the port's link appears, leading to the stick's device. */
