@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +31,22 @@ public class Ports {
     private final Map<Path, Port> bySlot = new HashMap<>();
     private final Map<Path, State> states = new HashMap<>();
     private final BlockDevices devices;
+    private final PortMounts mounts;
     private final Mounter mounter;
     private final StickFormat format;
 
-    /** What a port held at the last look: which plugging, the stick mounted, why none is. */
+    /**
+     * What a port held at the last look: which plugging, the stick mounted, why none is. Changed
+     * under its lock (a look, an eject, a format); read without it, so that a format taking seconds
+     * on one port holds up no reader, and no look at the other ports.
+     */
     private static final class State {
-        BlockDevices.Attached attached;
-        BlockDevice described;
-        BlockDevice mounted;
-        boolean ejected;
-        String problem;
+        final ReentrantLock lock = new ReentrantLock();
+        volatile BlockDevices.Attached attached;
+        volatile BlockDevice described;
+        volatile BlockDevice mounted;
+        volatile boolean ejected;
+        volatile String problem;
     }
 
     public Ports(List<Port> ports, BlockDevices devices, Mounter mounter, StickFormat format) {
@@ -48,6 +55,7 @@ public class Ports {
             states.put(port.slot().path(), new State());
         }
         this.devices = devices;
+        this.mounts = new PortMounts(devices);
         this.mounter = mounter;
         this.format = format;
         if (!ports.isEmpty()) {
@@ -75,9 +83,7 @@ public class Ports {
         if (state == null) {
             return Optional.empty();
         }
-        synchronized (state) {
-            return Optional.ofNullable(state.mounted);
-        }
+        return Optional.ofNullable(state.mounted);
     }
 
     /** Why a stick plugged into the port is not mounted (none when it is, or none is plugged). */
@@ -86,9 +92,7 @@ public class Ports {
         if (state == null) {
             return Optional.empty();
         }
-        synchronized (state) {
-            return Optional.ofNullable(state.problem);
-        }
+        return Optional.ofNullable(state.problem);
     }
 
     /** A stick plugged into a port that cannot be used as it is, and why. */
@@ -103,23 +107,22 @@ public class Ports {
             return Optional.empty();
         }
         State state = states.get(slot);
-        synchronized (state) {
-            if (state.problem == null || state.described == null) {
-                return Optional.empty();
-            }
-            // As read when it was plugged in (or formatted): a stick left FAULTY is not read again.
-            BlockDevice stick = state.described;
-            return Optional.of(
-                    new Unusable(
-                            new Stick(
-                                    stick.identity(),
-                                    stick.serial(),
-                                    stick.sizeBytes(),
-                                    stick.fsType(),
-                                    stick.label(),
-                                    null),
-                            state.problem));
+        String problem = state.problem;
+        // As read when it was plugged in (or formatted): a stick left FAULTY is not read again.
+        BlockDevice stick = state.described;
+        if (problem == null || stick == null) {
+            return Optional.empty();
         }
+        return Optional.of(
+                new Unusable(
+                        new Stick(
+                                stick.identity(),
+                                stick.serial(),
+                                stick.sizeBytes(),
+                                stick.fsType(),
+                                stick.label(),
+                                null),
+                        problem));
     }
 
     /**
@@ -147,18 +150,21 @@ public class Ports {
             return recorded.stillAttached();
         }
         State state = states.get(slot.path());
-        synchronized (state) {
-            return state.attached != null
-                    && devices.attachedAt(port.link()).filter(state.attached::equals).isPresent();
-        }
+        return state.attached != null
+                && devices.attachedAt(port.link()).filter(state.attached::equals).isPresent();
     }
 
     /** One look at every port: mounts what was plugged in, unmounts what was pulled. */
     public void sync() {
         for (Port port : bySlot.values()) {
             State state = states.get(port.slot().path());
-            synchronized (state) {
+            if (!state.lock.tryLock()) {
+                continue; // being formatted or ejected: looked at next time
+            }
+            try {
                 sync(port, state);
+            } finally {
+                state.lock.unlock();
             }
         }
     }
@@ -172,13 +178,16 @@ public class Ports {
         if (state == null) {
             return slot + " is no port of this station";
         }
-        synchronized (state) {
-            String failed = mountedOn(slot) ? mounter.unmount(slot, false) : null;
+        state.lock.lock();
+        try {
+            String failed = PortMounts.anyOn(slot) ? mounter.unmount(slot, false) : null;
             if (failed == null) {
                 state.mounted = null;
                 state.ejected = true;
             }
             return failed;
+        } finally {
+            state.lock.unlock();
         }
     }
 
@@ -195,11 +204,14 @@ public class Ports {
                     slot + " is no port that formats: only a port's stick is formatted");
         }
         State state = states.get(slot);
-        synchronized (state) {
+        state.lock.lock();
+        try {
             BlockDevice stick =
                     devices.atPort(port.link())
                             .orElseThrow(
-                                    () -> new IOException("no stick is in " + port.slot().name()));
+                                    () ->
+                                            new NoSuchFileException(
+                                                    "no stick is in " + port.slot().name()));
             if (!stick.identity().equals(takenIdentity)) {
                 throw new NoSuchFileException(
                         "the stick in " + port.slot().name() + " is not the one the run took");
@@ -222,6 +234,8 @@ public class Ports {
                     label,
                     formatted.identity());
             return formatted;
+        } finally {
+            state.lock.unlock();
         }
     }
 
@@ -230,13 +244,13 @@ public class Ports {
             Port port, State state, BlockDevice stick, String fsType, String label)
             throws IOException {
         Path slot = port.slot().path();
-        String elsewhere = mountedElsewhere(stick, slot);
+        String elsewhere = mounts.elsewhere(stick, slot);
         if (elsewhere != null) {
             throw new IOException(
                     stick.disk() + " is mounted on " + elsewhere + ": never formatted");
         }
         BlockDevices.Attached plugging = requireSamePlugging(port, stick);
-        requireDone(mountedOn(slot) ? mounter.unmount(slot, false) : null);
+        requireDone(PortMounts.anyOn(slot) ? mounter.unmount(slot, false) : null);
         state.mounted = null;
         // The kernel reuses device names: the stick must still be this plugging before each step.
         requireSamePlugging(port, plugging);
@@ -296,24 +310,10 @@ public class Ports {
         }
     }
 
-    /** Where else the stick (its disk or a partition) is mounted, or null when nowhere. */
-    private String mountedElsewhere(BlockDevice stick, Path slot) throws IOException {
-        List<String> numbers = devices.numbersOf(stick.disk());
-        List<String> paths = devices.pathsOf(stick.disk());
-        Path ownMount = slot.toAbsolutePath().normalize();
-        for (MountTable.Mount mount : MountTable.all()) {
-            boolean ofTheStick = numbers.contains(mount.device()) || paths.contains(mount.source());
-            if (ofTheStick && !mount.mountPoint().equals(ownMount)) {
-                return mount.mountPoint().toString();
-            }
-        }
-        return null;
-    }
-
     private void sync(Port port, State state) {
         Path slot = port.slot().path();
         Optional<BlockDevices.Attached> plugged = devices.attachedAt(port.link());
-        boolean mounted = mountedOn(slot);
+        boolean mounted = PortMounts.anyOn(slot);
         if (plugged.isEmpty()) {
             if (mounted) {
                 LOG.info("Port {}: the stick was pulled; unmounting {}", port.slot().name(), slot);
@@ -341,7 +341,7 @@ public class Ports {
         state.ejected = false;
         BlockDevice stick = devices.describe(plugged.get());
         state.described = stick;
-        if (mounted && isMountedFrom(stick, slot)) {
+        if (mounted && mounts.isFrom(stick, slot)) {
             state.mounted = stick; // mounted before this process started: adopted as it is
             state.problem = null;
             return;
@@ -407,36 +407,6 @@ public class Ports {
                     stick.disk(),
                     e.getMessage());
             return "cannot format the stick in " + port.slot().name() + ": " + e.getMessage();
-        }
-    }
-
-    /** Whether the slot's mount is of this stick's device (by its numbers or its path). */
-    private boolean isMountedFrom(BlockDevice stick, Path slot) {
-        try {
-            Optional<MountTable.Mount> mount = MountTable.mountedOn(slot.toRealPath());
-            return mount.isPresent()
-                    && (devices.numbersOf(stick.disk()).contains(mount.get().device())
-                            || devices.pathsOf(stick.disk()).contains(mount.get().source()));
-        } catch (IOException gone) {
-            return false;
-        }
-    }
-
-    /**
-     * Whether something is mounted on the slot, as the mount table says. A FUSE mount whose driver
-     * died cannot be looked at (ENOTCONN) and is still there to be unmounted.
-     */
-    private static boolean mountedOn(Path slot) {
-        try {
-            Path real;
-            try {
-                real = slot.toRealPath();
-            } catch (IOException unreachable) {
-                real = slot.toAbsolutePath().normalize();
-            }
-            return MountTable.mountedOn(real).isPresent();
-        } catch (IOException noTable) {
-            return false;
         }
     }
 }
