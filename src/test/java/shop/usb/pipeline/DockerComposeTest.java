@@ -22,6 +22,42 @@ class DockerComposeTest {
     static final Path DOCKER = Path.of("docker");
 
     @Test
+    void theImageRunsTheProdProfileWithItsFilesOwnedByRootAndHawtiosDownloadsArePinned()
+            throws Exception {
+        List<String> image = Files.readAllLines(DOCKER.resolve("Dockerfile"));
+        String runtime = String.join("\n", image.subList(lastFrom(image), image.size()));
+        assertThat(runtime)
+                .as("every interface, so the prod profile (token, Jolokia users) by default")
+                .contains("CAMEL_MAIN_PROFILE=prod")
+                .contains("CAMEL_SERVER_HOST=0.0.0.0");
+        assertThat(runtime)
+                .contains("chown pipeline /app/data")
+                .doesNotContain("chown pipeline /app ");
+        assertThat(runtime.indexOf("USER pipeline"))
+                .as("the class archive is made as root, before the runtime user takes over")
+                .isGreaterThan(runtime.indexOf("ArchiveClassesAtExit"));
+
+        List<String> downloads =
+                Files.readAllLines(DOCKER.resolve("hawtio/Dockerfile")).stream()
+                        .filter(line -> line.startsWith("ADD "))
+                        .toList();
+        assertThat(downloads)
+                .isNotEmpty()
+                .allSatisfy(
+                        line -> assertThat(line).matches("ADD --checksum=sha256:[0-9a-f]{64} .*"));
+    }
+
+    private static int lastFrom(List<String> dockerfile) {
+        int last = 0;
+        for (int i = 0; i < dockerfile.size(); i++) {
+            if (dockerfile.get(i).startsWith("FROM ")) {
+                last = i;
+            }
+        }
+        return last;
+    }
+
+    @Test
     void composeFileParsesAndReferencesOnlyFilesThatExist() throws Exception {
         Map<String, Object> compose =
                 map(

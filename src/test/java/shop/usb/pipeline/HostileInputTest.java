@@ -209,6 +209,22 @@ class HostileInputTest {
                                     + "\r\nConnection: close\r\n\r\n");
             assertThat(answer).as(path).startsWith("HTTP/1.1 403").contains("HOST_NOT_ALLOWED");
         }
+        // The management server too: its metrics and health must not be read through a name
+        // rebound to this machine.
+        for (String path : new String[] {"/observe/metrics", "/observe/health"}) {
+            String answer =
+                    raw(
+                            pipeline.managementPort(),
+                            "GET "
+                                    + path
+                                    + " HTTP/1.1\r\nHost: rebound.evil.example:"
+                                    + pipeline.managementPort()
+                                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(path).startsWith("HTTP/1.1 403").contains("HOST_NOT_ALLOWED");
+        }
+        assertThat(pipeline.management("GET", "/observe/metrics", null, Map.of()).statusCode())
+                .as("this machine's own name still reads them")
+                .isEqualTo(200);
         stillServes();
     }
 
@@ -614,7 +630,11 @@ class HostileInputTest {
      * One request as raw bytes (the JDK client cannot set Host), and the answer's head and body.
      */
     private String raw(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", pipeline.httpPort())) {
+        return raw(pipeline.httpPort(), request);
+    }
+
+    private static String raw(int port, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));

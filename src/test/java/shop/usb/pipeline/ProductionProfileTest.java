@@ -91,6 +91,31 @@ class ProductionProfileTest {
     }
 
     @Test
+    void prodProfileRefusesTheExamplesValuesAndShortTokens() throws Exception {
+        Properties example = productionEnvironment();
+        example.put("pipeline.db.password", "change-me-database");
+        try (DefaultCamelContext context = contextWith(example)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("PIPELINE_DB_PASSWORD still holds the example's value");
+        }
+        Properties shortToken = productionEnvironment();
+        shortToken.put("pipeline.api.token", "x");
+        try (DefaultCamelContext context = contextWith(shortToken)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("PIPELINE_API_TOKEN is shorter than 16 characters");
+        }
+        Properties shortNamed = productionEnvironment();
+        shortNamed.remove("pipeline.api.token");
+        shortNamed.put("pipeline.api.tokens", "anna:a-long-enough-secret-1,ci:short");
+        try (DefaultCamelContext context = contextWith(shortNamed)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("the token of ci is shorter than 16 characters")
+                    .message()
+                    .doesNotContain("anna");
+        }
+    }
+
+    @Test
     void aBatchSizeBelowOneRefusesToStart() throws Exception {
         Properties environment = productionEnvironment();
         environment.put("pipeline.retention.batch-size", "0");
@@ -148,7 +173,7 @@ class ProductionProfileTest {
         environment.put("pipeline.db.password", "from-env");
         environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
         environment.put("pipeline.content.dir", "/library");
-        environment.put("pipeline.api.token", "from-env");
+        environment.put("pipeline.api.token", "a-token-from-the-environment");
         environment.put("pipeline.jolokia.users-file", "/run/secrets/jolokia-users.properties");
         return environment;
     }

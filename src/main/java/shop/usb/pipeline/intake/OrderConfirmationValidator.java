@@ -26,6 +26,14 @@ public class OrderConfirmationValidator {
 
     public static final String BEAN_NAME = "orderConfirmationValidator";
     private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** Names FAT keeps for devices, whatever the case or extension (CON, NUL.txt, com1). */
+    private static final Pattern FAT_DEVICE_NAME =
+            Pattern.compile("(?i)CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9]");
+
+    /** What the slot and job rows keep of a label (VARCHAR(64)). */
+    private static final int MAX_LABEL_CHARS = 64;
+
     private static final Pattern UNSAFE_PATH_CHARS = Pattern.compile("[\\p{Cntrl}\\\\]");
 
     /**
@@ -105,6 +113,15 @@ public class OrderConfirmationValidator {
         } else {
             capacityBytes = capacityBytes(usb, errors);
             label = optionalText(usb, "label", "usb.label", errors);
+            if (label != null && label.length() > MAX_LABEL_CHARS) {
+                errors.add(
+                        new FieldError(
+                                "usb.label",
+                                "must be at most "
+                                        + MAX_LABEL_CHARS
+                                        + " characters, not "
+                                        + label.length()));
+            }
         }
         List<ContentRequest> content = content(root.path("content"), maxContentEntries, errors);
         if (!errors.isEmpty()) {
@@ -120,6 +137,25 @@ public class OrderConfirmationValidator {
         return ORDER_ID.matcher(id).matches() && !id.equals(".") && !id.equals("..");
     }
 
+    /**
+     * Why an order id, safe as a key, cannot name an order's folder on a stick, or null: a hidden
+     * name (sticks keep their housekeeping under such names, .Trashes, .fseventsd, which a blank
+     * check overlooks), a trailing dot (FAT drops it), or a name FAT reserves for a device.
+     */
+    private static String unfitForAStick(String id) {
+        if (id.startsWith(".")) {
+            return "must not start with '.': a stick's housekeeping has such names (.Trashes)";
+        }
+        if (id.endsWith(".")) {
+            return "must not end with '.', which FAT drops from a name";
+        }
+        String base = id.contains(".") ? id.substring(0, id.indexOf('.')) : id;
+        if (FAT_DEVICE_NAME.matcher(base).matches()) {
+            return "must not be '" + base + "', a name FAT reserves for a device";
+        }
+        return null;
+    }
+
     private static String orderId(JsonNode root, List<FieldError> errors) {
         JsonNode id = root.path("orderId");
         if (!id.isTextual()) {
@@ -130,6 +166,11 @@ public class OrderConfirmationValidator {
             errors.add(
                     new FieldError(
                             "orderId", "must match [A-Za-z0-9._-]{1,64} and not be '.' or '..'"));
+            return null;
+        }
+        String unfit = unfitForAStick(id.asText());
+        if (unfit != null) {
+            errors.add(new FieldError("orderId", unfit));
             return null;
         }
         return id.asText();

@@ -7,12 +7,13 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Puts the {@link HttpGate} in front of everything the API server answers, opens the event stream
- * ({@link LiveEvents}), and serves the jobs dashboard (classpath web/: the page, its stylesheet and
- * its ES modules under web/js/) at / behind every API route. Only that folder is served: Camel's
- * own static option would also serve any classpath resource. Vert.x's static handler resolves dots
- * and encoded dots within the folder and types .js as text/javascript, which module scripts need
- * under nosniff.
+ * Puts the {@link HttpGate} in front of everything the API server answers (and its Host allow-list
+ * in front of the management server's metrics, health and Jolokia), opens the event stream ({@link
+ * LiveEvents}), and serves the jobs dashboard (classpath web/: the page, its stylesheet and its ES
+ * modules under web/js/) at / behind every API route. Only that folder is served: Camel's own
+ * static option would also serve any classpath resource. Vert.x's static handler resolves dots and
+ * encoded dots within the folder and types .js as text/javascript, which module scripts need under
+ * nosniff.
  */
 public class ApiServerSetup implements StartupListener {
 
@@ -50,6 +51,14 @@ public class ApiServerSetup implements StartupListener {
             return;
         }
         router.route("/*").order(Integer.MIN_VALUE).handler(gate);
+        int managementPort =
+                Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.management.port}}"));
+        VertxPlatformHttpRouter management =
+                VertxPlatformHttpRouter.lookup(
+                        context, VertxPlatformHttpRouter.getRouterNameFromPort(managementPort));
+        if (management != null && management != router) {
+            management.route("/*").order(Integer.MIN_VALUE).handler(gate::checkHost);
+        }
         router.get(LiveEvents.PATH).handler(events);
         router.route("/*")
                 .order(Integer.MAX_VALUE)

@@ -140,7 +140,7 @@ public class BulkActions {
                                                 + exchange.getMessage()
                                                         .getHeader(name, String.class))
                         .collect(Collectors.joining("&"));
-        String actor = exchange.getMessage().getHeader(HttpGate.ACTOR_HEADER, String.class);
+        String actor = HttpGate.actorOf(exchange);
         exchange.setProperty(
                 RUN,
                 new Run(

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.URI;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
 /**
  * Who may talk to the API server, decided in one place before any route or page sees a request.
@@ -30,9 +33,9 @@ import java.util.Set;
  *       grants.
  *   <li>With pipeline.api.token-for-reads, reads of /api need the token too (not /api/health, which
  *       holds no customer data).
- *   <li>An admitted /api request carries {@value #ACTOR_HEADER}, set here and nowhere else (a
- *       client's own is replaced): the name of its valid token, else "loopback" or "anonymous". The
- *       audit trail records it.
+ *   <li>An admitted /api request acts as the name of its valid token, else "loopback" or
+ *       "anonymous", set here as the request's user and nowhere else ({@link #actorOf}): no header
+ *       or query parameter a client sends can name it. The audit trail records it.
  *   <li>Every answer carries only the headers the product sets, plus a Content-Security-Policy,
  *       nosniff and no-referrer: nothing from the request (query parameters, headers) becomes a
  *       response header.
@@ -44,9 +47,6 @@ public class HttpGate implements Handler<RoutingContext> {
      * The header the dashboard sends with every change; its value is not checked, its presence is.
      */
     public static final String INTENT_HEADER = "X-Requested-By";
-
-    /** Who the request acts as, for the audit trail. */
-    public static final String ACTOR_HEADER = "X-Pipeline-Actor";
 
     static final String CONTENT_SECURITY_POLICY =
             "default-src 'none'; script-src 'self'; style-src 'self';"
@@ -120,7 +120,8 @@ public class HttpGate implements Handler<RoutingContext> {
         Refusal refusal = refusalOf(request, path);
         if (refusal == null) {
             if (api) {
-                request.headers().set(ACTOR_HEADER, actor(request));
+                // The user, not a header: platform-http adds query parameters to the headers too.
+                context.setUser(User.fromName(actor(request)));
             }
             context.next();
             return;
@@ -133,16 +134,40 @@ public class HttpGate implements Handler<RoutingContext> {
         context.response().setStatusCode(refusal.status()).end(refusal.json());
     }
 
-    private Refusal refusalOf(HttpServerRequest request, String path) {
+    /**
+     * The management server's gate (metrics, health, Jolokia): only the Host allow-list, so that a
+     * page whose name was rebound to this machine cannot read them.
+     */
+    public void checkHost(RoutingContext context) {
+        Refusal refusal = hostRefusal(context.request());
+        if (refusal == null) {
+            context.next();
+            return;
+        }
+        context.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .setStatusCode(refusal.status())
+                .end(refusal.json());
+    }
+
+    private Refusal hostRefusal(HttpServerRequest request) {
         String host = authority(request);
-        if (!hostAllowed(host)) {
-            return new Refusal(
-                    403,
-                    "HOST_NOT_ALLOWED",
-                    "The Host header ("
-                            + host
-                            + ") does not name this server"
-                            + " (pipeline.http.allowed-hosts)");
+        return hostAllowed(host)
+                ? null
+                : new Refusal(
+                        403,
+                        "HOST_NOT_ALLOWED",
+                        "The Host header ("
+                                + host
+                                + ") does not name this server"
+                                + " (pipeline.http.allowed-hosts)");
+    }
+
+    private Refusal refusalOf(HttpServerRequest request, String path) {
+        Refusal wrongHost = hostRefusal(request);
+        if (wrongHost != null) {
+            return wrongHost;
         }
         if (!isApi(path)) {
             return null;
@@ -195,6 +220,18 @@ public class HttpGate implements Handler<RoutingContext> {
     }
 
     /** Who an admitted request acts as: its token's name, else where it comes from. */
+    /**
+     * Who an admitted request acts as, for the audit trail: the user the gate set, which Camel
+     * carries in a header of its own (a Camel header, which no request can set).
+     */
+    public static String actorOf(Exchange exchange) {
+        Object user =
+                exchange.getMessage().getHeader(VertxPlatformHttpConstants.AUTHENTICATED_USER);
+        return user instanceof User gateUser && gateUser.subject() != null
+                ? gateUser.subject()
+                : "anonymous";
+    }
+
     private String actor(HttpServerRequest request) {
         String name = tokenName(request.getHeader("Authorization"));
         if (name != null) {

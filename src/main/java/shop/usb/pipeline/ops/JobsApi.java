@@ -94,10 +94,8 @@ public class JobsApi {
      * POST /api/jobs/{id}/cancel: 200 when cancelled, 202 when a running job was asked to stop,
      * else 409/404.
      */
-    public JobView cancel(
-            @Header("id") String id,
-            @Header(HttpGate.ACTOR_HEADER) String actor,
-            Exchange exchange) {
+    public JobView cancel(@Header("id") String id, Exchange exchange) {
+        String actor = HttpGate.actorOf(exchange);
         JobLifecycle.CancelOutcome outcome =
                 audit.record(
                         actor,
@@ -142,10 +140,8 @@ public class JobsApi {
      * POST /api/jobs/{id}/retry: a FAILED or CANCELLED job is queued again; the follow-up sends its
      * job message.
      */
-    public FollowUp retry(
-            @Header("id") String id,
-            @Header(HttpGate.ACTOR_HEADER) String actor,
-            Exchange exchange) {
+    public FollowUp retry(@Header("id") String id, Exchange exchange) {
+        String actor = HttpGate.actorOf(exchange);
         FollowUp followUp =
                 audit.record(
                         actor,
@@ -176,10 +172,8 @@ public class JobsApi {
      * station is read back again (the reverify-stick route, on its own); 202 now, the result on the
      * job later.
      */
-    public StickReverifier.Request reverify(
-            @Header("id") String id,
-            @Header(HttpGate.ACTOR_HEADER) String actor,
-            Exchange exchange) {
+    public StickReverifier.Request reverify(@Header("id") String id, Exchange exchange) {
+        String actor = HttpGate.actorOf(exchange);
         StickReverifier.Request request =
                 audit.record(
                         actor,

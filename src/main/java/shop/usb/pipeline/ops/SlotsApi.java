@@ -31,10 +31,8 @@ public class SlotsApi {
      * POST /api/slots/{slot}/release: 200 with the slot; 409 while it writes; 404 for an unknown
      * slot.
      */
-    public SlotView release(
-            @Header("slot") String slot,
-            @Header(HttpGate.ACTOR_HEADER) String actor,
-            Exchange exchange) {
+    public SlotView release(@Header("slot") String slot, Exchange exchange) {
+        String actor = HttpGate.actorOf(exchange);
         exchange.getMessage().getHeaders().clear();
         SlotView released =
                 audit.record(

@@ -103,7 +103,7 @@ final class PipelineBeans {
         this.statistics = new JobStatistics(dataSource);
     }
 
-    void bind() throws Exception {
+    void bind(Station station) throws Exception {
         ObjectMapper mapper = confirmationMapper();
         AuditTrail audit = bind(AuditTrail.BEAN_NAME, new AuditTrail(dataSource, clock));
         PipelineMetrics metrics =
@@ -124,7 +124,6 @@ final class PipelineBeans {
                         new ContentLibrary(
                                 settings.folders().contentDir(), settings.intake().orderLimits()));
         LiveRuns liveRuns = new LiveRuns(record, context, settings.recovery().stalledAfter());
-        Station station = Stations.of(settings);
         Leases leases = new Leases(station.id(), dataSource);
         LeaseEnds leaseEnds = new LeaseEnds();
         Reclaimer reclaimer =

@@ -247,6 +247,53 @@ public record PipelineSettings(
                             + " environment: "
                             + String.join(", ", missing));
         }
+        requireRealSecrets(read);
+    }
+
+    /** An API token shorter than this is guessed too soon. */
+    private static final int MIN_TOKEN_CHARS = 16;
+
+    /**
+     * The examples' values (docker/.env.example's "change-me…") are not secrets, and an API token
+     * needs some length: the prod profile refuses both, naming the variable.
+     */
+    private static void requireRealSecrets(SettingsReader read) {
+        List<String> weak = new ArrayList<>();
+        for (String key :
+                List.of(
+                        "pipeline.broker.password",
+                        "pipeline.db.password",
+                        "pipeline.api.token",
+                        "pipeline.api.tokens")) {
+            String value = read.optional(key);
+            if (value.toLowerCase(Locale.ROOT).contains("change-me")) {
+                weak.add(environmentName(key) + " still holds the example's value");
+            }
+        }
+        String token = read.optional("pipeline.api.token");
+        if (!token.isEmpty() && token.trim().length() < MIN_TOKEN_CHARS) {
+            weak.add(
+                    environmentName("pipeline.api.token")
+                            + " is shorter than "
+                            + MIN_TOKEN_CHARS
+                            + " characters");
+        }
+        for (String entry : SettingsReader.items(read.optional("pipeline.api.tokens"))) {
+            String secret = entry.substring(entry.indexOf(':') + 1).trim();
+            if (secret.length() < MIN_TOKEN_CHARS) {
+                weak.add(
+                        environmentName("pipeline.api.tokens")
+                                + ": the token of "
+                                + entry.substring(0, Math.max(0, entry.indexOf(':')))
+                                + " is shorter than "
+                                + MIN_TOKEN_CHARS
+                                + " characters");
+            }
+        }
+        if (!weak.isEmpty()) {
+            throw new IllegalStateException(
+                    "The prod profile refuses weak secrets: " + String.join("; ", weak));
+        }
     }
 
     private static String environmentName(String key) {

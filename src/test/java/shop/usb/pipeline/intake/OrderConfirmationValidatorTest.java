@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,6 +98,50 @@ class OrderConfirmationValidatorTest {
     }
 
     /** The validator refuses {@code json} naming exactly these fields, in this order. */
+    @Test
+    void anOrderIdThatCannotNameAFolderOnAStickIsRefusedSayingWhy() {
+        for (String id :
+                List.of(".Trashes", ".fseventsd", "ORD.", "CON", "nul", "Com1.txt", "LPT9")) {
+            assertThatThrownBy(() -> validator.validate(order(id).collection("music").json()))
+                    .as(id)
+                    .isInstanceOfSatisfying(
+                            InvalidOrderException.class,
+                            e ->
+                                    assertThat(e.errors())
+                                            .singleElement()
+                                            .satisfies(
+                                                    error -> {
+                                                        assertThat(error.field())
+                                                                .isEqualTo("orderId");
+                                                        assertThat(error.reason())
+                                                                .containsAnyOf("'.'", "reserves");
+                                                    }));
+        }
+        assertThat(validator.validate(order("CONSOLE-1").collection("music").json()).orderId())
+                .isEqualTo("CONSOLE-1");
+    }
+
+    @Test
+    void aLabelLongerThanTheRowsKeepIsRefusedAtIntake() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        var order = (ObjectNode) json.readTree(order("ORD-LABEL").collection("music").json());
+        ((ObjectNode) order.get("usb")).put("label", "x".repeat(65));
+
+        assertThatThrownBy(() -> validator.validate(json.writeValueAsString(order)))
+                .isInstanceOfSatisfying(
+                        InvalidOrderException.class,
+                        e ->
+                                assertThat(e.errors())
+                                        .singleElement()
+                                        .satisfies(
+                                                error -> {
+                                                    assertThat(error.field())
+                                                            .isEqualTo("usb.label");
+                                                    assertThat(error.reason())
+                                                            .contains("at most 64");
+                                                }));
+    }
+
     private void assertRefusedNaming(String json, String... fields) {
         assertThatThrownBy(() -> validator.validate(json))
                 .isInstanceOfSatisfying(
