@@ -7,9 +7,13 @@ import static shop.usb.pipeline.support.Orders.order;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,6 +185,16 @@ class JobRecoveryTest {
                                 "pipeline.stalled.after", "1h",
                                 "pipeline.recovery.abandoned-check-interval", "1h",
                                 "pipeline.retry.delays", retryDelays));
+        // Its startup recovery runs once, on a timer of its own: done before the test goes on, so
+        // that a job the test leaves PROCESSING is recovered by the next start, not by this one.
+        ManagedRouteMBean startupRecovery =
+                pipeline.context()
+                        .getCamelContextExtension()
+                        .getContextPlugin(ManagedCamelContext.class)
+                        .getManagedRoute("job-recovery-at-startup");
+        Awaitility.await("the startup recovery to have run")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> startupRecovery.getExchangesCompleted() >= 1);
     }
 
     /** A job claimed by {@code owner} that then went silent: PROCESSING, heartbeat a minute old. */
