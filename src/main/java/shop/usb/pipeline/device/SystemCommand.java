@@ -35,46 +35,31 @@ final class SystemCommand {
 
     /** Runs the command with {@code input} on its standard input (none when null). */
     static String run(List<String> command, String input, long timeoutSeconds) {
-        Result result = execute(command, input, timeoutSeconds);
-        return result.failure();
+        Finished finished = execute(command, input, timeoutSeconds);
+        if (finished.status() == 0) {
+            return null;
+        }
+        return finished.status() < 0
+                ? finished.output()
+                : String.join(" ", command)
+                        + " failed ("
+                        + finished.status()
+                        + "): "
+                        + finished.output();
     }
 
-    /** What the command printed, when it succeeded; null otherwise. */
-    static String output(List<String> command) {
-        Result result = execute(command, null, TIMEOUT_SECONDS);
-        return result.failure() == null ? result.output() : null;
-    }
-
-    /** What a command printed and its exit status (-1 when it could not run or did not finish). */
+    /**
+     * What a command printed and its exit status; -1, with why, when it could not run or did not
+     * finish.
+     */
     record Finished(int status, String output) {}
 
     /** Runs the command; its exit status and output, whatever they are. */
     static Finished finished(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Finished(
-                        -1,
-                        String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-            return new Finished(
-                    process.exitValue(),
-                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                            .trim());
-        } catch (IOException e) {
-            return new Finished(
-                    -1, String.join(" ", command) + " could not run: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Finished(-1, String.join(" ", command) + " was interrupted");
-        }
+        return execute(command, null, TIMEOUT_SECONDS);
     }
 
-    private record Result(String output, String failure) {}
-
-    private static Result execute(List<String> command, String input, long timeoutSeconds) {
+    private static Finished execute(List<String> command, String input, long timeoutSeconds) {
         String shown = String.join(" ", command);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -85,20 +70,17 @@ final class SystemCommand {
             }
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return new Result("", shown + " did not finish in " + timeoutSeconds + " s");
+                return new Finished(-1, shown + " did not finish in " + timeoutSeconds + " s");
             }
-            String output =
+            return new Finished(
+                    process.exitValue(),
                     new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                            .trim();
-            return process.exitValue() == 0
-                    ? new Result(output, null)
-                    : new Result(
-                            output, shown + " failed (" + process.exitValue() + "): " + output);
+                            .trim());
         } catch (IOException e) {
-            return new Result("", shown + " could not run: " + e.getMessage());
+            return new Finished(-1, shown + " could not run: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result("", shown + " was interrupted");
+            return new Finished(-1, shown + " was interrupted");
         }
     }
 }
