@@ -2,6 +2,7 @@ package shop.usb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static shop.usb.pipeline.support.Orders.ORDERS;
 import static shop.usb.pipeline.support.Orders.order;
 
@@ -19,6 +20,9 @@ import java.io.OutputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +32,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
 import org.apache.camel.builder.NotifyBuilder;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +89,8 @@ class HostileInputTest {
                                 "pipeline.order.max-content-entries", "20",
                                 "pipeline.order.max-files", "10",
                                 "pipeline.order.max-bytes", "1000000",
-                                "pipeline.manifest.poll-interval", "200ms"));
+                                "pipeline.manifest.poll-interval", "200ms",
+                                "pipeline.events.stream-lifetime", "3s"));
         for (int i = 0; i < 11; i++) {
             PipelineRuntime.writeRandom(
                     pipeline.library().resolve("many/track-" + i + ".mp3"), 100);
@@ -504,6 +512,156 @@ class HostileInputTest {
         stillServes();
     }
 
+    @Test
+    void aQueryParameterOrHeaderCannotShadowWhatTheRoutesRead() throws Exception {
+        String target = completedJob();
+        String other = completedJob();
+        for (String query :
+                new String[] {
+                    "?id=" + other,
+                    "?CamelVertxPlatformHttpAuthenticatedUser=mallory",
+                    "?pipelineErrorCode=X"
+                }) {
+            HttpResponse<String> refused =
+                    pipeline.http("POST", "/api/jobs/" + target + "/retry" + query, null);
+            assertThat(refused.statusCode()).as(query).isEqualTo(400);
+            assertThat(refused.body()).contains("RESERVED_NAME").contains("query parameter");
+        }
+        HttpResponse<String> header =
+                pipeline.http(
+                        "GET",
+                        "/api/slots/slot-a",
+                        null,
+                        Map.of("slot", "slot-b", HttpGate.INTENT_HEADER, "test"));
+        assertThat(header.statusCode()).isEqualTo(400);
+        assertThat(header.body()).contains("header 'slot'");
+        assertThat(pipeline.http("GET", "/api/jobs/" + target + "?q=id", null).statusCode())
+                .isEqualTo(200);
+        stillServes();
+    }
+
+    @Test
+    void oneClientHoldsNeitherEveryEventStreamNorOneForever() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest events =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        "http://127.0.0.1:" + pipeline.httpPort() + "/api/events"))
+                        .build();
+        List<HttpResponse<InputStream>> open = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            open.add(client.send(events, HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        assertThat(open).extracting(HttpResponse::statusCode).containsOnly(200);
+
+        HttpResponse<String> fifth = client.send(events, HttpResponse.BodyHandlers.ofString());
+        assertThat(fifth.statusCode()).isEqualTo(429);
+        assertThat(fifth.body()).contains("TOO_MANY_STREAMS_FROM_CLIENT");
+
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> {
+                    for (HttpResponse<InputStream> stream : open) {
+                        assertThat(new String(stream.body().readAllBytes(), StandardCharsets.UTF_8))
+                                .as("ended by its lifetime (3 s here)")
+                                .startsWith("retry: 2000");
+                    }
+                });
+        Awaitility.await("a stream is admitted again")
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> {
+                            HttpResponse<InputStream> again =
+                                    client.send(events, HttpResponse.BodyHandlers.ofInputStream());
+                            again.body().close();
+                            return again.statusCode() == 200;
+                        });
+        stillServes();
+    }
+
+    // ---------- the manifest inbox ----------
+
+    @Test
+    void aDoneFolderSwappedForALinkIsNeverFollowed() throws Exception {
+        Manifests manifests = manifests();
+        Path done = manifests.inbox().resolve("done");
+        Path elsewhere = Files.createDirectories(pipeline.root().resolve("elsewhere"));
+        Files.createDirectories(done);
+        Files.move(done, pipeline.root().resolve("done-kept"));
+        Files.createSymbolicLink(done, elsewhere);
+
+        manifests.drop("linked.json", "[" + goodOrder("HOSTILE-INBOX-LINKED") + "]");
+
+        Awaitility.await("the manifest waits in the inbox")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(manifests.inbox().resolve("linked.json")));
+        try (var moved = Files.list(elsewhere)) {
+            assertThat(moved).as("nothing moved through the link").isEmpty();
+        }
+        Files.delete(done);
+        Files.move(pipeline.root().resolve("done-kept"), done);
+        assertThat(manifests.awaitReport("done", "linked.json").path("accepted").asInt())
+                .as("read once the folder is mended")
+                .isEqualTo(1);
+        pipeline.awaitJob("HOSTILE-INBOX-LINKED", JobStatus.COMPLETED);
+        stillServes();
+    }
+
+    @Test
+    void aPlantedReportLinkIsReplacedNotWrittenThrough() throws Exception {
+        Manifests manifests = manifests();
+        Path victim = Files.writeString(pipeline.root().resolve("victim.txt"), "keep");
+        Files.createDirectories(manifests.inbox().resolve("done"));
+        Files.createSymbolicLink(
+                manifests.inbox().resolve("done/.planted.json.report.json.part"), victim);
+
+        manifests.drop("planted.json", "[" + goodOrder("HOSTILE-INBOX-PLANTED") + "]");
+
+        assertThat(manifests.awaitReport("done", "planted.json").path("accepted").asInt())
+                .isEqualTo(1);
+        assertThat(victim).hasContent("keep");
+        assertThat(Files.isSymbolicLink(manifests.inbox().resolve("done/planted.json.report.json")))
+                .isFalse();
+        stillServes();
+    }
+
+    @Test
+    void aFifoInTheInboxIsNotOpened() throws Exception {
+        Manifests manifests = manifests();
+        Files.createDirectories(manifests.inbox());
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", manifests.inbox().resolve("pipe.csv").toString())
+                        .start();
+        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+
+        assertThat(manifests.awaitReport("error", "pipe.csv").path("error").path("reason").asText())
+                .contains("a FIFO");
+        stillServes();
+    }
+
+    @Test
+    void aManifestOfManyBadLinesKeepsABoundedReport() throws Exception {
+        StringBuilder csv = new StringBuilder(Manifests.HEADER);
+        for (int line = 2; line <= 1_501; line++) {
+            csv.append("X".repeat(300))
+                    .append(line)
+                    .append(
+                            ",2026-11-22T10:00:00Z,normal,16000000000,,file:music/jazz/01-so-what.mp3\n");
+        }
+        Manifests manifests = manifests();
+        manifests.drop("bad-lines.csv", csv.toString());
+
+        JsonNode report = manifests.awaitReport("done", "bad-lines.csv");
+        assertThat(report.path("rejected").asInt()).isEqualTo(1_500);
+        assertThat(report.path("rejectedLines").size()).isEqualTo(1_000);
+        assertThat(report.path("linesNotListed").asInt()).isEqualTo(500);
+        assertThat(report.path("rejectedLines").get(0).path("orderId").asText())
+                .startsWith("X".repeat(200) + "... (")
+                .hasSizeLessThan(230);
+        stillServes();
+    }
+
     // ---------- names and links ----------
 
     @Test
@@ -611,6 +769,14 @@ class HostileInputTest {
         pipeline.awaitJob(orderId, JobStatus.COMPLETED);
         assertThat(pipeline.http("GET", "/api/queue", null).statusCode()).isEqualTo(200);
         refusedCleanly.incrementAndGet();
+    }
+
+    private Manifests manifests() {
+        return new Manifests(pipeline.root().resolve("data/inbox"));
+    }
+
+    private static String goodOrder(String orderId) {
+        return order(orderId).file("music/jazz/01-so-what.mp3").json();
     }
 
     private String completedJob() throws Exception {

@@ -3,6 +3,7 @@ package shop.usb.pipeline.content;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,10 +16,11 @@ public final class Sha256 {
 
     private Sha256() {}
 
+    /** A file's digest; a link is not followed (the files read are on a stick). */
     public static String of(Path file) throws IOException {
         MessageDigest digest = newDigest();
         byte[] buffer = new byte[BUFFER];
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             int read;
             while ((read = in.read(buffer)) != -1) {
                 digest.update(buffer, 0, read);

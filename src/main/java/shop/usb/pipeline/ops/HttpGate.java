@@ -55,6 +55,10 @@ public class HttpGate implements Handler<RoutingContext> {
     private static final Set<HttpMethod> READS =
             Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final Set<String> FETCH_SITES_ALLOWED = Set.of("same-origin", "none");
+
+    /** The API's path parameters (api.camel.yaml), read by the routes as message headers. */
+    private static final Set<String> PATH_PARAMETERS = Set.of("id", "slot");
+
     private static final Set<String> OPEN_READS = Set.of("/api/health");
 
     /**
@@ -151,6 +155,32 @@ public class HttpGate implements Handler<RoutingContext> {
                 .end(refusal.json());
     }
 
+    /**
+     * A query parameter or header that would shadow a message header the routes read, or null:
+     * platform-http turns both into message headers, beside the path's id and slot and the headers
+     * Camel and the product set (the gate's user among them).
+     */
+    private static String reservedName(HttpServerRequest request) {
+        for (String name : request.params().names()) {
+            if (reserved(name)) {
+                return "query parameter '" + name + "'";
+            }
+        }
+        for (String name : request.headers().names()) {
+            if (reserved(name)) {
+                return "header '" + name + "'";
+            }
+        }
+        return null;
+    }
+
+    private static boolean reserved(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return PATH_PARAMETERS.contains(lower)
+                || lower.startsWith("camel")
+                || lower.startsWith("pipeline");
+    }
+
     private Refusal hostRefusal(HttpServerRequest request) {
         String host = authority(request);
         return hostAllowed(host)
@@ -175,6 +205,16 @@ public class HttpGate implements Handler<RoutingContext> {
         String crossSite = crossSite(request);
         if (crossSite != null) {
             return new Refusal(403, "CROSS_SITE_REQUEST", crossSite);
+        }
+        String reserved = reservedName(request);
+        if (reserved != null) {
+            return new Refusal(
+                    400,
+                    "RESERVED_NAME",
+                    "The "
+                            + reserved
+                            + " is not accepted: the path alone names the job or slot, and names"
+                            + " starting with Camel or pipeline are the product's own");
         }
         boolean changes = !READS.contains(request.method());
         if (!changes && (!tokenForReads || OPEN_READS.contains(path))) {

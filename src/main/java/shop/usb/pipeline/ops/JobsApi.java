@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -41,6 +42,7 @@ public class JobsApi {
     private final LiveRuns liveRuns;
     private final AuditTrail audit;
     private final SlotViews slots;
+    private final StickReverifier reverifier;
     private final PipelineMetrics metrics;
     private final Duration stalledAfter;
     private final Clock clock;
@@ -52,6 +54,7 @@ public class JobsApi {
             LiveRuns liveRuns,
             AuditTrail audit,
             SlotViews slots,
+            StickReverifier reverifier,
             PipelineMetrics metrics,
             Duration stalledAfter,
             Clock clock) {
@@ -61,6 +64,7 @@ public class JobsApi {
         this.liveRuns = liveRuns;
         this.audit = audit;
         this.slots = slots;
+        this.reverifier = reverifier;
         this.metrics = metrics;
         this.stalledAfter = stalledAfter;
         this.clock = clock;
@@ -170,71 +174,93 @@ public class JobsApi {
     /**
      * POST /api/jobs/{id}/reverify: a COMPLETED job whose stick is plugged into a slot of this
      * station is read back again (the reverify-stick route, on its own); 202 now, the result on the
-     * job later.
+     * job later. One read-back per slot at a time: a second answers 409.
      */
     public StickReverifier.Request reverify(@Header("id") String id, Exchange exchange) {
         String actor = HttpGate.actorOf(exchange);
-        StickReverifier.Request request =
-                audit.record(
-                        actor,
-                        "job.reverify",
-                        id,
-                        () -> {
-                            JobView job = get(id);
-                            if (!job.actions().contains(JobAction.REVERIFY)
-                                    || job.manifestSha256() == null) {
-                                throw new ApiProblem(
-                                        409,
-                                        "NOT_DELIVERED",
-                                        "Job "
-                                                + id
-                                                + " is "
-                                                + job.status()
-                                                + " and has no stick on record to read back",
-                                        List.of());
-                            }
-                            SlotViews.SlotView slot =
-                                    slots.slotHolding(job.stick().id(), job.stick().serial())
-                                            .orElseThrow(
-                                                    () ->
-                                                            new ApiProblem(
-                                                                    409,
-                                                                    "STICK_NOT_PLUGGED",
-                                                                    "The stick of job "
-                                                                            + id
-                                                                            + " (id "
-                                                                            + job.stick().id()
-                                                                            + ", serial "
-                                                                            + job.stick().serial()
-                                                                            + ") is in no slot of this station; plug it into any"
-                                                                            + " slot and ask again",
-                                                                    List.of()));
-                            // A stick that holds an order is DONE (never taken out) or FAULTY
-                            // (brought back: not blank), so
-                            // no write can take its slot while it is read.
-                            if (!"DONE".equals(slot.state()) && !"FAULTY".equals(slot.state())) {
-                                throw new ApiProblem(
-                                        409,
-                                        "CONFLICT",
-                                        "Slot "
-                                                + slot.slot()
-                                                + " is "
-                                                + slot.state()
-                                                + "; a stick that holds an order is DONE or FAULTY there",
-                                        List.of());
-                            }
-                            return new StickReverifier.Request(
-                                    id,
-                                    job.orderId(),
-                                    slot.slot(),
-                                    slot.path(),
-                                    job.manifestSha256(),
-                                    job.filesPlanned(),
-                                    job.bytesPlanned());
-                        },
-                        started -> "STARTED IN " + started.slot());
-        exchange.setProperty(JOB_ID, id);
-        return request;
+        AtomicReference<String> reserved = new AtomicReference<>();
+        try {
+            StickReverifier.Request request = reverifyRecorded(id, actor, reserved);
+            exchange.setProperty(JOB_ID, id);
+            return request;
+        } catch (RuntimeException notStarted) {
+            if (reserved.get() != null) {
+                reverifier.release(reserved.get());
+            }
+            throw notStarted;
+        }
+    }
+
+    private StickReverifier.Request reverifyRecorded(
+            String id, String actor, AtomicReference<String> reserved) {
+        return audit.record(
+                actor,
+                "job.reverify",
+                id,
+                () -> {
+                    JobView job = get(id);
+                    if (!job.actions().contains(JobAction.REVERIFY)
+                            || job.manifestSha256() == null) {
+                        throw new ApiProblem(
+                                409,
+                                "NOT_DELIVERED",
+                                "Job "
+                                        + id
+                                        + " is "
+                                        + job.status()
+                                        + " and has no stick on record to read back",
+                                List.of());
+                    }
+                    SlotViews.SlotView slot =
+                            slots.slotHolding(job.stick().id(), job.stick().serial())
+                                    .orElseThrow(
+                                            () ->
+                                                    new ApiProblem(
+                                                            409,
+                                                            "STICK_NOT_PLUGGED",
+                                                            "The stick of job "
+                                                                    + id
+                                                                    + " (id "
+                                                                    + job.stick().id()
+                                                                    + ", serial "
+                                                                    + job.stick().serial()
+                                                                    + ") is in no slot of this station; plug it into any"
+                                                                    + " slot and ask again",
+                                                            List.of()));
+                    // A stick that holds an order is DONE (never taken out) or FAULTY
+                    // (brought back: not blank), so
+                    // no write can take its slot while it is read.
+                    if (!"DONE".equals(slot.state()) && !"FAULTY".equals(slot.state())) {
+                        throw new ApiProblem(
+                                409,
+                                "CONFLICT",
+                                "Slot "
+                                        + slot.slot()
+                                        + " is "
+                                        + slot.state()
+                                        + "; a stick that holds an order is DONE or FAULTY there",
+                                List.of());
+                    }
+                    if (!reverifier.reserve(slot.slot())) {
+                        throw new ApiProblem(
+                                409,
+                                "REVERIFY_RUNNING",
+                                "The stick in slot "
+                                        + slot.slot()
+                                        + " is being read back; ask again when that ends",
+                                List.of());
+                    }
+                    reserved.set(slot.slot());
+                    return new StickReverifier.Request(
+                            id,
+                            job.orderId(),
+                            slot.slot(),
+                            slot.path(),
+                            job.manifestSha256(),
+                            job.filesPlanned(),
+                            job.bytesPlanned());
+                },
+                started -> "STARTED IN " + started.slot());
     }
 
     /** The job a mutating request acted on, as it is now. */

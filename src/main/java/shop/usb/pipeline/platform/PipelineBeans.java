@@ -178,7 +178,11 @@ final class PipelineBeans {
                         settings.progressInterval(),
                         clock),
                 metrics);
-        bindApi(liveRuns, audit, views, metrics);
+        StickReverifier reverifier =
+                bind(
+                        StickReverifier.BEAN_NAME,
+                        new StickReverifier(jobs, station.probe(), new UsbVerifier()));
+        bindApi(liveRuns, audit, views, reverifier, metrics);
         bindHealth(allocator, metrics);
     }
 
@@ -233,9 +237,6 @@ final class PipelineBeans {
                                 reclaimer,
                                 settings.folders().dataDir().resolve("delivered")),
                         audit));
-        bind(
-                StickReverifier.BEAN_NAME,
-                new StickReverifier(jobs, station.probe(), new UsbVerifier()));
         return views;
     }
 
@@ -282,21 +283,24 @@ final class PipelineBeans {
             OrderConfirmationValidator validator,
             ContentLibrary library,
             ObjectMapper mapper,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics)
+            throws Exception {
         bind(
                 OrderIntake.BEAN_NAME,
                 new OrderIntake(jobs, reads, validator, settings.intake().maxBytes(), metrics));
         bind(OrderSubmission.BEAN_NAME, new OrderSubmission(validator));
-        bind(
-                ManifestIntake.BEAN_NAME,
+        ManifestIntake manifests =
                 new ManifestIntake(
                         settings.folders().manifestDir(),
+                        settings.instanceId(),
                         validator,
                         library,
                         reads,
                         mapper,
                         settings.intake().maxBytes(),
-                        clock));
+                        clock);
+        bind(ManifestIntake.BEAN_NAME, manifests);
+        context.addService(manifests, true, true);
     }
 
     /** A job's run: claimed, then validate, select content, write, verify, and its outcome. */
@@ -331,7 +335,11 @@ final class PipelineBeans {
 
     /** The operator's API and the live events; its gate is in place before the first route. */
     private void bindApi(
-            LiveRuns liveRuns, AuditTrail audit, SlotViews slots, PipelineMetrics metrics)
+            LiveRuns liveRuns,
+            AuditTrail audit,
+            SlotViews slots,
+            StickReverifier reverifier,
+            PipelineMetrics metrics)
             throws Exception {
         bind(
                 JobsApi.BEAN_NAME,
@@ -342,6 +350,7 @@ final class PipelineBeans {
                         liveRuns,
                         audit,
                         slots,
+                        reverifier,
                         metrics,
                         settings.recovery().stalledAfter(),
                         clock));
@@ -357,7 +366,7 @@ final class PipelineBeans {
                         settings.api().bulkBatchSize()));
         bind(ApiErrors.BEAN_NAME, new ApiErrors());
         bind(DashboardCharts.BEAN_NAME, new DashboardCharts(statistics, metrics, slots));
-        LiveEvents events = bind(LiveEvents.BEAN_NAME, new LiveEvents());
+        LiveEvents events = bind(LiveEvents.BEAN_NAME, new LiveEvents(settings.api().events()));
         bind(ChangeFeed.BEAN_NAME, new ChangeFeed(dataSource));
         context.addStartupListener(
                 new ApiServerSetup(

@@ -10,6 +10,7 @@ import shop.usb.pipeline.content.OrderLimits;
 import shop.usb.pipeline.health.HealthThresholds;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.ops.ApiTokens;
+import shop.usb.pipeline.ops.LiveEvents;
 
 /**
  * The product's own settings, read once from Camel's properties (files, -D, environment). One
@@ -161,7 +162,11 @@ public record PipelineSettings(
 
     /** Who may call the API, under which host names, and how many jobs a bulk action changes. */
     public record Api(
-            ApiTokens tokens, boolean tokenForReads, List<String> allowedHosts, int bulkBatchSize) {
+            ApiTokens tokens,
+            boolean tokenForReads,
+            List<String> allowedHosts,
+            int bulkBatchSize,
+            LiveEvents.StreamLimits events) {
         private static Api from(SettingsReader read) {
             return new Api(
                     ApiTokens.parse(
@@ -169,7 +174,11 @@ public record PipelineSettings(
                             read.optional("pipeline.api.tokens")),
                     read.flag("pipeline.api.token-for-reads"),
                     SettingsReader.items(read.required("pipeline.http.allowed-hosts")),
-                    read.positive("pipeline.bulk.batch-size"));
+                    read.positive("pipeline.bulk.batch-size"),
+                    new LiveEvents.StreamLimits(
+                            read.positive("pipeline.events.max-streams"),
+                            read.positive("pipeline.events.max-streams-per-client"),
+                            read.duration("pipeline.events.stream-lifetime")));
         }
     }
 

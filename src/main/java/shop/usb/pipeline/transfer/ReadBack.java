@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -36,7 +37,12 @@ final class ReadBack {
         FileChannel channel;
         try {
             block = Math.toIntExact(Files.getFileStore(file).getBlockSize());
-            channel = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+            channel =
+                    FileChannel.open(
+                            file,
+                            StandardOpenOption.READ,
+                            LinkOption.NOFOLLOW_LINKS,
+                            ExtendedOpenOption.DIRECT);
         } catch (UnsupportedOperationException | ArithmeticException noDirectIo) {
             return new Digest(Sha256.of(file), VerifiedBy.CACHED);
         } catch (FileSystemException e) {

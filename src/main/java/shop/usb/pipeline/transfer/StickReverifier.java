@@ -7,6 +7,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import shop.usb.pipeline.content.Sha256;
@@ -23,7 +25,8 @@ import shop.usb.pipeline.job.JobLifecycle;
  * planned, and every file must read back to its digest with nothing extra, through the same {@link
  * UsbVerifier} as the verify stage (from the device where the filesystem allows). The result goes
  * on the job and into its log. Everything on the stick is hostile: the manifest's size and its
- * names are checked before use.
+ * names are checked before use, its files together may hold no more bytes than the job planned
+ * before one is read, links are refused, and one stick is read back by one request at a time.
  */
 public class StickReverifier {
 
@@ -47,11 +50,25 @@ public class StickReverifier {
     private final JobLifecycle jobs;
     private final SlotProbe probe;
     private final UsbVerifier verifier;
+    private final Set<String> slotsBeingRead = ConcurrentHashMap.newKeySet();
 
     public StickReverifier(JobLifecycle jobs, SlotProbe probe, UsbVerifier verifier) {
         this.jobs = jobs;
         this.probe = probe;
         this.verifier = verifier;
+    }
+
+    /**
+     * Takes the slot for one read-back; false when one is running there. {@link #reverify} gives it
+     * back.
+     */
+    public boolean reserve(String slot) {
+        return slotsBeingRead.add(slot);
+    }
+
+    /** Gives back a slot taken for a read-back that was not started after all. */
+    public void release(String slot) {
+        slotsBeingRead.remove(slot);
     }
 
     public void reverify(@Body Request request) {
@@ -80,11 +97,16 @@ public class StickReverifier {
                     request.jobId(),
                     false,
                     "Read back again in " + request.slot() + ": " + failed.getMessage());
+        } finally {
+            release(request.slot());
         }
     }
 
     private WritePlan planOnStick(Request request) throws IOException {
         Path folder = folder(request);
+        if (request.filesPlanned() == null || request.bytesPlanned() == null) {
+            throw failure("the job records no planned files and bytes to hold the stick to");
+        }
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             throw failure("the stick has no folder " + request.orderId());
         }
@@ -106,7 +128,7 @@ public class StickReverifier {
                             + " on the stick is not the one written with the order");
         }
         WritePlan plan = planOf(new String(text, StandardCharsets.UTF_8), folder);
-        if (request.filesPlanned() != null && plan.files().size() != request.filesPlanned()) {
+        if (plan.files().size() != request.filesPlanned()) {
             throw failure(
                     WritePlan.MANIFEST_NAME
                             + " lists "
@@ -114,15 +136,15 @@ public class StickReverifier {
                             + " files; the order planned "
                             + request.filesPlanned());
         }
-        boolean allThere =
-                plan.files().stream()
-                        .allMatch(file -> file.size() >= 0); // else the verifier names them
-        if (allThere
-                && request.bytesPlanned() != null
-                && plan.totalBytes() != request.bytesPlanned()) {
+        // Sizes come from the stick: a missing file (size -1, which the verifier names) must not
+        // let a huge one through unchecked.
+        long present = plan.files().stream().mapToLong(file -> Math.max(0, file.size())).sum();
+        boolean allThere = plan.files().stream().allMatch(file -> file.size() >= 0);
+        if (present > request.bytesPlanned() || (allThere && present != request.bytesPlanned())) {
             throw failure(
                     "the files hold "
-                            + plan.totalBytes()
+                            + (allThere ? "" : "at least ")
+                            + present
                             + " bytes; the order planned "
                             + request.bytesPlanned());
         }

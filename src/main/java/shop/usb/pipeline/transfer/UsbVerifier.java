@@ -3,8 +3,12 @@ package shop.usb.pipeline.transfer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,15 +40,20 @@ public class UsbVerifier {
         VerifiedBy by = VerifiedBy.DIRECT;
         stick.requirePresent("before verification");
         try {
-            Set<String> found = listFiles(folder);
+            Set<String> found = listFiles(folder, plan, problems);
             for (PlannedFile file : plan.files()) {
                 if (!found.remove(file.relativePath())) {
                     problems.add("missing " + file.relativePath());
                     continue;
                 }
                 Path written = folder.resolve(file.relativePath());
-                long size = Files.size(written);
-                if (size != file.size()) {
+                BasicFileAttributes attributes =
+                        Files.readAttributes(
+                                written, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                long size = attributes.size();
+                if (!attributes.isRegularFile()) {
+                    problems.add(file.relativePath() + " is not a plain file (a link?)");
+                } else if (size != file.size()) {
                     problems.add(
                             file.relativePath()
                                     + " has "
@@ -90,12 +99,41 @@ public class UsbVerifier {
         return by;
     }
 
-    private static Set<String> listFiles(Path folder) throws IOException {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            Set<String> files = new TreeSet<>();
-            paths.filter(p -> !Files.isDirectory(p))
-                    .forEach(p -> files.add(folder.relativize(p).toString()));
-            return files;
+    /**
+     * The folder's files, links and other non-folders, by relative path; links are not followed.
+     * The walk stops a few entries past what the plan could hold (its files, the manifest, their
+     * folders), so a hostile stick of millions of entries costs no more than the order.
+     */
+    private static Set<String> listFiles(Path folder, WritePlan plan, List<String> problems)
+            throws IOException {
+        Set<Path> plannedFolders = new HashSet<>();
+        for (PlannedFile file : plan.files()) {
+            for (Path parent = Path.of(file.relativePath()).getParent();
+                    parent != null;
+                    parent = parent.getParent()) {
+                plannedFolders.add(parent);
+            }
         }
+        long mostEntries = 2L + plan.files().size() + plannedFolders.size() + MAX_LISTED;
+        Set<String> files = new TreeSet<>();
+        try (Stream<Path> paths = Files.walk(folder)) {
+            Iterator<Path> walk = paths.iterator();
+            for (long seen = 0; walk.hasNext(); seen++) {
+                if (seen == mostEntries) {
+                    problems.add(
+                            "the folder holds more than "
+                                    + mostEntries
+                                    + " entries; the order wrote "
+                                    + (plan.files().size() + 1)
+                                    + " files");
+                    break;
+                }
+                Path path = walk.next();
+                if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    files.add(folder.relativize(path).toString());
+                }
+            }
+        }
+        return files;
     }
 }

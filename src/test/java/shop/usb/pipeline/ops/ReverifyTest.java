@@ -5,6 +5,7 @@ import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +16,7 @@ import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
+import shop.usb.pipeline.transfer.StickReverifier;
 
 /**
  * POST /api/jobs/{id}/reverify: a delivered stick still (or again) in a slot is read back against
@@ -80,6 +82,69 @@ class ReverifyTest {
             assertThat(trail.get("actions").get(0).get("result").asText())
                     .isEqualTo("STARTED IN " + done.slot());
         }
+    }
+
+    /**
+     * A returned stick is hostile media: a link, a flood of files or a huge sparse file in place of
+     * a missing one costs no more than the order did, and one stick is read by one request at once.
+     */
+    @Test
+    void aHostileReturnedStickIsReadNoFurtherThanItsOrder(@TempDir Path root) throws Exception {
+        Map<String, String> station =
+                Map.of("pipeline.usb.slot-kind", "stick", "pipeline.usb.scan-interval", "100ms");
+        try (PipelineRuntime pipeline =
+                PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), station)) {
+            pipeline.sendText("orders.confirmed", order("REV-2").collection("music/salsa").json());
+            JobView done = pipeline.awaitJob("REV-2", JobStatus.COMPLETED);
+            Path folder = pipeline.root().resolve("usb").resolve(done.slot()).resolve("REV-2");
+
+            Path link = Files.createSymbolicLink(folder.resolve("leads-off"), Path.of("/"));
+            assertThat(reverify(pipeline, done)).contains("unexpected leads-off");
+            Files.delete(link);
+
+            Path flood = Files.createDirectories(folder.resolve("flood"));
+            for (int i = 0; i < 2_000; i++) {
+                Files.createFile(flood.resolve("f" + i));
+            }
+            assertThat(reverify(pipeline, done)).contains("the folder holds more than");
+            try (var files = Files.list(flood)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(flood);
+
+            Path song = folder.resolve("music/salsa/01-la-rebelion.mp3");
+            Files.delete(folder.resolve("music/salsa/02-pedro-navaja.mp3"));
+            try (RandomAccessFile huge = new RandomAccessFile(song.toFile(), "rw")) {
+                huge.setLength(1L << 40); // a terabyte, sparse: hours to hash
+            }
+            assertThat(reverify(pipeline, done))
+                    .containsPattern(
+                            "the files hold at least 1099511\\d{6} bytes; the order planned");
+
+            StickReverifier reverifier =
+                    pipeline.context()
+                            .getRegistry()
+                            .lookupByNameAndType(StickReverifier.BEAN_NAME, StickReverifier.class);
+            assertThat(reverifier.reserve(done.slot())).as("a read-back runs there").isTrue();
+            var second = pipeline.http("POST", "/api/jobs/" + done.id() + "/reverify", null);
+            assertThat(second.statusCode()).isEqualTo(409);
+            assertThat(second.body()).contains("REVERIFY_RUNNING");
+            reverifier.release(done.slot());
+        }
+    }
+
+    /** Asks for a read-back and waits for its result. */
+    private static String reverify(PipelineRuntime pipeline, JobView done) throws Exception {
+        String before = pipeline.awaitJob(done.orderId(), job -> true, "the job").reverifiedAt();
+        assertThat(pipeline.http("POST", "/api/jobs/" + done.id() + "/reverify", null).statusCode())
+                .isEqualTo(202);
+        return pipeline.awaitJob(
+                        done.orderId(),
+                        job -> job.reverifiedAt() != null && !job.reverifiedAt().equals(before),
+                        "read back")
+                .reverifyResult();
     }
 
     @Test

@@ -3,18 +3,20 @@ package shop.usb.pipeline.intake.manifest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.content.ContentLibrary;
@@ -30,19 +32,22 @@ import shop.usb.pipeline.job.JobReads;
  * Turns a manifest file into order confirmations for the orders queue. Each order is checked the
  * way the pipeline will check it (the contract, and that its paths exist inside the library), and
  * against the job table and the orders before it in the file: an order that already has a job is a
- * duplicate and is not published again. The manifest-intake route shows the flow.
+ * duplicate and is not published again. The manifest-intake route shows the flow. Its start gives
+ * back to the inbox what a crash left claimed.
  */
-public class ManifestIntake {
+public class ManifestIntake extends ServiceSupport {
 
     public static final String BEAN_NAME = "manifestIntake";
 
-    /** Read by the file consumer's move option: done/NAME or error/NAME. */
-    public static final String DESTINATION = "pipelineManifestDestination";
-
     static final String REPORT = "pipelineManifestReport";
+
+    static final String CLAIM = "pipelineManifestClaim";
 
     /** Orders checked against the job table in one query and published in one JMS transaction. */
     static final int BATCH_SIZE = 500;
+
+    /** ... or fewer, once this much of the file went into the batch. */
+    static final long BATCH_BYTES = 4L * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestIntake.class);
 
@@ -53,16 +58,18 @@ public class ManifestIntake {
     private final ObjectMapper mapper;
     private final long maxOrderBytes;
     private final Clock clock;
+    private final AtomicReference<String> lastRefusal = new AtomicReference<>();
 
     public ManifestIntake(
             Path inbox,
+            String instanceId,
             OrderConfirmationValidator validator,
             ContentLibrary library,
             JobReads reads,
             ObjectMapper mapper,
             long maxOrderBytes,
             Clock clock) {
-        this.folders = new ManifestFolders(inbox);
+        this.folders = new ManifestFolders(inbox, instanceId);
         this.validator = validator;
         this.library = library;
         this.reads = reads;
@@ -71,30 +78,56 @@ public class ManifestIntake {
         this.clock = clock;
     }
 
-    /** Opens the dropped file; the body becomes its batches of orders. */
+    @Override
+    protected void doStart() {
+        try {
+            List<String> returned = folders.returnClaimed();
+            if (!returned.isEmpty()) {
+                LOG.warn(
+                        "Manifests a stopped run had claimed are back in the inbox, to be read"
+                                + " again: {}",
+                        returned);
+            }
+        } catch (InboxFolderRefusedException e) {
+            refused(e);
+        } catch (IOException e) {
+            LOG.error("Manifests left claimed could not go back to the inbox", e);
+        }
+    }
+
+    /**
+     * Claims the dropped file and opens it; the body becomes its batches of orders. The route stops
+     * here when another instance claimed the file first, or when one of the inbox's own folders is
+     * refused (logged once while it lasts; the file waits in the inbox).
+     */
     public void open(Exchange exchange) throws IOException {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        Path file = folders.inbox().resolve(name);
+        ManifestClaim claim = claim(name).orElse(null);
+        if (claim == null) {
+            exchange.setRouteStop(true);
+            return;
+        }
+        exchange.setProperty(CLAIM, claim);
+        exchange.getExchangeExtension().addOnCompletion(new ClaimEnd(claim));
         ManifestFormat format = ManifestFormat.ofFileName(name).orElse(null);
-        ManifestReport report =
-                new ManifestReport(name, format, folders.freeName(name), clock.instant());
+        ManifestReport report = new ManifestReport(name, format, claim.freeName(), clock.instant());
         exchange.setProperty(REPORT, report);
-        exchange.getMessage().setHeader(DESTINATION, report.destination());
         LOG.info("Reading manifest {}", name);
-        if (Files.isSymbolicLink(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        BasicFileAttributes attributes = claim.attributes();
+        if (!attributes.isRegularFile()) {
             throw new ManifestUnreadableException(
-                    0, "not a regular file (a symbolic link is not followed)");
+                    0, "not a regular file (a symbolic link, a FIFO or a device is not opened)");
         }
         if (format == null) {
             throw new ManifestUnreadableException(
                     0, "unknown format: a manifest file name ends in .csv or .json");
         }
-        if (Files.size(file) == 0) {
+        if (attributes.size() == 0) {
             throw new ManifestUnreadableException(0, "the file is empty");
         }
-        InputStream in;
+        CountingInputStream in;
         try {
-            in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+            in = new CountingInputStream(claim.open());
         } catch (IOException e) {
             throw new ManifestUnreadableException(0, "the file cannot be read: " + e, e);
         }
@@ -104,10 +137,33 @@ public class ManifestIntake {
                             new ManifestBatches(
                                     format.open(in, mapper, (int) maxOrderBytes),
                                     BATCH_SIZE,
+                                    BATCH_BYTES,
+                                    in::count,
                                     report));
         } catch (RuntimeException e) {
             in.close();
             throw e;
+        }
+    }
+
+    private Optional<ManifestClaim> claim(String name) throws IOException {
+        try {
+            Optional<ManifestClaim> claim = folders.claim(name);
+            lastRefusal.set(null);
+            if (claim.isEmpty()) {
+                LOG.debug("Manifest {} was claimed by another instance", name);
+            }
+            return claim;
+        } catch (InboxFolderRefusedException e) {
+            refused(e);
+            return Optional.empty();
+        }
+    }
+
+    /** Logged once while the same refusal lasts: the inbox is polled every second. */
+    private void refused(InboxFolderRefusedException e) {
+        if (!e.getMessage().equals(lastRefusal.getAndSet(e.getMessage()))) {
+            LOG.error("No manifest is read: {}", e.getMessage());
         }
     }
 
@@ -155,8 +211,12 @@ public class ManifestIntake {
      */
     public void finish(Exchange exchange) throws IOException {
         ManifestReport report = exchange.getProperty(REPORT, ManifestReport.class);
-        exchange.getMessage().setHeader(DESTINATION, report.destination());
-        report.write(folders.inbox(), mapper, clock.instant());
+        Map<String, Object> content = report.toMap(clock.instant());
+        exchange.getProperty(CLAIM, ManifestClaim.class)
+                .store(
+                        report.folder(),
+                        report.storedName(),
+                        out -> mapper.writerWithDefaultPrettyPrinter().writeValue(out, content));
         if (report.unreadableReason() == null) {
             LOG.info(
                     "Manifest {}: {} accepted, {} rejected, {} duplicates",
@@ -234,4 +294,31 @@ public class ManifestIntake {
     }
 
     private record Candidate(ManifestEntry entry, String orderId, String json) {}
+
+    /**
+     * Ends a claim with its exchange: a stored manifest's folders are closed; one whose read failed
+     * (the broker away, say) goes back to the inbox for the next poll.
+     */
+    private static final class ClaimEnd extends SynchronizationAdapter {
+
+        private final ManifestClaim claim;
+
+        ClaimEnd(ManifestClaim claim) {
+            this.claim = claim;
+        }
+
+        @Override
+        public void onDone(Exchange exchange) {
+            try {
+                claim.release();
+            } catch (IOException e) {
+                LOG.error(
+                        "A claimed manifest could not go back to the inbox; the next start"
+                                + " returns it",
+                        e);
+            } finally {
+                claim.close();
+            }
+        }
+    }
 }

@@ -1,10 +1,5 @@
 package shop.usb.pipeline.intake.manifest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,12 +10,19 @@ import shop.usb.pipeline.intake.FieldError;
 
 /**
  * What became of each order of one manifest: counts of accepted, rejected and duplicate orders, and
- * every rejected or duplicate line with its reason. Written next to the manifest in done/ or
- * error/.
+ * the first {@value #LISTED_LINES} rejected and duplicate lines with their reasons, each text cut
+ * at {@value #KEPT_CHARACTERS} characters (a hostile manifest of a few GB must not fill the heap).
+ * Written next to the manifest in done/ or error/.
  */
 public final class ManifestReport {
 
     public static final String SUFFIX = ".report.json";
+
+    /** Rejected lines, and duplicate lines, listed in full; the rest are counted. */
+    static final int LISTED_LINES = 1000;
+
+    /** What a report keeps of an order id or a reason taken from the file. */
+    static final int KEPT_CHARACTERS = 200;
 
     private final String manifest;
     private final ManifestFormat format;
@@ -31,6 +33,8 @@ public final class ManifestReport {
     private final List<Map<String, Object>> duplicates = new ArrayList<>();
     private String folder = ManifestFolders.DONE;
     private int accepted;
+    private int rejectedCount;
+    private int duplicateCount;
     private int unreadableAtLine;
     private String unreadableReason;
 
@@ -49,16 +53,25 @@ public final class ManifestReport {
         return folder + "/" + storedName;
     }
 
+    /** done or error. */
+    String folder() {
+        return folder;
+    }
+
+    String storedName() {
+        return storedName;
+    }
+
     public int accepted() {
         return accepted;
     }
 
     public int rejected() {
-        return rejected.size();
+        return rejectedCount;
     }
 
     public int duplicates() {
-        return duplicates.size();
+        return duplicateCount;
     }
 
     /** Why the file could not be read to its end, or null. */
@@ -84,42 +97,53 @@ public final class ManifestReport {
     }
 
     void reject(ManifestEntry entry, String code, List<FieldError> errors) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("line", entry.line());
-        line.put("orderId", entry.orderId());
-        line.put("code", code);
-        line.put("errors", errors);
-        rejected.add(line);
+        rejectedCount++;
+        if (rejected.size() < LISTED_LINES) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("line", entry.line());
+            line.put("orderId", kept(entry.orderId()));
+            line.put("code", code);
+            line.put(
+                    "errors",
+                    errors.stream()
+                            .map(error -> new FieldError(error.field(), kept(error.reason())))
+                            .toList());
+            rejected.add(line);
+        }
     }
 
     void duplicate(ManifestEntry entry, String reason) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("line", entry.line());
-        line.put("orderId", entry.orderId());
-        line.put("reason", reason);
-        duplicates.add(line);
+        duplicateCount++;
+        if (duplicates.size() < LISTED_LINES) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("line", entry.line());
+            line.put("orderId", kept(entry.orderId()));
+            line.put("reason", reason);
+            duplicates.add(line);
+        }
     }
 
     void unreadable(int line, String reason) {
         folder = ManifestFolders.ERROR;
         unreadableAtLine = line;
-        unreadableReason = reason;
+        unreadableReason = kept(reason);
     }
 
-    /**
-     * Writes the report beside where the manifest is about to be moved, under a temporary name
-     * first.
-     */
-    void write(Path inbox, ObjectMapper mapper, Instant finishedAt) throws IOException {
-        Path target = inbox.resolve(destination() + SUFFIX);
-        Files.createDirectories(target.getParent());
-        Path part = target.resolveSibling("." + target.getFileName() + ".part");
-        mapper.writerWithDefaultPrettyPrinter().writeValue(part.toFile(), toMap(finishedAt));
-        Files.move(
-                part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    /** A text from the file, cut to what a report keeps. */
+    private static String kept(String text) {
+        return text == null || text.length() <= KEPT_CHARACTERS
+                ? text
+                : text.substring(
+                                0,
+                                Character.isHighSurrogate(text.charAt(KEPT_CHARACTERS - 1))
+                                        ? KEPT_CHARACTERS - 1
+                                        : KEPT_CHARACTERS)
+                        + "... ("
+                        + text.length()
+                        + " characters)";
     }
 
-    private Map<String, Object> toMap(Instant finishedAt) {
+    Map<String, Object> toMap(Instant finishedAt) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("manifest", manifest);
         report.put("storedAs", destination());
@@ -134,10 +158,13 @@ public final class ManifestReport {
             report.put("error", error);
         }
         report.put("accepted", accepted);
-        report.put("rejected", rejected.size());
-        report.put("duplicates", duplicates.size());
+        report.put("rejected", rejectedCount);
+        report.put("duplicates", duplicateCount);
         report.put("rejectedLines", rejected);
         report.put("duplicateLines", duplicates);
+        report.put(
+                "linesNotListed",
+                rejectedCount - rejected.size() + duplicateCount - duplicates.size());
         return report;
     }
 }
