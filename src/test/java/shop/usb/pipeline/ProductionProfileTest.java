@@ -3,6 +3,10 @@ package shop.usb.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
@@ -104,6 +108,22 @@ class ProductionProfileTest {
             assertThatThrownBy(() -> PipelineSettings.from(context))
                     .hasMessageContaining("PIPELINE_API_TOKEN is shorter than 16 characters");
         }
+        Properties exampleJolokia = productionEnvironment();
+        exampleJolokia.put(
+                "pipeline.jolokia.users-file",
+                jolokiaUsers("user.operator=change-me-jolokia,admin"));
+        try (DefaultCamelContext context = contextWith(exampleJolokia)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining(
+                            "PIPELINE_JOLOKIA_USERS_FILE: the password of user.operator is still"
+                                    + " the example's");
+        }
+        Properties noUsersFile = productionEnvironment();
+        noUsersFile.put("pipeline.jolokia.users-file", "/no/such/users.properties");
+        try (DefaultCamelContext context = contextWith(noUsersFile)) {
+            assertThatThrownBy(() -> PipelineSettings.from(context))
+                    .hasMessageContaining("PIPELINE_JOLOKIA_USERS_FILE names no readable file");
+        }
         Properties shortNamed = productionEnvironment();
         shortNamed.remove("pipeline.api.token");
         shortNamed.put("pipeline.api.tokens", "anna:a-long-enough-secret-1,ci:short");
@@ -174,8 +194,20 @@ class ProductionProfileTest {
         environment.put("pipeline.usb.mounts", "/usb/slot-1,/usb/slot-2");
         environment.put("pipeline.content.dir", "/library");
         environment.put("pipeline.api.token", "a-token-from-the-environment");
-        environment.put("pipeline.jolokia.users-file", "/run/secrets/jolokia-users.properties");
+        environment.put(
+                "pipeline.jolokia.users-file", jolokiaUsers("user.operator=a-real-password,admin"));
         return environment;
+    }
+
+    /** A users file as compose writes it from docker/.env. */
+    private static String jolokiaUsers(String content) {
+        try {
+            Path file = Files.createTempFile("jolokia-users", ".properties");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, content + "\n").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static DefaultCamelContext contextWith(Properties overrides) {

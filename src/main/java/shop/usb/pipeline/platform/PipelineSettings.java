@@ -2,9 +2,7 @@ package shop.usb.pipeline.platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.camel.CamelContext;
 import shop.usb.pipeline.content.OrderLimits;
 import shop.usb.pipeline.health.HealthThresholds;
@@ -39,7 +37,7 @@ public record PipelineSettings(
         requireProfileFile(context);
         SettingsReader read = new SettingsReader(context.getPropertiesComponent());
         if (Boolean.parseBoolean(read.optional("pipeline.production"))) {
-            requireProductionSecrets(read);
+            ProductionSecrets.require(read);
         }
         Folders folders = Folders.from(read);
         return new PipelineSettings(
@@ -216,97 +214,6 @@ public record PipelineSettings(
             throw new IllegalStateException(
                     "camel.main.profile is '" + profile + "', but there is no " + file);
         }
-    }
-
-    /** Production takes these from the environment only; an empty one is a deployment error. */
-    private static void requireProductionSecrets(SettingsReader read) {
-        List<String> missing = new ArrayList<>();
-        for (String key :
-                List.of(
-                        "pipeline.broker.user",
-                        "pipeline.broker.password",
-                        "pipeline.db.user",
-                        "pipeline.db.password",
-                        "pipeline.jolokia.users-file")) {
-            if (read.optional(key).isEmpty()) {
-                missing.add(key + " (set " + environmentName(key) + ")");
-            }
-        }
-        if (read.optional("pipeline.usb.mounts").isEmpty()
-                && read.optional("pipeline.usb.ports").isEmpty()) {
-            missing.add(
-                    "pipeline.usb.mounts or pipeline.usb.ports (set "
-                            + environmentName("pipeline.usb.mounts")
-                            + " or "
-                            + environmentName("pipeline.usb.ports")
-                            + ")");
-        }
-        if (read.optional("pipeline.api.token").isEmpty()
-                && read.optional("pipeline.api.tokens").isEmpty()) {
-            missing.add(
-                    "pipeline.api.token or pipeline.api.tokens (set "
-                            + environmentName("pipeline.api.token")
-                            + " or "
-                            + environmentName("pipeline.api.tokens")
-                            + ")");
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException(
-                    "Missing required properties, which the prod profile takes from the"
-                            + " environment: "
-                            + String.join(", ", missing));
-        }
-        requireRealSecrets(read);
-    }
-
-    /** An API token shorter than this is guessed too soon. */
-    private static final int MIN_TOKEN_CHARS = 16;
-
-    /**
-     * The examples' values (docker/.env.example's "change-me…") are not secrets, and an API token
-     * needs some length: the prod profile refuses both, naming the variable.
-     */
-    private static void requireRealSecrets(SettingsReader read) {
-        List<String> weak = new ArrayList<>();
-        for (String key :
-                List.of(
-                        "pipeline.broker.password",
-                        "pipeline.db.password",
-                        "pipeline.api.token",
-                        "pipeline.api.tokens")) {
-            String value = read.optional(key);
-            if (value.toLowerCase(Locale.ROOT).contains("change-me")) {
-                weak.add(environmentName(key) + " still holds the example's value");
-            }
-        }
-        String token = read.optional("pipeline.api.token");
-        if (!token.isEmpty() && token.trim().length() < MIN_TOKEN_CHARS) {
-            weak.add(
-                    environmentName("pipeline.api.token")
-                            + " is shorter than "
-                            + MIN_TOKEN_CHARS
-                            + " characters");
-        }
-        for (String entry : SettingsReader.items(read.optional("pipeline.api.tokens"))) {
-            String secret = entry.substring(entry.indexOf(':') + 1).trim();
-            if (secret.length() < MIN_TOKEN_CHARS) {
-                weak.add(
-                        environmentName("pipeline.api.tokens")
-                                + ": the token of "
-                                + entry.substring(0, Math.max(0, entry.indexOf(':')))
-                                + " is shorter than "
-                                + MIN_TOKEN_CHARS
-                                + " characters");
-            }
-        }
-        if (!weak.isEmpty()) {
-            throw new IllegalStateException(
-                    "The prod profile refuses weak secrets: " + String.join("; ", weak));
-        }
-    }
-
-    private static String environmentName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /**
