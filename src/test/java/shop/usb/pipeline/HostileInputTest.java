@@ -535,6 +535,17 @@ class HostileInputTest {
                         Map.of("slot", "slot-b", HttpGate.INTENT_HEADER, "test"));
         assertThat(header.statusCode()).isEqualTo(400);
         assertThat(header.body()).contains("header 'slot'");
+        HttpResponse<String> form =
+                pipeline.http(
+                        "POST",
+                        "/api/jobs/" + target + "/retry",
+                        "id=" + other,
+                        Map.of(
+                                "Content-Type",
+                                "application/x-www-form-urlencoded",
+                                HttpGate.INTENT_HEADER,
+                                "test"));
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(415);
         assertThat(pipeline.http("GET", "/api/jobs/" + target + "?q=id", null).statusCode())
                 .isEqualTo(200);
         stillServes();
@@ -609,20 +620,39 @@ class HostileInputTest {
     }
 
     @Test
-    void aPlantedReportLinkIsReplacedNotWrittenThrough() throws Exception {
+    void aPlantedReportLinkIsPassedOverNotWrittenThrough() throws Exception {
         Manifests manifests = manifests();
         Path victim = Files.writeString(pipeline.root().resolve("victim.txt"), "keep");
         Files.createDirectories(manifests.inbox().resolve("done"));
         Files.createSymbolicLink(
-                manifests.inbox().resolve("done/.planted.json.report.json.part"), victim);
+                manifests.inbox().resolve("done/planted.json.report.json"), victim);
 
         manifests.drop("planted.json", "[" + goodOrder("HOSTILE-INBOX-PLANTED") + "]");
 
-        assertThat(manifests.awaitReport("done", "planted.json").path("accepted").asInt())
+        assertThat(manifests.awaitReport("done", "planted-2.json").path("accepted").asInt())
                 .isEqualTo(1);
         assertThat(victim).hasContent("keep");
-        assertThat(Files.isSymbolicLink(manifests.inbox().resolve("done/planted.json.report.json")))
-                .isFalse();
+        stillServes();
+    }
+
+    @Test
+    void aManifestLineOfAMillionBadEntriesKeepsTwentyErrors() throws Exception {
+        Manifests manifests = manifests();
+        manifests.drop(
+                "many-errors.csv",
+                Manifests.HEADER
+                        + "HOSTILE-MANY-ERRORS,2026-11-22T10:00:00Z,normal,16000000000,,"
+                        + "x|".repeat(MAX_BYTES / 3)
+                        + "\n");
+
+        JsonNode errors =
+                manifests
+                        .awaitReport("done", "many-errors.csv")
+                        .path("rejectedLines")
+                        .get(0)
+                        .path("errors");
+        assertThat(errors.size()).isEqualTo(21);
+        assertThat(errors.get(20).path("reason").asText()).contains("and more errors");
         stillServes();
     }
 

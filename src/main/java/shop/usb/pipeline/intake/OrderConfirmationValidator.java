@@ -275,9 +275,13 @@ public class OrderConfirmationValidator {
             boolean hasCollection = entry.has("collection");
             boolean hasFile = entry.has("file");
             if (!entry.isObject() || hasCollection == hasFile) {
-                errors.add(
+                if (!FieldError.add(
+                        errors,
                         new FieldError(
-                                field, "must be an object with exactly one of collection or file"));
+                                field,
+                                "must be an object with exactly one of collection or file"))) {
+                    break;
+                }
                 continue;
             }
             ContentRequest.Kind kind =
@@ -285,12 +289,19 @@ public class OrderConfirmationValidator {
             String key = kind.name().toLowerCase(Locale.ROOT);
             JsonNode path = entry.get(key);
             if (!path.isTextual() || path.asText().isBlank()) {
-                errors.add(new FieldError(field + "." + key, "must be a non-empty relative path"));
+                if (!FieldError.add(
+                        errors,
+                        new FieldError(field + "." + key, "must be a non-empty relative path"))) {
+                    break;
+                }
             } else if (UNSAFE_PATH_CHARS.matcher(path.asText()).find()) {
-                errors.add(
+                if (!FieldError.add(
+                        errors,
                         new FieldError(
                                 field + "." + key,
-                                "must not contain control characters or backslashes"));
+                                "must not contain control characters or backslashes"))) {
+                    break;
+                }
             } else if (seen.add(key + ":" + path.asText())) {
                 if (requests.size() == maxEntries) {
                     throw JobFailure.ofField(

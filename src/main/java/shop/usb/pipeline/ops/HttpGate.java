@@ -174,6 +174,12 @@ public class HttpGate implements Handler<RoutingContext> {
         return null;
     }
 
+    private static boolean isForm(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT).strip();
+        return type.startsWith("application/x-www-form-urlencoded")
+                || type.startsWith("multipart/");
+    }
+
     private static boolean reserved(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return PATH_PARAMETERS.contains(lower)
@@ -205,6 +211,13 @@ public class HttpGate implements Handler<RoutingContext> {
         String crossSite = crossSite(request);
         if (crossSite != null) {
             return new Refusal(403, "CROSS_SITE_REQUEST", crossSite);
+        }
+        if (request.headers().getAll("Content-Type").stream().anyMatch(HttpGate::isForm)) {
+            return new Refusal(
+                    415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "The API takes JSON; a form body is refused (platform-http would make its"
+                            + " fields message headers)");
         }
         String reserved = reservedName(request);
         if (reserved != null) {

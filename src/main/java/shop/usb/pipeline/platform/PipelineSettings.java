@@ -176,7 +176,8 @@ public record PipelineSettings(
                     new LiveEvents.StreamLimits(
                             read.positive("pipeline.events.max-streams"),
                             read.positive("pipeline.events.max-streams-per-client"),
-                            read.duration("pipeline.events.stream-lifetime")));
+                            read.atLeast(
+                                    "pipeline.events.stream-lifetime", Duration.ofSeconds(1))));
         }
     }
 

@@ -57,6 +57,16 @@ record SettingsReader(PropertiesComponent properties) {
         return toDuration(required(key));
     }
 
+    /** A duration of at least {@code least}. */
+    Duration atLeast(String key, Duration least) {
+        Duration value = duration(key);
+        if (value.compareTo(least) < 0) {
+            throw new IllegalStateException(
+                    "Property " + key + " must be at least " + least + ", not " + value);
+        }
+        return value;
+    }
+
     <E extends Enum<E>> E choice(String key, Class<E> type) {
         String value = required(key);
         for (E constant : type.getEnumConstants()) {

@@ -39,6 +39,32 @@ class OneLineMessageTest {
     }
 
     @Test
+    void anExceptionsMessageIsEscapedAndItsStackKept() {
+        LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
+        OutputStreamAppender<ILoggingEvent> console =
+                (OutputStreamAppender<ILoggingEvent>)
+                        logs.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console");
+        LoggingEvent event =
+                new LoggingEvent(
+                        getClass().getName(),
+                        logs.getLogger("shop.usb.pipeline.transfer.UsbVerifier"),
+                        Level.ERROR,
+                        "Reading back failed",
+                        new IllegalStateException(
+                                "no such file a\n12:00:00.000 INFO  [main] forged",
+                                new java.io.IOException("b\rc")),
+                        null);
+
+        String written = new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
+
+        assertThat(written)
+                .contains("IllegalStateException: no such file a\\n12:00:00.000 INFO")
+                .contains("Caused by: java.io.IOException: b\\rc")
+                .contains("\tat shop.usb.pipeline.platform.OneLineMessageTest");
+        assertThat(written.lines()).noneMatch(line -> line.startsWith("12:00:00.000"));
+    }
+
+    @Test
     void everyControlCharacterIsEscapedAndTheRestKept() {
         assertThat(OneLineMessage.escaped("a\rb\tc\u0085d\u2028e\u001bf é ü 日本"))
                 .isEqualTo("a\\rb\\tc\\u0085d\\u2028e\\u001bf é ü 日本");

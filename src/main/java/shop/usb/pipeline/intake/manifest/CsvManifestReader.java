@@ -148,13 +148,14 @@ final class CsvManifestReader implements ManifestReader {
                         colon < 0 ? "" : entry.substring(0, colon).trim().toLowerCase(Locale.ROOT);
                 if (kind.equals("collection") || kind.equals("file")) {
                     content.addObject().put(kind, entry.substring(colon + 1).trim());
-                } else {
-                    problems.add(
-                            new FieldError(
-                                    "content",
-                                    "'"
-                                            + entry
-                                            + "' must be collection:PATH or file:PATH, entries separated by |"));
+                } else if (!FieldError.add(
+                        problems,
+                        new FieldError(
+                                "content",
+                                "'"
+                                        + entry
+                                        + "' must be collection:PATH or file:PATH, entries separated by |"))) {
+                    break;
                 }
             }
         }

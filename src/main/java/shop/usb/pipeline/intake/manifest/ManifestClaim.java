@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
@@ -21,10 +22,10 @@ import java.util.Set;
  */
 final class ManifestClaim implements AutoCloseable {
 
-    /** Writes a report's content. */
+    /** Writes a report's content, for the manifest stored under {@code storedName}. */
     @FunctionalInterface
     interface ReportContent {
-        void writeTo(OutputStream out) throws IOException;
+        void writeTo(String storedName, OutputStream out) throws IOException;
     }
 
     private final Path name;
@@ -64,38 +65,43 @@ final class ManifestClaim implements AutoCloseable {
                         name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
     }
 
-    /** A name free in both done/ and error/, so the manifest can end in either. */
-    String freeName() throws IOException {
-        return ManifestFolders.freeIn(List.of(done, error), name.toString()).toString();
-    }
-
     /**
-     * Writes the report into done/ or error/ under a hidden name, created new (an entry planted
-     * under that name is removed, never written through), renames it to the manifest's stored name
-     * with the report suffix, then moves the manifest beside it.
+     * Stores the manifest in done/ or error/ under the first of its name, name-2, ... that neither
+     * folder holds: the name is taken by creating its report new, so a name another instance took
+     * meanwhile, or an entry planted under it, is passed over, never written through or replaced.
+     * The report is written, then the manifest moved beside it. Returns the name it is stored
+     * under.
      */
-    void store(String folder, String storedName, ReportContent report) throws IOException {
-        SecureDirectoryStream<Path> target = ManifestFolders.ERROR.equals(folder) ? error : done;
-        Path reportName = Path.of(storedName + ManifestReport.SUFFIX);
-        Path part = Path.of("." + reportName + ".part");
-        try {
-            target.deleteFile(part);
-        } catch (NoSuchFileException absent) {
-            // The usual case: nothing left from an earlier try.
-        }
-        try (OutputStream out =
-                Channels.newOutputStream(
+    String store(String folder, ReportContent report) throws IOException {
+        boolean toError = ManifestFolders.ERROR.equals(folder);
+        SecureDirectoryStream<Path> target = toError ? error : done;
+        SecureDirectoryStream<Path> other = toError ? done : error;
+        for (int n = 1; ; n++) {
+            String candidate = ManifestFolders.candidate(name.toString(), n);
+            if (ManifestFolders.holds(target, candidate)
+                    || ManifestFolders.holds(other, candidate)
+                    || ManifestFolders.holds(other, candidate + ManifestReport.SUFFIX)) {
+                continue;
+            }
+            SeekableByteChannel created;
+            try {
+                created =
                         target.newByteChannel(
-                                part,
+                                Path.of(candidate + ManifestReport.SUFFIX),
                                 Set.of(
                                         StandardOpenOption.WRITE,
                                         StandardOpenOption.CREATE_NEW,
-                                        LinkOption.NOFOLLOW_LINKS)))) {
-            report.writeTo(out);
+                                        LinkOption.NOFOLLOW_LINKS));
+            } catch (FileAlreadyExistsException taken) {
+                continue;
+            }
+            try (OutputStream out = Channels.newOutputStream(created)) {
+                report.writeTo(candidate, out);
+            }
+            claimed.move(name, target, Path.of(candidate));
+            ended = true;
+            return candidate;
         }
-        target.move(part, target, reportName);
-        claimed.move(name, target, Path.of(storedName));
-        ended = true;
     }
 
     /** Gives the manifest back to the inbox, to be read at a later poll; nothing once stored. */

@@ -1,15 +1,16 @@
 package shop.usb.pipeline.intake.manifest;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +31,9 @@ final class ManifestFolders {
 
     static final String DONE = "done";
     static final String ERROR = "error";
+
+    /** A stored name's bytes at most: with the report's suffix it stays under NAME_MAX (255). */
+    static final int MAX_NAME_BYTES = 200;
 
     private static final Set<PosixFilePermission> OWNER_ONLY =
             PosixFilePermissions.fromString("rwx------");
@@ -64,10 +68,12 @@ final class ManifestFolders {
         List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
         try {
             SecureDirectoryStream<Path> inboxFolder = open(opened, inbox);
-            SecureDirectoryStream<Path> done = ownFolder(opened, inboxFolder, DONE);
-            SecureDirectoryStream<Path> error = ownFolder(opened, inboxFolder, ERROR);
-            SecureDirectoryStream<Path> claimed = ownFolder(opened, inboxFolder, claimFolder);
+            SecureDirectoryStream<Path> done = ownFolder(opened, DONE, false);
+            SecureDirectoryStream<Path> error = ownFolder(opened, ERROR, false);
+            SecureDirectoryStream<Path> claimed = ownFolder(opened, claimFolder, true);
             checkOnlyThisServiceWrites(claimed);
+            // The intake reads one manifest at a time: anything claimed now was left by a stop.
+            returnLeftovers(claimed, inboxFolder);
             try {
                 inboxFolder.move(name, claimed, name);
             } catch (NoSuchFileException gone) {
@@ -82,32 +88,43 @@ final class ManifestFolders {
     }
 
     /**
-     * A folder of the inbox, created when missing (owner only), opened without following a link.
+     * A folder of the inbox, created when missing, opened as the real folder it must be. Its entry
+     * is read first without following a link and must be a folder; it is then opened as a folder (a
+     * FIFO swapped in meanwhile cannot block that open) and must be the very entry read (a link
+     * swapped in would lead to another).
      */
     private SecureDirectoryStream<Path> ownFolder(
-            List<SecureDirectoryStream<Path>> opened,
-            SecureDirectoryStream<Path> inboxFolder,
-            String folder)
+            List<SecureDirectoryStream<Path>> opened, String folder, boolean ownerOnly)
             throws IOException {
+        Path path = inbox.resolve(folder);
         try {
-            Files.createDirectory(
-                    inbox.resolve(folder), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            if (ownerOnly) {
+                Files.createDirectory(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } else {
+                Files.createDirectory(path);
+            }
         } catch (FileAlreadyExistsException exists) {
             // Checked below: it must be a real folder.
         }
-        try {
-            SecureDirectoryStream<Path> stream =
-                    (SecureDirectoryStream<Path>)
-                            inboxFolder.newDirectoryStream(
-                                    Path.of(folder), LinkOption.NOFOLLOW_LINKS);
-            opened.add(stream);
-            return stream;
-        } catch (FileSystemException notAFolder) {
+        BasicFileAttributes entry =
+                Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!entry.isDirectory()) {
             throw new InboxFolderRefusedException(
-                    inbox.resolve(folder)
-                            + " is not a real folder (a symbolic link or a file): nothing is moved"
-                            + " through it; replace it with a folder");
+                    path
+                            + " is not a real folder ("
+                            + (entry.isSymbolicLink() ? "a symbolic link" : "not a folder")
+                            + "): nothing is moved through it; replace it with a folder");
         }
+        SecureDirectoryStream<Path> stream = open(opened, path);
+        Object opensAs =
+                stream.getFileAttributeView(BasicFileAttributeView.class)
+                        .readAttributes()
+                        .fileKey();
+        if (!entry.fileKey().equals(opensAs)) {
+            throw new InboxFolderRefusedException(
+                    path + " was replaced while it was opened: nothing is moved through it");
+        }
+        return stream;
     }
 
     private void checkOnlyThisServiceWrites(SecureDirectoryStream<Path> claimed)
@@ -138,46 +155,64 @@ final class ManifestFolders {
         List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
         try {
             SecureDirectoryStream<Path> inboxFolder = open(opened, inbox);
-            SecureDirectoryStream<Path> claimed = ownFolder(opened, inboxFolder, claimFolder);
+            SecureDirectoryStream<Path> claimed = ownFolder(opened, claimFolder, true);
             checkOnlyThisServiceWrites(claimed);
-            List<String> leftovers = new ArrayList<>();
-            for (Path entry : claimed) {
-                leftovers.add(entry.getFileName().toString());
-            }
-            for (String leftover : leftovers) {
-                claimed.move(Path.of(leftover), inboxFolder, freeIn(inboxFolder, leftover));
-            }
-            return leftovers;
+            return returnLeftovers(claimed, inboxFolder);
         } finally {
             closeAll(opened);
         }
     }
 
+    /** Moves every entry of the claim folder back to the inbox, under a free name; their names. */
+    private static List<String> returnLeftovers(
+            SecureDirectoryStream<Path> claimed, SecureDirectoryStream<Path> inboxFolder)
+            throws IOException {
+        List<String> leftovers = new ArrayList<>();
+        for (Path entry : claimed) {
+            leftovers.add(entry.getFileName().toString());
+        }
+        for (String leftover : leftovers) {
+            claimed.move(Path.of(leftover), inboxFolder, freeIn(inboxFolder, leftover));
+        }
+        return leftovers;
+    }
+
     /** The name, or the first of name-2, name-3, ... that the folder does not hold. */
     static Path freeIn(SecureDirectoryStream<Path> folder, String name) throws IOException {
-        return freeIn(List.of(folder), name);
-    }
-
-    /** The first candidate name held by none of the folders (nor as a manifest's report). */
-    static Path freeIn(List<SecureDirectoryStream<Path>> folders, String name) throws IOException {
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        String extension = dot > 0 ? name.substring(dot) : "";
-        String candidate = name;
-        for (int n = 2; heldByAny(folders, candidate); n++) {
-            candidate = base + "-" + n + extension;
-        }
-        return Path.of(candidate);
-    }
-
-    private static boolean heldByAny(List<SecureDirectoryStream<Path>> folders, String name)
-            throws IOException {
-        for (SecureDirectoryStream<Path> folder : folders) {
-            if (holds(folder, name) || holds(folder, name + ManifestReport.SUFFIX)) {
-                return true;
+        for (int n = 1; ; n++) {
+            String candidate = candidate(name, n);
+            if (!holds(folder, candidate)) {
+                return Path.of(candidate);
             }
         }
-        return false;
+    }
+
+    /**
+     * The n-th name a manifest may be stored under: its own, then name-2, name-3, ... before the
+     * extension; a name too long to carry the report's suffix is cut to fit.
+     */
+    static String candidate(String name, int n) {
+        int dot = name.lastIndexOf('.');
+        boolean extension = dot > 0 && name.length() - dot <= 8;
+        String base = extension ? name.substring(0, dot) : name;
+        String suffix = (n == 1 ? "" : "-" + n) + (extension ? name.substring(dot) : "");
+        int room = MAX_NAME_BYTES - suffix.getBytes(StandardCharsets.UTF_8).length;
+        StringBuilder kept = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < base.length(); ) {
+            int codePoint = base.codePointAt(i);
+            int size =
+                    new String(Character.toChars(codePoint))
+                            .getBytes(StandardCharsets.UTF_8)
+                            .length;
+            if (bytes + size > room) {
+                break;
+            }
+            kept.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return kept + suffix;
     }
 
     static boolean holds(SecureDirectoryStream<Path> folder, String name) throws IOException {

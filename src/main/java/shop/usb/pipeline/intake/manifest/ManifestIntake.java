@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public class ManifestIntake extends ServiceSupport {
     static final int BATCH_SIZE = 500;
 
     /** ... or fewer, once this much of the file went into the batch. */
-    static final long BATCH_BYTES = 4L * 1024 * 1024;
+    static final long BATCH_BYTES = 1024L * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestIntake.class);
 
@@ -110,7 +111,7 @@ public class ManifestIntake extends ServiceSupport {
         exchange.setProperty(CLAIM, claim);
         exchange.getExchangeExtension().addOnCompletion(new ClaimEnd(claim));
         ManifestFormat format = ManifestFormat.ofFileName(name).orElse(null);
-        ManifestReport report = new ManifestReport(name, format, claim.freeName(), clock.instant());
+        ManifestReport report = new ManifestReport(name, format, clock.instant());
         exchange.setProperty(REPORT, report);
         LOG.info("Reading manifest {}", name);
         BasicFileAttributes attributes = claim.attributes();
@@ -211,23 +212,30 @@ public class ManifestIntake extends ServiceSupport {
      */
     public void finish(Exchange exchange) throws IOException {
         ManifestReport report = exchange.getProperty(REPORT, ManifestReport.class);
-        Map<String, Object> content = report.toMap(clock.instant());
-        exchange.getProperty(CLAIM, ManifestClaim.class)
-                .store(
-                        report.folder(),
-                        report.storedName(),
-                        out -> mapper.writerWithDefaultPrettyPrinter().writeValue(out, content));
+        Instant finishedAt = clock.instant();
+        String stored =
+                report.folder()
+                        + "/"
+                        + exchange.getProperty(CLAIM, ManifestClaim.class)
+                                .store(
+                                        report.folder(),
+                                        (storedName, out) ->
+                                                mapper.writerWithDefaultPrettyPrinter()
+                                                        .writeValue(
+                                                                out,
+                                                                report.toMap(
+                                                                        finishedAt, storedName)));
         if (report.unreadableReason() == null) {
             LOG.info(
                     "Manifest {}: {} accepted, {} rejected, {} duplicates",
-                    report.destination(),
+                    stored,
                     report.accepted(),
                     report.rejected(),
                     report.duplicates());
         } else {
             LOG.warn(
                     "Manifest {} is unreadable: {} ({} orders accepted before that)",
-                    report.destination(),
+                    stored,
                     report.unreadableReason(),
                     report.accepted());
         }

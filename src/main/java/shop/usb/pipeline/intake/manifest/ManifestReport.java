@@ -26,7 +26,6 @@ public final class ManifestReport {
 
     private final String manifest;
     private final ManifestFormat format;
-    private final String storedName;
     private final Instant receivedAt;
     private final Map<String, Integer> firstLineOf = new HashMap<>();
     private final List<Map<String, Object>> rejected = new ArrayList<>();
@@ -38,28 +37,15 @@ public final class ManifestReport {
     private int unreadableAtLine;
     private String unreadableReason;
 
-    ManifestReport(String manifest, ManifestFormat format, String storedName, Instant receivedAt) {
+    ManifestReport(String manifest, ManifestFormat format, Instant receivedAt) {
         this.manifest = manifest;
         this.format = format;
-        this.storedName = storedName;
         this.receivedAt = receivedAt;
     }
 
-    /**
-     * Where the manifest goes, relative to the inbox: done/NAME, or error/NAME once it is
-     * unreadable.
-     */
-    public String destination() {
-        return folder + "/" + storedName;
-    }
-
-    /** done or error. */
+    /** Where the manifest goes: done, or error once it is unreadable. */
     String folder() {
         return folder;
-    }
-
-    String storedName() {
-        return storedName;
     }
 
     public int accepted() {
@@ -106,6 +92,7 @@ public final class ManifestReport {
             line.put(
                     "errors",
                     errors.stream()
+                            .limit(FieldError.MAX_PER_ORDER + 1)
                             .map(error -> new FieldError(error.field(), kept(error.reason())))
                             .toList());
             rejected.add(line);
@@ -143,10 +130,11 @@ public final class ManifestReport {
                         + " characters)";
     }
 
-    Map<String, Object> toMap(Instant finishedAt) {
+    /** The report of the manifest stored as {@code storedName} in its folder. */
+    Map<String, Object> toMap(Instant finishedAt, String storedName) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("manifest", manifest);
-        report.put("storedAs", destination());
+        report.put("storedAs", folder + "/" + storedName);
         report.put("format", format == null ? null : format.label());
         report.put("receivedAt", receivedAt.toString());
         report.put("finishedAt", finishedAt.toString());

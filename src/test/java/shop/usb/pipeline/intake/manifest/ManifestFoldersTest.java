@@ -2,12 +2,15 @@ package shop.usb.pipeline.intake.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,12 +43,12 @@ class ManifestFoldersTest {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
                         .isEqualTo("orderId\n");
             }
-            claim.store("done", claim.freeName(), out -> out.write("{}".getBytes()));
+            assertThat(claim.store("done", ManifestFoldersTest::report)).isEqualTo("a.csv");
             claim.release();
         }
 
         assertThat(inbox.resolve("done/a.csv")).hasContent("orderId\n");
-        assertThat(inbox.resolve("done/a.csv.report.json")).hasContent("{}");
+        assertThat(inbox.resolve("done/a.csv.report.json")).hasContent("stored as a.csv");
         assertThat(
                         PosixFilePermissions.toString(
                                 Files.getPosixFilePermissions(inbox.resolve(".claimed-station-1"))))
@@ -95,21 +98,70 @@ class ManifestFoldersTest {
     }
 
     @Test
-    void aPlantedReportLinkIsReplacedNotWrittenThrough() throws IOException {
+    void aPlantedReportLinkIsPassedOverNeverWrittenThrough() throws IOException {
         Path victim = Files.writeString(outside.resolve("victim.db"), "keep");
         Files.createDirectories(inbox.resolve("done"));
-        Files.createSymbolicLink(inbox.resolve("done/.a.csv.report.json.part"), victim);
         Files.createSymbolicLink(inbox.resolve("done/a.csv.report.json"), victim);
         Files.writeString(inbox.resolve("a.csv"), "orderId\n");
 
         try (ManifestClaim claim = folders.claim("a.csv").orElseThrow()) {
-            claim.store("done", "a.csv", out -> out.write("{}".getBytes()));
+            assertThat(claim.store("done", ManifestFoldersTest::report)).isEqualTo("a-2.csv");
         }
 
         assertThat(victim).hasContent("keep");
-        assertThat(Files.isSymbolicLink(inbox.resolve("done/a.csv.report.json"))).isFalse();
-        assertThat(inbox.resolve("done/a.csv.report.json")).hasContent("{}");
-        assertThat(inbox.resolve("done/.a.csv.report.json.part")).doesNotExist();
+        assertThat(inbox.resolve("done/a-2.csv.report.json")).hasContent("stored as a-2.csv");
+        assertThat(inbox.resolve("done/a-2.csv")).hasContent("orderId\n");
+    }
+
+    @Test
+    void twoInstancesStoringOneNameAtOnceKeepBoth() throws IOException {
+        ManifestFolders other = new ManifestFolders(inbox, "station-2");
+        Files.writeString(inbox.resolve("a.csv"), "first\n");
+        ManifestClaim first = folders.claim("a.csv").orElseThrow();
+        Files.writeString(inbox.resolve("a.csv"), "second\n");
+        ManifestClaim second = other.claim("a.csv").orElseThrow();
+
+        try (first;
+                second) {
+            assertThat(second.store("done", ManifestFoldersTest::report)).isEqualTo("a.csv");
+            assertThat(first.store("error", ManifestFoldersTest::report)).isEqualTo("a-2.csv");
+        }
+
+        assertThat(inbox.resolve("done/a.csv")).hasContent("second\n");
+        assertThat(inbox.resolve("error/a-2.csv")).hasContent("first\n");
+        assertThat(inbox.resolve("error/a-2.csv.report.json")).hasContent("stored as a-2.csv");
+    }
+
+    @Test
+    void aFifoOrAFileInPlaceOfAFolderIsRefusedWithoutBlocking() throws Exception {
+        Files.writeString(inbox.resolve("a.csv"), "orderId\n");
+        Process mkfifo = new ProcessBuilder("mkfifo", inbox.resolve("done").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(10),
+                () ->
+                        assertThatThrownBy(() -> folders.claim("a.csv"))
+                                .hasMessageContaining("done is not a real folder (not a folder)"));
+        Files.delete(inbox.resolve("done"));
+        Files.writeString(inbox.resolve("error"), "a file");
+        assertThatThrownBy(() -> folders.claim("a.csv"))
+                .hasMessageContaining("error is not a real folder (not a folder)");
+        assertThat(inbox.resolve("a.csv")).exists();
+    }
+
+    @Test
+    void aNameTooLongForItsReportIsStoredShortened() throws IOException {
+        String name = "é".repeat(120) + ".csv";
+        Files.writeString(inbox.resolve(name), "orderId\n");
+
+        String stored;
+        try (ManifestClaim claim = folders.claim(name).orElseThrow()) {
+            stored = claim.store("done", ManifestFoldersTest::report);
+        }
+
+        assertThat(stored).endsWith(".csv").startsWith("éé");
+        assertThat(stored.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(200);
+        assertThat(inbox.resolve("done").resolve(stored + ".report.json")).exists();
     }
 
     @Test
@@ -127,6 +179,17 @@ class ManifestFoldersTest {
     }
 
     @Test
+    void theNextClaimGivesBackWhatAStopLeftClaimed() throws IOException {
+        Files.writeString(inbox.resolve("a.csv"), "orderId\n");
+        folders.claim("a.csv").orElseThrow().close();
+        Files.writeString(inbox.resolve("b.csv"), "orderId\n");
+
+        folders.claim("b.csv").orElseThrow().close();
+
+        assertThat(inbox.resolve("a.csv")).hasContent("orderId\n");
+    }
+
+    @Test
     void aStartGivesBackWhatACrashLeftClaimed() throws IOException {
         Files.writeString(inbox.resolve("a.csv"), "orderId\n");
         folders.claim("a.csv").orElseThrow().close();
@@ -139,6 +202,10 @@ class ManifestFoldersTest {
                 .containsExactly("a.csv");
 
         assertThat(inbox.resolve("a.csv")).hasContent("orderId\n");
+    }
+
+    private static void report(String storedName, OutputStream out) throws IOException {
+        out.write(("stored as " + storedName).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -17,15 +17,19 @@ import shop.usb.pipeline.support.Manifests;
 import shop.usb.pipeline.support.PipelineRuntime;
 
 /**
- * A hostile manifest larger than the heap, every line a bad order id of half a megabyte, read by a
- * product with a 256 MiB heap (the pom's small-heap run): the report keeps a bounded part of it,
- * and the product goes on serving.
+ * A hostile manifest larger than the heap, its lines bad order ids of half a megabyte or content
+ * columns of 450,000 wrong entries, read by a product with a 256 MiB heap (the pom's small-heap
+ * run): the report keeps a bounded part of it, and the product goes on serving.
  */
 @Tag("small-heap")
 class ManifestMemoryTest {
 
     static final int BAD_LINES = 600;
     static final int ID_BYTES = 500_000;
+    static final int MANY_ERROR_LINES = 100;
+
+    /** A content column of 450,000 entries, each of them wrong. */
+    static final String BAD_CONTENT = "x|".repeat(450_000);
 
     @Test
     void aManifestLargerThanTheHeapOfBadIdsIsReportedWithinIt(@TempDir Path root) throws Exception {
@@ -47,6 +51,14 @@ class ManifestMemoryTest {
                 for (int i = 0; i < BAD_LINES; i++) {
                     out.write(badId + i + ",2026-11-22T10:00:00Z,normal,16000000000,,file:x\n");
                 }
+                for (int i = 0; i < MANY_ERROR_LINES; i++) {
+                    out.write(
+                            "MANY-ERRORS-"
+                                    + i
+                                    + ",2026-11-22T10:00:00Z,normal,16000000000,,"
+                                    + BAD_CONTENT
+                                    + "\n");
+                }
                 out.write(
                         "SMALL-HEAP-1,2026-11-22T10:00:00Z,normal,16000000000,,"
                                 + "file:music/jazz/01-so-what.mp3\n");
@@ -58,7 +70,10 @@ class ManifestMemoryTest {
 
             JsonNode report = manifests.awaitReport("done", "hostile.csv", Duration.ofMinutes(5));
 
-            assertThat(report.path("rejected").asInt()).isEqualTo(BAD_LINES);
+            assertThat(report.path("rejected").asInt()).isEqualTo(BAD_LINES + MANY_ERROR_LINES);
+            assertThat(report.path("rejectedLines").get(BAD_LINES).path("errors").size())
+                    .as("twenty errors and one saying there are more")
+                    .isEqualTo(21);
             assertThat(report.path("accepted").asInt()).isEqualTo(1);
             assertThat(Files.size(manifests.inbox().resolve("done/hostile.csv.report.json")))
                     .as("the report keeps a bounded part of each line")
