@@ -95,10 +95,20 @@ final class ManifestClaim implements AutoCloseable {
             } catch (FileAlreadyExistsException taken) {
                 continue;
             }
-            try (OutputStream out = Channels.newOutputStream(created)) {
-                report.writeTo(candidate, out);
+            try {
+                try (OutputStream out = Channels.newOutputStream(created)) {
+                    report.writeTo(candidate, out);
+                }
+                claimed.move(name, target, Path.of(candidate));
+            } catch (IOException | RuntimeException failed) {
+                // The manifest goes back to the inbox; its report must not stay without it.
+                try {
+                    target.deleteFile(Path.of(candidate + ManifestReport.SUFFIX));
+                } catch (IOException alsoFailed) {
+                    failed.addSuppressed(alsoFailed);
+                }
+                throw failed;
             }
-            claimed.move(name, target, Path.of(candidate));
             ended = true;
             return candidate;
         }

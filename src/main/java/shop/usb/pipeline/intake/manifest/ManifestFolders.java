@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inbox and its own folders: done/ and error/, where manifests end beside their reports, and
@@ -34,6 +37,8 @@ final class ManifestFolders {
 
     /** A stored name's bytes at most: with the report's suffix it stays under NAME_MAX (255). */
     static final int MAX_NAME_BYTES = 200;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestFolders.class);
 
     private static final Set<PosixFilePermission> OWNER_ONLY =
             PosixFilePermissions.fromString("rwx------");
@@ -68,12 +73,18 @@ final class ManifestFolders {
         List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
         try {
             SecureDirectoryStream<Path> inboxFolder = open(opened, inbox);
-            SecureDirectoryStream<Path> done = ownFolder(opened, DONE, false);
-            SecureDirectoryStream<Path> error = ownFolder(opened, ERROR, false);
-            SecureDirectoryStream<Path> claimed = ownFolder(opened, claimFolder, true);
+            SecureDirectoryStream<Path> done = ownFolder(opened, inboxFolder, DONE, false);
+            SecureDirectoryStream<Path> error = ownFolder(opened, inboxFolder, ERROR, false);
+            SecureDirectoryStream<Path> claimed = ownFolder(opened, inboxFolder, claimFolder, true);
             checkOnlyThisServiceWrites(claimed);
             // The intake reads one manifest at a time: anything claimed now was left by a stop.
-            returnLeftovers(claimed, inboxFolder);
+            List<String> returned = returnLeftovers(claimed, inboxFolder);
+            if (!returned.isEmpty()) {
+                LOG.warn(
+                        "Manifests a stopped run had claimed are back in the inbox, to be read"
+                                + " again: {}",
+                        returned);
+            }
             try {
                 inboxFolder.move(name, claimed, name);
             } catch (NoSuchFileException gone) {
@@ -88,13 +99,17 @@ final class ManifestFolders {
     }
 
     /**
-     * A folder of the inbox, created when missing, opened as the real folder it must be. Its entry
-     * is read first without following a link and must be a folder; it is then opened as a folder (a
-     * FIFO swapped in meanwhile cannot block that open) and must be the very entry read (a link
-     * swapped in would lead to another).
+     * A folder of the inbox, created when missing, opened as the real folder it must be: its entry
+     * is read through the inbox's handle without following a link and must be a folder, then opened
+     * through that handle without following a link. (Java cannot open a folder without blocking on
+     * a FIFO swapped in between those two steps; the inbox's sticky bit keeps others from swapping
+     * the service's folders at all, see docs/manifests.md.)
      */
     private SecureDirectoryStream<Path> ownFolder(
-            List<SecureDirectoryStream<Path>> opened, String folder, boolean ownerOnly)
+            List<SecureDirectoryStream<Path>> opened,
+            SecureDirectoryStream<Path> inboxFolder,
+            String folder,
+            boolean ownerOnly)
             throws IOException {
         Path path = inbox.resolve(folder);
         try {
@@ -107,7 +122,12 @@ final class ManifestFolders {
             // Checked below: it must be a real folder.
         }
         BasicFileAttributes entry =
-                Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                inboxFolder
+                        .getFileAttributeView(
+                                Path.of(folder),
+                                BasicFileAttributeView.class,
+                                LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
         if (!entry.isDirectory()) {
             throw new InboxFolderRefusedException(
                     path
@@ -115,16 +135,17 @@ final class ManifestFolders {
                             + (entry.isSymbolicLink() ? "a symbolic link" : "not a folder")
                             + "): nothing is moved through it; replace it with a folder");
         }
-        SecureDirectoryStream<Path> stream = open(opened, path);
-        Object opensAs =
-                stream.getFileAttributeView(BasicFileAttributeView.class)
-                        .readAttributes()
-                        .fileKey();
-        if (!entry.fileKey().equals(opensAs)) {
+        try {
+            SecureDirectoryStream<Path> stream =
+                    (SecureDirectoryStream<Path>)
+                            inboxFolder.newDirectoryStream(
+                                    Path.of(folder), LinkOption.NOFOLLOW_LINKS);
+            opened.add(stream);
+            return stream;
+        } catch (FileSystemException swapped) {
             throw new InboxFolderRefusedException(
                     path + " was replaced while it was opened: nothing is moved through it");
         }
-        return stream;
     }
 
     private void checkOnlyThisServiceWrites(SecureDirectoryStream<Path> claimed)
@@ -144,6 +165,24 @@ final class ManifestFolders {
     }
 
     /**
+     * Why others could swap the inbox's own folders, or null: the inbox is writable by its group or
+     * by others and lacks the sticky bit, which keeps anyone but an entry's owner from renaming it.
+     */
+    String swappableBecause() throws IOException {
+        if (!Files.isDirectory(inbox)) {
+            return null;
+        }
+        int mode = (Integer) Files.getAttribute(inbox, "unix:mode");
+        if ((mode & 0022) == 0 || (mode & 01000) != 0) {
+            return null;
+        }
+        return String.format(
+                "%s may be written by others (mode %o) and has no sticky bit: they could swap its"
+                        + " done/, error/ and claim folder; chmod +t it",
+                inbox, mode & 07777);
+    }
+
+    /**
      * At start: what a crashed run of this instance left claimed goes back to the inbox, to be read
      * again. Returns their names.
      */
@@ -155,7 +194,7 @@ final class ManifestFolders {
         List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
         try {
             SecureDirectoryStream<Path> inboxFolder = open(opened, inbox);
-            SecureDirectoryStream<Path> claimed = ownFolder(opened, claimFolder, true);
+            SecureDirectoryStream<Path> claimed = ownFolder(opened, inboxFolder, claimFolder, true);
             checkOnlyThisServiceWrites(claimed);
             return returnLeftovers(claimed, inboxFolder);
         } finally {
@@ -177,10 +216,13 @@ final class ManifestFolders {
         return leftovers;
     }
 
-    /** The name, or the first of name-2, name-3, ... that the folder does not hold. */
+    /**
+     * The name, or the first of name-2, name-3, ... that the inbox does not hold (not cut: the
+     * inbox keeps no report beside it).
+     */
     static Path freeIn(SecureDirectoryStream<Path> folder, String name) throws IOException {
         for (int n = 1; ; n++) {
-            String candidate = candidate(name, n);
+            String candidate = candidate(name, n, Integer.MAX_VALUE);
             if (!holds(folder, candidate)) {
                 return Path.of(candidate);
             }
@@ -192,11 +234,15 @@ final class ManifestFolders {
      * extension; a name too long to carry the report's suffix is cut to fit.
      */
     static String candidate(String name, int n) {
+        return candidate(name, n, MAX_NAME_BYTES);
+    }
+
+    private static String candidate(String name, int n, int maxBytes) {
         int dot = name.lastIndexOf('.');
         boolean extension = dot > 0 && name.length() - dot <= 8;
         String base = extension ? name.substring(0, dot) : name;
         String suffix = (n == 1 ? "" : "-" + n) + (extension ? name.substring(dot) : "");
-        int room = MAX_NAME_BYTES - suffix.getBytes(StandardCharsets.UTF_8).length;
+        int room = maxBytes - suffix.getBytes(StandardCharsets.UTF_8).length;
         StringBuilder kept = new StringBuilder();
         int bytes = 0;
         for (int i = 0; i < base.length(); ) {

@@ -82,6 +82,10 @@ public class ManifestIntake extends ServiceSupport {
     @Override
     protected void doStart() {
         try {
+            String swappable = folders.swappableBecause();
+            if (swappable != null) {
+                LOG.warn("The manifest inbox {}", swappable);
+            }
             List<String> returned = folders.returnClaimed();
             if (!returned.isEmpty()) {
                 LOG.warn(

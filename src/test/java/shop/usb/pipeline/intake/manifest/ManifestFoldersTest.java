@@ -151,7 +151,7 @@ class ManifestFoldersTest {
 
     @Test
     void aNameTooLongForItsReportIsStoredShortened() throws IOException {
-        String name = "é".repeat(120) + ".csv";
+        String name = "a".repeat(250) + ".csv";
         Files.writeString(inbox.resolve(name), "orderId\n");
 
         String stored;
@@ -159,9 +159,27 @@ class ManifestFoldersTest {
             stored = claim.store("done", ManifestFoldersTest::report);
         }
 
-        assertThat(stored).endsWith(".csv").startsWith("éé");
-        assertThat(stored.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(200);
+        assertThat(stored).isEqualTo("a".repeat(196) + ".csv");
         assertThat(inbox.resolve("done").resolve(stored + ".report.json")).exists();
+    }
+
+    @Test
+    void aNameIsCutWholeCharactersAtATime() {
+        String name = "\u00e9".repeat(120) + ".csv";
+        assertThat(ManifestFolders.candidate(name, 1)).isEqualTo("\u00e9".repeat(98) + ".csv");
+        assertThat(ManifestFolders.candidate(name, 2)).isEqualTo("\u00e9".repeat(97) + "-2.csv");
+        assertThat(ManifestFolders.candidate("orders.csv", 3)).isEqualTo("orders-3.csv");
+        assertThat(ManifestFolders.candidate("README", 2)).isEqualTo("README-2");
+    }
+
+    @Test
+    void anInboxOthersMayWriteWithoutTheStickyBitIsNamed() throws Exception {
+        assertThat(new ProcessBuilder("chmod", "0777", inbox.toString()).start().waitFor())
+                .isZero();
+        assertThat(folders.swappableBecause()).contains("mode 777").contains("chmod +t");
+        assertThat(new ProcessBuilder("chmod", "1777", inbox.toString()).start().waitFor())
+                .isZero();
+        assertThat(folders.swappableBecause()).isNull();
     }
 
     @Test
