@@ -1,8 +1,11 @@
 package shop.usb.pipeline.intake;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -25,6 +28,24 @@ import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 public class OrderConfirmationValidator {
 
     public static final String BEAN_NAME = "orderConfirmationValidator";
+
+    /**
+     * The mapper confirmations are read with. They are shallow: deeper nesting, or a string longer
+     * than a whole confirmation may be ({@code maxBytes}), is refused while parsing, before it is
+     * held.
+     */
+    public static ObjectMapper parser(long maxBytes) {
+        return JsonMapper.builder(
+                        JsonFactory.builder()
+                                .streamReadConstraints(
+                                        StreamReadConstraints.builder()
+                                                .maxNestingDepth(MAX_JSON_DEPTH)
+                                                .maxStringLength((int) maxBytes)
+                                                .build())
+                                .build())
+                .build();
+    }
+
     private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** Names FAT keeps for devices, whatever the case or extension (CON, NUL.txt, com1). */
@@ -33,6 +54,8 @@ public class OrderConfirmationValidator {
 
     /** What the slot and job rows keep of a label (VARCHAR(64)). */
     private static final int MAX_LABEL_CHARS = 64;
+
+    private static final int MAX_JSON_DEPTH = 32;
 
     private static final Pattern UNSAFE_PATH_CHARS = Pattern.compile("[\\p{Cntrl}\\\\]");
 

@@ -1,9 +1,6 @@
 package shop.usb.pipeline.platform;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -70,8 +67,6 @@ import shop.usb.pipeline.transfer.UsbWriter;
  */
 final class PipelineBeans {
 
-    private static final int MAX_JSON_DEPTH = 32;
-
     /** Digests of library files by content version: 20,000 entries take about 10 MB of heap. */
     private static final int CONTENT_DIGESTS = 20_000;
 
@@ -104,7 +99,7 @@ final class PipelineBeans {
     }
 
     void bind(Station station) throws Exception {
-        ObjectMapper mapper = confirmationMapper();
+        ObjectMapper mapper = OrderConfirmationValidator.parser(settings.intake().maxBytes());
         AuditTrail audit = bind(AuditTrail.BEAN_NAME, new AuditTrail(dataSource, clock));
         PipelineMetrics metrics =
                 bind(
@@ -184,22 +179,6 @@ final class PipelineBeans {
                         new StickReverifier(jobs, station.probe(), new UsbVerifier()));
         bindApi(liveRuns, audit, views, reverifier, metrics);
         bindHealth(allocator, metrics);
-    }
-
-    /**
-     * Confirmations are shallow: deeper nesting, or a string longer than a whole confirmation may
-     * be, is refused while parsing, before it is held.
-     */
-    private ObjectMapper confirmationMapper() {
-        return JsonMapper.builder(
-                        JsonFactory.builder()
-                                .streamReadConstraints(
-                                        StreamReadConstraints.builder()
-                                                .maxNestingDepth(MAX_JSON_DEPTH)
-                                                .maxStringLength((int) settings.intake().maxBytes())
-                                                .build())
-                                .build())
-                .build();
     }
 
     /**

@@ -15,24 +15,22 @@ import org.slf4j.LoggerFactory;
 /** A name from outside (a file on a returned stick) cannot forge a line of the product's log. */
 class OneLineMessageTest {
 
+    private static final LoggerContext LOGS = (LoggerContext) LoggerFactory.getILoggerFactory();
+
     @Test
     void theConfiguredLogWritesANewlineInANameEscaped() {
-        LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
-        OutputStreamAppender<ILoggingEvent> console =
-                (OutputStreamAppender<ILoggingEvent>)
-                        logs.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console");
-        LoggingEvent event =
-                new LoggingEvent(
-                        getClass().getName(),
-                        logs.getLogger("shop.usb.pipeline.station.StationWatch"),
-                        Level.WARN,
-                        "Slot {}: stick cannot be used: {}",
-                        null,
-                        new Object[] {
-                            "slot-1", "holds a\n12:00:00.000 INFO  [main] forged - all is well"
-                        });
-
-        String written = new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
+        String written =
+                asWritten(
+                        new LoggingEvent(
+                                getClass().getName(),
+                                LOGS.getLogger("shop.usb.pipeline.station.StationWatch"),
+                                Level.WARN,
+                                "Slot {}: stick cannot be used: {}",
+                                null,
+                                new Object[] {
+                                    "slot-1",
+                                    "holds a\n12:00:00.000 INFO  [main] forged - all is well"
+                                }));
 
         assertThat(written.lines()).hasSize(1);
         assertThat(written).contains("holds a\\n12:00:00.000 INFO  [main] forged");
@@ -40,28 +38,31 @@ class OneLineMessageTest {
 
     @Test
     void anExceptionsMessageIsEscapedAndItsStackKept() {
-        LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
-        OutputStreamAppender<ILoggingEvent> console =
-                (OutputStreamAppender<ILoggingEvent>)
-                        logs.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console");
-        LoggingEvent event =
-                new LoggingEvent(
-                        getClass().getName(),
-                        logs.getLogger("shop.usb.pipeline.transfer.UsbVerifier"),
-                        Level.ERROR,
-                        "Reading back failed",
-                        new IllegalStateException(
-                                "no such file a\n12:00:00.000 INFO  [main] forged",
-                                new java.io.IOException("b\rc")),
-                        null);
-
-        String written = new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
+        String written =
+                asWritten(
+                        new LoggingEvent(
+                                getClass().getName(),
+                                LOGS.getLogger("shop.usb.pipeline.transfer.UsbVerifier"),
+                                Level.ERROR,
+                                "Reading back failed",
+                                new IllegalStateException(
+                                        "no such file a\n12:00:00.000 INFO  [main] forged",
+                                        new java.io.IOException("b\rc")),
+                                null));
 
         assertThat(written)
                 .contains("IllegalStateException: no such file a\\n12:00:00.000 INFO")
                 .contains("Caused by: java.io.IOException: b\\rc")
                 .contains("\tat shop.usb.pipeline.platform.OneLineMessageTest");
         assertThat(written.lines()).noneMatch(line -> line.startsWith("12:00:00.000"));
+    }
+
+    /** The event as logback.xml's console appender writes it. */
+    private static String asWritten(LoggingEvent event) {
+        OutputStreamAppender<ILoggingEvent> console =
+                (OutputStreamAppender<ILoggingEvent>)
+                        LOGS.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console");
+        return new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
     }
 
     @Test
