@@ -1,8 +1,8 @@
 package shop.usb.pipeline.device;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import shop.usb.pipeline.content.Utf8;
 
 /**
  * Gives a verified stick the order's {@code usb.label} as its volume label ({@code
@@ -72,7 +72,7 @@ public class StickLabeler {
         if (type.equals("exfat")) {
             return truncateChars(clean(plain, "\"*/:<>?\\|"), 11);
         }
-        return truncateUtf8(clean(plain, ""), 16);
+        return Utf8.cut(clean(plain, ""), 16);
     }
 
     /** The block device behind the slot: the one the device was read from, or the mount's. */
@@ -110,25 +110,5 @@ public class StickLabeler {
 
     private static String truncateChars(String label, int max) {
         return label.length() <= max ? label : label.substring(0, max);
-    }
-
-    /** At most {@code max} bytes of UTF-8, never cutting a character in two. */
-    static String truncateUtf8(String label, int max) {
-        StringBuilder kept = new StringBuilder();
-        int bytes = 0;
-        for (int i = 0; i < label.length(); ) {
-            int codePoint = label.codePointAt(i);
-            int size =
-                    new String(Character.toChars(codePoint))
-                            .getBytes(StandardCharsets.UTF_8)
-                            .length;
-            if (bytes + size > max) {
-                break;
-            }
-            kept.appendCodePoint(codePoint);
-            bytes += size;
-            i += Character.charCount(codePoint);
-        }
-        return kept.toString();
     }
 }

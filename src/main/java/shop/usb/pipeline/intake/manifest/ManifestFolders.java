@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shop.usb.pipeline.content.Utf8;
 
 /**
  * The inbox and its own folders: done/ and error/, where manifests end beside their reports, and
@@ -243,22 +244,7 @@ final class ManifestFolders {
         String base = extension ? name.substring(0, dot) : name;
         String suffix = (n == 1 ? "" : "-" + n) + (extension ? name.substring(dot) : "");
         int room = maxBytes - suffix.getBytes(StandardCharsets.UTF_8).length;
-        StringBuilder kept = new StringBuilder();
-        int bytes = 0;
-        for (int i = 0; i < base.length(); ) {
-            int codePoint = base.codePointAt(i);
-            int size =
-                    new String(Character.toChars(codePoint))
-                            .getBytes(StandardCharsets.UTF_8)
-                            .length;
-            if (bytes + size > room) {
-                break;
-            }
-            kept.appendCodePoint(codePoint);
-            bytes += size;
-            i += Character.charCount(codePoint);
-        }
-        return kept + suffix;
+        return Utf8.cut(base, room) + suffix;
     }
 
     static boolean holds(SecureDirectoryStream<Path> folder, String name) throws IOException {
