@@ -90,7 +90,7 @@ class HostileInputTest {
                                 "pipeline.order.max-files", "10",
                                 "pipeline.order.max-bytes", "1000000",
                                 "pipeline.manifest.poll-interval", "200ms",
-                                "pipeline.events.stream-lifetime", "3s"));
+                                "pipeline.live-events.stream-lifetime", "3s"));
         for (int i = 0; i < 11; i++) {
             PipelineRuntime.writeRandom(
                     pipeline.library().resolve("many/track-" + i + ".mp3"), 100);

@@ -43,8 +43,9 @@ public class JobLifecycle {
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
-    public JobLifecycle(DataSource dataSource, Clock clock) {
-        this.transitions = new Transitions(dataSource, clock);
+    /** {@code instanceId}: the instance whose transitions these are (the status events' source). */
+    public JobLifecycle(DataSource dataSource, String instanceId, Clock clock) {
+        this.transitions = new Transitions(dataSource, instanceId, clock);
         this.jdbc = transitions.jdbc;
         this.transaction = transitions.transaction;
     }
@@ -71,6 +72,7 @@ public class JobLifecycle {
                                         .addValue("priority", priority)
                                         .addValue("customerKey", customerKey)
                                         .addValue("orderJson", orderJson));
+                        transitions.outbox.record(id, StatusEvent.accepted(priority));
                         transitions.insertLog(
                                 id,
                                 JobLogLevel.INFO,
@@ -82,6 +84,14 @@ public class JobLifecycle {
         } catch (DuplicateKeyException alreadyRecorded) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The order was confirmed again: the shop hears that its job, in {@code status}, stays the one.
+     */
+    public void recordDuplicate(String id, JobStatus status) {
+        transaction.executeWithoutResult(
+                tx -> transitions.outbox.record(id, StatusEvent.duplicate(status)));
     }
 
     /**
@@ -97,7 +107,8 @@ public class JobLifecycle {
                 "claim-job",
                 params().addValue("newRunToken", run.token())
                         .addValue("owner", owner)
-                        .addValue("toleranceMs", CLAIM_TOLERANCE.toMillis()))) {
+                        .addValue("toleranceMs", CLAIM_TOLERANCE.toMillis()),
+                StatusEvent.processing())) {
             return Optional.empty();
         }
         return Optional.of(
@@ -160,7 +171,8 @@ public class JobLifecycle {
                 EnumSet.of(JobStatus.WAITING),
                 null,
                 "dispatch-waiting-job",
-                params())) {
+                params(),
+                StatusEvent.queued("A fitting stick is ready"))) {
             return false;
         }
         transitions.insertLog(
@@ -199,7 +211,12 @@ public class JobLifecycle {
         return transaction.execute(
                 status -> {
                     if (transitions.apply(
-                            id, JobStatus.CANCELLED, null, "cancel-waiting-job", params())) {
+                            id,
+                            JobStatus.CANCELLED,
+                            null,
+                            "cancel-waiting-job",
+                            params(),
+                            StatusEvent.cancelled())) {
                         transitions.insertLog(
                                 id,
                                 JobLogLevel.INFO,
@@ -241,7 +258,8 @@ public class JobLifecycle {
                                     JobAction.RETRY.allowedFrom(),
                                     null,
                                     "requeue-job",
-                                    params().addValue("stage", Stage.INTAKE.label()))) {
+                                    params().addValue("stage", Stage.INTAKE.label()),
+                                    StatusEvent.queued("Queued again by an operator"))) {
                                 return false;
                             }
                             transitions.insertLog(
@@ -261,6 +279,7 @@ public class JobLifecycle {
                     jdbc.update(
                             SqlStatements.get("record-reverify"),
                             params().addValue("id", id).addValue("result", truncate(result, 1000)));
+                    transitions.outbox.record(id, StatusEvent.reverified(asWritten, result));
                     transitions.insertLog(
                             id,
                             asWritten ? JobLogLevel.INFO : JobLogLevel.WARN,
@@ -325,7 +344,10 @@ public class JobLifecycle {
                                                     .addValue("ended", outcome.isFinal())
                                                     .addValue(
                                                             "stalledAfterMs",
-                                                            stalledAfter.toMillis()));
+                                                            stalledAfter.toMillis()),
+                                            outcome == JobStatus.CANCELLED
+                                                    ? StatusEvent.cancelled()
+                                                    : StatusEvent.failed(outcome, code, message));
                             if (recovered) {
                                 transitions.insertLog(
                                         job.id(),

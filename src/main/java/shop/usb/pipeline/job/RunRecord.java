@@ -25,9 +25,12 @@ public class RunRecord {
     private final Transitions transitions;
     private final JobLogBuffer logBuffer;
 
-    /** {@code logDelay}: how long a running job's log line may wait to be written with others. */
-    public RunRecord(DataSource dataSource, Duration logDelay, Clock clock) {
-        this.transitions = new Transitions(dataSource, clock);
+    /**
+     * {@code instanceId}: the instance whose runs these are (the status events' source); {@code
+     * logDelay}: how long a running job's log line may wait to be written with others.
+     */
+    public RunRecord(DataSource dataSource, String instanceId, Duration logDelay, Clock clock) {
+        this.transitions = new Transitions(dataSource, instanceId, clock);
         this.logBuffer = new JobLogBuffer(logDelay, clock);
     }
 
@@ -120,7 +123,8 @@ public class RunRecord {
                                     .addValue("stickFsType", delivery.stickFsType())
                                     .addValue("stickLabel", delivery.stickLabel())
                                     .addValue("manifestSha256", delivery.manifestSha256())
-                                    .addValue("volumeLabel", delivery.volumeLabel()));
+                                    .addValue("volumeLabel", delivery.volumeLabel()),
+                            StatusEvent.completed(delivery));
                     delivered.run();
                 });
     }
@@ -136,7 +140,8 @@ public class RunRecord {
                                 "fail-job",
                                 params().addValue("errorCode", code.name())
                                         .addValue("errorMessage", truncate(message, 2000))
-                                        .addValue("recoverable", code.recoverable())));
+                                        .addValue("recoverable", code.recoverable()),
+                                StatusEvent.failed(JobStatus.FAILED, code, message)));
     }
 
     /**
@@ -161,7 +166,8 @@ public class RunRecord {
                                 params().addValue("errorCode", code.name())
                                         .addValue("errorMessage", truncate(message, 2000))
                                         .addValue("delayMs", delay.toMillis())
-                                        .addValue("refund", code.usesAnAttempt() ? 0 : 1)));
+                                        .addValue("refund", code.usesAnAttempt() ? 0 : 1),
+                                StatusEvent.failed(JobStatus.RETRYING, code, message)));
     }
 
     /**
@@ -190,7 +196,8 @@ public class RunRecord {
                                 "wait-for-stick",
                                 params().addValue("waitingFor", waitingFor)
                                         .addValue("capacityBytes", capacityBytes)
-                                        .addValue("refusedFilesystems", refusedFilesystems)));
+                                        .addValue("refusedFilesystems", refusedFilesystems),
+                                StatusEvent.waiting(waitingFor, because)));
     }
 
     /** A running job that stopped for a cancel request ends CANCELLED. */
@@ -198,7 +205,13 @@ public class RunRecord {
         endRun(
                 run,
                 transitions.line(JobLogLevel.INFO, stage, message, null),
-                () -> ownedTransition(run, JobStatus.CANCELLED, "cancel-running-job", params()));
+                () ->
+                        ownedTransition(
+                                run,
+                                JobStatus.CANCELLED,
+                                "cancel-running-job",
+                                params(),
+                                StatusEvent.cancelled()));
     }
 
     /** A line in a running job's log, written with its next status change or progress write. */
@@ -227,8 +240,12 @@ public class RunRecord {
      * A status change by the run that owns the job; refused with the reason when it no longer does.
      */
     private void ownedTransition(
-            JobRun run, JobStatus target, String statement, MapSqlParameterSource values) {
-        if (!transitions.apply(run.jobId(), target, run, statement, values)) {
+            JobRun run,
+            JobStatus target,
+            String statement,
+            MapSqlParameterSource values,
+            StatusEvent event) {
+        if (!transitions.apply(run.jobId(), target, run, statement, values, event)) {
             throw transitions.refused(run);
         }
     }

@@ -17,33 +17,37 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The one way a job's status changes, shared by {@link JobLifecycle} (intake, operators, recovery)
  * and {@link RunRecord} (a run's own ending): a guarded statement that applies only from the
- * statuses its target may be entered from, and only for the job's owner; and the log lines that
+ * statuses its target may be entered from, and only for the job's owner; the status event the shop
+ * hears of it ({@link StatusOutbox}), which commits with it or not at all; and the log lines that
  * commit with it.
  */
 final class Transitions {
 
     final NamedParameterJdbcTemplate jdbc;
     final TransactionTemplate transaction;
+    final StatusOutbox outbox;
     private final Clock clock;
 
-    Transitions(DataSource dataSource, Clock clock) {
+    Transitions(DataSource dataSource, String instanceId, Clock clock) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.outbox = new StatusOutbox(dataSource, instanceId, clock);
         this.clock = clock;
     }
 
     /**
      * {@code statement} applies only from the statuses {@code target} may be entered from ({@code
      * :from}), and only for its owner: the run {@code owner} ({@code :runToken}), or, when that is
-     * null, a job no run owns. True when it applied.
+     * null, a job no run owns. True when it applied, and then {@code event} is written with it.
      */
     boolean apply(
             String id,
             JobStatus target,
             JobRun owner,
             String statement,
-            MapSqlParameterSource values) {
-        return apply(id, target, target.enteredFrom(), owner, statement, values);
+            MapSqlParameterSource values,
+            StatusEvent event) {
+        return apply(id, target, target.enteredFrom(), owner, statement, values, event);
     }
 
     /** A transition allowed from only some of the statuses {@code target} may be entered from. */
@@ -53,15 +57,27 @@ final class Transitions {
             Set<JobStatus> from,
             JobRun owner,
             String statement,
-            MapSqlParameterSource values) {
+            MapSqlParameterSource values,
+            StatusEvent event) {
         if (!target.enteredFrom().containsAll(from)) {
             throw new IllegalArgumentException(target + " cannot be entered from " + from);
+        }
+        if (event.status() != target) {
+            throw new IllegalArgumentException(event.type() + " does not tell of " + target);
         }
         values.addValue("id", id)
                 .addValue("status", target.name())
                 .addValue("from", names(from))
                 .addValue("runToken", owner == null ? null : owner.token());
-        return jdbc.update(SqlStatements.get(statement), values) == 1;
+        return Boolean.TRUE.equals(
+                transaction.execute(
+                        status -> {
+                            if (jdbc.update(SqlStatements.get(statement), values) != 1) {
+                                return false;
+                            }
+                            outbox.record(id, event);
+                            return true;
+                        }));
     }
 
     /**

@@ -27,7 +27,7 @@ public class LiveEvents implements Handler<RoutingContext> {
 
     private static final long KEEP_ALIVE_NANOS = 15_000_000_000L;
 
-    /** pipeline.events.max-streams, max-streams-per-client and stream-lifetime. */
+    /** pipeline.live-events.max-streams, max-streams-per-client and stream-lifetime. */
     public record StreamLimits(int total, int perClient, Duration lifetime) {}
 
     private final StreamLimits limits;

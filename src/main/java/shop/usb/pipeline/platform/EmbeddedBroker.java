@@ -16,15 +16,16 @@ import org.apache.camel.support.ResourceHelper;
 
 /**
  * The in-process Artemis broker of the embedded defaults: persistent journal under the data dir,
- * one acceptor for CORE, AMQP and STOMP, and three accounts with their own roles (see broker.xml):
- * the product's own user, a producer that may only send confirmations, and an optional
- * administrator.
+ * one acceptor for CORE, AMQP and STOMP, and four accounts with their own roles (see broker.xml):
+ * the product's own user, a producer that may only send confirmations, a shop that may only listen
+ * to status events, and an optional administrator.
  */
 public class EmbeddedBroker extends EarlyStartingService {
 
     static final String CONFIG = "classpath:config/broker.xml";
     static final String PRODUCT_ROLE = "pipeline";
     static final String PRODUCER_ROLE = "producer";
+    static final String SHOP_ROLE = "shop";
     static final String ADMIN_ROLE = "admin";
 
     private final CamelContext context;
@@ -77,6 +78,7 @@ public class EmbeddedBroker extends EarlyStartingService {
         PipelineSettings.BrokerAccounts accounts = settings.accounts();
         addUser(users, settings.user(), settings.password(), PRODUCT_ROLE);
         addUser(users, accounts.producerUser(), accounts.producerPassword(), PRODUCER_ROLE);
+        addUser(users, accounts.shopUser(), accounts.shopPassword(), SHOP_ROLE);
         addUser(users, accounts.adminUser(), accounts.adminPassword(), ADMIN_ROLE);
         return new EmbeddedActiveMQ()
                 .setConfiguration(configuration)
@@ -94,7 +96,7 @@ public class EmbeddedBroker extends EarlyStartingService {
                     "Broker user '"
                             + user
                             + "' is configured for two roles; each account"
-                            + " needs its own name (pipeline.broker.user, .producer.user, .admin.user)");
+                            + " needs its own name (pipeline.broker.user, .producer.user, .shop.user, .admin.user)");
         }
         users.addUser(user, password);
         users.addRole(user, role);

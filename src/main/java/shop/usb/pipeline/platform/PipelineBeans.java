@@ -25,6 +25,7 @@ import shop.usb.pipeline.job.JobStatistics;
 import shop.usb.pipeline.job.OverdueJobs;
 import shop.usb.pipeline.job.RetentionPolicy;
 import shop.usb.pipeline.job.RunRecord;
+import shop.usb.pipeline.job.StatusOutbox;
 import shop.usb.pipeline.lease.LeaseEnds;
 import shop.usb.pipeline.lease.Leases;
 import shop.usb.pipeline.lease.Reclaimer;
@@ -57,6 +58,7 @@ import shop.usb.pipeline.station.Station;
 import shop.usb.pipeline.station.StationWatch;
 import shop.usb.pipeline.station.StickFit;
 import shop.usb.pipeline.station.WaitingJobDispatch;
+import shop.usb.pipeline.status.StatusRelay;
 import shop.usb.pipeline.transfer.StickReverifier;
 import shop.usb.pipeline.transfer.UsbVerifier;
 import shop.usb.pipeline.transfer.UsbWriter;
@@ -92,8 +94,10 @@ final class PipelineBeans {
         this.dataSource = infrastructure.dataSource();
         this.infrastructure = infrastructure;
         this.clock = clock;
-        this.jobs = new JobLifecycle(dataSource, clock);
-        this.record = new RunRecord(dataSource, settings.progressInterval(), clock);
+        this.jobs = new JobLifecycle(dataSource, settings.instanceId(), clock);
+        this.record =
+                new RunRecord(
+                        dataSource, settings.instanceId(), settings.progressInterval(), clock);
         this.reads = new JobReads(dataSource);
         this.statistics = new JobStatistics(dataSource);
     }
@@ -129,7 +133,12 @@ final class PipelineBeans {
                         leaseEnds,
                         liveRuns::isAlive,
                         dataSource);
-        SlotStore slots = new SlotStore(station, dataSource, settings.sticks().faultyAfter());
+        SlotStore slots =
+                new SlotStore(
+                        station,
+                        dataSource,
+                        new StatusOutbox(dataSource, settings.instanceId(), clock),
+                        settings.sticks().faultyAfter());
         StickFit fit =
                 new StickFit(
                         station.kind(),
@@ -230,6 +239,12 @@ final class PipelineBeans {
         bind(JobLifecycle.BEAN_NAME, jobs);
         bind(JobReads.BEAN_NAME, reads);
         bind(JobStatistics.BEAN_NAME, statistics);
+        bind(
+                StatusRelay.BEAN_NAME,
+                new StatusRelay(
+                        new StatusOutbox(dataSource, settings.instanceId(), clock),
+                        infrastructure.meterRegistry(),
+                        clock));
         bind(LiveRuns.BEAN_NAME, liveRuns);
         bind(FollowUps.BEAN_NAME, new FollowUps());
         bind(
@@ -253,6 +268,7 @@ final class PipelineBeans {
                 new RetentionPolicy(
                         settings.retention().jobsKeptFor(),
                         settings.retention().auditKeptFor(),
+                        settings.retention().eventsKeptFor(),
                         settings.retention().batchSize(),
                         clock));
     }

@@ -90,15 +90,23 @@ public record PipelineSettings(
     }
 
     /**
-     * The embedded broker's other accounts: a producer that may only send confirmations, and an
-     * administrator who may manage the broker. An account without a password is not created.
+     * The embedded broker's other accounts: a producer that may only send confirmations, a shop
+     * that may only listen to status events, and an administrator who may manage the broker. An
+     * account without a password is not created.
      */
     public record BrokerAccounts(
-            String producerUser, String producerPassword, String adminUser, String adminPassword) {
+            String producerUser,
+            String producerPassword,
+            String shopUser,
+            String shopPassword,
+            String adminUser,
+            String adminPassword) {
         private static BrokerAccounts from(SettingsReader read) {
             return new BrokerAccounts(
                     read.optional("pipeline.broker.producer.user"),
                     read.optional("pipeline.broker.producer.password"),
+                    read.optional("pipeline.broker.shop.user"),
+                    read.optional("pipeline.broker.shop.password"),
                     read.optional("pipeline.broker.admin.user"),
                     read.optional("pipeline.broker.admin.password"));
         }
@@ -148,12 +156,17 @@ public record PipelineSettings(
         }
     }
 
-    /** How long ended jobs and the audit trail are kept, and how many rows one delete takes. */
-    public record Retention(Duration jobsKeptFor, Duration auditKeptFor, int batchSize) {
+    /**
+     * How long ended jobs, the audit trail and sent status events are kept, and how many rows one
+     * delete takes.
+     */
+    public record Retention(
+            Duration jobsKeptFor, Duration auditKeptFor, Duration eventsKeptFor, int batchSize) {
         private static Retention from(SettingsReader read) {
             return new Retention(
                     read.duration("pipeline.retention"),
                     read.duration("pipeline.audit.retention"),
+                    read.duration("pipeline.events.retention"),
                     read.positive("pipeline.retention.batch-size"));
         }
     }
@@ -174,10 +187,11 @@ public record PipelineSettings(
                     SettingsReader.items(read.required("pipeline.http.allowed-hosts")),
                     read.positive("pipeline.bulk.batch-size"),
                     new LiveEvents.StreamLimits(
-                            read.positive("pipeline.events.max-streams"),
-                            read.positive("pipeline.events.max-streams-per-client"),
+                            read.positive("pipeline.live-events.max-streams"),
+                            read.positive("pipeline.live-events.max-streams-per-client"),
                             read.atLeast(
-                                    "pipeline.events.stream-lifetime", Duration.ofSeconds(1))));
+                                    "pipeline.live-events.stream-lifetime",
+                                    Duration.ofSeconds(1))));
         }
     }
 

@@ -59,7 +59,7 @@ public class SlotRelease {
         if (row.state() == SlotState.DONE && row.orderId() != null && standsInForAStick(slot)) {
             handOver(slot, row.orderId());
         }
-        if (!slots.release(name)) {
+        if (!slots.release(row)) {
             throw new SlotBusyException(name);
         }
         LOG.info(

@@ -2,16 +2,21 @@ package shop.usb.pipeline.station;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import shop.usb.pipeline.device.Slot;
 import shop.usb.pipeline.device.Stick;
 import shop.usb.pipeline.job.JobRun;
 import shop.usb.pipeline.job.SqlStatements;
+import shop.usb.pipeline.job.StatusEvent;
+import shop.usb.pipeline.job.StatusOutbox;
 
 /**
  * The station's slots as rows ({@code usb_slots}, one per slot of a station), so a slot's state
@@ -25,17 +30,28 @@ public class SlotStore {
 
     private final Station station;
     private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final StatusOutbox outbox;
     private final int faultyAfter;
 
-    /** {@code faultyAfter}: see {@link #noteStickFault}. */
-    public SlotStore(Station station, DataSource dataSource, int faultyAfter) {
+    /**
+     * {@code outbox}: where a delivered stick's hand-over is told to the shop; {@code faultyAfter}:
+     * see {@link #noteStickFault}.
+     */
+    public SlotStore(Station station, DataSource dataSource, StatusOutbox outbox, int faultyAfter) {
         this.station = station;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.outbox = outbox;
         this.faultyAfter = faultyAfter;
     }
 
     public SlotStore(Station station, DataSource dataSource) {
-        this(station, dataSource, FAULTY_AFTER);
+        this(
+                station,
+                dataSource,
+                new StatusOutbox(dataSource, station.id(), Clock.systemUTC()),
+                FAULTY_AFTER);
     }
 
     /**
@@ -76,24 +92,41 @@ public class SlotStore {
      * meanwhile wins. {@code keepOrderOf}: the row whose order the slot keeps (DONE), or null.
      */
     void set(SlotRow row, SlotState state, Stick stick, String problem, SlotRow keepOrderOf) {
-        jdbc.update(
-                SqlStatements.get("set-slot-state"),
-                key(row.slot())
-                        .addValue("expectedState", row.state().name())
-                        .addValue("state", state.name())
-                        .addValue("stickId", stick == null ? null : stick.id())
-                        .addValue("stickSerial", stick == null ? null : stick.serial())
-                        .addValue(
-                                "stickSizeBytes",
-                                stick == null || stick.isFolder() ? null : stick.sizeBytes())
-                        .addValue("stickFsType", stick == null ? null : stick.fsType())
-                        .addValue("stickLabel", stick == null ? null : stick.label())
-                        .addValue("stickDevice", stick == null ? null : stick.device())
-                        .addValue("jobId", keepOrderOf == null ? null : keepOrderOf.jobId())
-                        .addValue("orderId", keepOrderOf == null ? null : keepOrderOf.orderId())
-                        .addValue(
-                                "orderLabel", keepOrderOf == null ? null : keepOrderOf.orderLabel())
-                        .addValue("problem", problem));
+        transaction.executeWithoutResult(
+                tx -> {
+                    if (setGuarded(row, state, stick, problem, keepOrderOf)
+                            && state == SlotState.EMPTY) {
+                        handedOver(row);
+                    }
+                });
+    }
+
+    private boolean setGuarded(
+            SlotRow row, SlotState state, Stick stick, String problem, SlotRow keepOrderOf) {
+        return jdbc.update(
+                        SqlStatements.get("set-slot-state"),
+                        key(row.slot())
+                                .addValue("expectedState", row.state().name())
+                                .addValue("state", state.name())
+                                .addValue("stickId", stick == null ? null : stick.id())
+                                .addValue("stickSerial", stick == null ? null : stick.serial())
+                                .addValue(
+                                        "stickSizeBytes",
+                                        stick == null || stick.isFolder()
+                                                ? null
+                                                : stick.sizeBytes())
+                                .addValue("stickFsType", stick == null ? null : stick.fsType())
+                                .addValue("stickLabel", stick == null ? null : stick.label())
+                                .addValue("stickDevice", stick == null ? null : stick.device())
+                                .addValue("jobId", keepOrderOf == null ? null : keepOrderOf.jobId())
+                                .addValue(
+                                        "orderId",
+                                        keepOrderOf == null ? null : keepOrderOf.orderId())
+                                .addValue(
+                                        "orderLabel",
+                                        keepOrderOf == null ? null : keepOrderOf.orderLabel())
+                                .addValue("problem", problem))
+                == 1;
     }
 
     /** The READY stick is kept for the waiting job until that job's run takes it. */
@@ -162,9 +195,44 @@ public class SlotStore {
         return problem.length() <= 1000 ? problem : problem.substring(0, 1000);
     }
 
-    /** The operator swapped the stick; false when the slot is WRITING. */
-    boolean release(String slotName) {
-        return jdbc.update(SqlStatements.get("release-slot"), key(slotName)) == 1;
+    /**
+     * The operator took the stick out or swapped it; false when the slot is WRITING. {@code row}:
+     * the slot as the operator saw it; when it still holds that delivered order, the shop hears
+     * that its stick was handed over.
+     */
+    boolean release(SlotRow row) {
+        return Boolean.TRUE.equals(
+                transaction.execute(
+                        tx -> {
+                            if (delivered(row) && release(row.slot(), row.jobId())) {
+                                outbox.record(
+                                        row.jobId(),
+                                        StatusEvent.handedOver(row.slot(), row.stickId()));
+                                return true;
+                            }
+                            return release(row.slot(), null);
+                        }));
+    }
+
+    private boolean release(String slotName, String deliveredJob) {
+        return jdbc.update(
+                        SqlStatements.get("release-slot"),
+                        key(slotName).addValue("deliveredJob", deliveredJob))
+                == 1;
+    }
+
+    /**
+     * A slot that held a delivered order ({@code row}, as read before the change that emptied it)
+     * was emptied: the stick went to the customer.
+     */
+    private void handedOver(SlotRow row) {
+        if (delivered(row)) {
+            outbox.record(row.jobId(), StatusEvent.handedOver(row.slot(), row.stickId()));
+        }
+    }
+
+    private static boolean delivered(SlotRow row) {
+        return row.state() == SlotState.DONE && row.jobId() != null;
     }
 
     private MapSqlParameterSource key(String slot) {

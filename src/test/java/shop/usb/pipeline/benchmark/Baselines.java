@@ -111,8 +111,8 @@ final class Baselines {
     static double database(DataSource dataSource, Path mount, int jobs, int threads)
             throws Exception {
         Clock clock = Clock.systemUTC();
-        JobLifecycle repository = new JobLifecycle(dataSource, clock);
-        RunRecord record = new RunRecord(dataSource, Duration.ofSeconds(1), clock);
+        JobLifecycle repository = new JobLifecycle(dataSource, "test", clock);
+        RunRecord record = new RunRecord(dataSource, "test", Duration.ofSeconds(1), clock);
         String prefix = "DB-" + System.nanoTime() + "-";
         // One lease row per lane's own mount path, as the product has a mount per worker.
         List<Stations> allocators = new ArrayList<>();

@@ -43,7 +43,7 @@ class PipelineHealthTest {
     @BeforeEach
     void open() throws Exception {
         dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
-        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
         sql = new JdbcTemplate(dataSource);
         Path mount = Files.createDirectories(root.resolve("usb"));
         // Nothing listens on this port: the broker counts as down.

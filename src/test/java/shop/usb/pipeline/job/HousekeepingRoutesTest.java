@@ -56,7 +56,7 @@ class HousekeepingRoutesTest {
     void openDatabaseAndRoutes() throws Exception {
         dataSource = engine.create(folder).openMigrated();
         camel = housekeeping(dataSource);
-        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
     }
 
     @AfterEach
@@ -196,7 +196,11 @@ class HousekeepingRoutesTest {
                 .bind(
                         RetentionPolicy.BEAN_NAME,
                         new RetentionPolicy(
-                                Duration.ofDays(30), Duration.ofDays(365), 2, Clock.systemUTC()));
+                                Duration.ofDays(30),
+                                Duration.ofDays(365),
+                                Duration.ofDays(7),
+                                2,
+                                Clock.systemUTC()));
         camel.getRegistry()
                 .bind(
                         OverdueJobs.BEAN_NAME,

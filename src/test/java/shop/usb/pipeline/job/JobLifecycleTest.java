@@ -52,8 +52,8 @@ class JobLifecycleTest {
     @BeforeEach
     void openDatabase() {
         dataSource = engine.create(folder).openMigrated();
-        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
-        record = new RunRecord(dataSource, Duration.ZERO, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
+        record = new RunRecord(dataSource, "test", Duration.ZERO, Clock.systemUTC());
         reads = new JobReads(dataSource);
     }
 
@@ -212,7 +212,8 @@ class JobLifecycleTest {
 
     @Test
     void runningJobsLogLinesAreWrittenWithItsStatusChangeInOrder() {
-        RunRecord buffering = new RunRecord(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        RunRecord buffering =
+                new RunRecord(dataSource, "test", Duration.ofHours(1), Clock.systemUTC());
         JobRun run = validating(buffering, "ORD-3");
         buffering.log(run, JobLogLevel.WARN, Stage.VALIDATE, "A note");
 
@@ -230,7 +231,8 @@ class JobLifecycleTest {
 
     @Test
     void runWhoseStatusChangeIsRefusedKeepsItsLogLines() {
-        RunRecord buffering = new RunRecord(dataSource, Duration.ofHours(1), Clock.systemUTC());
+        RunRecord buffering =
+                new RunRecord(dataSource, "test", Duration.ofHours(1), Clock.systemUTC());
         JobRun run = validating(buffering, "ORD-4");
         assertThat(jobs.cancel(run.jobId(), "operator"))
                 .isEqualTo(JobLifecycle.CancelOutcome.REQUESTED);

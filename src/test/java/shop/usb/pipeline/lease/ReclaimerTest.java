@@ -54,7 +54,7 @@ class ReclaimerTest {
     @BeforeEach
     void openDatabase() throws IOException {
         dataSource = engine.create(root.resolve("db")).openMigrated();
-        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
         slotPath = Files.createDirectories(root.resolve("usb/slot-1"));
         station = stations(slotPath);
     }

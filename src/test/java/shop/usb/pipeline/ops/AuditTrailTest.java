@@ -39,7 +39,7 @@ class AuditTrailTest {
         TestDatabase database = engine.create(folder);
         try (HikariDataSource dataSource = database.openMigrated()) {
             AuditTrail audit = trail(dataSource, NOW);
-            JobLifecycle jobs = new JobLifecycle(dataSource, Clock.systemUTC());
+            JobLifecycle jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
             JobReads reads = new JobReads(dataSource);
 
             assertThat(

@@ -25,7 +25,8 @@ import shop.usb.pipeline.support.TestDatabase;
 /**
  * GET /api/events on two instances sharing one PostgreSQL database: a listener on one hears of a
  * job the other runs, because the events come from the database. How soon is printed, not bounded
- * (a test bounds behaviour, not a machine's speed; it polls every pipeline.events.poll-interval).
+ * (a test bounds behaviour, not a machine's speed; it polls every
+ * pipeline.live-events.poll-interval).
  */
 class LiveEventsTest {
 

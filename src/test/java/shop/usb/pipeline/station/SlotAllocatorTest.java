@@ -115,7 +115,7 @@ class SlotAllocatorTest {
         SlotAllocator allocator = allocator(Files.createDirectories(root.resolve("only")));
         JobRun crashed = processingJob("ORD-1");
         allocator.acquire(crashed, 1000, DEMAND);
-        new RunRecord(dataSource, Duration.ZERO, Clock.systemUTC())
+        new RunRecord(dataSource, "test", Duration.ZERO, Clock.systemUTC())
                 .fail(crashed, Stage.WRITE_USB, ErrorCode.STALLED, "its process died");
 
         assertThat(allocator.acquire(processingJob("ORD-2"), 1000, DEMAND).slot().path())
@@ -231,7 +231,7 @@ class SlotAllocatorTest {
                         "UPDATE processing_jobs SET status = 'RETRYING', run_token = NULL"
                                 + " WHERE id = ?",
                         dead.jobId());
-        return new JobLifecycle(dataSource, Clock.systemUTC())
+        return new JobLifecycle(dataSource, "test", Clock.systemUTC())
                 .claim(JobRun.of(dead.jobId()), "test")
                 .orElseThrow()
                 .run();
@@ -280,7 +280,7 @@ class SlotAllocatorTest {
     }
 
     private JobRun processingJob(String orderId) {
-        JobLifecycle jobs = new JobLifecycle(dataSource, Clock.systemUTC());
+        JobLifecycle jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         return jobs.claim(JobRun.of(id), "test").orElseThrow().run();
     }

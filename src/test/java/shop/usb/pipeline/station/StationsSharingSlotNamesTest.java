@@ -39,7 +39,7 @@ class StationsSharingSlotNamesTest {
     @BeforeEach
     void openDatabase() {
         dataSource = TestDatabase.h2(root.resolve("db")).openMigrated();
-        jobs = new JobLifecycle(dataSource, Clock.systemUTC());
+        jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
     }
 
     @AfterEach

@@ -93,7 +93,7 @@ public record Stations(
                                 station,
                                 slots,
                                 fit,
-                                new JobLifecycle(dataSource, Clock.systemUTC()),
+                                new JobLifecycle(dataSource, "test", Clock.systemUTC()),
                                 dataSource,
                                 0),
                         false);

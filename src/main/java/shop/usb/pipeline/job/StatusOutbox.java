@@ -1,0 +1,87 @@
+package shop.usb.pipeline.job;
+
+import static shop.usb.pipeline.job.JobRows.params;
+import static shop.usb.pipeline.job.JobRows.utc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The outbox of status events to the shop: {@link #record} writes one event in the caller's
+ * transaction, so it commits with the transition it tells of, or not at all. The job's order
+ * numbers its events: taking the number locks the order's receipt until the transaction ends, so
+ * event n+1 is written only after event n committed, and the relay, reading in the order of
+ * writing, sends them in sequence. The relay ({@code routes/status-events.camel.yaml}) sends and
+ * marks them.
+ */
+public class StatusOutbox {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final String source;
+    private final Clock clock;
+
+    /** {@code instanceId}: the instance whose transitions these are, the events' source. */
+    public StatusOutbox(DataSource dataSource, String instanceId, Clock clock) {
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.source = "/usb-order-pipeline/" + instanceId;
+        this.clock = clock;
+    }
+
+    /**
+     * Writes the event of {@code jobId}'s order. Must run in the transaction of what it tells of
+     * (the caller's); a job without a receipt is refused.
+     */
+    public void record(String jobId, StatusEvent event) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException(
+                    "A status event is written in the transaction of its transition");
+        }
+        if (jdbc.update(
+                        SqlStatements.get("next-status-event-sequence"),
+                        params().addValue("jobId", jobId))
+                != 1) {
+            throw new IllegalStateException(
+                    "Job " + jobId + " has no order receipt to number its events");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("jobId", jobId);
+        data.put("status", event.status().name());
+        data.putAll(event.data());
+        jdbc.update(
+                SqlStatements.get("insert-status-event"),
+                params().addValue("id", UUID.randomUUID().toString())
+                        .addValue("jobId", jobId)
+                        .addValue("type", event.type().ceType())
+                        .addValue("source", source)
+                        .addValue("occurredAt", utc(clock.instant()))
+                        .addValue("data", json(data)));
+    }
+
+    /** Events not sent yet, and when the oldest of them happened (null when none waits). */
+    public Backlog backlog() {
+        return jdbc.queryForObject(
+                SqlStatements.get("status-event-backlog"),
+                params(),
+                (rs, n) -> new Backlog(rs.getLong("backlog"), JobRows.instant(rs, "oldest")));
+    }
+
+    public record Backlog(long events, Instant oldest) {}
+
+    private static String json(Map<String, Object> data) {
+        try {
+            return JSON.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("An event's data is plain text and flags", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package shop.usb.pipeline.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.awaitility.Awaitility;
+
+/**
+ * A shop's system listening to its orders' status events: a durable subscription to orders.status
+ * as the "shop" account, which keeps what arrives while it is away. Each message is kept as it came
+ * (its JSON and its _AMQ_DUPL_ID), in the order it arrived.
+ */
+public final class ShopListener implements AutoCloseable {
+
+    public static final String ADDRESS = "orders.status";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Connection connection;
+    private final List<Received> received = new ArrayList<>();
+
+    /** One message: the CloudEvent as parsed, and the broker's duplicate-detection id. */
+    public record Received(JsonNode event, String duplicateId) {
+        public String type() {
+            return event.path("type").asText();
+        }
+
+        public String orderId() {
+            return event.path("subject").asText();
+        }
+
+        public long sequence() {
+            return Long.parseLong(event.path("sequence").asText());
+        }
+
+        public JsonNode data() {
+            return event.path("data");
+        }
+    }
+
+    private ShopListener(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Subscribes durably as {@code subscription}, on the broker at {@code port}. */
+    public static ShopListener subscribe(int port, String subscription) throws JMSException {
+        Connection connection =
+                new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "shop", "shop")
+                        .createConnection();
+        connection.setClientID(subscription);
+        ShopListener listener = new ShopListener(connection);
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        session.createDurableConsumer(session.createTopic(ADDRESS), subscription)
+                .setMessageListener(listener::keep);
+        connection.start();
+        return listener;
+    }
+
+    private void keep(Message message) {
+        try {
+            Received one =
+                    new Received(
+                            JSON.readTree(((TextMessage) message).getText()),
+                            message.getStringProperty("_AMQ_DUPL_ID"));
+            synchronized (received) {
+                received.add(one);
+            }
+        } catch (JMSException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(new java.io.IOException(e));
+        }
+    }
+
+    /** Everything received so far, in the order it arrived. */
+    public List<Received> all() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    /** The events of one order received so far, in the order they arrived. */
+    public List<Received> of(String orderId) {
+        return all().stream().filter(event -> event.orderId().equals(orderId)).toList();
+    }
+
+    /** Waits (up to a minute) until an event of the order satisfies {@code arrived}. */
+    public List<Received> awaitEvent(String orderId, Predicate<Received> arrived) {
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> of(orderId).stream().anyMatch(arrived));
+        return of(orderId);
+    }
+
+    /** Waits until the order's event of this type arrived. */
+    public List<Received> awaitType(String orderId, String type) {
+        return awaitEvent(orderId, event -> event.type().equals(type));
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+    }
+}
