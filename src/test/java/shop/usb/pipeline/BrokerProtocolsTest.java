@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static shop.usb.pipeline.support.Orders.newOrderId;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageConsumer;
@@ -17,6 +19,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
@@ -37,6 +41,7 @@ import shop.usb.pipeline.support.TestDatabase;
 class BrokerProtocolsTest {
 
     static final String DEAD_LETTERS = "orders.confirmed.DLQ";
+    static final ObjectMapper JSON = new ObjectMapper();
     @AutoClose PipelineRuntime pipeline;
 
     @BeforeAll
@@ -209,6 +214,44 @@ class BrokerProtocolsTest {
             }
             assertThat(consumer.receive(5000)).isNotNull();
             reader.commit();
+        }
+    }
+
+    /** README's example over AMQP 1.0 (a JMS client here): send as producer, listen as shop. */
+    @Test
+    void shopSendsAnOrderAndHearsItCompleteOverAmqp() throws Exception {
+        String orderId = newOrderId();
+        String url = "amqp://127.0.0.1:" + pipeline.brokerPort();
+        try (Connection listening =
+                        new JmsConnectionFactory("shop", "shop", url).createConnection();
+                Connection sending =
+                        new JmsConnectionFactory("producer", "producer", url).createConnection()) {
+            listening.setClientID("shop-amqp");
+            Session session = listening.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer events =
+                    session.createDurableConsumer(
+                            session.createTopic("orders.status"), "shop-amqp");
+            listening.start();
+            Session send = sending.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            send.createProducer(send.createQueue("orders.confirmed"))
+                    .send(
+                            send.createTextMessage(
+                                    order(orderId).file("music/jazz/01-so-what.mp3").json()));
+
+            List<String> types = new ArrayList<>();
+            while (!types.contains("shop.usb.order.completed")) {
+                TextMessage message = (TextMessage) events.receive(120_000);
+                assertThat(message).as("an event within the guard's time").isNotNull();
+                JsonNode event = JSON.readTree(message.getText());
+                if (event.path("subject").asText().equals(orderId)) {
+                    types.add(event.path("type").asText());
+                }
+            }
+            assertThat(types)
+                    .containsExactly(
+                            "shop.usb.order.accepted",
+                            "shop.usb.order.processing",
+                            "shop.usb.order.completed");
         }
     }
 
