@@ -217,6 +217,64 @@ class BrokerProtocolsTest {
         }
     }
 
+    /**
+     * docs/status-events.md's example: a shop's system sends an order over STOMP and hears its
+     * events there, as the "shop" account, on a durable subscription.
+     */
+    @Test
+    void shopSendsAnOrderAndHearsItCompleteOverStomp() throws Exception {
+        String orderId = newOrderId();
+        byte[] body =
+                order(orderId)
+                        .file("music/jazz/01-so-what.mp3")
+                        .json()
+                        .getBytes(StandardCharsets.UTF_8);
+
+        try (Socket listener = new Socket("127.0.0.1", pipeline.brokerPort());
+                Socket sender = new Socket("127.0.0.1", pipeline.brokerPort())) {
+            // A guard against a test that would hang, not a bound on the machine's speed.
+            listener.setSoTimeout(120_000);
+            frame(
+                    listener.getOutputStream(),
+                    "CONNECT\naccept-version:1.2\nhost:localhost\nlogin:shop\npasscode:shop\nclient-id:shop-stomp\n\n",
+                    new byte[0]);
+            assertThat(readFrame(listener.getInputStream())).startsWith("CONNECTED");
+            frame(
+                    listener.getOutputStream(),
+                    "SUBSCRIBE\nid:1\ndestination:/topic/orders.status\nack:auto\ndurable-subscription-name:shop-stomp\nreceipt:subscribed\n\n",
+                    new byte[0]);
+            assertThat(readFrame(listener.getInputStream())).startsWith("RECEIPT");
+
+            frame(
+                    sender.getOutputStream(),
+                    "CONNECT\naccept-version:1.2\nhost:localhost\nlogin:producer\npasscode:producer\n\n",
+                    new byte[0]);
+            assertThat(readFrame(sender.getInputStream())).startsWith("CONNECTED");
+            frame(
+                    sender.getOutputStream(),
+                    "SEND\ndestination:/queue/orders.confirmed\ncontent-type:application/json\ncontent-length:"
+                            + body.length
+                            + "\nreceipt:sent\n\n",
+                    body);
+            assertThat(readFrame(sender.getInputStream())).startsWith("RECEIPT");
+
+            List<String> types = new ArrayList<>();
+            while (!types.contains("shop.usb.order.completed")) {
+                String frame = readFrame(listener.getInputStream());
+                assertThat(frame).startsWith("MESSAGE");
+                JsonNode event = JSON.readTree(frame.substring(frame.indexOf("\n\n") + 2));
+                if (event.path("subject").asText().equals(orderId)) {
+                    types.add(event.path("type").asText());
+                }
+            }
+            assertThat(types)
+                    .containsExactly(
+                            "shop.usb.order.accepted",
+                            "shop.usb.order.processing",
+                            "shop.usb.order.completed");
+        }
+    }
+
     /** README's example over AMQP 1.0 (a JMS client here): send as producer, listen as shop. */
     @Test
     void shopSendsAnOrderAndHearsItCompleteOverAmqp() throws Exception {
