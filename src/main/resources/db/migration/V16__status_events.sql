@@ -22,3 +22,9 @@ CREATE TABLE status_events (
 
 -- The relay reads what is not sent yet in the order it was written; retention deletes by sent_at.
 CREATE INDEX status_events_sent ON status_events (sent_at, position);
+
+-- One relay at a time, across instances: a poll locks its row for the poll's transaction.
+CREATE TABLE relay_locks (
+    name VARCHAR(32) PRIMARY KEY
+);
+INSERT INTO relay_locks (name) VALUES ('status-event-relay');

@@ -27,6 +27,8 @@ import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.LoopStick;
 import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
+import shop.usb.pipeline.support.ShopListener;
+import shop.usb.pipeline.support.ShopListener.Received;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
@@ -70,6 +72,7 @@ class UsbStationTest {
                 .extracting(slot -> slot.get("state").asText())
                 .containsExactly("EMPTY", "EMPTY");
 
+        ShopListener shop = ShopListener.subscribe(pipeline.brokerPort(), "usb-station-pulled");
         LoopStick first = stick(slot1, 96);
         awaitSlot("slot-1", "READY");
         String firstOrder = sendOrder();
@@ -108,6 +111,14 @@ class UsbStationTest {
 
         first.unplug();
         awaitSlot("slot-1", "EMPTY");
+        // Pulled out: the stick went to the customer, and the shop hears so.
+        assertThat(shop.awaitType(firstOrder, "shop.usb.order.handed-over"))
+                .last()
+                .satisfies(
+                        pulled ->
+                                assertThat(pulled.data().path("slot").asText())
+                                        .isEqualTo("slot-1"));
+        shop.close();
         first.plugIn();
         JsonNode notBlank = awaitSlot("slot-1", "FAULTY");
         assertThat(notBlank.get("problem").asText()).contains("not blank").contains(firstOrder);
@@ -169,6 +180,7 @@ class UsbStationTest {
     @Test
     void releaseOfADemoSlotHandsTheOrderOverAndTheSlotIsReadyAgain() throws Exception {
         start(false);
+        ShopListener shop = ShopListener.subscribe(pipeline.brokerPort(), "usb-station-release");
         awaitSlot("slot-1", "READY");
         String orderId = newOrderId();
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
@@ -187,6 +199,20 @@ class UsbStationTest {
                 .isRegularFile();
         assertThat(root.resolve("usb/slot-1").resolve(orderId)).doesNotExist();
         awaitSlot("slot-1", "READY");
+        // The shop hears the hand-over once: a second release finds no delivered order there.
+        assertThat(pipeline.http("POST", "/api/slots/slot-1/release", null).statusCode())
+                .isEqualTo(200);
+        Received handedOver = shop.awaitType(orderId, "shop.usb.order.handed-over").get(3);
+        assertThat(handedOver.data().path("slot").asText()).isEqualTo("slot-1");
+        shop.awaitType(next, "shop.usb.order.completed");
+        assertThat(shop.of(orderId))
+                .extracting(Received::type)
+                .containsExactly(
+                        "shop.usb.order.accepted",
+                        "shop.usb.order.processing",
+                        "shop.usb.order.completed",
+                        "shop.usb.order.handed-over");
+        shop.close();
     }
 
     @Test

@@ -123,7 +123,7 @@ public class OrderIntake {
                 orderId,
                 job.id(),
                 job.status());
-        jobs.recordDuplicate(job.id(), job.status());
+        jobs.recordDuplicate(job.id());
         return job.status() == JobStatus.QUEUED ? job.id() : null;
     }
 

@@ -87,11 +87,28 @@ public class JobLifecycle {
     }
 
     /**
-     * The order was confirmed again: the shop hears that its job, in {@code status}, stays the one.
+     * The order was confirmed again: the shop hears that its job stays the one, with its status as
+     * read under the order's event lock, so no transition's event comes between. Nothing when the
+     * job is gone (retention).
      */
-    public void recordDuplicate(String id, JobStatus status) {
+    public void recordDuplicate(String id) {
         transaction.executeWithoutResult(
-                tx -> transitions.outbox.record(id, StatusEvent.duplicate(status)));
+                tx -> {
+                    transitions.outbox.takeNumber(id);
+                    Optional<JobStatus> status =
+                            jdbc
+                                    .query(
+                                            SqlStatements.get("find-job-by-id"),
+                                            params().addValue("id", id),
+                                            (rs, n) -> JobStatus.valueOf(rs.getString("status")))
+                                    .stream()
+                                    .findFirst();
+                    if (status.isEmpty()) {
+                        tx.setRollbackOnly();
+                        return;
+                    }
+                    transitions.outbox.insert(id, StatusEvent.duplicate(status.get()));
+                });
     }
 
     /**
@@ -276,9 +293,13 @@ public class JobLifecycle {
     public void recordReverify(String id, boolean asWritten, String result) {
         transaction.executeWithoutResult(
                 status -> {
-                    jdbc.update(
-                            SqlStatements.get("record-reverify"),
-                            params().addValue("id", id).addValue("result", truncate(result, 1000)));
+                    if (jdbc.update(
+                                    SqlStatements.get("record-reverify"),
+                                    params().addValue("id", id)
+                                            .addValue("result", truncate(result, 1000)))
+                            == 0) {
+                        return; // deleted by retention meanwhile
+                    }
                     transitions.outbox.record(id, StatusEvent.reverified(asWritten, result));
                     transitions.insertLog(
                             id,

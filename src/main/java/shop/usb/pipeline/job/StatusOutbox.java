@@ -26,12 +26,14 @@ public class StatusOutbox {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final DataSource dataSource;
     private final NamedParameterJdbcTemplate jdbc;
     private final String source;
     private final Clock clock;
 
     /** {@code instanceId}: the instance whose transitions these are, the events' source. */
     public StatusOutbox(DataSource dataSource, String instanceId, Clock clock) {
+        this.dataSource = dataSource;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.source = "/usb-order-pipeline/" + instanceId;
         this.clock = clock;
@@ -42,9 +44,19 @@ public class StatusOutbox {
      * (the caller's); a job without a receipt is refused.
      */
     public void record(String jobId, StatusEvent event) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+        takeNumber(jobId);
+        insert(jobId, event);
+    }
+
+    /**
+     * The next number of the job's order, for an event {@link #insert}ed in the same transaction;
+     * from here until the transaction ends no other event of the order is written.
+     */
+    void takeNumber(String jobId) {
+        // The DataSource's own transaction: in a JMS transaction the event would commit alone.
+        if (!TransactionSynchronizationManager.hasResource(dataSource)) {
             throw new IllegalStateException(
-                    "A status event is written in the transaction of its transition");
+                    "A status event is written in the database transaction of its transition");
         }
         if (jdbc.update(
                         SqlStatements.get("next-status-event-sequence"),
@@ -53,6 +65,9 @@ public class StatusOutbox {
             throw new IllegalStateException(
                     "Job " + jobId + " has no order receipt to number its events");
         }
+    }
+
+    void insert(String jobId, StatusEvent event) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("jobId", jobId);
         data.put("status", event.status().name());

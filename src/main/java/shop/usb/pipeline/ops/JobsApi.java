@@ -27,6 +27,7 @@ import shop.usb.pipeline.job.StatusSummary;
 import shop.usb.pipeline.metrics.PipelineMetrics;
 import shop.usb.pipeline.run.LiveRuns;
 import shop.usb.pipeline.station.SlotViews;
+import shop.usb.pipeline.status.StatusRelay;
 import shop.usb.pipeline.transfer.StickReverifier;
 
 /** The read side of the HTTP API. Query values come from outside: each is checked before use. */
@@ -44,6 +45,7 @@ public class JobsApi {
     private final SlotViews slots;
     private final StickReverifier reverifier;
     private final PipelineMetrics metrics;
+    private final StatusRelay statusEvents;
     private final Duration stalledAfter;
     private final Clock clock;
 
@@ -56,6 +58,7 @@ public class JobsApi {
             SlotViews slots,
             StickReverifier reverifier,
             PipelineMetrics metrics,
+            StatusRelay statusEvents,
             Duration stalledAfter,
             Clock clock) {
         this.jobs = jobs;
@@ -66,6 +69,7 @@ public class JobsApi {
         this.slots = slots;
         this.reverifier = reverifier;
         this.metrics = metrics;
+        this.statusEvents = statusEvents;
         this.stalledAfter = stalledAfter;
         this.clock = clock;
     }
@@ -297,6 +301,7 @@ public class JobsApi {
                 Map.of(
                         "lastHour", throughput(figures.completedLastHour(), 60),
                         "last24h", throughput(figures.completedLastDay(), 24 * 60)));
+        answer.put("statusEvents", statusEvents.figures());
         return answer;
     }
 

@@ -186,7 +186,10 @@ final class PipelineBeans {
                 bind(
                         StickReverifier.BEAN_NAME,
                         new StickReverifier(jobs, station.probe(), new UsbVerifier()));
-        bindApi(liveRuns, audit, views, reverifier, metrics);
+        StatusRelay statusEvents =
+                StatusEventBeans.bind(
+                        registry, settings, dataSource, infrastructure.meterRegistry(), clock);
+        bindApi(liveRuns, audit, views, reverifier, metrics, statusEvents);
         bindHealth(allocator, metrics);
     }
 
@@ -239,12 +242,6 @@ final class PipelineBeans {
         bind(JobLifecycle.BEAN_NAME, jobs);
         bind(JobReads.BEAN_NAME, reads);
         bind(JobStatistics.BEAN_NAME, statistics);
-        bind(
-                StatusRelay.BEAN_NAME,
-                new StatusRelay(
-                        new StatusOutbox(dataSource, settings.instanceId(), clock),
-                        infrastructure.meterRegistry(),
-                        clock));
         bind(LiveRuns.BEAN_NAME, liveRuns);
         bind(FollowUps.BEAN_NAME, new FollowUps());
         bind(
@@ -334,7 +331,8 @@ final class PipelineBeans {
             AuditTrail audit,
             SlotViews slots,
             StickReverifier reverifier,
-            PipelineMetrics metrics)
+            PipelineMetrics metrics,
+            StatusRelay statusEvents)
             throws Exception {
         bind(
                 JobsApi.BEAN_NAME,
@@ -347,6 +345,7 @@ final class PipelineBeans {
                         slots,
                         reverifier,
                         metrics,
+                        statusEvents,
                         settings.recovery().stalledAfter(),
                         clock));
         bind(

@@ -179,6 +179,22 @@ public record PipelineSettings(
             int bulkBatchSize,
             LiveEvents.StreamLimits events) {
         private static Api from(SettingsReader read) {
+            // pipeline.events.* now configures the status events; an old key must not go unheard.
+            for (String renamed :
+                    List.of(
+                            "poll-interval",
+                            "max-streams",
+                            "max-streams-per-client",
+                            "stream-lifetime")) {
+                if (!read.optional("pipeline.events." + renamed).isEmpty()) {
+                    throw new IllegalStateException(
+                            "pipeline.events."
+                                    + renamed
+                                    + " is now pipeline.live-events."
+                                    + renamed
+                                    + " (pipeline.events.* configures the status events)");
+                }
+            }
             return new Api(
                     ApiTokens.parse(
                             read.optional("pipeline.api.token"),

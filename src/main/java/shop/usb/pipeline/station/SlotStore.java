@@ -95,7 +95,7 @@ public class SlotStore {
         transaction.executeWithoutResult(
                 tx -> {
                     if (setGuarded(row, state, stick, problem, keepOrderOf)
-                            && state == SlotState.EMPTY) {
+                            && keepOrderOf == null) {
                         handedOver(row);
                     }
                 });
@@ -107,6 +107,7 @@ public class SlotStore {
                         SqlStatements.get("set-slot-state"),
                         key(row.slot())
                                 .addValue("expectedState", row.state().name())
+                                .addValue("expectedJob", row.jobId())
                                 .addValue("state", state.name())
                                 .addValue("stickId", stick == null ? null : stick.id())
                                 .addValue("stickSerial", stick == null ? null : stick.serial())
@@ -204,13 +205,14 @@ public class SlotStore {
         return Boolean.TRUE.equals(
                 transaction.execute(
                         tx -> {
-                            if (delivered(row) && release(row.slot(), row.jobId())) {
-                                outbox.record(
-                                        row.jobId(),
-                                        StatusEvent.handedOver(row.slot(), row.stickId()));
-                                return true;
+                            if (!holdsDelivery(row)) {
+                                return release(row.slot(), null);
                             }
-                            return release(row.slot(), null);
+                            if (!release(row.slot(), row.jobId())) {
+                                return false;
+                            }
+                            handedOver(row);
+                            return true;
                         }));
     }
 
@@ -222,16 +224,16 @@ public class SlotStore {
     }
 
     /**
-     * A slot that held a delivered order ({@code row}, as read before the change that emptied it)
-     * was emptied: the stick went to the customer.
+     * A slot that held a delivered order ({@code row}, as read before the change) no longer keeps
+     * it: the stick went to the customer (removed, swapped, released), and the shop hears so.
      */
     private void handedOver(SlotRow row) {
-        if (delivered(row)) {
+        if (holdsDelivery(row)) {
             outbox.record(row.jobId(), StatusEvent.handedOver(row.slot(), row.stickId()));
         }
     }
 
-    private static boolean delivered(SlotRow row) {
+    private static boolean holdsDelivery(SlotRow row) {
         return row.state() == SlotState.DONE && row.jobId() != null;
     }
 

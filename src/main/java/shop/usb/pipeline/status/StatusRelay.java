@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -96,6 +97,16 @@ public class StatusRelay {
             readAt = now;
         }
         return backlog;
+    }
+
+    /** GET /api/queue's statusEvents: {backlog, oldestAgeSeconds (null when none waits)}. */
+    public Map<String, Object> figures() {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("backlog", backlog().events());
+        figures.put(
+                "oldestAgeSeconds",
+                backlog().oldest() == null ? null : Math.round(oldestAgeSeconds()));
+        return figures;
     }
 
     private double oldestAgeSeconds() {

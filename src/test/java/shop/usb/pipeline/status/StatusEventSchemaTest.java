@@ -35,7 +35,6 @@ import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobRun;
-import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.RunRecord;
 import shop.usb.pipeline.job.SqlStatements;
 import shop.usb.pipeline.job.Stage;
@@ -164,7 +163,7 @@ class StatusEventSchemaTest {
         run = claim(id);
         record.complete(run, "done", DELIVERY, () -> {});
         jobs.recordReverify(id, true, "All 3 files as written");
-        jobs.recordDuplicate(id, JobStatus.COMPLETED);
+        jobs.recordDuplicate(id);
         StatusOutbox outbox = new StatusOutbox(dataSource, "station-1", Clock.systemUTC());
         new TransactionTemplate(new DataSourceTransactionManager(dataSource))
                 .executeWithoutResult(
