@@ -21,6 +21,11 @@ function renderQueue(queue) {
   setText(figure('active-jobs'), formatCount(queue.activeJobs));
   const oldest = queue.oldestQueuedAgeSeconds;
   setText(figure('oldest-queued'), oldest === null ? 'none' : formatAge(oldest));
+  // A backlog that grows means the broker is away or refuses the relay; its age says how long.
+  const events = queue.statusEvents;
+  setText(figure('status-backlog'), formatCount(events.backlog));
+  setText(figure('status-backlog-age'),
+    events.oldestAgeSeconds === null ? '' : '(oldest ' + formatAge(events.oldestAgeSeconds) + ')');
 }
 
 export async function refreshStats() {

@@ -37,6 +37,9 @@ class DashboardBrowserTest {
         Chromium.requireOrSkip();
         try (PipelineRuntime pipeline =
                 PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), Map.of())) {
+            // The status events of these orders stay in the outbox: the dashboard shows them
+            // waiting.
+            pipeline.context().getRouteController().stopRoute("status-event-relay");
             pipeline.sendText(
                     "orders.confirmed", order("DASH-OK").file("music/jazz/01-so-what.mp3").json());
             pipeline.awaitJob("DASH-OK", JobStatus.COMPLETED);
@@ -124,6 +127,10 @@ class DashboardBrowserTest {
                                                 browser,
                                                 "[data-testid=card-completed] .card-value",
                                                 "textContent")));
+        // Each order was accepted, processed, and completed or failed: six events, none sent.
+        await(
+                "the status events waiting for the shop",
+                () -> "6".equals(text(browser, "[data-testid=status-backlog]", "textContent")));
         assertThat(text(browser, String.format(ROW, "DASH-RETRY"), "dataset.status"))
                 .as("the other site's retry was refused")
                 .isEqualTo("FAILED");

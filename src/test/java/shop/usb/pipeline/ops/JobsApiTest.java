@@ -323,6 +323,7 @@ class JobsApiTest {
         assertThat(queue.path("throughput").path("lastHour").path("completed").asLong())
                 .isGreaterThanOrEqualTo(5);
         assertThat(queue.path("throughput").path("last24h").path("perMinute").isNumber()).isTrue();
+        assertThat(queue.path("statusEvents").path("backlog").isIntegralNumber()).isTrue();
 
         JsonNode stats = get("/api/stats");
         assertThat(stats.path("byStatus").path("COMPLETED").asLong()).isGreaterThanOrEqualTo(5);
