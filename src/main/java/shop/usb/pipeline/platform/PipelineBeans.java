@@ -19,6 +19,7 @@ import shop.usb.pipeline.intake.OrderIntake;
 import shop.usb.pipeline.intake.OrderSubmission;
 import shop.usb.pipeline.intake.manifest.ManifestIntake;
 import shop.usb.pipeline.job.FollowUps;
+import shop.usb.pipeline.job.InterruptedRuns;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobReads;
 import shop.usb.pipeline.job.JobStatistics;
@@ -247,7 +248,7 @@ final class PipelineBeans {
         bind(
                 JobRecovery.BEAN_NAME,
                 new JobRecovery(
-                        jobs,
+                        new InterruptedRuns(dataSource, settings.instanceId(), clock),
                         liveRuns,
                         reclaimer,
                         settings.retryPolicy(),

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import shop.usb.pipeline.crash.CrashPoints.Context;
 import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.job.FollowUp;
-import shop.usb.pipeline.job.JobLifecycle;
-import shop.usb.pipeline.job.JobLifecycle.RunningJob;
+import shop.usb.pipeline.job.InterruptedRuns;
+import shop.usb.pipeline.job.InterruptedRuns.RunningJob;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.RetryPolicy;
 import shop.usb.pipeline.lease.Reclaimer;
@@ -31,7 +31,7 @@ public class JobRecovery {
     public static final String BEAN_NAME = "jobRecovery";
     private static final Logger LOG = LoggerFactory.getLogger(JobRecovery.class);
 
-    private final JobLifecycle jobs;
+    private final InterruptedRuns jobs;
     private final LiveRuns liveRuns;
     private final Reclaimer reclaimer;
     private final RetryPolicy retries;
@@ -41,7 +41,7 @@ public class JobRecovery {
     private final Clock clock;
 
     public JobRecovery(
-            JobLifecycle jobs,
+            InterruptedRuns jobs,
             LiveRuns liveRuns,
             Reclaimer reclaimer,
             RetryPolicy retries,

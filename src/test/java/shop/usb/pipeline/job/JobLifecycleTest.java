@@ -20,7 +20,7 @@ import org.junit.jupiter.params.Parameter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.crash.CrashPoints.Context;
 import shop.usb.pipeline.failure.ErrorCode;
-import shop.usb.pipeline.job.JobLifecycle.RunningJob;
+import shop.usb.pipeline.job.InterruptedRuns.RunningJob;
 import shop.usb.pipeline.lease.Lease;
 import shop.usb.pipeline.station.Demand;
 import shop.usb.pipeline.station.SlotAllocator;
@@ -46,6 +46,7 @@ class JobLifecycleTest {
 
     HikariDataSource dataSource;
     JobLifecycle jobs;
+    InterruptedRuns interrupted;
     RunRecord record;
     JobReads reads;
 
@@ -53,6 +54,7 @@ class JobLifecycleTest {
     void openDatabase() {
         dataSource = engine.create(folder).openMigrated();
         jobs = new JobLifecycle(dataSource, "test", Clock.systemUTC());
+        interrupted = new InterruptedRuns(dataSource, "test", Clock.systemUTC());
         record = new RunRecord(dataSource, "test", Duration.ZERO, Clock.systemUTC());
         reads = new JobReads(dataSource);
     }
@@ -160,11 +162,11 @@ class JobLifecycleTest {
     void runThatBeatsAfterBeingFoundStalledIsNotRecovered() {
         JobRun run = running(jobs, "ORD-6");
         heartbeatAgo(dataSource, run.jobId(), Duration.ofMinutes(1));
-        RunningJob stalled = jobs.findStalled(Duration.ofSeconds(30)).get(0);
+        RunningJob stalled = interrupted.findStalled(Duration.ofSeconds(30)).get(0);
 
         assertThat(record.heartbeat(List.of(run))).isEmpty();
 
-        assertThat(recoverAsStalled(jobs, stalled)).isFalse();
+        assertThat(recoverAsStalled(interrupted, stalled)).isFalse();
         record.confirmOwnership(run);
     }
 
@@ -200,13 +202,14 @@ class JobLifecycleTest {
     private static JobRun takenOverAfterStalling(
             DataSource dataSource, JobLifecycle jobs, String id, JobRun first) {
         heartbeatAgo(dataSource, id, Duration.ofMinutes(1));
+        InterruptedRuns interrupted = new InterruptedRuns(dataSource, "test", Clock.systemUTC());
         RunningJob stalled =
-                jobs.findStalled(Duration.ofSeconds(30)).stream()
+                interrupted.findStalled(Duration.ofSeconds(30)).stream()
                         .filter(job -> job.id().equals(id))
                         .findFirst()
                         .orElseThrow();
         assertThat(stalled.run()).isEqualTo(first);
-        assertThat(recoverAsStalled(jobs, stalled)).isTrue();
+        assertThat(recoverAsStalled(interrupted, stalled)).isTrue();
         return jobs.claim(JobRun.of(id), "me-again").orElseThrow().run();
     }
 
@@ -285,8 +288,8 @@ class JobLifecycleTest {
     }
 
     /** What the stalled sweep does to a run silent for 30 s: RETRYING, due at once. */
-    private static boolean recoverAsStalled(JobLifecycle jobs, RunningJob stalled) {
-        return jobs.recover(
+    private static boolean recoverAsStalled(InterruptedRuns runs, RunningJob stalled) {
+        return runs.recover(
                 stalled,
                 Duration.ofSeconds(30),
                 JobStatus.RETRYING,
