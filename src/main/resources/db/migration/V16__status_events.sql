@@ -16,15 +16,25 @@ CREATE TABLE status_events (
     occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,
     data        VARCHAR(8000)            NOT NULL,
     sent_at     TIMESTAMP WITH TIME ZONE,
+    -- The webhook (pipeline.events.webhook-url): due once the broker took the event, then after each
+    -- failed post's backoff; delivered, or parked after hours of failures until an operator re-sends.
+    webhook_due_at       TIMESTAMP WITH TIME ZONE,
+    webhook_attempts     INTEGER DEFAULT 0 NOT NULL,
+    webhook_delivered_at TIMESTAMP WITH TIME ZONE,
+    webhook_parked_at    TIMESTAMP WITH TIME ZONE,
+    webhook_error        VARCHAR(500),
     CONSTRAINT status_events_id UNIQUE (id),
     CONSTRAINT status_events_order_sequence UNIQUE (order_id, sequence)
 );
 
 -- The relay reads what is not sent yet in the order it was written; retention deletes by sent_at.
 CREATE INDEX status_events_sent ON status_events (sent_at, position);
+CREATE INDEX status_events_webhook_due ON status_events (webhook_due_at, position);
+CREATE INDEX status_events_webhook_parked ON status_events (webhook_parked_at, position);
 
 -- One relay at a time, across instances: a poll locks its row for the poll's transaction.
 CREATE TABLE relay_locks (
     name VARCHAR(32) PRIMARY KEY
 );
 INSERT INTO relay_locks (name) VALUES ('status-event-relay');
+INSERT INTO relay_locks (name) VALUES ('status-event-webhook');

@@ -13,6 +13,7 @@ import { initDetail, openDetail, refreshDetail } from './detail.js';
 import { initStation, refreshStation } from './station.js';
 import { refreshStats } from './stats.js';
 import { refreshCharts } from './charts.js';
+import { refreshWebhook } from './webhook.js';
 import { refreshEach, refreshNow, startLiveUpdates } from './live.js';
 
 initTokenForm();
@@ -27,5 +28,5 @@ initBulk();
 initDetail();
 initStation();
 clearJobs();
-refreshEach(refreshStats, refreshJobs, refreshDetail, refreshStation, refreshCharts);
+refreshEach(refreshStats, refreshJobs, refreshDetail, refreshStation, refreshCharts, refreshWebhook);
 startLiveUpdates();

@@ -42,6 +42,7 @@ import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.ops.JobsApi;
 import shop.usb.pipeline.ops.LiveEvents;
 import shop.usb.pipeline.ops.SlotsApi;
+import shop.usb.pipeline.ops.StatusEventsApi;
 import shop.usb.pipeline.run.JobRecovery;
 import shop.usb.pipeline.run.LiveRuns;
 import shop.usb.pipeline.run.Runs;
@@ -59,7 +60,6 @@ import shop.usb.pipeline.station.Station;
 import shop.usb.pipeline.station.StationWatch;
 import shop.usb.pipeline.station.StickFit;
 import shop.usb.pipeline.station.WaitingJobDispatch;
-import shop.usb.pipeline.status.StatusRelay;
 import shop.usb.pipeline.transfer.StickReverifier;
 import shop.usb.pipeline.transfer.UsbVerifier;
 import shop.usb.pipeline.transfer.UsbWriter;
@@ -187,7 +187,7 @@ final class PipelineBeans {
                 bind(
                         StickReverifier.BEAN_NAME,
                         new StickReverifier(jobs, station.probe(), new UsbVerifier()));
-        StatusRelay statusEvents =
+        StatusEventBeans.Bound statusEvents =
                 StatusEventBeans.bind(
                         registry, settings, dataSource, infrastructure.meterRegistry(), clock);
         bindApi(liveRuns, audit, views, reverifier, metrics, statusEvents);
@@ -333,8 +333,9 @@ final class PipelineBeans {
             SlotViews slots,
             StickReverifier reverifier,
             PipelineMetrics metrics,
-            StatusRelay statusEvents)
+            StatusEventBeans.Bound statusEvents)
             throws Exception {
+        bind(StatusEventsApi.BEAN_NAME, new StatusEventsApi(statusEvents.webhook(), audit));
         bind(
                 JobsApi.BEAN_NAME,
                 new JobsApi(
@@ -346,7 +347,7 @@ final class PipelineBeans {
                         slots,
                         reverifier,
                         metrics,
-                        statusEvents,
+                        statusEvents.relay(),
                         settings.recovery().stalledAfter(),
                         clock));
         bind(

@@ -28,6 +28,7 @@ public record PipelineSettings(
         RetryPolicy retryPolicy,
         Recovery recovery,
         Retention retention,
+        WebhookSettings webhook,
         Api api,
         HealthThresholds health) {
 
@@ -53,6 +54,7 @@ public record PipelineSettings(
                 retryPolicy(read),
                 Recovery.from(read),
                 Retention.from(read),
+                WebhookSettings.from(read),
                 Api.from(read),
                 healthThresholds(read));
     }

@@ -73,7 +73,8 @@ final class ProductionSecrets {
                         "pipeline.broker.password",
                         "pipeline.db.password",
                         "pipeline.api.token",
-                        "pipeline.api.tokens")) {
+                        "pipeline.api.tokens",
+                        "pipeline.events.webhook-secret")) {
             String value = read.optional(key);
             if (value.toLowerCase(Locale.ROOT).contains("change-me")) {
                 weak.add(environmentName(key) + " still holds the example's value");

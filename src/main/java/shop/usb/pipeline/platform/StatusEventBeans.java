@@ -7,26 +7,38 @@ import org.apache.camel.spi.Registry;
 import shop.usb.pipeline.job.StatusOutbox;
 import shop.usb.pipeline.status.RelayLock;
 import shop.usb.pipeline.status.StatusRelay;
+import shop.usb.pipeline.status.StatusWebhook;
 
-/** The beans of the status events' relay (routes/status-events.camel.yaml). */
+/** The beans of the status events' relay and webhook (routes/status-events.camel.yaml). */
 final class StatusEventBeans {
 
     static final String RELAY_LOCK = "statusRelayLock";
+    static final String WEBHOOK_LOCK = "statusWebhookLock";
 
     private StatusEventBeans() {}
 
-    /** Binds the relay's beans; the relay also answers the dashboard's backlog. */
-    static StatusRelay bind(
+    /** The relay (which also answers the dashboard's backlog) and the webhook. */
+    record Bound(StatusRelay relay, StatusWebhook webhook) {}
+
+    static Bound bind(
             Registry registry,
             PipelineSettings settings,
             DataSource dataSource,
             MeterRegistry meters,
             Clock clock) {
+        WebhookSettings hook = settings.webhook();
+        StatusWebhook webhook =
+                new StatusWebhook(hook.url(), hook.secret(), hook.backoff(), dataSource, clock);
         StatusRelay relay =
                 new StatusRelay(
-                        new StatusOutbox(dataSource, settings.instanceId(), clock), meters, clock);
+                        new StatusOutbox(dataSource, settings.instanceId(), clock),
+                        webhook.enabled(),
+                        meters,
+                        clock);
         registry.bind(StatusRelay.BEAN_NAME, relay);
+        registry.bind(StatusWebhook.BEAN_NAME, webhook);
         registry.bind(RELAY_LOCK, new RelayLock(dataSource, "status-event-relay"));
-        return relay;
+        registry.bind(WEBHOOK_LOCK, new RelayLock(dataSource, "status-event-webhook"));
+        return new Bound(relay, webhook);
     }
 }

@@ -1,19 +1,11 @@
 package shop.usb.pipeline.status;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.core.format.EventFormat;
-import io.cloudevents.jackson.JsonFormat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -23,9 +15,10 @@ import shop.usb.pipeline.job.StatusOutbox.Backlog;
 
 /**
  * What the relay route ({@code status-event-relay}) does with one outbox row: it becomes a
- * CloudEvent 1.0 in structured JSON, with Artemis' duplicate-detection id set to the event's id, so
- * a row sent again (the relay died before marking it, two instances read it) reaches a subscriber
- * once. Also the relay's meters: events relayed, the backlog and the age of its oldest.
+ * CloudEvent 1.0 in structured JSON ({@link StatusEventFormat}), with Artemis' duplicate-detection
+ * id set to the event's id, so a row sent again (the relay died after the broker took it, before
+ * its mark committed) reaches a subscriber once. Also the relay's meters: events relayed, the
+ * backlog and the age of its oldest.
  */
 public class StatusRelay {
 
@@ -34,20 +27,22 @@ public class StatusRelay {
     /** Artemis' duplicate-detection header: one message per id reaches the address. */
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
-    /** Digits of the sequence extension: a string that sorts as the numbers do. */
-    private static final String SEQUENCE = "%010d";
+    /** The relay's mark (onConsume) makes the event due for the webhook when this is true. */
+    static final String WEBHOOK_DUE = "webhookDue";
 
     private static final Duration FRESH_FOR = Duration.ofSeconds(1);
 
-    private final EventFormat format = new JsonFormat();
     private final StatusOutbox outbox;
+    private final boolean webhook;
     private final Clock clock;
     private final Counter relayed;
     private Backlog backlog;
     private Instant readAt = Instant.MIN;
 
-    public StatusRelay(StatusOutbox outbox, MeterRegistry registry, Clock clock) {
+    /** {@code webhook}: whether the webhook posts each event once the broker took it. */
+    public StatusRelay(StatusOutbox outbox, boolean webhook, MeterRegistry registry, Clock clock) {
         this.outbox = outbox;
+        this.webhook = webhook;
         this.clock = clock;
         this.relayed =
                 Counter.builder("pipeline.status.events.relayed")
@@ -62,26 +57,16 @@ public class StatusRelay {
                 .register(registry);
     }
 
-    /** The outbox row in the body becomes its CloudEvent, as JSON text. */
+    /**
+     * The outbox row in the body becomes its CloudEvent, as JSON text; {@code webhookDue} tells the
+     * relay's mark whether the webhook posts it next.
+     */
     public void envelope(Exchange exchange) {
         Message message = exchange.getMessage();
         Map<?, ?> row = message.getBody(Map.class);
-        String id = text(row, "id");
-        CloudEvent event =
-                CloudEventBuilder.v1()
-                        .withId(id)
-                        .withSource(URI.create(text(row, "source")))
-                        .withType(text(row, "event_type"))
-                        .withSubject(text(row, "order_id"))
-                        .withTime(time(row.get("occurred_at")))
-                        .withExtension(
-                                "sequence",
-                                String.format(SEQUENCE, ((Number) row.get("sequence")).longValue()))
-                        .withDataContentType("application/json")
-                        .withData(text(row, "data").getBytes(StandardCharsets.UTF_8))
-                        .build();
-        message.setBody(new String(format.serialize(event), StandardCharsets.UTF_8));
-        message.setHeader(DUPLICATE_ID, id);
+        message.setBody(StatusEventFormat.json(row));
+        message.setHeader(DUPLICATE_ID, StatusEventFormat.id(row));
+        message.setHeader(WEBHOOK_DUE, webhook);
     }
 
     /** The broker took the event. */
@@ -112,27 +97,5 @@ public class StatusRelay {
     private double oldestAgeSeconds() {
         Instant oldest = backlog().oldest();
         return oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
-    }
-
-    private static String text(Map<?, ?> row, String column) {
-        Object value = row.get(column);
-        if (value == null) {
-            throw new IllegalStateException("An outbox row without " + column);
-        }
-        return value.toString();
-    }
-
-    /** H2 and PostgreSQL give a timestamp with time zone as different types. */
-    private static OffsetDateTime time(Object value) {
-        if (value instanceof OffsetDateTime time) {
-            return time;
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant().atOffset(ZoneOffset.UTC);
-        }
-        if (value instanceof Instant instant) {
-            return instant.atOffset(ZoneOffset.UTC);
-        }
-        throw new IllegalStateException("An outbox time of type " + value.getClass().getName());
     }
 }

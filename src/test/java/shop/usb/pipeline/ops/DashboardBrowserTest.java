@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -285,6 +288,69 @@ class DashboardBrowserTest {
                         "the failed list emptied",
                         () -> count(browser, "[data-testid=job-row]") == 0);
             }
+        }
+    }
+
+    /**
+     * The shop's webhook refuses every post of an order's events: they are parked, listed on the
+     * dashboard, and one re-sent from there reaches the receiver once it takes posts again.
+     */
+    @Test
+    void operatorSeesParkedWebhookPostsAndResendsOne(@TempDir Path root) throws Exception {
+        Chromium.requireOrSkip();
+        AtomicInteger answer = new AtomicInteger(503);
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext(
+                "/hook",
+                exchange -> {
+                    String body =
+                            new String(
+                                    exchange.getRequestBody().readAllBytes(),
+                                    StandardCharsets.UTF_8);
+                    int status = answer.get();
+                    if (status == 200) {
+                        accepted.add(body);
+                    }
+                    exchange.sendResponseHeaders(status, -1);
+                    exchange.close();
+                });
+        receiver.start();
+        Map<String, String> webhook =
+                Map.of(
+                        "pipeline.events.webhook-url",
+                        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                        "pipeline.events.webhook-secret",
+                        "dashboard-test-secret-0123",
+                        "pipeline.events.webhook-interval",
+                        "200",
+                        "pipeline.events.webhook-first-retry",
+                        "1s",
+                        "pipeline.events.webhook-max-retry",
+                        "1s",
+                        "pipeline.events.webhook-retry-for",
+                        "1s");
+        try (PipelineRuntime pipeline =
+                        PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), webhook);
+                Chromium browser = Chromium.start()) {
+            pipeline.sendText(
+                    "orders.confirmed",
+                    order("DASH-HOOK").file("music/jazz/01-so-what.mp3").json());
+            pipeline.awaitJob("DASH-HOOK", JobStatus.COMPLETED);
+            browser.navigate("http://127.0.0.1:" + pipeline.httpPort() + "/");
+            String parked = "[data-testid=parked-event][data-order-id='DASH-HOOK']";
+            await("the order's three events parked", () -> count(browser, parked) == 3);
+            assertThat(text(browser, parked, "textContent")).contains("HTTP 503");
+            assertThat(text(browser, "[data-testid=parked-count]", "textContent")).isEqualTo("3");
+
+            answer.set(200);
+            browser.click(parked + " [data-testid=resend-button]");
+
+            await("two events still parked", () -> count(browser, parked) == 2);
+            await("the receiver took the re-sent event", () -> accepted.size() == 1);
+            assertThat(accepted.get(0)).contains("DASH-HOOK");
+        } finally {
+            receiver.stop(0);
         }
     }
 

@@ -171,7 +171,8 @@ class StatusEventSchemaTest {
         String cancelled = jobs.create("ORD-CANCELLED", "normal", null, "{}").orElseThrow();
         jobs.cancel(cancelled, "anna");
 
-        StatusRelay relay = new StatusRelay(outbox, new SimpleMeterRegistry(), Clock.systemUTC());
+        StatusRelay relay =
+                new StatusRelay(outbox, false, new SimpleMeterRegistry(), Clock.systemUTC());
         List<JsonNode> events = new ArrayList<>();
         DefaultCamelContext camel = new DefaultCamelContext();
         for (Map<String, Object> row :

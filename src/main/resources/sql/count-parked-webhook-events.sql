@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM status_events WHERE webhook_parked_at IS NOT NULL
