@@ -37,4 +37,3 @@ CREATE TABLE relay_locks (
     name VARCHAR(32) PRIMARY KEY
 );
 INSERT INTO relay_locks (name) VALUES ('status-event-relay');
-INSERT INTO relay_locks (name) VALUES ('status-event-webhook');

@@ -13,7 +13,6 @@ import shop.usb.pipeline.status.StatusWebhook;
 final class StatusEventBeans {
 
     static final String RELAY_LOCK = "statusRelayLock";
-    static final String WEBHOOK_LOCK = "statusWebhookLock";
 
     private StatusEventBeans() {}
 
@@ -38,7 +37,6 @@ final class StatusEventBeans {
         registry.bind(StatusRelay.BEAN_NAME, relay);
         registry.bind(StatusWebhook.BEAN_NAME, webhook);
         registry.bind(RELAY_LOCK, new RelayLock(dataSource, "status-event-relay"));
-        registry.bind(WEBHOOK_LOCK, new RelayLock(dataSource, "status-event-webhook"));
         return new Bound(relay, webhook);
     }
 }

@@ -2,6 +2,7 @@ package shop.usb.pipeline.platform;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
 import shop.usb.pipeline.status.WebhookBackoff;
 
@@ -27,15 +28,14 @@ public record WebhookSettings(String url, String secret, WebhookBackoff backoff)
                                 + " each post");
             }
         }
+        Duration first = read.atLeast("pipeline.events.webhook-first-retry", Duration.ofSeconds(1));
         return new WebhookSettings(
                 url,
                 secret,
                 new WebhookBackoff(
-                        read.atLeast(
-                                "pipeline.events.webhook-first-retry",
-                                java.time.Duration.ofSeconds(1)),
-                        read.duration("pipeline.events.webhook-max-retry"),
-                        read.duration("pipeline.events.webhook-retry-for")));
+                        first,
+                        read.atLeast("pipeline.events.webhook-max-retry", first),
+                        read.atLeast("pipeline.events.webhook-retry-for", first)));
     }
 
     private static void requireHttpUrl(String url) {
@@ -43,15 +43,14 @@ public record WebhookSettings(String url, String secret, WebhookBackoff backoff)
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                // Not echoed: the URL may hold the receiver's token.
                 throw new IllegalStateException(
                         "pipeline.events.webhook-url must be an http:// or https:// URL with a"
-                                + " host, was '"
-                                + url
-                                + "'");
+                                + " host");
             }
         } catch (URISyntaxException e) {
             throw new IllegalStateException(
-                    "pipeline.events.webhook-url is not a URL: " + e.getMessage(), e);
+                    "pipeline.events.webhook-url is not a URL (" + e.getReason() + ")");
         }
     }
 }

@@ -59,7 +59,7 @@ public class SlotRelease {
         if (row.state() == SlotState.DONE && row.orderId() != null && standsInForAStick(slot)) {
             handOver(slot, row.orderId());
         }
-        if (!slots.release(row)) {
+        if (!slots.release(row) && !releaseAsItIsNow(name)) {
             throw new SlotBusyException(name);
         }
         LOG.info(
@@ -68,6 +68,14 @@ public class SlotRelease {
                 row.orderId() == null ? "" : " (order " + row.orderId() + ")");
         watch.observe(slot, slots.rows().get(name));
         return views.view(name).orElseThrow();
+    }
+
+    /**
+     * The scan changed the slot since it was read (a stick went or came): released as it is now.
+     */
+    private boolean releaseAsItIsNow(String name) {
+        SlotRow now = slots.rows().get(name);
+        return now != null && now.state() != SlotState.WRITING && slots.release(now);
     }
 
     private boolean standsInForAStick(Slot slot) {

@@ -40,7 +40,9 @@ public class RelayLock implements PollingConsumerPollStrategy {
             jdbc.queryForObject(
                     SqlStatements.get("lock-relay"), Map.of("name", name), String.class);
         } catch (RuntimeException e) {
-            end();
+            TransactionStatus status = current.get();
+            current.remove();
+            transactions.rollback(status);
             throw e;
         }
         return true;

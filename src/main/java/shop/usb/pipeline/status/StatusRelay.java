@@ -66,7 +66,8 @@ public class StatusRelay {
         Map<?, ?> row = message.getBody(Map.class);
         message.setBody(StatusEventFormat.json(row));
         message.setHeader(DUPLICATE_ID, StatusEventFormat.id(row));
-        message.setHeader(WEBHOOK_DUE, webhook);
+        // A variable, not a header: the relay's mark reads it, and no JMS property carries it out.
+        exchange.setVariable(WEBHOOK_DUE, webhook);
     }
 
     /** The broker took the event. */

@@ -1,5 +1,6 @@
 package shop.usb.pipeline.status;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -35,7 +37,16 @@ public class StatusWebhook {
     private static final String ATTEMPTS = "statusEventWebhookAttempts";
     private static final int ERROR_CHARS = 500;
 
-    private final String url;
+    /**
+     * How long a claimed post is this instance's: longer than the HTTP client may take (connect,
+     * connection request and answer timeouts, 10 + 10 + 30 s).
+     */
+    private static final Duration CLAIM = Duration.ofMinutes(2);
+
+    private static final Pattern URL = Pattern.compile("\\S+://\\S+");
+
+    private final String endpoint;
+    private final String rawQuery;
     private final WebhookSignature signature;
     private final WebhookBackoff backoff;
     private final NamedParameterJdbcTemplate jdbc;
@@ -44,7 +55,14 @@ public class StatusWebhook {
     /** {@code url}: empty when the installation has no webhook; {@code secret} signs each post. */
     public StatusWebhook(
             String url, String secret, WebhookBackoff backoff, DataSource dataSource, Clock clock) {
-        this.url = url;
+        // Camel would decode the query of an endpoint's URI (a token's %2B would go out as '+'):
+        // the query goes out as written, in the raw query header of each post.
+        URI uri = URI.create(url);
+        this.endpoint =
+                url.isEmpty()
+                        ? ""
+                        : uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+        this.rawQuery = uri.getRawQuery();
         this.signature = url.isEmpty() ? null : new WebhookSignature(secret);
         this.backoff = backoff;
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
@@ -58,13 +76,22 @@ public class StatusWebhook {
 
     /**
      * The outbox row in the body becomes the POST: its CloudEvent, signed now. Nothing else of the
-     * exchange goes along (its headers are cleared).
+     * exchange goes along (its headers are cleared). An event another instance claimed meanwhile
+     * ends the exchange here.
      */
     public void request(Exchange exchange) {
         Message message = exchange.getMessage();
         Map<?, ?> row = message.getBody(Map.class);
-        exchange.setProperty(EVENT_ID, StatusEventFormat.id(row));
+        String id = StatusEventFormat.id(row);
+        exchange.setProperty(EVENT_ID, id);
         exchange.setProperty(ATTEMPTS, ((Number) row.get("webhook_attempts")).intValue());
+        if (jdbc.update(
+                        SqlStatements.get("claim-webhook-event"),
+                        new MapSqlParameterSource("id", id).addValue("claimMs", CLAIM.toMillis()))
+                != 1) {
+            exchange.setRouteStop(true);
+            return;
+        }
         if (!enabled()) {
             throw new IllegalStateException("pipeline.events.webhook-url is no longer set");
         }
@@ -72,15 +99,18 @@ public class StatusWebhook {
         long now = clock.instant().getEpochSecond();
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_METHOD, "POST");
+        if (rawQuery != null) {
+            message.setHeader(Exchange.HTTP_RAW_QUERY, rawQuery);
+        }
         message.setHeader(Exchange.CONTENT_TYPE, "application/cloudevents+json; charset=UTF-8");
         message.setHeader(WebhookSignature.TIMESTAMP_HEADER, String.valueOf(now));
         message.setHeader(WebhookSignature.SIGNATURE_HEADER, signature.sign(now, json));
         message.setBody(json);
     }
 
-    /** Where the posts go. */
+    /** Where the posts go, without the query (set on each post as it is written). */
     public String url() {
-        return url;
+        return endpoint;
     }
 
     /** The receiver answered 2xx. */
@@ -153,7 +183,10 @@ public class StatusWebhook {
                 == 1;
     }
 
-    /** What went wrong, in one line, without the URL (it may hold a token) or the answer's body. */
+    /**
+     * What went wrong, in one line, without a URL (the receiver's may hold a token) or the answer's
+     * body.
+     */
     private static String describe(Exception cause) {
         String text;
         if (cause instanceof HttpOperationFailedException failed) {
@@ -163,7 +196,7 @@ public class StatusWebhook {
         } else {
             text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         }
-        text = text.replaceAll("\\p{Cntrl}", " ");
+        text = URL.matcher(text.replaceAll("\\p{Cntrl}", " ")).replaceAll("the receiver");
         return text.length() <= ERROR_CHARS ? text : text.substring(0, ERROR_CHARS);
     }
 

@@ -58,7 +58,9 @@ import shop.usb.pipeline.support.TcpProxy;
  * /usb/slot-1 and /usb/slot-2, as in compose. Each instance reaches the database through a TCP
  * proxy that can cut or blackhole it, and the broker through one too where the subclass wants it.
  * Every row counts orders sent, completed, lost, duplicated and falsely COMPLETED, and the recovery
- * time, and writes them to target/faults.md. Run with {@code mvn -B test -Pfaults}.
+ * time, and writes them to target/faults.md. A shop's durable subscription then reads the row's
+ * status events: each order's must arrive whole, in its sequence, once. Run with {@code mvn -B test
+ * -Pfaults}.
  */
 @Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -77,6 +79,7 @@ abstract class TopologyUnderFaults {
     protected final Instance[] instances = new Instance[2];
     private HikariDataSource jobsTable;
     private ActiveMQConnectionFactory producer;
+    private ShopSubscriber shop;
 
     /**
      * Starts the broker (or brokers) on free ports, with these accounts (user to password and
@@ -104,6 +107,7 @@ abstract class TopologyUnderFaults {
         Map<String, String[]> accounts = new LinkedHashMap<>();
         accounts.put("pipeline", new String[] {"pipeline-secret", "pipeline"});
         accounts.put("producer", new String[] {"producer-secret", "producer"});
+        accounts.put("shop", new String[] {"shop-secret", "shop"});
         startBroker(run.resolve("artemis"), accounts);
         database = new PostgresServer(run.resolve("postgres"), PipelineRuntime.freePort());
         database.start();
@@ -128,6 +132,8 @@ abstract class TopologyUnderFaults {
             instances[i].start();
         }
         producer = new ActiveMQConnectionFactory(brokerUrl(), "producer", "producer-secret");
+        shop = new ShopSubscriber(brokerUrl(), "shop", "shop-secret");
+        shop.subscribe();
         // A send to a dead broker gives up soon, so the sender keeps its pace through the outage.
         producer.setCallTimeout(2_000);
     }
@@ -192,6 +198,7 @@ abstract class TopologyUnderFaults {
         int falseCompleted = falselyCompleted(prefix);
         int deadLettered = deadLettered(prefix);
         double recovery = recoverySeconds(prefix, healedAt);
+        int brokenSequences = brokenEventSequences(prefix);
         TABLE.add(
                 new String[] {
                     fault,
@@ -201,6 +208,7 @@ abstract class TopologyUnderFaults {
                     String.valueOf(duplicated),
                     String.valueOf(falseCompleted),
                     String.valueOf(deadLettered),
+                    String.valueOf(brokenSequences),
                     String.format(Locale.ROOT, "%.1f", recovery)
                 });
         assertThat(completed).as(fault + ": completed of " + sent).isEqualTo(sent);
@@ -209,6 +217,64 @@ abstract class TopologyUnderFaults {
                 .as(fault + ": COMPLETED folders that fail sha256sum -c")
                 .isZero();
         assertThat(deadLettered).as(fault + ": orders on the DLQ").isZero();
+        assertThat(brokenSequences)
+                .as(
+                        fault
+                                + ": orders whose status events the shop got with a gap, twice or out of order")
+                .isZero();
+    }
+
+    /**
+     * Once the row's events have all left the outbox: the orders whose events the shop's durable
+     * subscription did not receive as 1, 2, ... n, n at least how many the outbox held for the
+     * order before the drain (a gap, a duplicate, a swap or a missing event each break it).
+     */
+    private int brokenEventSequences(String prefix) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(jobsTable);
+        try {
+            Awaitility.await("every status event of the row sent")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(
+                            () ->
+                                    jdbc.queryForObject(
+                                                    "SELECT COUNT(*) FROM status_events"
+                                                            + " WHERE order_id LIKE ? AND sent_at IS NULL",
+                                                    Integer.class,
+                                                    prefix + "%")
+                                            == 0);
+        } catch (ConditionTimeoutException notAllSent) {
+            // Counted below: the shop is missing them.
+        }
+        Map<String, Long> written = new LinkedHashMap<>();
+        jdbc.query(
+                "SELECT order_id, COUNT(*) AS events FROM status_events WHERE order_id LIKE ?"
+                        + " GROUP BY order_id",
+                rs -> {
+                    written.put(rs.getString("order_id"), rs.getLong("events"));
+                },
+                prefix + "%");
+        Map<String, List<Long>> received = shop.drain(Duration.ofSeconds(3));
+        int broken = 0;
+        for (Map.Entry<String, Long> order : written.entrySet()) {
+            // At least the events counted before the drain, numbered 1, 2, ... in the order they
+            // came; an event written since (a confirmation redelivered late) may follow them.
+            List<Long> got = received.getOrDefault(order.getKey(), List.of());
+            List<Long> expected =
+                    java.util.stream.LongStream.rangeClosed(1, got.size()).boxed().toList();
+            if (got.size() < order.getValue() || !expected.equals(got)) {
+                System.out.println(
+                        "Status events of "
+                                + order.getKey()
+                                + ": written "
+                                + order.getValue()
+                                + ", received "
+                                + received.get(order.getKey()));
+                broken++;
+            }
+        }
+        return broken;
     }
 
     private int completed(String prefix) {
@@ -297,8 +363,8 @@ abstract class TopologyUnderFaults {
                                 + " cores, Java "
                                 + System.getProperty("java.version")
                                 + "\n\n"
-                                + "| fault | orders sent | completed | lost | duplicated | false COMPLETED | on the DLQ | recovery (s) |\n"
-                                + "|---|---|---|---|---|---|---|---|\n");
+                                + "| fault | orders sent | completed | lost | duplicated | false COMPLETED | on the DLQ | status events broken | recovery (s) |\n"
+                                + "|---|---|---|---|---|---|---|---|---|\n");
         for (String[] row : TABLE) {
             md.append("| ").append(String.join(" | ", row)).append(" |\n");
         }

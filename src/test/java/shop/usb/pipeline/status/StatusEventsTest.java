@@ -79,6 +79,10 @@ class StatusEventsTest {
             assertThat(event.event().path("source").asText())
                     .isEqualTo("/usb-order-pipeline/test-instance");
             assertThat(event.duplicateId()).isEqualTo(event.event().path("id").asText());
+            assertThat(event.properties())
+                    .as("nothing of the relay's own goes out with the event")
+                    .doesNotContain("webhookDue")
+                    .noneMatch(name -> name.startsWith("Camel"));
             assertThat(event.data().path("jobId").asText()).isEqualTo(job.id());
         }
         assertThat(events.get(0).data().path("priority").asText()).isEqualTo("normal");

@@ -10,6 +10,8 @@ import jakarta.jms.TextMessage;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -25,11 +27,12 @@ public final class ShopListener implements AutoCloseable {
     public static final String ADDRESS = "orders.status";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final ActiveMQConnectionFactory factory;
     private final Connection connection;
     private final List<Received> received = new ArrayList<>();
 
     /** One message: the CloudEvent as parsed, and the broker's duplicate-detection id. */
-    public record Received(JsonNode event, String duplicateId) {
+    public record Received(JsonNode event, String duplicateId, List<String> properties) {
         public String type() {
             return event.path("type").asText();
         }
@@ -47,17 +50,18 @@ public final class ShopListener implements AutoCloseable {
         }
     }
 
-    private ShopListener(Connection connection) {
+    private ShopListener(ActiveMQConnectionFactory factory, Connection connection) {
+        this.factory = factory;
         this.connection = connection;
     }
 
     /** Subscribes durably as {@code subscription}, on the broker at {@code port}. */
     public static ShopListener subscribe(int port, String subscription) throws JMSException {
-        Connection connection =
-                new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "shop", "shop")
-                        .createConnection();
+        ActiveMQConnectionFactory factory =
+                new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "shop", "shop");
+        Connection connection = factory.createConnection();
         connection.setClientID(subscription);
-        ShopListener listener = new ShopListener(connection);
+        ShopListener listener = new ShopListener(factory, connection);
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         session.createDurableConsumer(session.createTopic(ADDRESS), subscription)
                 .setMessageListener(listener::keep);
@@ -65,12 +69,16 @@ public final class ShopListener implements AutoCloseable {
         return listener;
     }
 
+    @SuppressWarnings("unchecked") // JMS' property names are strings
     private void keep(Message message) {
         try {
             Received one =
                     new Received(
                             JSON.readTree(((TextMessage) message).getText()),
-                            message.getStringProperty("_AMQ_DUPL_ID"));
+                            message.getStringProperty("_AMQ_DUPL_ID"),
+                            Collections.list((Enumeration<String>) message.getPropertyNames())
+                                    .stream()
+                                    .toList());
             synchronized (received) {
                 received.add(one);
             }
@@ -103,6 +111,16 @@ public final class ShopListener implements AutoCloseable {
     /** Waits until the order's event of this type arrived. */
     public List<Received> awaitType(String orderId, String type) {
         return awaitEvent(orderId, event -> event.type().equals(type));
+    }
+
+    /** Ends the durable subscription: the broker keeps nothing more for it. */
+    public void unsubscribe() throws JMSException {
+        String subscription = connection.getClientID();
+        connection.close();
+        try (Connection again = factory.createConnection()) {
+            again.setClientID(subscription);
+            again.createSession(false, Session.AUTO_ACKNOWLEDGE).unsubscribe(subscription);
+        }
     }
 
     @Override
