@@ -258,20 +258,13 @@ class BrokerProtocolsTest {
                     body);
             assertThat(readFrame(sender.getInputStream())).startsWith("RECEIPT");
 
-            List<String> types = new ArrayList<>();
-            while (!types.contains("shop.usb.order.completed")) {
-                String frame = readFrame(listener.getInputStream());
-                assertThat(frame).startsWith("MESSAGE");
-                JsonNode event = JSON.readTree(frame.substring(frame.indexOf("\n\n") + 2));
-                if (event.path("subject").asText().equals(orderId)) {
-                    types.add(event.path("type").asText());
-                }
-            }
-            assertThat(types)
-                    .containsExactly(
-                            "shop.usb.order.accepted",
-                            "shop.usb.order.processing",
-                            "shop.usb.order.completed");
+            assertHeardComplete(
+                    orderId,
+                    () -> {
+                        String frame = readFrame(listener.getInputStream());
+                        assertThat(frame).startsWith("MESSAGE");
+                        return frame.substring(frame.indexOf("\n\n") + 2);
+                    });
         }
     }
 
@@ -296,21 +289,39 @@ class BrokerProtocolsTest {
                             send.createTextMessage(
                                     order(orderId).file("music/jazz/01-so-what.mp3").json()));
 
-            List<String> types = new ArrayList<>();
-            while (!types.contains("shop.usb.order.completed")) {
-                TextMessage message = (TextMessage) events.receive(120_000);
-                assertThat(message).as("an event within the guard's time").isNotNull();
-                JsonNode event = JSON.readTree(message.getText());
-                if (event.path("subject").asText().equals(orderId)) {
-                    types.add(event.path("type").asText());
-                }
-            }
-            assertThat(types)
-                    .containsExactly(
-                            "shop.usb.order.accepted",
-                            "shop.usb.order.processing",
-                            "shop.usb.order.completed");
+            assertHeardComplete(
+                    orderId,
+                    () -> {
+                        TextMessage message = (TextMessage) events.receive(120_000);
+                        assertThat(message).as("an event within the guard's time").isNotNull();
+                        return message.getText();
+                    });
         }
+    }
+
+    /** The next event's JSON as the client received it. */
+    @FunctionalInterface
+    private interface NextEvent {
+        String read() throws Exception;
+    }
+
+    /**
+     * Reads events until the order's completed one: its events came accepted, processing,
+     * completed.
+     */
+    private static void assertHeardComplete(String orderId, NextEvent next) throws Exception {
+        List<String> types = new ArrayList<>();
+        while (!types.contains("shop.usb.order.completed")) {
+            JsonNode event = JSON.readTree(next.read());
+            if (event.path("subject").asText().equals(orderId)) {
+                types.add(event.path("type").asText());
+            }
+        }
+        assertThat(types)
+                .containsExactly(
+                        "shop.usb.order.accepted",
+                        "shop.usb.order.processing",
+                        "shop.usb.order.completed");
     }
 
     private static void frame(OutputStream out, String head, byte[] body) throws IOException {

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
@@ -20,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import shop.usb.pipeline.content.OrderLimits;
+import shop.usb.pipeline.support.JsonSchemas;
 
 /**
  * The message contract is written twice: config/order-confirmation.schema.json for the shops, and
@@ -31,18 +28,7 @@ class OrderConfirmationSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Schema SCHEMA =
-            SchemaRegistry.withDefaultDialect(
-                            SpecificationVersion.DRAFT_2020_12,
-                            registry ->
-                                    registry.schemaRegistryConfig(
-                                            // "format" only annotates in 2020-12 unless asked
-                                            // to assert; the contract means it (confirmedAt).
-                                            SchemaRegistryConfig.builder()
-                                                    .formatAssertionsEnabled(true)
-                                                    .build()))
-                    .getSchema(
-                            SchemaLocation.of("classpath:config/order-confirmation.schema.json"));
+    private static final Schema SCHEMA = JsonSchemas.load("order-confirmation");
 
     private final OrderConfirmationValidator validator =
             new OrderConfirmationValidator(JSON, new OrderLimits(100, 1000, 1L << 40));

@@ -11,11 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +20,7 @@ import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.support.Chromium;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
+import shop.usb.pipeline.support.WebhookReceiver;
 
 /**
  * The jobs dashboard in a real browser (headless Chromium): it shows a completed job with a full
@@ -298,40 +296,14 @@ class DashboardBrowserTest {
     @Test
     void operatorSeesParkedWebhookPostsAndResendsOne(@TempDir Path root) throws Exception {
         Chromium.requireOrSkip();
-        AtomicInteger answer = new AtomicInteger(503);
-        List<String> accepted = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext(
-                "/hook",
-                exchange -> {
-                    String body =
-                            new String(
-                                    exchange.getRequestBody().readAllBytes(),
-                                    StandardCharsets.UTF_8);
-                    int status = answer.get();
-                    if (status == 200) {
-                        accepted.add(body);
-                    }
-                    exchange.sendResponseHeaders(status, -1);
-                    exchange.close();
-                });
-        receiver.start();
-        Map<String, String> webhook =
-                Map.of(
-                        "pipeline.events.webhook-url",
-                        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
-                        "pipeline.events.webhook-secret",
-                        "dashboard-test-secret-0123",
-                        "pipeline.events.webhook-interval",
-                        "200",
-                        "pipeline.events.webhook-first-retry",
-                        "1s",
-                        "pipeline.events.webhook-max-retry",
-                        "1s",
-                        "pipeline.events.webhook-retry-for",
-                        "1s");
-        try (PipelineRuntime pipeline =
-                        PipelineRuntime.start(root, TestDatabase.h2(root.resolve("db")), webhook);
+        WebhookReceiver receiver = WebhookReceiver.start();
+        receiver.answer(post -> 503);
+        try (receiver;
+                PipelineRuntime pipeline =
+                        PipelineRuntime.start(
+                                root,
+                                TestDatabase.h2(root.resolve("db")),
+                                receiver.settings("", "1s"));
                 Chromium browser = Chromium.start()) {
             pipeline.sendText(
                     "orders.confirmed",
@@ -343,14 +315,15 @@ class DashboardBrowserTest {
             assertThat(text(browser, parked, "textContent")).contains("HTTP 503");
             assertThat(text(browser, "[data-testid=parked-count]", "textContent")).isEqualTo("3");
 
-            answer.set(200);
+            int refused = receiver.posts().size();
+            receiver.answer(post -> 200);
             browser.click(parked + " [data-testid=resend-button]");
 
             await("two events still parked", () -> count(browser, parked) == 2);
-            await("the receiver took the re-sent event", () -> accepted.size() == 1);
-            assertThat(accepted.get(0)).contains("DASH-HOOK");
-        } finally {
-            receiver.stop(0);
+            await(
+                    "the receiver got the re-sent event",
+                    () -> receiver.posts().size() == refused + 1);
+            assertThat(receiver.posts().get(refused).orderId()).isEqualTo("DASH-HOOK");
         }
     }
 

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -40,6 +36,7 @@ import shop.usb.pipeline.job.SqlStatements;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.job.StatusEvent;
 import shop.usb.pipeline.job.StatusOutbox;
+import shop.usb.pipeline.support.JsonSchemas;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
@@ -52,15 +49,7 @@ class StatusEventSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Schema SCHEMA =
-            SchemaRegistry.withDefaultDialect(
-                            SpecificationVersion.DRAFT_2020_12,
-                            registry ->
-                                    registry.schemaRegistryConfig(
-                                            SchemaRegistryConfig.builder()
-                                                    .formatAssertionsEnabled(true)
-                                                    .build()))
-                    .getSchema(SchemaLocation.of("classpath:config/status-event.schema.json"));
+    private static final Schema SCHEMA = JsonSchemas.load("status-event");
 
     private static final Delivery DELIVERY =
             new Delivery(

@@ -8,8 +8,6 @@ import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +15,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -32,6 +27,8 @@ import org.junit.jupiter.params.Parameter;
 import shop.usb.pipeline.support.OnEachDatabase;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
+import shop.usb.pipeline.support.WebhookReceiver;
+import shop.usb.pipeline.support.WebhookReceiver.Post;
 
 /**
  * The optional webhook: each status event is POSTed, signed over its timestamp and body; a failed
@@ -42,79 +39,23 @@ import shop.usb.pipeline.support.TestDatabase;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusWebhookTest {
 
-    static final String SECRET = "webhook-test-secret-0123";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameter TestDatabase.Engine engine;
 
     PipelineRuntime pipeline;
-    HttpServer receiver;
-    final List<Post> posts = new CopyOnWriteArrayList<>();
-
-    /** What the receiver answers a post of this order's event with; 200 unless set. */
-    volatile Function<Post, Integer> answer = post -> 200;
-
-    /** One post as the receiver saw it. */
-    record Post(
-            String query,
-            List<String> headers,
-            String contentType,
-            String timestamp,
-            String signature,
-            byte[] body,
-            JsonNode event) {
-        String orderId() {
-            return event.path("subject").asText();
-        }
-
-        String type() {
-            return event.path("type").asText();
-        }
-    }
+    WebhookReceiver receiver;
 
     @BeforeParameterizedClassInvocation(injectArguments = false)
     void start(@TempDir Path root) throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext(
-                "/hook",
-                exchange -> {
-                    byte[] body = exchange.getRequestBody().readAllBytes();
-                    Post post =
-                            new Post(
-                                    exchange.getRequestURI().getRawQuery(),
-                                    List.copyOf(exchange.getRequestHeaders().keySet()),
-                                    exchange.getRequestHeaders().getFirst("Content-Type"),
-                                    exchange.getRequestHeaders().getFirst("X-Pipeline-Timestamp"),
-                                    exchange.getRequestHeaders().getFirst("X-Pipeline-Signature"),
-                                    body,
-                                    JSON.readTree(body));
-                    posts.add(post);
-                    exchange.sendResponseHeaders(answer.apply(post), -1);
-                    exchange.close();
-                });
-        receiver.start();
+        receiver = WebhookReceiver.start();
         pipeline =
                 PipelineRuntime.start(
                         root,
                         engine.create(root),
-                        Map.of(
-                                "pipeline.events.webhook-url",
-                                // A receiver's token in the query reaches it as it is written.
-                                "http://127.0.0.1:"
-                                        + receiver.getAddress().getPort()
-                                        + "/hook?token=a%2Bb",
-                                "pipeline.events.webhook-secret",
-                                SECRET,
-                                "pipeline.events.webhook-interval",
-                                "200",
-                                "pipeline.events.webhook-first-retry",
-                                "1s",
-                                "pipeline.events.webhook-max-retry",
-                                "1s",
-                                // Three failed posts, then parked: 1 s + 1 s of waiting, a third
-                                // would pass 2 s.
-                                "pipeline.events.webhook-retry-for",
-                                "2s"));
+                        // A receiver's token in the query reaches it as it is written. Three failed
+                        // posts, then parked: 1 s + 1 s of waiting, a third would pass 2 s.
+                        receiver.settings("?token=a%2Bb", "2s"));
     }
 
     @AfterParameterizedClassInvocation(injectArguments = false)
@@ -123,7 +64,7 @@ class StatusWebhookTest {
             pipeline.close();
         }
         if (receiver != null) {
-            receiver.stop(0);
+            receiver.close();
         }
     }
 
@@ -151,14 +92,14 @@ class StatusWebhookTest {
                         post ->
                                 assertThat(new String(post.body(), StandardCharsets.UTF_8))
                                         .contains("ñandú-über"));
-        for (Post post : posts) {
+        for (Post post : receiver.posts()) {
             assertThat(post.query()).isEqualTo("token=a%2Bb");
             assertThat(post.contentType()).startsWith("application/cloudevents+json");
             assertThat(post.signature()).isEqualTo(hmac(post.timestamp(), post.body()));
             assertThat(post.signature())
                     .as("the product's own signing agrees")
                     .isEqualTo(
-                            new WebhookSignature(SECRET)
+                            new WebhookSignature(WebhookReceiver.SECRET)
                                     .sign(
                                             Long.parseLong(post.timestamp()),
                                             new String(post.body(), StandardCharsets.UTF_8)));
@@ -179,7 +120,9 @@ class StatusWebhookTest {
     /** The signature as a receiver computes it: over the raw bytes it received. */
     private static String hmac(String timestamp, byte[] body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(
+                new SecretKeySpec(
+                        WebhookReceiver.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
         return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
     }
@@ -188,13 +131,13 @@ class StatusWebhookTest {
     void aFailedPostIsTriedAgainUntilTheReceiverTakesIt() throws Exception {
         String orderId = newOrderId();
         AtomicInteger refused = new AtomicInteger();
-        answer =
+        receiver.answer(
                 post ->
                         post.orderId().equals(orderId)
                                         && post.type().endsWith(".accepted")
                                         && refused.incrementAndGet() <= 2
                                 ? 500
-                                : 200;
+                                : 200);
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
 
         await().atMost(Duration.ofMinutes(1)).until(() -> refused.get() > 2);
@@ -211,7 +154,7 @@ class StatusWebhookTest {
     @Test
     void aPostThatKeepsFailingIsParkedListedAndPostedAgainWhenResent() throws Exception {
         String orderId = newOrderId();
-        answer = post -> post.orderId().equals(orderId) ? 503 : 200;
+        receiver.answer(post -> post.orderId().equals(orderId) ? 503 : 200);
         pipeline.sendText(ORDERS, order(orderId).file("music/jazz/01-so-what.mp3").json());
 
         await().atMost(Duration.ofMinutes(1)).until(() -> parkedOf(orderId).size() == 3);
@@ -225,7 +168,7 @@ class StatusWebhookTest {
         assertThat(postsOf(orderId).stream().filter(post -> post.type().endsWith(".accepted")))
                 .hasSize(3);
 
-        answer = post -> 200;
+        receiver.answer(post -> 200);
         var resent =
                 pipeline.http(
                         "POST",
@@ -254,7 +197,7 @@ class StatusWebhookTest {
     }
 
     private List<Post> postsOf(String orderId) {
-        return posts.stream().filter(post -> post.orderId().equals(orderId)).toList();
+        return receiver.posts().stream().filter(post -> post.orderId().equals(orderId)).toList();
     }
 
     private List<String> types(String orderId) {
