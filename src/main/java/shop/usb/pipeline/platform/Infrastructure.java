@@ -38,7 +38,8 @@ record Infrastructure(
         DemoData.prepare(settings);
         DataSource dataSource = database.dataSource();
         registry.bind("dataSource", dataSource);
-        JmsPoolConnectionFactory brokerConnections = connectionPool(settings.broker());
+        JmsPoolConnectionFactory brokerConnections =
+                connectionPool(settings.broker(), settings.broker().maxConnections());
         // Services stop in reverse order: the pooled connections close before the embedded broker
         // stops.
         context.addService(new StopAction(brokerConnections::stop), true, true);
@@ -46,6 +47,14 @@ record Infrastructure(
         // No route answers a message: a JMSReplyTo from outside must not make one send anywhere.
         jms.getConfiguration().setDisableReplyTo(true);
         registry.bind("jms", jms);
+        // The status events' relay has a connection of its own: while the broker is away its
+        // attempts to connect wait out their timeouts there, not in the pool intake and the API
+        // draw from (an HTTP submit must get its 503 in seconds).
+        JmsPoolConnectionFactory relayConnection = connectionPool(settings.broker(), 1);
+        context.addService(new StopAction(relayConnection::stop), true, true);
+        JmsComponent relayJms = JmsComponent.jmsComponent(relayConnection);
+        relayJms.getConfiguration().setDisableReplyTo(true);
+        registry.bind("relayJms", relayJms);
         // Routes marked "transacted: jmsTransaction" send all their messages in one JMS
         // transaction.
         registry.bind(
@@ -73,7 +82,8 @@ record Infrastructure(
      * One pool of broker connections for all consumers and producers; a bare factory connects per
      * send.
      */
-    private static JmsPoolConnectionFactory connectionPool(PipelineSettings.Broker settings) {
+    private static JmsPoolConnectionFactory connectionPool(
+            PipelineSettings.Broker settings, int maxConnections) {
         ActiveMQConnectionFactory broker =
                 new ActiveMQConnectionFactory(settings.url(), settings.user(), settings.password());
         // Take one message at a time: a worker that buffered job messages would sit on them while
@@ -89,7 +99,7 @@ record Infrastructure(
         broker.setCallFailoverTimeout(BROKER_CALL_TIMEOUT_MS);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(broker);
-        pool.setMaxConnections(settings.maxConnections());
+        pool.setMaxConnections(maxConnections);
         return pool;
     }
 
