@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import shop.usb.pipeline.health.BrokerWatch;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.ops.HttpGate;
 import shop.usb.pipeline.support.PipelineRuntime;
@@ -181,20 +182,16 @@ class ResilienceTest {
     @Test
     void withTheBrokerAwayASubmitGetsA503AndConsumersComeBack() throws Exception {
         brokerLink.cut();
-        // Behaviour, not speed: how soon the 503 comes is the benchmark's to measure. The client
-        // waits a minute, far longer than the product's own bounded waits.
-        HttpResponse<String> refused =
-                pipeline.http(
-                        "POST",
-                        "/api/orders",
-                        order("BROKER-AWAY").file("music/jazz/01-so-what.mp3").json(),
-                        Map.of(HttpGate.INTENT_HEADER, "test"),
-                        Duration.ofSeconds(60));
+        awaitBrokerKnownAway();
+        HttpResponse<String> refused = submit("BROKER-AWAY");
 
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         JsonNode problem = JSON.readTree(refused.body());
         assertThat(problem.path("error").asText()).isEqualTo("BROKER_UNAVAILABLE");
+        assertThat(problem.path("message").asText())
+                .as("refused from the watch's state, without a send")
+                .contains("cannot be reached since");
 
         brokerLink.heal();
         // The test's own client reaches the broker directly; the product's consumers must reconnect
@@ -212,6 +209,53 @@ class ResilienceTest {
                                 .statusCode())
                 .isEqualTo(202);
         pipeline.awaitJob("BROKER-BACK-HTTP", JobStatus.COMPLETED);
+    }
+
+    @Test
+    void aBrokerThatFallsSilentIsNoticedByThePingsOfTheWatchAlone() throws Exception {
+        brokerLink.blackhole();
+        // No send: the watch's own connection misses its pings.
+        awaitBrokerKnownAway();
+        HttpResponse<String> refused = submit("BROKER-SILENT");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(refused.body()).path("message").asText())
+                .contains("cannot be reached since");
+        assertThat(pipeline.management("GET", "/observe/health/ready", null, Map.of()).statusCode())
+                .as("readiness reads the same state")
+                .isEqualTo(503);
+
+        brokerLink.heal();
+        Awaitility.await("the watch connected again")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> brokerWatch().problem().isEmpty());
+        // A submit the held connections still refuse is not sent: it may be tried again.
+        Awaitility.await("a submit accepted once the broker answers again")
+                .atMost(Duration.ofSeconds(120))
+                .until(() -> submit("BROKER-SILENT-BACK").statusCode() == 202);
+        pipeline.awaitJob("BROKER-SILENT-BACK", JobStatus.COMPLETED);
+    }
+
+    private HttpResponse<String> submit(String orderId) throws Exception {
+        // The client waits a minute, far longer than the product's own bounded waits: how soon the
+        // 503 comes is the benchmark's to measure.
+        return pipeline.http(
+                "POST",
+                "/api/orders",
+                order(orderId).file("music/jazz/01-so-what.mp3").json(),
+                Map.of(HttpGate.INTENT_HEADER, "test"),
+                Duration.ofSeconds(60));
+    }
+
+    private BrokerWatch brokerWatch() {
+        return pipeline.context()
+                .getRegistry()
+                .lookupByNameAndType(BrokerWatch.BEAN_NAME, BrokerWatch.class);
+    }
+
+    private void awaitBrokerKnownAway() {
+        Awaitility.await("the broker watch noticed the broker is away")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> brokerWatch().problem().filter(p -> p.contains("since")).isPresent());
     }
 
     private ManagedRouteMBean route(String routeId) {

@@ -1,7 +1,5 @@
 package shop.usb.pipeline.health;
 
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Session;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +29,7 @@ public class PipelineHealth {
 
     private final JobStatistics statistics;
     private final DataSource dataSource;
-    private final ConnectionFactory broker;
+    private final BrokerWatch broker;
     private final SlotAllocator mounts;
     private final HealthThresholds limits;
     private final Clock clock;
@@ -39,7 +37,7 @@ public class PipelineHealth {
     public PipelineHealth(
             JobStatistics statistics,
             DataSource dataSource,
-            ConnectionFactory broker,
+            BrokerWatch broker,
             SlotAllocator mounts,
             HealthThresholds limits,
             Clock clock) {
@@ -101,12 +99,7 @@ public class PipelineHealth {
     }
 
     public Optional<String> brokerProblem() {
-        try (jakarta.jms.Connection connection = broker.createConnection();
-                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            return Optional.empty();
-        } catch (Exception e) {
-            return Optional.of("The broker cannot be reached: " + e.getMessage());
-        }
+        return broker.problem();
     }
 
     public List<MountState> mountStates() {

@@ -13,6 +13,7 @@ import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jms.JmsException;
 import shop.usb.pipeline.failure.JobFailure;
+import shop.usb.pipeline.health.BrokerAwayException;
 import shop.usb.pipeline.intake.FieldError;
 import shop.usb.pipeline.intake.InvalidOrderException;
 
@@ -39,6 +40,8 @@ public class ApiErrors {
                             failure.code().name(),
                             failure.getMessage(),
                             List.<FieldError>of());
+        } else if (cause instanceof BrokerAwayException away) {
+            problem = new ApiProblem(503, "BROKER_UNAVAILABLE", away.getMessage(), List.of());
         } else if (causedBy(cause, JMSException.class, JmsException.class)) {
             LOG.warn("API request failed, the broker is away: {}", cause.toString());
             problem =

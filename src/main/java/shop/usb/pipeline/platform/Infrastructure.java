@@ -3,6 +3,8 @@ package shop.usb.pipeline.platform;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
@@ -12,19 +14,23 @@ import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.springframework.jms.connection.JmsTransactionManager;
+import shop.usb.pipeline.health.BrokerWatch;
 
 /**
  * What the pipeline runs on: the database (migrated on its own thread), the embedded broker, the
- * pooled broker connections with the JMS component, the demo data and the metrics registry. Their
- * services are added to Camel in the order they must stop in reverse.
+ * pooled broker connections with the JMS component, the watch on the broker, the demo data and the
+ * metrics registry. Their services are added to Camel in the order they must stop in reverse.
  */
-record Infrastructure(
-        DataSource dataSource,
-        JmsPoolConnectionFactory brokerConnections,
-        MeterRegistry meterRegistry) {
+record Infrastructure(DataSource dataSource, BrokerWatch brokerWatch, MeterRegistry meterRegistry) {
 
     private static final String METRICS_REGISTRY = "metricsRegistry";
     private static final long BROKER_CALL_TIMEOUT_MS = 5_000;
+    // The watch's connection is pinged every 2 s and failed after 2 s without an answer; a killed
+    // or cut broker fails it at once. Shorter would call a broker busy on a loaded machine away.
+    private static final long WATCH_PING_PERIOD_MS = 2_000;
+    private static final long WATCH_CONNECTION_TTL_MS = 6_000;
+    private static final long WATCH_CALL_TIMEOUT_MS = 2_000;
+    private static final Duration WATCH_RETRY_INTERVAL = Duration.ofMillis(250);
 
     /** Begins the database's and the embedded broker's start, and binds what routes use by name. */
     static Infrastructure start(CamelContext context, PipelineSettings settings) throws Exception {
@@ -43,6 +49,13 @@ record Infrastructure(
         // Services stop in reverse order: the pooled connections close before the embedded broker
         // stops.
         context.addService(new StopAction(brokerConnections::stop), true, true);
+        BrokerWatch brokerWatch =
+                new BrokerWatch(
+                        watchConnection(settings.broker()),
+                        WATCH_RETRY_INTERVAL,
+                        Clock.systemUTC());
+        context.addService(brokerWatch, true, true);
+        registry.bind(BrokerWatch.BEAN_NAME, brokerWatch);
         JmsComponent jms = JmsComponent.jmsComponent(brokerConnections);
         // No route answers a message: a JMSReplyTo from outside must not make one send anywhere.
         jms.getConfiguration().setDisableReplyTo(true);
@@ -60,7 +73,7 @@ record Infrastructure(
         registry.bind(
                 "jmsTransaction",
                 new SpringTransactionPolicy(new JmsTransactionManager(brokerConnections)));
-        return new Infrastructure(dataSource, brokerConnections, meterRegistry(registry));
+        return new Infrastructure(dataSource, brokerWatch, meterRegistry(registry));
     }
 
     /**
@@ -101,6 +114,22 @@ record Infrastructure(
         pool.setConnectionFactory(broker);
         pool.setMaxConnections(maxConnections);
         return pool;
+    }
+
+    /**
+     * The broker watch's own connection: no reconnection of its own (the watch retries, and must
+     * hear of each failure), short pings, one short attempt.
+     */
+    private static ActiveMQConnectionFactory watchConnection(PipelineSettings.Broker settings) {
+        ActiveMQConnectionFactory broker =
+                new ActiveMQConnectionFactory(settings.url(), settings.user(), settings.password());
+        broker.setReconnectAttempts(0);
+        broker.setInitialConnectAttempts(1);
+        broker.setClientFailureCheckPeriod(WATCH_PING_PERIOD_MS);
+        broker.setConnectionTTL(WATCH_CONNECTION_TTL_MS);
+        broker.setCallTimeout(WATCH_CALL_TIMEOUT_MS);
+        broker.setCallFailoverTimeout(WATCH_CALL_TIMEOUT_MS);
+        return broker;
     }
 
     /** Something Camel does not own, stopped with the context. */

@@ -381,7 +381,7 @@ final class PipelineBeans {
                         new PipelineHealth(
                                 statistics,
                                 dataSource,
-                                infrastructure.brokerConnections(),
+                                infrastructure.brokerWatch(),
                                 mounts,
                                 settings.health(),
                                 clock));

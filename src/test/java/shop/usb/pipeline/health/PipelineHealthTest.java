@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ class PipelineHealthTest {
     HikariDataSource dataSource;
     JobLifecycle jobs;
     JdbcTemplate sql;
+    BrokerWatch brokerWatch;
     PipelineHealth health;
 
     @BeforeEach
@@ -52,11 +54,16 @@ class PipelineHealthTest {
                         "tcp://127.0.0.1:"
                                 + PipelineRuntime.freePort()
                                 + "?reconnectAttempts=0&initialConnectAttempts=1");
+        brokerWatch = new BrokerWatch(noBroker, Duration.ofMillis(100), Clock.systemUTC());
+        brokerWatch.start();
+        Awaitility.await("the watch found no broker")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> brokerWatch.problem().filter(p -> p.contains("since")).isPresent());
         health =
                 new PipelineHealth(
                         new JobStatistics(dataSource),
                         dataSource,
-                        noBroker,
+                        brokerWatch,
                         Stations.folders(dataSource, Duration.ofSeconds(1), false, mount)
                                 .allocator(),
                         SPEC,
@@ -65,6 +72,7 @@ class PipelineHealthTest {
 
     @AfterEach
     void close() {
+        brokerWatch.stop();
         dataSource.close();
     }
 
