@@ -25,8 +25,9 @@ record Infrastructure(DataSource dataSource, BrokerWatch brokerWatch, MeterRegis
 
     private static final String METRICS_REGISTRY = "metricsRegistry";
     private static final long BROKER_CALL_TIMEOUT_MS = 5_000;
-    // The watch's connection is pinged every 2 s and failed after 2 s without an answer; a killed
-    // or cut broker fails it at once. Shorter would call a broker busy on a loaded machine away.
+    private static final long SUBMIT_CALL_TIMEOUT_MS = 4_000;
+    // The watch's connection is checked every 2 s: a silent broker fails it within seconds, a
+    // killed or cut one at once. Shorter would call a broker busy on a loaded machine away.
     private static final long WATCH_PING_PERIOD_MS = 2_000;
     private static final long WATCH_CONNECTION_TTL_MS = 6_000;
     private static final long WATCH_CALL_TIMEOUT_MS = 2_000;
@@ -44,11 +45,24 @@ record Infrastructure(DataSource dataSource, BrokerWatch brokerWatch, MeterRegis
         DemoData.prepare(settings);
         DataSource dataSource = database.dataSource();
         registry.bind("dataSource", dataSource);
-        JmsPoolConnectionFactory brokerConnections =
-                connectionPool(settings.broker(), settings.broker().maxConnections());
         // Services stop in reverse order: the pooled connections close before the embedded broker
         // stops.
-        context.addService(new StopAction(brokerConnections::stop), true, true);
+        JmsPoolConnectionFactory brokerConnections =
+                bindJms(
+                        context,
+                        "jms",
+                        connectionPool(
+                                settings.broker(),
+                                settings.broker().maxConnections(),
+                                BROKER_CALL_TIMEOUT_MS));
+        // The status events' relay has a connection of its own: while the broker is away its
+        // attempts to connect wait out their timeouts there, not in the pool intake and the API
+        // draw from (an HTTP submit must get its 503 in seconds).
+        bindJms(context, "relayJms", connectionPool(settings.broker(), 1, BROKER_CALL_TIMEOUT_MS));
+        // An HTTP submit's one send has a connection of its own with a shorter bound: its client
+        // waits, and may send again (the order id makes that safe). The watch refuses submits at
+        // once when it knows the broker is away; this bounds the moments before it knows.
+        bindJms(context, "submitJms", connectionPool(settings.broker(), 1, SUBMIT_CALL_TIMEOUT_MS));
         BrokerWatch brokerWatch =
                 new BrokerWatch(
                         watchConnection(settings.broker()),
@@ -56,18 +70,6 @@ record Infrastructure(DataSource dataSource, BrokerWatch brokerWatch, MeterRegis
                         Clock.systemUTC());
         context.addService(brokerWatch, true, true);
         registry.bind(BrokerWatch.BEAN_NAME, brokerWatch);
-        JmsComponent jms = JmsComponent.jmsComponent(brokerConnections);
-        // No route answers a message: a JMSReplyTo from outside must not make one send anywhere.
-        jms.getConfiguration().setDisableReplyTo(true);
-        registry.bind("jms", jms);
-        // The status events' relay has a connection of its own: while the broker is away its
-        // attempts to connect wait out their timeouts there, not in the pool intake and the API
-        // draw from (an HTTP submit must get its 503 in seconds).
-        JmsPoolConnectionFactory relayConnection = connectionPool(settings.broker(), 1);
-        context.addService(new StopAction(relayConnection::stop), true, true);
-        JmsComponent relayJms = JmsComponent.jmsComponent(relayConnection);
-        relayJms.getConfiguration().setDisableReplyTo(true);
-        registry.bind("relayJms", relayJms);
         // Routes marked "transacted: jmsTransaction" send all their messages in one JMS
         // transaction.
         registry.bind(
@@ -96,7 +98,7 @@ record Infrastructure(DataSource dataSource, BrokerWatch brokerWatch, MeterRegis
      * send.
      */
     private static JmsPoolConnectionFactory connectionPool(
-            PipelineSettings.Broker settings, int maxConnections) {
+            PipelineSettings.Broker settings, int maxConnections, long callTimeoutMillis) {
         ActiveMQConnectionFactory broker =
                 new ActiveMQConnectionFactory(settings.url(), settings.user(), settings.password());
         // Take one message at a time: a worker that buffered job messages would sit on them while
@@ -106,13 +108,26 @@ record Infrastructure(DataSource dataSource, BrokerWatch brokerWatch, MeterRegis
         broker.setCacheDestinations(true);
         // A blocking call (a send, a commit) on a broker that went silent fails after this, instead
         // of hanging its thread (and an HTTP caller, who gets a 503) for the default 30 s.
-        broker.setCallTimeout(BROKER_CALL_TIMEOUT_MS);
+        broker.setCallTimeout(callTimeoutMillis);
         // With a failover URL (ha=true, reconnectAttempts) a call made while the client fails over
         // waits at most as long too, instead of 30 s (or for ever, while a lone broker stays away).
-        broker.setCallFailoverTimeout(BROKER_CALL_TIMEOUT_MS);
+        broker.setCallFailoverTimeout(callTimeoutMillis);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(broker);
         pool.setMaxConnections(maxConnections);
+        return pool;
+    }
+
+    /**
+     * A JMS component by this name on the pool, which closes with the context. No route answers a
+     * message: a JMSReplyTo from outside must not make one send anywhere.
+     */
+    private static JmsPoolConnectionFactory bindJms(
+            CamelContext context, String name, JmsPoolConnectionFactory pool) throws Exception {
+        context.addService(new StopAction(pool::stop), true, true);
+        JmsComponent jms = JmsComponent.jmsComponent(pool);
+        jms.getConfiguration().setDisableReplyTo(true);
+        context.getRegistry().bind(name, jms);
         return pool;
     }
 

@@ -15,10 +15,12 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        StartupPhases phases = StartupPhases.begin(context);
         PipelineSettings settings = PipelineSettings.from(context);
         context.getRegistry().bind(PipelineSettings.BEAN_NAME, settings);
         Station station = Stations.of(settings);
         Infrastructure infrastructure = Infrastructure.start(context, settings);
         new PipelineBeans(context, settings, infrastructure, Clock.systemUTC()).bind(station);
+        phases.configured();
     }
 }
