@@ -1,4 +1,5 @@
-/* "Retry all shown" and "Cancel all shown": a dry run counts first, the operator confirms, then the server acts. */
+/* "Retry all shown" and "Cancel all shown": a dry run counts first, the operator confirms, then the server
+   starts an operation in the background and the page follows its progress until it is done. */
 
 import { request } from './api.js';
 import { setText } from './dom.js';
@@ -6,8 +7,8 @@ import { describeShown, listQuery } from './filters.js';
 import { describeError, showMessage } from './messages.js';
 import { refreshNow } from './live.js';
 
-// The server changes the jobs in batches and answers when the last is done.
-const BULK_TIMEOUT_MS = 600000;
+// How often the page asks how far the operation is.
+const PROGRESS_POLL_MS = 500;
 
 const buttons = document.querySelectorAll('[data-bulk]');
 const confirmBar = document.querySelector('[data-testid="bulk-confirm"]');
@@ -41,10 +42,11 @@ async function runBulk() {
   const bulk = pending;
   closeBulk();
   if (!bulk) return;
-  showMessage('info', (bulk.action === 'retry' ? 'Retrying ' : 'Cancelling ') + bulk.count.toLocaleString('en') + ' jobs…');
+  const doing = bulk.action === 'retry' ? 'Retrying ' : 'Cancelling ';
+  showMessage('info', doing + bulk.count.toLocaleString('en') + ' jobs…');
   try {
-    const result = await request('POST', 'api/jobs/' + bulk.action, bulk.query, BULK_TIMEOUT_MS);
-    const done = result.body;
+    const started = await request('POST', 'api/jobs/' + bulk.action, bulk.query);
+    const done = await follow(started.body, doing);
     showMessage('success', (bulk.action === 'retry' ? 'Queued again ' : 'Cancelled or stopping ')
         + done.changed.toLocaleString('en') + ' of ' + done.matched.toLocaleString('en') + ' jobs'
         + (done.skipped ? '; ' + done.skipped.toLocaleString('en') + ' skipped (not in a status to ' + bulk.action + ').' : '.'));
@@ -53,6 +55,18 @@ async function runBulk() {
   } finally {
     refreshNow();
   }
+}
+
+/** Shows the operation's progress until it is done; resolves to its last state. */
+async function follow(operation, doing) {
+  let now = operation;
+  while (!now.done) {
+    showMessage('info', doing + now.processed.toLocaleString('en') + ' of ' + now.eligible.toLocaleString('en')
+        + ' jobs (' + Math.round(now.progress * 100) + ' %)…');
+    await new Promise(function (resolve) { setTimeout(resolve, PROGRESS_POLL_MS); });
+    now = (await request('GET', 'api/operations/' + encodeURIComponent(operation.id))).body;
+  }
+  return now;
 }
 
 /** Drops the question unanswered (the filters changed, or the operator said no). */

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Message;
 import shop.usb.pipeline.intake.OrderConfirmation.Priority;
 import shop.usb.pipeline.job.JobCursor;
@@ -26,20 +27,26 @@ final class ApiQueries {
 
     /** The jobs a request asks for: its filters and, when {@code paged}, its cursor and limit. */
     static JobQuery jobQuery(Message request, boolean paged) {
-        String q = request.getHeader("q", String.class);
+        return jobQuery(name -> request.getHeader(name, String.class), paged);
+    }
+
+    /**
+     * The jobs these parameters ask for (by name, null when absent): a request's, or the filters a
+     * bulk operation kept.
+     */
+    static JobQuery jobQuery(UnaryOperator<String> parameter, boolean paged) {
+        String q = parameter.apply("q");
         return new JobQuery(
-                text("orderId", request.getHeader("orderId", String.class), 64),
-                status(request.getHeader("status", String.class)),
-                priority(request.getHeader("priority", String.class)),
-                text("errorCode", request.getHeader("errorCode", String.class), 64),
-                text("stick", request.getHeader("stick", String.class), 255),
+                text("orderId", parameter.apply("orderId"), 64),
+                status(parameter.apply("status")),
+                priority(parameter.apply("priority")),
+                text("errorCode", parameter.apply("errorCode"), 64),
+                text("stick", parameter.apply("stick"), 255),
                 text("q", q == null ? null : q.strip(), 255),
-                time("from", request.getHeader("from", String.class)),
-                time("to", request.getHeader("to", String.class)),
-                paged ? cursor(request.getHeader("cursor", String.class)) : null,
-                paged
-                        ? limit(request.getHeader("limit", String.class), DEFAULT_LIMIT, MAX_LIMIT)
-                        : 0);
+                time("from", parameter.apply("from")),
+                time("to", parameter.apply("to")),
+                paged ? cursor(parameter.apply("cursor")) : null,
+                paged ? limit(parameter.apply("limit"), DEFAULT_LIMIT, MAX_LIMIT) : 0);
     }
 
     /** The value, or null when it is absent or blank; a longer one is refused. */

@@ -83,7 +83,9 @@ public class HttpGate implements Handler<RoutingContext> {
                     "x-content-type-options",
                     "referrer-policy",
                     "x-frame-options",
-                    "retry-after");
+                    "retry-after",
+                    // A bulk operation's 202 names where it can be followed.
+                    "location");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -35,7 +35,6 @@ import shop.usb.pipeline.metrics.PipelineMetrics;
 import shop.usb.pipeline.ops.ApiErrors;
 import shop.usb.pipeline.ops.ApiServerSetup;
 import shop.usb.pipeline.ops.AuditTrail;
-import shop.usb.pipeline.ops.BulkActions;
 import shop.usb.pipeline.ops.ChangeFeed;
 import shop.usb.pipeline.ops.DashboardCharts;
 import shop.usb.pipeline.ops.HttpGate;
@@ -350,16 +349,8 @@ final class PipelineBeans {
                         statusEvents.relay(),
                         settings.recovery().stalledAfter(),
                         clock));
-        bind(
-                BulkActions.BEAN_NAME,
-                new BulkActions(
-                        dataSource,
-                        jobs,
-                        reads,
-                        liveRuns,
-                        audit,
-                        metrics,
-                        settings.api().bulkBatchSize()));
+        BulkOperationBeans.bind(
+                registry, settings.api(), dataSource, jobs, reads, liveRuns, audit, metrics, clock);
         bind(ApiErrors.BEAN_NAME, new ApiErrors());
         bind(DashboardCharts.BEAN_NAME, new DashboardCharts(statistics, metrics, slots));
         LiveEvents events = bind(LiveEvents.BEAN_NAME, new LiveEvents(settings.api().events()));

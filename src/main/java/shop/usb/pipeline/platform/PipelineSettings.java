@@ -173,12 +173,16 @@ public record PipelineSettings(
         }
     }
 
-    /** Who may call the API, under which host names, and how many jobs a bulk action changes. */
+    /**
+     * Who may call the API, under which host names, how many jobs a bulk operation changes per
+     * batch, and after how long without a batch it is taken up again.
+     */
     public record Api(
             ApiTokens tokens,
             boolean tokenForReads,
             List<String> allowedHosts,
             int bulkBatchSize,
+            Duration bulkResumeAfter,
             LiveEvents.StreamLimits events) {
         private static Api from(SettingsReader read) {
             // pipeline.events.* now configures the status events; an old key must not go unheard.
@@ -204,6 +208,7 @@ public record PipelineSettings(
                     read.flag("pipeline.api.token-for-reads"),
                     SettingsReader.items(read.required("pipeline.http.allowed-hosts")),
                     read.positive("pipeline.bulk.batch-size"),
+                    read.atLeast("pipeline.bulk.resume-after", Duration.ofSeconds(1)),
                     new LiveEvents.StreamLimits(
                             read.positive("pipeline.live-events.max-streams"),
                             read.positive("pipeline.live-events.max-streams-per-client"),

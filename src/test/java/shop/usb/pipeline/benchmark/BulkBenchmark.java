@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,16 +18,17 @@ import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TestDatabase;
 
 /**
- * Bulk retry over HTTP on PostgreSQL: the dry run's count and the retry itself (batches of 500,
- * each job's guarded transition and log line, its job message on the embedded broker) for many
- * FAILED jobs among more. The workers are stopped, so the figure is the bulk action's alone. Run:
- * {@code mvn -B test -Pbenchmark}; prints a table and writes target/benchmark-bulk.md.
+ * Bulk retry over HTTP on PostgreSQL: the dry run's count, the 202 that starts the operation, and
+ * the operation itself to done (batches of 500, each job's guarded transition, log line and status
+ * event, its job message on the embedded broker) for 100,000 FAILED jobs among 200,000. The workers
+ * are stopped, so the figure is the bulk action's alone. Run: {@code mvn -B test -Pbenchmark};
+ * prints a table and writes target/benchmark-bulk.md.
  */
 @Tag("benchmark")
 class BulkBenchmark {
 
-    private static final int JOBS = Integer.getInteger("benchmark.bulk-jobs", 100_000);
-    private static final int FAILED = Integer.getInteger("benchmark.bulk-failed", 10_000);
+    private static final int JOBS = Integer.getInteger("benchmark.bulk-jobs", 200_000);
+    private static final int FAILED = Integer.getInteger("benchmark.bulk-failed", 100_000);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -58,7 +60,9 @@ class BulkBenchmark {
                     post(pipeline, "/api/jobs/retry?status=FAILED&errorCode=USB_FULL&dryRun=true");
             double countMs = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
-            JsonNode done = post(pipeline, "/api/jobs/retry?status=FAILED&errorCode=USB_FULL");
+            JsonNode started = post(pipeline, "/api/jobs/retry?status=FAILED&errorCode=USB_FULL");
+            double answerMs = (System.nanoTime() - start) / 1e6;
+            JsonNode done = awaitDone(pipeline, started.get("id").asText());
             double retrySeconds = (System.nanoTime() - start) / 1e9;
 
             Figures figures = new Figures();
@@ -72,7 +76,17 @@ class BulkBenchmark {
                     "",
                     "");
             figures.add(
-                    format("bulk retry of %,d jobs, batches of 500, job messages included", FAILED),
+                    "bulk retry: the 202 with the operation (counted first)",
+                    format("%.0f ms", answerMs),
+                    "",
+                    "",
+                    "at once (≤ 1 s)",
+                    answerMs <= 1_000 ? "yes" : "**no**");
+            figures.add(
+                    format(
+                            "bulk retry of %,d jobs in the background, batches of 500, job"
+                                    + " messages included",
+                            FAILED),
                     format(
                             "%.1f s, %.0f jobs/s (changed %d)",
                             retrySeconds,
@@ -80,8 +94,8 @@ class BulkBenchmark {
                             done.get("changed").asLong()),
                     "",
                     "",
-                    "",
-                    "");
+                    format("%,d in ≤ 60 s", FAILED),
+                    retrySeconds <= 60 ? "yes" : "**no**");
             String report =
                     "Bulk actions over HTTP on PostgreSQL 17 (embedded binaries), the embedded broker\n\n"
                             + figures.table();
@@ -90,10 +104,7 @@ class BulkBenchmark {
         }
     }
 
-    /**
-     * As the dashboard sends it, waiting as long as the action takes (the runtime's client gives up
-     * at 10 s).
-     */
+    /** As the dashboard sends it: 200 for a dry run, 202 with the operation otherwise. */
     private static JsonNode post(PipelineRuntime pipeline, String path) throws Exception {
         var response =
                 pipeline.http(
@@ -101,11 +112,23 @@ class BulkBenchmark {
                         path,
                         null,
                         Map.of(HttpGate.INTENT_HEADER, "benchmark"),
-                        Duration.ofMinutes(10));
-        if (response.statusCode() != 200) {
+                        Duration.ofMinutes(1));
+        if (response.statusCode() != 200 && response.statusCode() != 202) {
             throw new IllegalStateException(
                     path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** Follows the operation as the dashboard does, until it is done. */
+    private static JsonNode awaitDone(PipelineRuntime pipeline, String id) {
+        return Awaitility.await("bulk operation " + id)
+                .atMost(Duration.ofMinutes(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                JSON.readTree(
+                                        pipeline.http("GET", "/api/operations/" + id, null).body()),
+                        operation -> operation.get("done").asBoolean());
     }
 }

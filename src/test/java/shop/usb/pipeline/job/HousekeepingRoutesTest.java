@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -149,6 +150,23 @@ class HousekeepingRoutesTest {
     }
 
     @Test
+    void bulkOperationsThatFinishedBeforeTheAuditsRetentionGoAndRunningOnesStay() throws Exception {
+        Instant now = Instant.now();
+        bulkOperation("old-done", "DONE", now.minus(Duration.ofDays(400)));
+        bulkOperation("recent-done", "DONE", now.minus(Duration.ofDays(300)));
+        bulkOperation("old-running", "RUNNING", null);
+
+        retention();
+
+        assertThat(
+                        new JdbcTemplate(dataSource)
+                                .queryForList(
+                                        "SELECT target FROM bulk_operations ORDER BY target",
+                                        String.class))
+                .containsExactly("old-running", "recent-done");
+    }
+
+    @Test
     void jobsWhoseJobMessageWasLostAreSentAgainOncePerPeriod() throws Exception {
         JdbcTemplate sql = new JdbcTemplate(dataSource);
         String lost = jobs.create("ORD-LOST-MESSAGE", "high", null, "{}").orElseThrow();
@@ -228,6 +246,25 @@ class HousekeepingRoutesTest {
 
     private void retention() {
         camel.createProducerTemplate().sendBody("direct:job-retention", null);
+    }
+
+    private void bulkOperation(String target, String status, Instant finishedAt) {
+        OffsetDateTime created = OffsetDateTime.now(ZoneOffset.UTC).minusDays(500);
+        new JdbcTemplate(dataSource)
+                .update(
+                        "INSERT INTO bulk_operations (id, kind, filters, target, actor, status,"
+                                + " matched, eligible, run_token, created_at, heartbeat_at,"
+                                + " finished_at) VALUES (?, 'RETRY', '{}', ?, 'anna', ?, 0, 0, ?,"
+                                + " ?, ?, ?)",
+                        UUID.randomUUID().toString(),
+                        target,
+                        status,
+                        UUID.randomUUID().toString(),
+                        created,
+                        created,
+                        finishedAt == null
+                                ? null
+                                : OffsetDateTime.ofInstant(finishedAt, ZoneOffset.UTC));
     }
 
     private void job(String orderId, String status, int daysAgo) {
