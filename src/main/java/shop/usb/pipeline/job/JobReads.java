@@ -72,11 +72,15 @@ public class JobReads {
         return jobs;
     }
 
-    /** A page of jobs, newest first, with the cursor of the next page when there is one. */
+    /**
+     * A page of jobs, newest first, with the cursor of the next page when there is one. A search
+     * has a statement of its own, one branch per key, each of which PostgreSQL reads through an
+     * index.
+     */
     public JobPage find(JobQuery query) {
         List<JobView> rows =
                 jdbc.query(
-                        SqlStatements.get("find-jobs"),
+                        SqlStatements.get(query.text() == null ? "find-jobs" : "search-jobs"),
                         after(filter(query), query.after()).addValue("limit", query.limit() + 1),
                         JobReads::view);
         if (rows.size() <= query.limit()) {
