@@ -69,7 +69,7 @@ public class JobLifecycle {
                                         .addValue("priority", priority)
                                         .addValue("customerKey", customerKey)
                                         .addValue("orderJson", orderJson));
-                        transitions.outbox.record(id, StatusEvent.accepted(priority));
+                        transitions.outbox.recordFirst(id, StatusEvent.accepted(priority));
                         transitions.insertLog(
                                 id,
                                 JobLogLevel.INFO,

@@ -49,21 +49,34 @@ public class StatusOutbox {
     }
 
     /**
+     * Writes the first event of an order whose receipt this transaction just wrote holding number 1
+     * (insert-order-receipt): the number is taken already, and the new row is locked till commit.
+     */
+    void recordFirst(String jobId, StatusEvent event) {
+        requireTransaction();
+        insert(jobId, event);
+    }
+
+    /**
      * The next number of the job's order, for an event {@link #insert}ed in the same transaction;
      * from here until the transaction ends no other event of the order is written.
      */
     void takeNumber(String jobId) {
-        // The DataSource's own transaction: in a JMS transaction the event would commit alone.
-        if (!TransactionSynchronizationManager.hasResource(dataSource)) {
-            throw new IllegalStateException(
-                    "A status event is written in the database transaction of its transition");
-        }
+        requireTransaction();
         if (jdbc.update(
                         SqlStatements.get("next-status-event-sequence"),
                         params().addValue("jobId", jobId))
                 != 1) {
             throw new IllegalStateException(
                     "Job " + jobId + " has no order receipt to number its events");
+        }
+    }
+
+    private void requireTransaction() {
+        // The DataSource's own transaction: in a JMS transaction the event would commit alone.
+        if (!TransactionSynchronizationManager.hasResource(dataSource)) {
+            throw new IllegalStateException(
+                    "A status event is written in the database transaction of its transition");
         }
     }
 

@@ -34,6 +34,10 @@ public final class Database extends EarlyStartingService {
                     "connectTimeout",
                     String.valueOf(Math.max(1, connection.connectionTimeout().toSeconds())));
             dataSource.addDataSourceProperty("tcpKeepAlive", "true");
+            // A batch of inserts (a run's log lines) goes as one multi-row INSERT, not a
+            // statement per row. Only inserts are rewritten: the heartbeat's batch of updates
+            // keeps its update count per row.
+            dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
     }
 

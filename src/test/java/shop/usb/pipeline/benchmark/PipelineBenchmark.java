@@ -3,6 +3,8 @@ package shop.usb.pipeline.benchmark;
 import static shop.usb.pipeline.benchmark.Figures.format;
 import static shop.usb.pipeline.support.Orders.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.BufferedWriter;
@@ -175,7 +177,7 @@ class PipelineBenchmark {
             Window hugeMemory = memory.read();
 
             memory.reset();
-            double manifestSeconds = manifest();
+            double[] manifestSeconds = manifest();
             Window manifestMemory = memory.read();
             product.close();
 
@@ -261,12 +263,14 @@ class PipelineBenchmark {
                             "manifest of %,d CSV lines read and published, -Xmx256m",
                             MANIFEST_LINES),
                     format(
-                            "%.1f s, %.0f lines/s",
-                            manifestSeconds, MANIFEST_LINES / manifestSeconds),
+                            "%.1f s, %.0f lines/s (from the drop: %.1f s)",
+                            manifestSeconds[0],
+                            MANIFEST_LINES / manifestSeconds[0],
+                            manifestSeconds[1]),
                     "",
                     "",
-                    "",
-                    "");
+                    "≥ 10,000 lines/s",
+                    verdict(MANIFEST_LINES / manifestSeconds[0] >= 10_000));
             Map<String, Window> windows = new LinkedHashMap<>();
             windows.put("small orders", smallMemory);
             windows.put("large orders", largeMemory);
@@ -409,10 +413,12 @@ class PipelineBenchmark {
     }
 
     /**
-     * Seconds from dropping a manifest of MANIFEST_LINES orders to its report in done/. The jobs it
-     * creates start running meanwhile, as they would in production.
+     * A manifest of MANIFEST_LINES orders: seconds from the intake's claim of the file to its
+     * report (the report's own receivedAt and finishedAt), and from the drop to the report (with
+     * the wait for a file that holds still, pipeline.manifest.stable-for, and the inbox's poll).
+     * The jobs it creates start running meanwhile, as they would in production.
      */
-    private double manifest() throws Exception {
+    private double[] manifest() throws Exception {
         Path inbox = root.resolve("data/inbox");
         Files.createDirectories(inbox);
         Path part = inbox.resolve(".manifest.csv.part");
@@ -434,7 +440,15 @@ class PipelineBenchmark {
                 .atMost(Duration.ofMinutes(30))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.exists(report));
-        return (System.nanoTime() - start) / 1e9;
+        double dropToReport = (System.nanoTime() - start) / 1e9;
+        JsonNode read = new ObjectMapper().readTree(report.toFile());
+        double reading =
+                Duration.between(
+                                        Instant.parse(read.get("receivedAt").asText()),
+                                        Instant.parse(read.get("finishedAt").asText()))
+                                .toMillis()
+                        / 1000.0;
+        return new double[] {reading, dropToReport};
     }
 
     private String smallOrder(String orderId, int i) {
