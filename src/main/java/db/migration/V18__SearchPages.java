@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Set;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.slf4j.Logger;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
 public class V18__SearchPages extends BaseJavaMigration {
 
     private static final Logger LOG = LoggerFactory.getLogger(V18__SearchPages.class);
+    // The extension's files are not installed (58P01), may not be created here (42501), or the
+    // server cannot have it (0A000); anything else is a fault to stop on.
+    private static final Set<String> UNAVAILABLE = Set.of("58P01", "42501", "0A000");
 
     @Override
     public void migrate(Context context) throws Exception {
@@ -62,6 +66,9 @@ public class V18__SearchPages extends BaseJavaMigration {
                             + " WHERE error_message IS NOT NULL");
             connection.releaseSavepoint(before);
         } catch (SQLException refused) {
+            if (!UNAVAILABLE.contains(refused.getSQLState())) {
+                throw refused;
+            }
             connection.rollback(before);
             LOG.warn(
                     "No trigram index on error messages (pg_trgm: {}): a search for words in"

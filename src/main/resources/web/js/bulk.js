@@ -9,6 +9,8 @@ import { refreshNow } from './live.js';
 
 // How often the page asks how far the operation is.
 const PROGRESS_POLL_MS = 500;
+// Looks in a row that may fail before the page gives up following (a minute at least).
+const MAX_FAILED_LOOKS = 120;
 
 const buttons = document.querySelectorAll('[data-bulk]');
 const confirmBar = document.querySelector('[data-testid="bulk-confirm"]');
@@ -57,14 +59,26 @@ async function runBulk() {
   }
 }
 
-/** Shows the operation's progress until it is done; resolves to its last state. */
+/**
+ * Shows the operation's progress until it is done; resolves to its last state. A look that fails
+ * (the server busy or restarting) is tried again: the operation goes on without the page.
+ */
 async function follow(operation, doing) {
   let now = operation;
+  let failedLooks = 0;
   while (!now.done) {
     showMessage('info', doing + now.processed.toLocaleString('en') + ' of ' + now.eligible.toLocaleString('en')
         + ' jobs (' + Math.round(now.progress * 100) + ' %)…');
     await new Promise(function (resolve) { setTimeout(resolve, PROGRESS_POLL_MS); });
-    now = (await request('GET', 'api/operations/' + encodeURIComponent(operation.id))).body;
+    try {
+      now = (await request('GET', 'api/operations/' + encodeURIComponent(operation.id))).body;
+      failedLooks = 0;
+    } catch (error) {
+      if (++failedLooks >= MAX_FAILED_LOOKS) {
+        throw new Error('lost sight of operation ' + operation.id + ', which goes on in the background ('
+            + describeError(error) + ')');
+      }
+    }
   }
   return now;
 }

@@ -1,6 +1,8 @@
 package shop.usb.pipeline.ops;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -55,11 +57,37 @@ public class BulkOperationRunner {
         Run(Claim claim, Operation operation) {
             this.claim = claim;
             this.kind = operation.kind();
-            this.query = ApiQueries.jobQuery(operation.filters()::get, false);
+            this.query =
+                    createdUpTo(ApiQueries.jobQuery(operation.filters()::get, false), operation);
             this.actor = operation.actor();
             this.target = operation.target();
             this.after = operation.cursor();
             this.more = !operation.done();
+        }
+
+        /**
+         * The filters, and no job created after the operation: jobs that arrive meanwhile (or
+         * before a stopped operation is taken up) are not the ones the operator counted and
+         * confirmed.
+         */
+        private static JobQuery createdUpTo(JobQuery filters, Operation operation) {
+            // The database's microseconds: the first instant after the operation's.
+            Instant bound = operation.createdAt().toInstant().plus(1, ChronoUnit.MICROS);
+            Instant to =
+                    filters.createdTo() == null || filters.createdTo().isAfter(bound)
+                            ? bound
+                            : filters.createdTo();
+            return new JobQuery(
+                    filters.orderId(),
+                    filters.status(),
+                    filters.priority(),
+                    filters.errorCode(),
+                    filters.stick(),
+                    filters.text(),
+                    filters.createdFrom(),
+                    to,
+                    null,
+                    0);
         }
 
         /** Whether another batch may find jobs to change (read by the route's loop). */
@@ -151,6 +179,9 @@ public class BulkOperationRunner {
         try {
             transaction.executeWithoutResult(
                     status -> {
+                        if (!operations.hold(run.claim)) {
+                            throw new TakenOver();
+                        }
                         long changed = 0;
                         for (BulkTarget job : batch) {
                             if (run.kind == Kind.RETRY

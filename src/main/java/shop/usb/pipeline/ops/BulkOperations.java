@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,6 +30,8 @@ import shop.usb.pipeline.job.SqlStatements;
 public class BulkOperations {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    // bulk_operations.filters
+    private static final int MAX_FILTERS = 2000;
     private static final TypeReference<Map<String, String>> FILTERS = new TypeReference<>() {};
 
     /** The two bulk actions: the audit trail's name for each, and the statuses each changes. */
@@ -74,11 +75,9 @@ public class BulkOperations {
     }
 
     private final NamedParameterJdbcTemplate jdbc;
-    private final Clock clock;
 
-    public BulkOperations(DataSource dataSource, Clock clock) {
+    public BulkOperations(DataSource dataSource) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
-        this.clock = clock;
     }
 
     /** A new RUNNING operation, held by the claim returned. */
@@ -90,19 +89,23 @@ public class BulkOperations {
             long matched,
             long eligible) {
         Claim claim = new Claim(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        String stored = json(filters);
+        if (stored.length() > MAX_FILTERS) {
+            throw ApiProblem.badRequest(
+                    "filters", "take more than " + MAX_FILTERS + " characters together");
+        }
         jdbc.update(
                 SqlStatements.get("insert-bulk-operation"),
                 new MapSqlParameterSource()
                         .addValue("id", claim.id())
                         .addValue("kind", kind.name())
-                        .addValue("filters", json(filters))
+                        .addValue("filters", stored)
                         .addValue(
                                 "target", target.length() > 255 ? target.substring(0, 255) : target)
                         .addValue("actor", actor)
                         .addValue("matched", matched)
                         .addValue("eligible", eligible)
-                        .addValue("token", claim.token())
-                        .addValue("now", now()));
+                        .addValue("token", claim.token()));
         return claim;
     }
 
@@ -121,11 +124,10 @@ public class BulkOperations {
      * under a new token, unless another instance took it first.
      */
     List<Claim> takeOverStale(Duration staleAfter) {
-        OffsetDateTime now = now();
         List<Claim> stale =
                 jdbc.query(
                         SqlStatements.get("find-stale-bulk-operations"),
-                        new MapSqlParameterSource("staleBefore", now.minus(staleAfter)),
+                        new MapSqlParameterSource("staleAfterMs", staleAfter.toMillis()),
                         (rs, row) -> new Claim(rs.getString("id"), rs.getString("run_token")));
         List<Claim> taken = new ArrayList<>();
         for (Claim old : stale) {
@@ -136,8 +138,7 @@ public class BulkOperations {
                             new MapSqlParameterSource()
                                     .addValue("id", old.id())
                                     .addValue("staleToken", old.token())
-                                    .addValue("token", claim.token())
-                                    .addValue("now", now));
+                                    .addValue("token", claim.token()));
             if (updated == 1) {
                 taken.add(claim);
             }
@@ -146,8 +147,21 @@ public class BulkOperations {
     }
 
     /**
-     * Records a batch; call it inside the batch's transaction. False when another run holds the
-     * operation now (the batch must then roll back).
+     * First in a batch's transaction: whether the run still holds the operation, whose row then
+     * stays locked until the batch ends. False when another run took it over.
+     */
+    boolean hold(Claim claim) {
+        return jdbc.update(
+                        SqlStatements.get("hold-bulk-operation"),
+                        new MapSqlParameterSource()
+                                .addValue("id", claim.id())
+                                .addValue("token", claim.token()))
+                == 1;
+    }
+
+    /**
+     * Records a batch, last in its transaction, after {@link #hold}. False when another run holds
+     * the operation now (the batch must then roll back).
      */
     boolean recordBatch(Claim claim, int processed, long changed, JobCursor cursor) {
         return jdbc.update(
@@ -162,8 +176,7 @@ public class BulkOperations {
                                         cursor == null
                                                 ? null
                                                 : cursor.createdAt().atOffset(ZoneOffset.UTC))
-                                .addValue("cursorId", cursor == null ? null : cursor.id())
-                                .addValue("now", now()))
+                                .addValue("cursorId", cursor == null ? null : cursor.id()))
                 == 1;
     }
 
@@ -173,13 +186,8 @@ public class BulkOperations {
                         SqlStatements.get("finish-bulk-operation"),
                         new MapSqlParameterSource()
                                 .addValue("id", claim.id())
-                                .addValue("token", claim.token())
-                                .addValue("now", now()))
+                                .addValue("token", claim.token()))
                 == 1;
-    }
-
-    private OffsetDateTime now() {
-        return clock.instant().atOffset(ZoneOffset.UTC);
     }
 
     private static Operation operation(ResultSet rs) throws SQLException {

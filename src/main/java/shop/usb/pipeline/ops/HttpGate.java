@@ -83,9 +83,11 @@ public class HttpGate implements Handler<RoutingContext> {
                     "x-content-type-options",
                     "referrer-policy",
                     "x-frame-options",
-                    "retry-after",
-                    // A bulk operation's 202 names where it can be followed.
-                    "location");
+                    "retry-after");
+
+    /** Where a bulk operation's 202 says it can be followed: the only answers with a Location. */
+    private static final Set<String> OPERATION_STARTS =
+            Set.of("/api/jobs/retry", "/api/jobs/cancel");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -108,7 +110,16 @@ public class HttpGate implements Handler<RoutingContext> {
         boolean api = isApi(path);
         context.addHeadersEndHandler(
                 ignored -> {
+                    // BulkActions cleared the request's headers before it set this one; any other
+                    // Location would be a request's echoed back.
+                    String location = context.response().headers().get("Location");
                     keepOnlyProductHeaders(context.response().headers());
+                    if (location != null
+                            && context.response().getStatusCode() == 202
+                            && request.method() == HttpMethod.POST
+                            && OPERATION_STARTS.contains(path)) {
+                        context.response().headers().set("Location", location);
+                    }
                     if (api
                             && !(LiveEvents.PATH.equals(path)
                                     && context.response().getStatusCode() == 200)) {

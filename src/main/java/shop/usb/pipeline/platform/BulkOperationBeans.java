@@ -1,6 +1,5 @@
 package shop.usb.pipeline.platform;
 
-import java.time.Clock;
 import javax.sql.DataSource;
 import org.apache.camel.spi.Registry;
 import shop.usb.pipeline.job.JobLifecycle;
@@ -28,9 +27,8 @@ final class BulkOperationBeans {
             JobReads reads,
             LiveRuns liveRuns,
             AuditTrail audit,
-            PipelineMetrics metrics,
-            Clock clock) {
-        BulkOperations operations = new BulkOperations(dataSource, clock);
+            PipelineMetrics metrics) {
+        BulkOperations operations = new BulkOperations(dataSource);
         registry.bind(BulkActions.BEAN_NAME, new BulkActions(reads, operations, audit));
         registry.bind(
                 BulkOperationRunner.BEAN_NAME,

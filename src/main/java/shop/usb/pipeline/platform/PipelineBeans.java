@@ -350,7 +350,7 @@ final class PipelineBeans {
                         settings.recovery().stalledAfter(),
                         clock));
         BulkOperationBeans.bind(
-                registry, settings.api(), dataSource, jobs, reads, liveRuns, audit, metrics, clock);
+                registry, settings.api(), dataSource, jobs, reads, liveRuns, audit, metrics);
         bind(ApiErrors.BEAN_NAME, new ApiErrors());
         bind(DashboardCharts.BEAN_NAME, new DashboardCharts(statistics, metrics, slots));
         LiveEvents events = bind(LiveEvents.BEAN_NAME, new LiveEvents(settings.api().events()));

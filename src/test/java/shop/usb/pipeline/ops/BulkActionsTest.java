@@ -157,7 +157,9 @@ class BulkActionsTest {
                     cursor.get("created_at"),
                     cursor.get("id"),
                     UUID.randomUUID().toString(),
-                    OffsetDateTime.now(ZoneOffset.UTC).minusHours(1),
+                    // Created after the jobs (it acts on jobs up to then); its last batch an hour
+                    // ago.
+                    OffsetDateTime.now(ZoneOffset.UTC),
                     OffsetDateTime.now(ZoneOffset.UTC).minusHours(1));
             PipelineRuntime.writeRandom(pipeline.library().resolve("later/track.mp3"), 10_000);
 
