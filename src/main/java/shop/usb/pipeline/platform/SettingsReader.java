@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 
@@ -85,10 +88,36 @@ record SettingsReader(PropertiesComponent properties) {
                                 .toList());
     }
 
-    /** The keys of every property that starts with {@code prefix}, wherever it is set. */
+    /**
+     * The keys of every property that starts with {@code prefix}, wherever it is set: Camel's
+     * property files list theirs, but a JVM system property or an environment variable (the
+     * prefix's name in upper case with underscores: PIPELINE_USB_MOUNT_EXT4) is only found by its
+     * key, so those are looked through here.
+     */
     List<String> keysStartingWith(String prefix) {
-        Properties found = properties.loadProperties(key -> key.startsWith(prefix));
-        return found.stringPropertyNames().stream().sorted().toList();
+        return keysStartingWith(prefix, System.getProperties(), System.getenv());
+    }
+
+    List<String> keysStartingWith(
+            String prefix, Properties systemProperties, Map<String, String> environment) {
+        Set<String> keys =
+                new TreeSet<>(
+                        properties
+                                .loadProperties(key -> key.startsWith(prefix))
+                                .stringPropertyNames());
+        systemProperties.stringPropertyNames().stream()
+                .filter(key -> key.startsWith(prefix))
+                .forEach(keys::add);
+        String variablePrefix = prefix.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_");
+        environment.keySet().stream()
+                .filter(name -> name.startsWith(variablePrefix))
+                .map(
+                        name ->
+                                prefix
+                                        + name.substring(variablePrefix.length())
+                                                .toLowerCase(Locale.ROOT))
+                .forEach(keys::add);
+        return List.copyOf(keys);
     }
 
     /** The words of a command line, split on white space. */
