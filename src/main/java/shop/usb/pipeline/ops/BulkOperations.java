@@ -151,12 +151,7 @@ public class BulkOperations {
      * stays locked until the batch ends. False when another run took it over.
      */
     boolean hold(Claim claim) {
-        return jdbc.update(
-                        SqlStatements.get("hold-bulk-operation"),
-                        new MapSqlParameterSource()
-                                .addValue("id", claim.id())
-                                .addValue("token", claim.token()))
-                == 1;
+        return updateHeld("hold-bulk-operation", claim, new MapSqlParameterSource());
     }
 
     /**
@@ -164,29 +159,28 @@ public class BulkOperations {
      * the operation now (the batch must then roll back).
      */
     boolean recordBatch(Claim claim, int processed, long changed, JobCursor cursor) {
-        return jdbc.update(
-                        SqlStatements.get("record-bulk-batch"),
-                        new MapSqlParameterSource()
-                                .addValue("id", claim.id())
-                                .addValue("token", claim.token())
-                                .addValue("processed", processed)
-                                .addValue("changed", changed)
-                                .addValue(
-                                        "cursorAt",
-                                        cursor == null
-                                                ? null
-                                                : cursor.createdAt().atOffset(ZoneOffset.UTC))
-                                .addValue("cursorId", cursor == null ? null : cursor.id()))
-                == 1;
+        return updateHeld(
+                "record-bulk-batch",
+                claim,
+                new MapSqlParameterSource()
+                        .addValue("processed", processed)
+                        .addValue("changed", changed)
+                        .addValue(
+                                "cursorAt",
+                                cursor == null ? null : cursor.createdAt().atOffset(ZoneOffset.UTC))
+                        .addValue("cursorId", cursor == null ? null : cursor.id()));
     }
 
     /** Marks the operation DONE; false when another run holds it now. */
     boolean finish(Claim claim) {
+        return updateHeld("finish-bulk-operation", claim, new MapSqlParameterSource());
+    }
+
+    /** A statement guarded by the claim's token: whether it changed the operation's row. */
+    private boolean updateHeld(String statement, Claim claim, MapSqlParameterSource values) {
         return jdbc.update(
-                        SqlStatements.get("finish-bulk-operation"),
-                        new MapSqlParameterSource()
-                                .addValue("id", claim.id())
-                                .addValue("token", claim.token()))
+                        SqlStatements.get(statement),
+                        values.addValue("id", claim.id()).addValue("token", claim.token()))
                 == 1;
     }
 
