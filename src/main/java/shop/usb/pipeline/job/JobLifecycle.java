@@ -6,12 +6,16 @@ import static shop.usb.pipeline.job.JobRows.truncate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.usb.pipeline.failure.ErrorCode;
@@ -53,34 +57,75 @@ public class JobLifecycle {
      */
     public Optional<String> create(
             String orderId, String priority, String customerKey, String orderJson) {
-        String id = UUID.randomUUID().toString();
+        return create(new IncomingOrder(orderId, priority, customerKey, orderJson));
+    }
+
+    private Optional<String> create(IncomingOrder order) {
         try {
-            transaction.executeWithoutResult(
-                    status -> {
-                        jdbc.update(
-                                SqlStatements.get("insert-order-receipt"),
-                                params().addValue("orderId", orderId).addValue("id", id));
-                        jdbc.update(
-                                SqlStatements.get("insert-job"),
-                                params().addValue("id", id)
-                                        .addValue("orderId", orderId)
-                                        .addValue("status", JobStatus.QUEUED.name())
-                                        .addValue("stage", Stage.INTAKE.label())
-                                        .addValue("priority", priority)
-                                        .addValue("customerKey", customerKey)
-                                        .addValue("orderJson", orderJson));
-                        transitions.outbox.recordFirst(id, StatusEvent.accepted(priority));
-                        transitions.insertLog(
-                                id,
-                                JobLogLevel.INFO,
-                                Stage.INTAKE,
-                                "Order " + orderId + " received",
-                                null);
-                    });
-            return Optional.of(id);
+            return Optional.of(insertQueued(List.of(order)).get(0));
         } catch (DuplicateKeyException alreadyRecorded) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Records a QUEUED job for each order (of distinct ids) in one transaction, one round trip per
+     * table: a manifest's batch. The new jobs' ids by order id. An order that has a job already
+     * (another intake took it in meanwhile) gets none: the batch is then recorded order by order.
+     */
+    public Map<String, String> createAll(List<IncomingOrder> orders) {
+        Map<String, String> created = new LinkedHashMap<>();
+        if (orders.isEmpty()) {
+            return created;
+        }
+        try {
+            List<String> ids = insertQueued(orders);
+            for (int i = 0; i < orders.size(); i++) {
+                created.put(orders.get(i).orderId(), ids.get(i));
+            }
+        } catch (DuplicateKeyException someAlreadyRecorded) {
+            for (IncomingOrder order : orders) {
+                create(order).ifPresent(id -> created.put(order.orderId(), id));
+            }
+        }
+        return created;
+    }
+
+    /**
+     * Each order's receipt (a duplicate order id fails there, before its job row is written), job,
+     * first status event and log line, in one transaction; the new jobs' ids in the orders' order.
+     */
+    private List<String> insertQueued(List<IncomingOrder> orders) {
+        List<String> ids = orders.stream().map(order -> UUID.randomUUID().toString()).toList();
+        MapSqlParameterSource[] receipts = new MapSqlParameterSource[orders.size()];
+        MapSqlParameterSource[] jobs = new MapSqlParameterSource[orders.size()];
+        List<StatusOutbox.FirstEvent> accepted = new ArrayList<>(orders.size());
+        Map<String, String> received = new LinkedHashMap<>();
+        for (int i = 0; i < orders.size(); i++) {
+            IncomingOrder order = orders.get(i);
+            String id = ids.get(i);
+            receipts[i] = params().addValue("orderId", order.orderId()).addValue("id", id);
+            jobs[i] =
+                    params().addValue("id", id)
+                            .addValue("orderId", order.orderId())
+                            .addValue("status", JobStatus.QUEUED.name())
+                            .addValue("stage", Stage.INTAKE.label())
+                            .addValue("priority", order.priority())
+                            .addValue("customerKey", order.customerKey())
+                            .addValue("orderJson", order.orderJson());
+            accepted.add(
+                    new StatusOutbox.FirstEvent(
+                            order.orderId(), id, StatusEvent.accepted(order.priority())));
+            received.put(id, "Order " + order.orderId() + " received");
+        }
+        transaction.executeWithoutResult(
+                status -> {
+                    jdbc.batchUpdate(SqlStatements.get("insert-order-receipt"), receipts);
+                    jdbc.batchUpdate(SqlStatements.get("insert-job"), jobs);
+                    transitions.outbox.recordFirst(accepted);
+                    transitions.insertLogs(received, JobLogLevel.INFO, Stage.INTAKE);
+                });
+        return ids;
     }
 
     /**

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -49,13 +51,24 @@ public class StatusOutbox {
     }
 
     /**
-     * Writes the first event of an order whose receipt this transaction just wrote holding number 1
-     * (insert-order-receipt): the number is taken already, and the new row is locked till commit.
+     * Writes the first event of each order whose receipt this transaction just wrote holding number
+     * 1 (insert-order-receipt): the number is taken already, and the new row is locked till commit.
+     * One round trip for all.
      */
-    void recordFirst(String jobId, StatusEvent event) {
+    void recordFirst(List<FirstEvent> events) {
         requireTransaction();
-        insert(jobId, event);
+        jdbc.batchUpdate(
+                SqlStatements.get("insert-first-status-event"),
+                events.stream()
+                        .map(
+                                first ->
+                                        row(first.jobId(), first.event())
+                                                .addValue("orderId", first.orderId()))
+                        .toArray(MapSqlParameterSource[]::new));
     }
+
+    /** The first event of an order, and the job it became. */
+    record FirstEvent(String orderId, String jobId, StatusEvent event) {}
 
     /**
      * The next number of the job's order, for an event {@link #insert}ed in the same transaction;
@@ -81,18 +94,20 @@ public class StatusOutbox {
     }
 
     void insert(String jobId, StatusEvent event) {
+        jdbc.update(SqlStatements.get("insert-status-event"), row(jobId, event));
+    }
+
+    private MapSqlParameterSource row(String jobId, StatusEvent event) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("jobId", jobId);
         data.put("status", event.status().name());
         data.putAll(event.data());
-        jdbc.update(
-                SqlStatements.get("insert-status-event"),
-                params().addValue("id", UUID.randomUUID().toString())
-                        .addValue("jobId", jobId)
-                        .addValue("type", event.type().ceType())
-                        .addValue("source", source)
-                        .addValue("occurredAt", utc(clock.instant()))
-                        .addValue("data", json(data)));
+        return params().addValue("id", UUID.randomUUID().toString())
+                .addValue("jobId", jobId)
+                .addValue("type", event.type().ceType())
+                .addValue("source", source)
+                .addValue("occurredAt", utc(clock.instant()))
+                .addValue("data", json(data));
     }
 
     /** Events not sent yet, and when the oldest of them happened (null when none waits). */

@@ -7,6 +7,7 @@ import static shop.usb.pipeline.job.JobRows.utc;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -122,17 +123,31 @@ final class Transitions {
         jdbc.batchUpdate(
                 SqlStatements.get("insert-job-log"),
                 lines.stream()
-                        .map(
-                                line ->
-                                        params().addValue("now", utc(line.at()))
-                                                .addValue("jobId", jobId)
-                                                .addValue(
-                                                        "run",
-                                                        run == null ? null : run.shortToken())
-                                                .addValue("level", line.level().name())
-                                                .addValue("stage", line.stage().label())
-                                                .addValue("message", truncate(line.message(), 4000))
-                                                .addValue("errorCode", line.errorCode()))
+                        .map(line -> logRow(jobId, run, line))
                         .toArray(MapSqlParameterSource[]::new));
+    }
+
+    /** A line for each job (its message by job id), written now by no run, in one round trip. */
+    void insertLogs(Map<String, String> messages, JobLogLevel level, Stage stage) {
+        jdbc.batchUpdate(
+                SqlStatements.get("insert-job-log"),
+                messages.entrySet().stream()
+                        .map(
+                                message ->
+                                        logRow(
+                                                message.getKey(),
+                                                null,
+                                                line(level, stage, message.getValue(), null)))
+                        .toArray(MapSqlParameterSource[]::new));
+    }
+
+    private static MapSqlParameterSource logRow(String jobId, JobRun run, JobLogBuffer.Line line) {
+        return params().addValue("now", utc(line.at()))
+                .addValue("jobId", jobId)
+                .addValue("run", run == null ? null : run.shortToken())
+                .addValue("level", line.level().name())
+                .addValue("stage", line.stage().label())
+                .addValue("message", truncate(line.message(), 4000))
+                .addValue("errorCode", line.errorCode());
     }
 }

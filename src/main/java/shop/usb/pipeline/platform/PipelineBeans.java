@@ -288,6 +288,8 @@ final class PipelineBeans {
                         validator,
                         library,
                         reads,
+                        jobs,
+                        metrics,
                         mapper,
                         settings.intake().maxBytes(),
                         clock);

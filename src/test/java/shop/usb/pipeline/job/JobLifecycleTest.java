@@ -2,6 +2,7 @@ package shop.usb.pipeline.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
@@ -69,6 +70,48 @@ class JobLifecycleTest {
         assertThat(jobs.create("ORD-1", "normal", null, "{}")).isPresent();
         assertThat(jobs.create("ORD-1", "high", null, "{}")).isEmpty();
         assertThat(reads.findAll("ORD-1", 10)).hasSize(1);
+    }
+
+    @Test
+    void batchOfOrdersBecomesQueuedJobsAndOneTakenInMeanwhileGetsNoSecond() {
+        String earlier = jobs.create("B-2", "normal", null, "{}").orElseThrow();
+
+        Map<String, String> created =
+                jobs.createAll(
+                        List.of(
+                                new IncomingOrder("B-1", "high", "ana", "{\"orderId\":\"B-1\"}"),
+                                new IncomingOrder("B-2", "low", null, "{}"),
+                                new IncomingOrder("B-3", "normal", null, "{}")));
+
+        assertThat(created).containsOnlyKeys("B-1", "B-3");
+        assertThat(reads.findAll("B-2", 10))
+                .singleElement()
+                .satisfies(
+                        job -> {
+                            assertThat(job.id()).isEqualTo(earlier);
+                            assertThat(job.priority()).isEqualTo("normal");
+                        });
+        JobView first = reads.findByOrderId("B-1").orElseThrow();
+        assertThat(first.id()).isEqualTo(created.get("B-1"));
+        assertThat(first.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(first.priority()).isEqualTo("high");
+        JdbcTemplate sql = new JdbcTemplate(dataSource);
+        for (String id : created.values()) {
+            assertThat(
+                            sql.queryForList(
+                                    "SELECT sequence FROM status_events WHERE job_id = ?",
+                                    Integer.class,
+                                    id))
+                    .containsExactly(1);
+            assertThat(
+                            sql.queryForList(
+                                    "SELECT message FROM processing_job_logs WHERE job_id = ?",
+                                    String.class,
+                                    id))
+                    .singleElement(STRING)
+                    .endsWith("received");
+        }
+        assertThat(jobs.createAll(List.of())).isEmpty();
     }
 
     @Test

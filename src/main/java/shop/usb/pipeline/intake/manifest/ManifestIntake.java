@@ -27,14 +27,18 @@ import shop.usb.pipeline.intake.FieldError;
 import shop.usb.pipeline.intake.InvalidOrderException;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
+import shop.usb.pipeline.job.FollowUp;
+import shop.usb.pipeline.job.IncomingOrder;
+import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobReads;
+import shop.usb.pipeline.metrics.PipelineMetrics;
 
 /**
- * Turns a manifest file into order confirmations for the orders queue. Each order is checked the
- * way the pipeline will check it (the contract, and that its paths exist inside the library), and
- * against the job table and the orders before it in the file: an order that already has a job is a
- * duplicate and is not published again. The manifest-intake route shows the flow. Its start gives
- * back to the inbox what a crash left claimed.
+ * Turns a manifest file into QUEUED jobs, a batch at a time. Each order is checked the way the
+ * pipeline will check it (the contract, and that its paths exist inside the library), and against
+ * the job table and the orders before it in the file: an order that already has a job is a
+ * duplicate and gets no second one. The manifest-intake route shows the flow. Its start gives back
+ * to the inbox what a crash left claimed.
  */
 public class ManifestIntake extends ServiceSupport {
 
@@ -44,7 +48,9 @@ public class ManifestIntake extends ServiceSupport {
 
     static final String CLAIM = "pipelineManifestClaim";
 
-    /** Orders checked against the job table in one query and published in one JMS transaction. */
+    /**
+     * Orders checked against the job table in one query and recorded as jobs in one transaction.
+     */
     static final int BATCH_SIZE = 500;
 
     /** ... or fewer, once this much of the file went into the batch. */
@@ -56,6 +62,8 @@ public class ManifestIntake extends ServiceSupport {
     private final OrderConfirmationValidator validator;
     private final ContentLibrary library;
     private final JobReads reads;
+    private final JobLifecycle jobs;
+    private final PipelineMetrics metrics;
     private final ObjectMapper mapper;
     private final long maxOrderBytes;
     private final Clock clock;
@@ -67,6 +75,8 @@ public class ManifestIntake extends ServiceSupport {
             OrderConfirmationValidator validator,
             ContentLibrary library,
             JobReads reads,
+            JobLifecycle jobs,
+            PipelineMetrics metrics,
             ObjectMapper mapper,
             long maxOrderBytes,
             Clock clock) {
@@ -74,6 +84,8 @@ public class ManifestIntake extends ServiceSupport {
         this.validator = validator;
         this.library = library;
         this.reads = reads;
+        this.jobs = jobs;
+        this.metrics = metrics;
         this.mapper = mapper;
         this.maxOrderBytes = maxOrderBytes;
         this.clock = clock;
@@ -173,10 +185,10 @@ public class ManifestIntake extends ServiceSupport {
     }
 
     /**
-     * Sorts a batch into rejected, duplicate and accepted orders; the body becomes the accepted
-     * confirmations.
+     * Sorts a batch into rejected, duplicate and acceptable orders; the body becomes the acceptable
+     * ones.
      */
-    public List<String> check(
+    public List<Candidate> check(
             List<ManifestEntry> batch, @ExchangeProperty(REPORT) ManifestReport report) {
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         for (ManifestEntry entry : batch) {
@@ -197,17 +209,47 @@ public class ManifestIntake extends ServiceSupport {
         }
         Map<String, String> existing =
                 candidates.isEmpty() ? Map.of() : reads.jobsOfOrders(candidates.keySet());
-        List<String> accepted = new ArrayList<>(candidates.size());
+        List<Candidate> acceptable = new ArrayList<>(candidates.size());
         for (Candidate candidate : candidates.values()) {
             String job = existing.get(candidate.orderId());
             if (job != null) {
                 report.duplicate(candidate.entry(), "the order already has job " + job);
             } else {
-                report.accept(candidate.entry(), candidate.orderId());
-                accepted.add(candidate.json());
+                acceptable.add(candidate);
             }
         }
-        return accepted;
+        return acceptable;
+    }
+
+    /**
+     * Records the batch's acceptable orders as QUEUED jobs in one transaction; the body becomes
+     * their job messages, sent once that committed. An order another intake took in since the check
+     * is a duplicate.
+     */
+    public List<FollowUp> record(
+            List<Candidate> acceptable, @ExchangeProperty(REPORT) ManifestReport report) {
+        Map<String, String> created =
+                jobs.createAll(acceptable.stream().map(Candidate::order).toList());
+        List<String> raced =
+                acceptable.stream()
+                        .map(Candidate::orderId)
+                        .filter(orderId -> !created.containsKey(orderId))
+                        .toList();
+        Map<String, String> existing = raced.isEmpty() ? Map.of() : reads.jobsOfOrders(raced);
+        List<FollowUp> runs = new ArrayList<>(created.size());
+        for (Candidate candidate : acceptable) {
+            String job = created.get(candidate.orderId());
+            if (job == null) {
+                report.duplicate(
+                        candidate.entry(),
+                        "the order already has job " + existing.get(candidate.orderId()));
+            } else {
+                report.accept(candidate.entry(), candidate.orderId());
+                metrics.jobCreated();
+                runs.add(FollowUp.run(job, null, candidate.order().priority()));
+            }
+        }
+        return runs;
     }
 
     /**
@@ -302,10 +344,22 @@ public class ManifestIntake extends ServiceSupport {
                                             + ")")));
             return null;
         }
-        return new Candidate(entry, order.orderId(), json);
+        return new Candidate(
+                entry,
+                new IncomingOrder(
+                        order.orderId(),
+                        OrderConfirmationValidator.priorityOrDefault(entry.order()).label(),
+                        OrderConfirmationValidator.customerKey(entry.order()),
+                        json));
     }
 
-    private record Candidate(ManifestEntry entry, String orderId, String json) {}
+    /** An order that may become a job, with the line it came from. */
+    record Candidate(ManifestEntry entry, IncomingOrder order) {
+
+        String orderId() {
+            return order.orderId();
+        }
+    }
 
     /**
      * Ends a claim with its exchange: a stored manifest's folders are closed; one whose read failed

@@ -5,6 +5,7 @@ import static shop.usb.pipeline.support.Manifests.HEADER;
 import static shop.usb.pipeline.support.Orders.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
+import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.job.JobView;
 import shop.usb.pipeline.support.Manifests;
@@ -232,6 +236,53 @@ class ManifestIntakeTest {
                 .isEqualTo(2);
         assertThat(pipeline.jobsOf(p + "1")).hasSize(1);
         assertThat(pipeline.jobsOf(p + "2")).hasSize(1);
+    }
+
+    @Test
+    void orderTakenInElsewhereBetweenCheckAndRecordIsReportedAsADuplicate() throws Exception {
+        String p = prefix();
+        ManifestIntake intake =
+                pipeline.context()
+                        .getRegistry()
+                        .lookupByNameAndType(ManifestIntake.BEAN_NAME, ManifestIntake.class);
+        ManifestReport report = new ManifestReport("race.csv", ManifestFormat.CSV, Instant.now());
+        List<ManifestEntry> batch = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            batch.add(
+                    ManifestEntry.of(
+                            i + 1,
+                            p + i,
+                            new ObjectMapper()
+                                    .readTree(
+                                            order(p + i)
+                                                    .file("music/jazz/01-so-what.mp3")
+                                                    .json())));
+        }
+        List<ManifestIntake.Candidate> acceptable = intake.check(batch, report);
+        assertThat(acceptable).hasSize(2);
+        // No job message goes out for either job: record() leaves that to the route.
+        String elsewhere = pipeline.jobs().create(p + "1", "normal", null, "{}").orElseThrow();
+
+        List<FollowUp> runs = intake.record(acceptable, report);
+
+        assertThat(runs)
+                .singleElement()
+                .extracting(FollowUp::jobId)
+                .isEqualTo(pipeline.jobsOf(p + "2").get(0).id());
+        assertThat(report.accepted()).isEqualTo(1);
+        assertThat(report.duplicates()).isEqualTo(1);
+        assertThat(report.toMap(Instant.now(), "race.csv").get("duplicateLines"))
+                .asInstanceOf(InstanceOfAssertFactories.LIST)
+                .singleElement()
+                .isEqualTo(
+                        Map.of(
+                                "line",
+                                2,
+                                "orderId",
+                                p + "1",
+                                "reason",
+                                "the order already has job " + elsewhere + " (QUEUED)"));
+        assertThat(pipeline.jobsOf(p + "1")).hasSize(1);
     }
 
     @Test

@@ -16,26 +16,28 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
 import shop.usb.pipeline.support.Manifests;
 import shop.usb.pipeline.support.PipelineRuntime;
 
 /**
- * A 100,000-line manifest is streamed through: every order reaches the orders queue once. The JMS
- * intake is stopped, so the test measures the manifest side alone and leaves the orders queued.
+ * A 100,000-line manifest is streamed through: every order becomes one QUEUED job, and its job
+ * message reaches the jobs queue once. The job dispatch is stopped, so the jobs stay queued.
  */
 class ManifestStreamingTest {
 
     static final int LINES = 100_000;
 
     @Test
-    void hundredThousandLineManifestIsPublishedCompletely(@TempDir Path root) throws Exception {
+    void hundredThousandLineManifestBecomesQueuedJobsCompletely(@TempDir Path root)
+            throws Exception {
         try (PipelineRuntime pipeline =
                 PipelineRuntime.startOnH2(
                         root,
                         Map.of(
                                 "pipeline.manifest.stable-for", "1s",
                                 "pipeline.manifest.poll-interval", "200"))) {
-            pipeline.context().getRouteController().stopRoute("order-intake");
+            pipeline.context().getRouteController().stopRoute("job-dispatch");
             Manifests manifests = new Manifests(root.resolve("data/inbox"));
             Path part = manifests.inbox().resolve(".big.csv.part");
             Files.createDirectories(manifests.inbox());
@@ -56,11 +58,18 @@ class ManifestStreamingTest {
             JsonNode report = manifests.awaitReport("done", "big.csv", Duration.ofMinutes(5));
 
             System.out.printf(
-                    "100,000-line manifest read and published in %.1f s (including the 1 s stable-for wait)%n",
+                    "100,000-line manifest read and recorded in %.1f s (including the 1 s stable-for wait)%n",
                     (System.nanoTime() - started) / 1e9);
             assertThat(report.path("accepted").asInt()).isEqualTo(LINES);
             assertThat(report.path("rejected").asInt()).isZero();
-            assertThat(queueDepth(pipeline.brokerPort(), "orders.confirmed")).isEqualTo(LINES);
+            assertThat(
+                            new JdbcTemplate(pipeline.dataSource())
+                                    .queryForObject(
+                                            "SELECT COUNT(*) FROM processing_jobs WHERE status ="
+                                                    + " 'QUEUED' AND order_id LIKE 'BIG-%'",
+                                            Long.class))
+                    .isEqualTo(LINES);
+            assertThat(queueDepth(pipeline.brokerPort(), "pipeline.jobs")).isEqualTo(LINES);
         }
     }
 
