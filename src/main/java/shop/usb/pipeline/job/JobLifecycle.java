@@ -155,7 +155,7 @@ public class JobLifecycle {
 
     /**
      * Moves a QUEUED or RETRYING job that is due to PROCESSING under the new run, for instance
-     * {@code owner}; empty when it is not claimable.
+     * {@code owner}, in the first stage ({@link Stage#FIRST}); empty when it is not claimable.
      */
     public Optional<ClaimedJob> claim(JobRun run, String owner) {
         String id = run.jobId();
@@ -166,6 +166,8 @@ public class JobLifecycle {
                 "claim-job",
                 params().addValue("newRunToken", run.token())
                         .addValue("owner", owner)
+                        .addValue("stage", Stage.FIRST.label())
+                        .addValue("progress", Stage.FIRST.progress())
                         .addValue("toleranceMs", CLAIM_TOLERANCE.toMillis()),
                 StatusEvent.processing())) {
             return Optional.empty();

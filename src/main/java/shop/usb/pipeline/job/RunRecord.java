@@ -34,21 +34,19 @@ public class RunRecord {
         this.logBuffer = new JobLogBuffer(logDelay, clock);
     }
 
-    /** Marks the start of a stage: stage, its progress and a log line. */
-    public void enterStage(JobRun run, Stage stage, String message) {
+    /**
+     * Marks the start of a stage: stage, its progress and a log line, with the size of the plan the
+     * stage before made (null: none) in the same statement.
+     */
+    public void enterStage(JobRun run, Stage stage, String message, PlannedSize plan) {
         ownedWrite(
                 run,
                 "update-job-stage",
-                params().addValue("stage", stage.label()).addValue("progress", stage.progress()));
+                params().addValue("stage", stage.label())
+                        .addValue("progress", stage.progress())
+                        .addValue("bytesPlanned", plan == null ? null : plan.bytes())
+                        .addValue("filesPlanned", plan == null ? null : plan.files()));
         log(run, JobLogLevel.INFO, stage, message);
-    }
-
-    public void recordPlan(JobRun run, long bytesPlanned, int filesPlanned) {
-        ownedWrite(
-                run,
-                "update-job-plan",
-                params().addValue("bytesPlanned", bytesPlanned)
-                        .addValue("filesPlanned", filesPlanned));
     }
 
     public void recordMount(JobRun run, String mount) {

@@ -9,6 +9,9 @@ public enum Stage {
     VERIFY("verify", 90),
     DONE("done", 100);
 
+    /** The stage a run is in from its claim on: the claim enters it, in the same statement. */
+    public static final Stage FIRST = VALIDATE;
+
     /** Where the write stage's byte progress ends: it spans WRITE_USB..WRITE_END. */
     public static final int WRITE_END = 80;
 

@@ -12,6 +12,7 @@ import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.job.ClaimedJob;
 import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.JobLogLevel;
+import shop.usb.pipeline.job.PlannedSize;
 import shop.usb.pipeline.job.RunSupersededException;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.lease.Lease;
@@ -30,9 +31,13 @@ public final class Run {
 
     private final ClaimedJob job;
     private final Runs runs;
-    private Stage stage = Stage.INTAKE;
+
+    /** The claim entered the first stage. */
+    private Stage stage = Stage.FIRST;
+
     private long stageStartedNanos = System.nanoTime();
     private TakenSlot taken;
+    private PlannedSize plan;
 
     Run(ClaimedJob job, Runs runs) {
         this.job = job;
@@ -72,18 +77,14 @@ public final class Run {
     public void enter(Stage next, String message) {
         endStage(Outcome.COMPLETED);
         stage = next;
-        runs.record.enterStage(job.run(), next, message);
+        runs.record.enterStage(job.run(), next, message, plan);
+        plan = null;
     }
 
-    /**
-     * Measures the time of the current stage with how it ended; a run that has not entered one has
-     * none.
-     */
+    /** Measures the time of the current stage with how it ended. */
     public void endStage(Outcome outcome) {
         long now = System.nanoTime();
-        if (stage != Stage.INTAKE) {
-            runs.metrics.stageEnded(stage, outcome, now - stageStartedNanos);
-        }
+        runs.metrics.stageEnded(stage, outcome, now - stageStartedNanos);
         stageStartedNanos = now;
     }
 
@@ -92,8 +93,9 @@ public final class Run {
         runs.record.log(job.run(), level, stage, message);
     }
 
+    /** The plan's size, shown on the job from the next stage's entry on (one statement less). */
     public void recordPlan(long bytesPlanned, int filesPlanned) {
-        runs.record.recordPlan(job.run(), bytesPlanned, filesPlanned);
+        plan = new PlannedSize(bytesPlanned, filesPlanned);
     }
 
     /**

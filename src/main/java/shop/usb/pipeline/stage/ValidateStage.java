@@ -8,7 +8,7 @@ import shop.usb.pipeline.failure.ErrorCode;
 import shop.usb.pipeline.failure.JobFailure;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
-import shop.usb.pipeline.job.Stage;
+import shop.usb.pipeline.job.JobLogLevel;
 
 /**
  * stage-validate: the contract, then the business rules: content exists, stays in the library, fits
@@ -27,7 +27,8 @@ public class ValidateStage {
     }
 
     public void run(@ExchangeProperty(JobContext.PROPERTY) JobContext job) {
-        job.run().enter(Stage.VALIDATE, "Validating the confirmation and its content");
+        // The claim entered this stage.
+        job.run().log(JobLogLevel.INFO, "Validating the confirmation and its content");
         OrderConfirmation order = validator.validate(job.run().orderJson());
         List<LibraryFile> files = library.resolve(order.content());
         long bytes = files.stream().mapToLong(LibraryFile::size).sum();

@@ -27,6 +27,7 @@ import shop.usb.pipeline.job.Delivery;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobLogLevel;
 import shop.usb.pipeline.job.JobRun;
+import shop.usb.pipeline.job.PlannedSize;
 import shop.usb.pipeline.job.RunRecord;
 import shop.usb.pipeline.job.Stage;
 import shop.usb.pipeline.lease.Lease;
@@ -135,10 +136,10 @@ final class Baselines {
         String id = jobs.create(orderId, "normal", null, "{}").orElseThrow();
         JobRun run = jobs.claim(JobRun.of(id), "baseline").orElseThrow().run();
         record.log(run, JobLogLevel.INFO, Stage.INTAKE, "Attempt 1 started");
-        record.enterStage(run, Stage.VALIDATE, "Validating");
-        record.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files");
-        record.recordPlan(run, 12_288, 3);
-        record.enterStage(run, Stage.WRITE_USB, "Waiting for a USB mount");
+        record.log(run, JobLogLevel.INFO, Stage.VALIDATE, "Validating");
+        record.enterStage(run, Stage.SELECT_CONTENT, "Selecting 3 files", null);
+        record.enterStage(
+                run, Stage.WRITE_USB, "Waiting for a USB mount", new PlannedSize(12_288, 3));
         TakenSlot taken =
                 station.allocator()
                         .acquire(run, 12_288, new Demand(orderId, "B", 16_000_000_000L, Map.of()));
@@ -146,7 +147,7 @@ final class Baselines {
         record.log(run, JobLogLevel.INFO, Stage.WRITE_USB, "Writing 3 files");
         record.recordProgress(run, 80, 12_288, 3);
         Lease published = station.leases().recordPublish(taken.lease());
-        record.enterStage(run, Stage.VERIFY, "Verifying 3 files");
+        record.enterStage(run, Stage.VERIFY, "Verifying 3 files", null);
         record.complete(
                 run,
                 "Completed",

@@ -115,6 +115,27 @@ class JobLifecycleTest {
     }
 
     @Test
+    void claimEntersTheFirstStageAndAStageEntryCarriesThePlanBeforeIt() {
+        String id = jobs.create("ORD-F", "normal", null, "{}").orElseThrow();
+        JobRun run = jobs.claim(JobRun.of(id), "me").orElseThrow().run();
+        JobView claimed = reads.findByOrderId("ORD-F").orElseThrow();
+        assertThat(claimed.stage()).isEqualTo(Stage.FIRST.label()).isEqualTo("validate");
+        assertThat(claimed.progress()).isEqualTo(10);
+
+        record.enterStage(run, Stage.WRITE_USB, "Writing", new PlannedSize(4096, 2));
+        JobView writing = reads.findByOrderId("ORD-F").orElseThrow();
+        assertThat(writing.stage()).isEqualTo("write-usb");
+        assertThat(writing.bytesPlanned()).isEqualTo(4096L);
+        assertThat(writing.filesPlanned()).isEqualTo(2);
+
+        record.enterStage(run, Stage.VERIFY, "Verifying", null);
+        JobView verifying = reads.findByOrderId("ORD-F").orElseThrow();
+        assertThat(verifying.progress()).isEqualTo(90);
+        assertThat(verifying.bytesPlanned()).as("kept").isEqualTo(4096L);
+        assertThat(verifying.filesPlanned()).isEqualTo(2);
+    }
+
+    @Test
     void illegalTransitionsAreRefused() {
         String id = jobs.create("ORD-2", "normal", null, "{}").orElseThrow();
 
@@ -156,10 +177,12 @@ class JobLifecycleTest {
 
         List<ThrowingCallable> writesOfTheFirstRun =
                 List.of(
-                        () -> record.enterStage(first, Stage.VERIFY, "late"),
+                        () -> record.enterStage(first, Stage.VERIFY, "late", null),
                         () -> record.recordProgress(first, 70, 900, 2),
                         () -> record.recordMount(first, "/elsewhere"),
-                        () -> record.recordPlan(first, 1, 1),
+                        () ->
+                                record.enterStage(
+                                        first, Stage.WRITE_USB, "late", new PlannedSize(1, 1)),
                         () -> record.confirmOwnership(first),
                         () -> complete(record, first),
                         () ->
@@ -305,7 +328,7 @@ class JobLifecycleTest {
     /** The run of a new order's job, claimed by "me" and in its validate stage. */
     private JobRun validating(RunRecord record, String orderId) {
         JobRun run = running(jobs, orderId);
-        record.enterStage(run, Stage.VALIDATE, "Validating");
+        record.enterStage(run, Stage.VALIDATE, "Validating", null);
         return run;
     }
 
