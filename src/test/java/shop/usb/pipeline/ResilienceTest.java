@@ -13,8 +13,10 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.apache.camel.builder.NotifyBuilder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import shop.usb.pipeline.health.BrokerWatch;
 import shop.usb.pipeline.job.JobStatus;
 import shop.usb.pipeline.ops.HttpGate;
+import shop.usb.pipeline.support.Manifests;
 import shop.usb.pipeline.support.PipelineRuntime;
 import shop.usb.pipeline.support.TcpProxy;
 import shop.usb.pipeline.support.TestDatabase;
@@ -42,6 +45,7 @@ class ResilienceTest {
     private TcpProxy databaseLink;
     private TcpProxy brokerLink;
     private PipelineRuntime pipeline;
+    private Manifests manifests;
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
@@ -71,6 +75,7 @@ class ResilienceTest {
                                 Map.entry("pipeline.intake.redelivery-delay", "100"),
                                 Map.entry("pipeline.intake.redelivery-multiplier", "1"),
                                 Map.entry("pipeline.intake.max-redelivery-delay", "100")));
+        manifests = new Manifests(root.resolve("data/inbox"));
     }
 
     @AfterEach
@@ -209,6 +214,32 @@ class ResilienceTest {
                                 .statusCode())
                 .isEqualTo(202);
         pipeline.awaitJob("BROKER-BACK-HTTP", JobStatus.COMPLETED);
+    }
+
+    @Test
+    void aManifestReadWhileTheBrokerIsAwayRecordsNoJobAndIsReadAgainOnceItIsBack()
+            throws Exception {
+        brokerLink.cut();
+        awaitBrokerKnownAway();
+        NotifyBuilder failedRead =
+                new NotifyBuilder(pipeline.context())
+                        .fromRoute("manifest-intake")
+                        .whenFailed(1)
+                        .create();
+        manifests.drop(
+                "away.csv",
+                Manifests.HEADER
+                        + "MANIFEST-AWAY,2026-11-22T10:00:00Z,low,16000000000,,"
+                        + "file:music/jazz/01-so-what.mp3\n");
+
+        assertThat(failedRead.matches(60, TimeUnit.SECONDS)).as("the read failed").isTrue();
+        assertThat(pipeline.jobsOf("MANIFEST-AWAY"))
+                .as("the batch's JMS transaction failed before its job was written")
+                .isEmpty();
+
+        brokerLink.heal();
+        assertThat(manifests.awaitReport("done", "away.csv").path("accepted").asInt()).isOne();
+        pipeline.awaitJob("MANIFEST-AWAY", JobStatus.COMPLETED);
     }
 
     @Test

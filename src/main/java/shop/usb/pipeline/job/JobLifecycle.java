@@ -7,6 +7,7 @@ import static shop.usb.pipeline.job.JobRows.truncate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import shop.usb.pipeline.failure.ErrorCode;
 
@@ -40,12 +42,14 @@ public class JobLifecycle {
      */
     private static final Duration CLAIM_TOLERANCE = Duration.ofSeconds(1);
 
+    private final DataSource dataSource;
     private final Transitions transitions;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
     /** {@code instanceId}: the instance whose transitions these are (the status events' source). */
     public JobLifecycle(DataSource dataSource, String instanceId, Clock clock) {
+        this.dataSource = dataSource;
         this.transitions = new Transitions(dataSource, instanceId, clock);
         this.jdbc = transitions.jdbc;
         this.transaction = transitions.transaction;
@@ -69,19 +73,27 @@ public class JobLifecycle {
     }
 
     /**
-     * Records a QUEUED job for each order (of distinct ids) in one transaction, one round trip per
-     * table: a manifest's batch. The new jobs' ids by order id. An order that has a job already
-     * (another intake took it in meanwhile) gets none: the batch is then recorded order by order.
+     * Records a QUEUED job for each order (of distinct ids) in one transaction of its own, one
+     * round trip per table: a manifest's batch. The new jobs' ids by order id. An order that has a
+     * job already (another intake took it in meanwhile) gets none: the batch is then recorded order
+     * by order, which needs the failed transaction gone, so no caller's may be open. Orders go in
+     * by id, so two batches sharing ids wait for each other instead of deadlocking.
      */
     public Map<String, String> createAll(List<IncomingOrder> orders) {
+        if (TransactionSynchronizationManager.hasResource(dataSource)) {
+            throw new IllegalStateException(
+                    "A batch of jobs is created in a database transaction of its own");
+        }
         Map<String, String> created = new LinkedHashMap<>();
         if (orders.isEmpty()) {
             return created;
         }
+        List<IncomingOrder> byId =
+                orders.stream().sorted(Comparator.comparing(IncomingOrder::orderId)).toList();
         try {
-            List<String> ids = insertQueued(orders);
-            for (int i = 0; i < orders.size(); i++) {
-                created.put(orders.get(i).orderId(), ids.get(i));
+            List<String> ids = insertQueued(byId);
+            for (int i = 0; i < byId.size(); i++) {
+                created.put(byId.get(i).orderId(), ids.get(i));
             }
         } catch (DuplicateKeyException someAlreadyRecorded) {
             for (IncomingOrder order : orders) {
@@ -123,7 +135,7 @@ public class JobLifecycle {
                     jdbc.batchUpdate(SqlStatements.get("insert-order-receipt"), receipts);
                     jdbc.batchUpdate(SqlStatements.get("insert-job"), jobs);
                     transitions.outbox.recordFirst(accepted);
-                    transitions.insertLogs(received, JobLogLevel.INFO, Stage.INTAKE);
+                    transitions.insertOneLineEach(received, JobLogLevel.INFO, Stage.INTAKE);
                 });
         return ids;
     }

@@ -52,12 +52,9 @@ public class JobReads {
                 .findFirst();
     }
 
-    /**
-     * The jobs these orders already have, as "ID (STATUS)" by orderId; orders without a job are
-     * absent.
-     */
-    public Map<String, String> jobsOfOrders(Collection<String> orderIds) {
-        Map<String, String> jobs = new HashMap<>();
+    /** The jobs these orders already have, by orderId; orders without a job are absent. */
+    public Map<String, OrderJob> jobsOfOrders(Collection<String> orderIds) {
+        Map<String, OrderJob> jobs = new HashMap<>();
         jdbc.query(
                 SqlStatements.get("find-jobs-of-orders"),
                 params().addValue("orderIds", orderIds),
@@ -65,11 +62,25 @@ public class JobReads {
                         rs ->
                                 jobs.put(
                                         rs.getString("order_id"),
-                                        rs.getString("job_id")
-                                                + " ("
-                                                + rs.getString("status")
-                                                + ")"));
+                                        new OrderJob(
+                                                rs.getString("job_id"),
+                                                rs.getString("status"),
+                                                rs.getString("priority"))));
         return jobs;
+    }
+
+    /** The job an order became: its status, or "deleted by retention" (then without a priority). */
+    public record OrderJob(String jobId, String status, String priority) {
+
+        public boolean queued() {
+            return JobStatus.QUEUED.name().equals(status);
+        }
+
+        /** "ID (STATUS)", as a report names it. */
+        @Override
+        public String toString() {
+            return jobId + " (" + status + ")";
+        }
     }
 
     /**

@@ -128,7 +128,7 @@ final class Transitions {
     }
 
     /** A line for each job (its message by job id), written now by no run, in one round trip. */
-    void insertLogs(Map<String, String> messages, JobLogLevel level, Stage stage) {
+    void insertOneLineEach(Map<String, String> messages, JobLogLevel level, Stage stage) {
         jdbc.batchUpdate(
                 SqlStatements.get("insert-job-log"),
                 messages.entrySet().stream()

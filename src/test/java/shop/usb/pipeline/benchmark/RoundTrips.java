@@ -19,6 +19,7 @@ final class RoundTrips {
     private final JdbcTemplate sql;
     private final String productUrl;
     private long transactionsBefore;
+    private long[] jobUpdatesBefore;
 
     /** Creates the product's role, gives it the database, and loads the counter there. */
     RoundTrips(DataSource superuser, String jdbcUrl) {
@@ -48,6 +49,18 @@ final class RoundTrips {
     void reset() {
         sql.queryForList("SELECT pg_stat_statements_reset()");
         transactionsBefore = transactions();
+        jobUpdatesBefore = jobUpdates();
+    }
+
+    /**
+     * Updates of processing_jobs so far, and how many were HOT (heap-only: no index entry written).
+     */
+    private long[] jobUpdates() {
+        sql.queryForList("SELECT pg_stat_clear_snapshot()");
+        return sql.queryForObject(
+                "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+                        + " WHERE relname = 'processing_jobs'",
+                (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)});
     }
 
     /**
@@ -96,6 +109,15 @@ final class RoundTrips {
                                             rs.getString("query")));
                         },
                 PRODUCT_ROLE);
+        long[] jobUpdates = jobUpdates();
+        long updates = jobUpdates[0] - jobUpdatesBefore[0];
+        out.append(
+                Figures.format(
+                        "%nprocessing_jobs: %.2f row updates per job, %.2f of them HOT (no index"
+                                + " entries written; each other one adds an entry to every index"
+                                + " of the table)",
+                        updates / (double) jobs,
+                        (jobUpdates[1] - jobUpdatesBefore[1]) / (double) jobs));
         return out.append(System.lineSeparator()).toString();
     }
 

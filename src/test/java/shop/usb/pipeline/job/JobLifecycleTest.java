@@ -325,10 +325,10 @@ class JobLifecycleTest {
                         "Cancel requested by operator; stopping at the next checkpoint");
     }
 
-    /** The run of a new order's job, claimed by "me" and in its validate stage. */
+    /** The run of a new order's job, claimed by "me" (and so in its validate stage). */
     private JobRun validating(RunRecord record, String orderId) {
         JobRun run = running(jobs, orderId);
-        record.enterStage(run, Stage.VALIDATE, "Validating", null);
+        record.log(run, JobLogLevel.INFO, Stage.VALIDATE, "Validating");
         return run;
     }
 

@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 
 /**
  * A manifest as batches of entries, for a streaming split: each batch is checked against the job
- * table with one query and published in one JMS transaction. A batch ends at so many entries or
+ * table with one query and recorded as jobs in one transaction. A batch ends at so many entries or
  * once so many bytes of the file went into it, whichever comes first: the splitter holds two
  * batches, and a hostile manifest's orders may each be as large as a confirmation may be. When the
  * file stops being readable, the report records where and why, and the entries read before that

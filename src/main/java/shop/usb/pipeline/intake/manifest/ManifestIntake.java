@@ -27,10 +27,12 @@ import shop.usb.pipeline.intake.FieldError;
 import shop.usb.pipeline.intake.InvalidOrderException;
 import shop.usb.pipeline.intake.OrderConfirmation;
 import shop.usb.pipeline.intake.OrderConfirmationValidator;
+import shop.usb.pipeline.intake.manifest.CheckedBatch.Candidate;
 import shop.usb.pipeline.job.FollowUp;
 import shop.usb.pipeline.job.IncomingOrder;
 import shop.usb.pipeline.job.JobLifecycle;
 import shop.usb.pipeline.job.JobReads;
+import shop.usb.pipeline.job.JobReads.OrderJob;
 import shop.usb.pipeline.metrics.PipelineMetrics;
 
 /**
@@ -185,10 +187,11 @@ public class ManifestIntake extends ServiceSupport {
     }
 
     /**
-     * Sorts a batch into rejected, duplicate and acceptable orders; the body becomes the acceptable
-     * ones.
+     * Sorts a batch into rejected, duplicate and acceptable orders. A duplicate whose job is still
+     * QUEUED gets its job message again, as a redelivered confirmation does: this file's earlier
+     * read may have committed the job and died (or lost the broker) before sending it.
      */
-    public List<Candidate> check(
+    public CheckedBatch check(
             List<ManifestEntry> batch, @ExchangeProperty(REPORT) ManifestReport report) {
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         for (ManifestEntry entry : batch) {
@@ -207,27 +210,32 @@ public class ManifestIntake extends ServiceSupport {
                 candidates.put(candidate.orderId(), candidate);
             }
         }
-        Map<String, String> existing =
+        Map<String, OrderJob> existing =
                 candidates.isEmpty() ? Map.of() : reads.jobsOfOrders(candidates.keySet());
         List<Candidate> acceptable = new ArrayList<>(candidates.size());
+        List<FollowUp> resent = new ArrayList<>();
         for (Candidate candidate : candidates.values()) {
-            String job = existing.get(candidate.orderId());
-            if (job != null) {
-                report.duplicate(candidate.entry(), "the order already has job " + job);
-            } else {
+            OrderJob job = existing.get(candidate.orderId());
+            if (job == null) {
                 acceptable.add(candidate);
+            } else {
+                duplicate(candidate, job, report);
+                if (job.queued()) {
+                    resent.add(FollowUp.run(job.jobId(), null, job.priority()));
+                }
             }
         }
-        return acceptable;
+        return new CheckedBatch(acceptable, resent);
     }
 
     /**
-     * Records the batch's acceptable orders as QUEUED jobs in one transaction; the body becomes
-     * their job messages, sent once that committed. An order another intake took in since the check
-     * is a duplicate.
+     * Records the batch's acceptable orders as QUEUED jobs in one transaction; the body becomes the
+     * job messages to send, theirs and those {@link #check} found missing. An order another intake
+     * took in since the check is a duplicate.
      */
     public List<FollowUp> record(
-            List<Candidate> acceptable, @ExchangeProperty(REPORT) ManifestReport report) {
+            CheckedBatch checked, @ExchangeProperty(REPORT) ManifestReport report) {
+        List<Candidate> acceptable = checked.acceptable();
         Map<String, String> created =
                 jobs.createAll(acceptable.stream().map(Candidate::order).toList());
         List<String> raced =
@@ -235,14 +243,12 @@ public class ManifestIntake extends ServiceSupport {
                         .map(Candidate::orderId)
                         .filter(orderId -> !created.containsKey(orderId))
                         .toList();
-        Map<String, String> existing = raced.isEmpty() ? Map.of() : reads.jobsOfOrders(raced);
-        List<FollowUp> runs = new ArrayList<>(created.size());
+        Map<String, OrderJob> existing = raced.isEmpty() ? Map.of() : reads.jobsOfOrders(raced);
+        List<FollowUp> runs = new ArrayList<>(checked.resent());
         for (Candidate candidate : acceptable) {
             String job = created.get(candidate.orderId());
             if (job == null) {
-                report.duplicate(
-                        candidate.entry(),
-                        "the order already has job " + existing.get(candidate.orderId()));
+                duplicate(candidate, existing.get(candidate.orderId()), report);
             } else {
                 report.accept(candidate.entry(), candidate.orderId());
                 metrics.jobCreated();
@@ -252,9 +258,13 @@ public class ManifestIntake extends ServiceSupport {
         return runs;
     }
 
+    private static void duplicate(Candidate candidate, OrderJob job, ManifestReport report) {
+        report.duplicate(candidate.entry(), "the order already has job " + job);
+    }
+
     /**
      * Writes the report where the file is about to go: done/, or error/ when reading stopped early
-     * (the orders before that point were published, and the report counts them).
+     * (the orders before that point have their jobs, and the report counts them).
      */
     public void finish(Exchange exchange) throws IOException {
         ManifestReport report = exchange.getProperty(REPORT, ManifestReport.class);
@@ -296,9 +306,7 @@ public class ManifestIntake extends ServiceSupport {
         finish(exchange);
     }
 
-    /**
-     * The entry as a confirmation ready to publish, or null when it was rejected (and reported).
-     */
+    /** The entry as an order ready to become a job, or null when it was rejected (and reported). */
     private Candidate candidate(ManifestEntry entry, ManifestReport report) {
         ManifestFormat format = report.format();
         if (!entry.problems().isEmpty()) {
@@ -351,14 +359,6 @@ public class ManifestIntake extends ServiceSupport {
                         OrderConfirmationValidator.priorityOrDefault(entry.order()).label(),
                         OrderConfirmationValidator.customerKey(entry.order()),
                         json));
-    }
-
-    /** An order that may become a job, with the line it came from. */
-    record Candidate(ManifestEntry entry, IncomingOrder order) {
-
-        String orderId() {
-            return order.orderId();
-        }
     }
 
     /**

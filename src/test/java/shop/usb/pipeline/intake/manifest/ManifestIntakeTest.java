@@ -239,7 +239,8 @@ class ManifestIntakeTest {
     }
 
     @Test
-    void orderTakenInElsewhereBetweenCheckAndRecordIsReportedAsADuplicate() throws Exception {
+    void orderTakenInElsewhereBetweenCheckAndRecordIsADuplicateAndAReadAgainResendsQueuedJobs()
+            throws Exception {
         String p = prefix();
         ManifestIntake intake =
                 pipeline.context()
@@ -258,12 +259,13 @@ class ManifestIntakeTest {
                                                     .file("music/jazz/01-so-what.mp3")
                                                     .json())));
         }
-        List<ManifestIntake.Candidate> acceptable = intake.check(batch, report);
-        assertThat(acceptable).hasSize(2);
+        CheckedBatch checked = intake.check(batch, report);
+        assertThat(checked.acceptable()).hasSize(2);
+        assertThat(checked.resent()).isEmpty();
         // No job message goes out for either job: record() leaves that to the route.
         String elsewhere = pipeline.jobs().create(p + "1", "normal", null, "{}").orElseThrow();
 
-        List<FollowUp> runs = intake.record(acceptable, report);
+        List<FollowUp> runs = intake.record(checked, report);
 
         assertThat(runs)
                 .singleElement()
@@ -283,6 +285,15 @@ class ManifestIntakeTest {
                                 "reason",
                                 "the order already has job " + elsewhere + " (QUEUED)"));
         assertThat(pipeline.jobsOf(p + "1")).hasSize(1);
+
+        CheckedBatch readAgain =
+                intake.check(
+                        batch, new ManifestReport("race.csv", ManifestFormat.CSV, Instant.now()));
+        assertThat(readAgain.acceptable()).isEmpty();
+        assertThat(readAgain.resent())
+                .as("QUEUED jobs whose messages may never have gone out get them again")
+                .extracting(FollowUp::jobId)
+                .containsExactlyInAnyOrder(elsewhere, runs.get(0).jobId());
     }
 
     @Test
